@@ -1,0 +1,108 @@
+import type { Readable } from "node:stream";
+import type { Endpoint } from "../types/declared.ts";
+
+export interface ActitoEntity {
+  id: number;
+  name: string;
+  comment: string | null;
+}
+
+export interface ActitoAttribute {
+  name: string;
+  /** Predefined kind such as `EMAIL_ADDRESS` or `CUSTOM`. */
+  type: string;
+  /** `STRING`, `INTEGER`, `TIMESTAMP`, … */
+  valueType: string;
+  unique: boolean;
+  mandatory?: boolean;
+  valueRestriction?: { maxLength?: number };
+}
+
+export interface ProfileTable {
+  id: string;
+  name: string;
+  attributes: ActitoAttribute[];
+}
+
+export interface Profile {
+  profileId: number;
+  attributes: Record<string, string | number | boolean | null>;
+}
+
+export interface ProfilePage {
+  profiles: Profile[];
+  /** Cursor of the next page, null after the last one. */
+  nextCursor: string | null;
+  /** The cursor this page was read with (null for the first page), so a caller can checkpoint. */
+  cursor: string | null;
+}
+
+export interface ListProfilesOptions {
+  pageSize?: number;
+  /** ISO timestamp: only profiles updated at or after it. */
+  updatedSince?: string;
+  /** Only these attributes (profileId always comes). */
+  attributes?: string[];
+  /** Resume after a checkpoint. */
+  cursor?: string | null;
+}
+
+export type ImportMode = "UPDATE_ONLY" | "CREATE_UPDATE" | "CREATE_ONLY";
+
+export interface MassImportDefinition {
+  mode: ImportMode;
+  keyColumn: string;
+  format: { separator: string; encoding: "UTF-8"; compression: "NONE" | "GZIP" };
+  tableId: string;
+}
+
+export type MassImportState = "RUNNING" | "SUCCESS" | "WITH_ERROR" | "FAILED";
+
+export interface MassImportStatus {
+  id: string;
+  status: MassImportState;
+  processed: number;
+  updated: number;
+  rejected: number;
+  errors: { line: number; key: string; message: string }[];
+}
+
+/** The calls emi makes to one Actito licence. Implemented by ActitoClient over HTTP. */
+export interface ActitoApi {
+  readonly endpoint: Endpoint;
+  /** Fetches a token: resolves if the key works, throws AuthError if not. */
+  checkAuth(): Promise<void>;
+  listEntities(): Promise<ActitoEntity[]>;
+  listProfileTables(entity: string): Promise<ProfileTable[]>;
+  getProfileTable(entity: string, tableId: string): Promise<ProfileTable>;
+  /** Adds an attribute; throws ActitoApiError with status 409 if one of that name exists. */
+  addAttribute(entity: string, tableId: string, attribute: ActitoAttribute): Promise<void>;
+  /** Pages through a table. */
+  listProfiles(entity: string, tableId: string, options?: ListProfilesOptions): AsyncIterable<ProfilePage>;
+  /** `key` is a profileId or `attr=value`. Null when there is no such profile. */
+  getProfile(entity: string, tableId: string, key: string): Promise<Profile | null>;
+  /** Updates attributes of an existing profile; throws ActitoApiError 404 if it does not exist. */
+  patchProfile(
+    entity: string,
+    tableId: string,
+    key: string,
+    attributes: Record<string, string>,
+  ): Promise<void>;
+  /**
+   * Streams a CSV (header line first) through gzip into a mass import. Never retried once the
+   * request may have reached Actito: the caller decides (see src/sync).
+   */
+  startMassImport(
+    entity: string,
+    definition: Omit<MassImportDefinition, "format"> & { separator?: string },
+    csv: Readable | AsyncIterable<string | Buffer>,
+  ): Promise<{ id: string; bytes: number }>;
+  getMassImport(entity: string, id: string): Promise<MassImportStatus>;
+  /** Polls until the import is no longer RUNNING. */
+  waitForMassImport(
+    entity: string,
+    id: string,
+    options?: { pollMs?: number; timeoutMs?: number },
+  ): Promise<MassImportStatus>;
+  close(): Promise<void>;
+}

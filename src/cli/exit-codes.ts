@@ -1,0 +1,9 @@
+/** Exit codes shared by every command (see README, "Exit codes"). */
+export const ExitCode = {
+  ok: 0,
+  /** Invalid declarations, failed apply, operational error. */
+  error: 1,
+  /** `plan --detailed-exitcode` with changes, `drift` with drift, or a usage error for `validate`. */
+  changes: 2,
+  usage: 2,
+} as const;
