@@ -94,6 +94,13 @@ export interface Lease {
 export interface Store {
   close(): Promise<void>;
 
+  /**
+   * A keyed fingerprint of an API key (`hmac-sha256:<hex>`), to notice a rotated key without storing
+   * it. The HMAC secret is random, created when the store is first opened and kept in the store, so
+   * fingerprints compare across runs against the same store.
+   */
+  fingerprintKey(apiKey: string): Promise<string>;
+
   /** Registry, ordered by owner account. */
   listIntegrations(): Promise<RegistryEntry[]>;
   /** The integration whose owner or sister is `account`, if any. */
@@ -108,7 +115,10 @@ export interface Store {
   setStatus(account: number, status: IntegrationStatus): Promise<void>;
   setSyncStatus(account: number, status: Partial<SyncStatus>): Promise<void>;
 
-  /** REAIDs for the given e-mails in a namespace, creating the missing ones. E-mails are normalised first. */
+  /**
+   * REAIDs for the given e-mails in a namespace, creating the missing ones. E-mails are normalised
+   * first (see `normaliseEmail`) and the map is keyed by the normalised e-mail.
+   */
   getOrCreateReaids(namespace: string, emails: readonly string[]): Promise<Map<string, string>>;
   getReaid(namespace: string, email: string): Promise<string | null>;
   /** Streams every (email, reaid) pair of a namespace, ordered by e-mail. */

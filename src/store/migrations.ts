@@ -1,0 +1,182 @@
+/**
+ * The store's schema, as numbered migrations applied in order on open. Both databases share the
+ * numbers and the tables; only the SQL spelling differs, so each migration keeps its two dialects side
+ * by side. Never edit a released migration: add the next number.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sqlite: string;
+  postgres: string;
+}
+
+export type Dialect = "sqlite" | "postgres";
+
+// Timestamps are ISO-8601 UTC text in both dialects (sortable, identical round-trip); lease expiry
+// is epoch milliseconds so "expired" is one integer comparison.
+const initialSqlite = `
+CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE registry_revision (id INTEGER PRIMARY KEY CHECK (id = 1), revision INTEGER NOT NULL);
+INSERT INTO registry_revision (id, revision) VALUES (1, 0);
+CREATE TABLE integrations (
+  account INTEGER PRIMARY KEY,
+  provider TEXT NOT NULL,
+  endpoint TEXT NOT NULL,
+  entity TEXT NOT NULL,
+  profile_table TEXT,
+  profile_table_id TEXT,
+  reaid_attribute TEXT NOT NULL,
+  email TEXT NOT NULL,
+  key_fingerprint TEXT,
+  email_sync INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('active', 'deactivated', 'failed')),
+  managed_by TEXT,
+  revision INTEGER NOT NULL,
+  updated_at TEXT NOT NULL,
+  sync_health TEXT NOT NULL DEFAULT 'never',
+  sync_reason TEXT,
+  sync_last_run TEXT,
+  sync_seen INTEGER NOT NULL DEFAULT 0,
+  sync_written INTEGER NOT NULL DEFAULT 0,
+  sync_skipped INTEGER NOT NULL DEFAULT 0,
+  sync_rejected INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE integration_accounts (
+  account INTEGER PRIMARY KEY,
+  owner INTEGER NOT NULL REFERENCES integrations (account) ON DELETE CASCADE
+);
+CREATE INDEX integration_accounts_owner ON integration_accounts (owner);
+CREATE TABLE reaids (
+  namespace TEXT NOT NULL,
+  email TEXT NOT NULL,
+  reaid TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (namespace, email)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX reaids_reaid ON reaids (reaid);
+CREATE TABLE journal (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  apply_id TEXT NOT NULL,
+  account INTEGER NOT NULL,
+  step TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  outcome TEXT NOT NULL CHECK (outcome IN ('pending', 'succeeded', 'failed')),
+  started_at TEXT NOT NULL,
+  ended_at TEXT,
+  error TEXT
+);
+CREATE INDEX journal_apply ON journal (apply_id, id);
+CREATE INDEX journal_pending ON journal (id) WHERE outcome = 'pending';
+CREATE TABLE sync_checkpoints (account INTEGER PRIMARY KEY, checkpoint TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE rejections (
+  account INTEGER NOT NULL,
+  row_key TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  last_seen TEXT NOT NULL,
+  PRIMARY KEY (account, row_key)
+);
+CREATE TABLE import_quota (
+  table_name TEXT NOT NULL,
+  day TEXT NOT NULL,
+  import_id TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  PRIMARY KEY (table_name, day, import_id)
+);
+CREATE TABLE locks (
+  name TEXT PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  owner TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  acquired_at TEXT NOT NULL
+);
+`;
+
+const initialPostgres = `
+CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE registry_revision (id INTEGER PRIMARY KEY CHECK (id = 1), revision BIGINT NOT NULL);
+INSERT INTO registry_revision (id, revision) VALUES (1, 0);
+CREATE TABLE integrations (
+  account BIGINT PRIMARY KEY,
+  provider TEXT NOT NULL,
+  endpoint TEXT NOT NULL,
+  entity TEXT NOT NULL,
+  profile_table TEXT,
+  profile_table_id TEXT,
+  reaid_attribute TEXT NOT NULL,
+  email TEXT NOT NULL,
+  key_fingerprint TEXT,
+  email_sync BOOLEAN NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('active', 'deactivated', 'failed')),
+  managed_by TEXT,
+  revision BIGINT NOT NULL,
+  updated_at TEXT NOT NULL,
+  sync_health TEXT NOT NULL DEFAULT 'never',
+  sync_reason TEXT,
+  sync_last_run TEXT,
+  sync_seen BIGINT NOT NULL DEFAULT 0,
+  sync_written BIGINT NOT NULL DEFAULT 0,
+  sync_skipped BIGINT NOT NULL DEFAULT 0,
+  sync_rejected BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE integration_accounts (
+  account BIGINT PRIMARY KEY,
+  owner BIGINT NOT NULL REFERENCES integrations (account) ON DELETE CASCADE
+);
+CREATE INDEX integration_accounts_owner ON integration_accounts (owner);
+CREATE TABLE reaids (
+  namespace TEXT NOT NULL,
+  email TEXT NOT NULL,
+  reaid TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (namespace, email)
+);
+CREATE UNIQUE INDEX reaids_reaid ON reaids (reaid);
+CREATE TABLE journal (
+  id BIGSERIAL PRIMARY KEY,
+  apply_id TEXT NOT NULL,
+  account BIGINT NOT NULL,
+  step TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  outcome TEXT NOT NULL CHECK (outcome IN ('pending', 'succeeded', 'failed')),
+  started_at TEXT NOT NULL,
+  ended_at TEXT,
+  error TEXT
+);
+CREATE INDEX journal_apply ON journal (apply_id, id);
+CREATE INDEX journal_pending ON journal (id) WHERE outcome = 'pending';
+CREATE TABLE sync_checkpoints (account BIGINT PRIMARY KEY, checkpoint TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE rejections (
+  account BIGINT NOT NULL,
+  row_key TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  last_seen TEXT NOT NULL,
+  PRIMARY KEY (account, row_key)
+);
+CREATE TABLE import_quota (
+  table_name TEXT NOT NULL,
+  day TEXT NOT NULL,
+  import_id TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  PRIMARY KEY (table_name, day, import_id)
+);
+CREATE TABLE locks (
+  name TEXT PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  owner TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  acquired_at TEXT NOT NULL
+);
+`;
+
+/** Every migration, in order. */
+export const migrations: readonly Migration[] = [
+  { version: 1, name: "initial schema", sqlite: initialSqlite, postgres: initialPostgres },
+];
+
+/** Bookkeeping table, created before any numbered migration runs. Same SQL in both dialects. */
+export const migrationsTableSql =
+  "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";

@@ -1,0 +1,45 @@
+import { isAbsolute, resolve } from "node:path";
+import { StoreError } from "./errors.ts";
+import { PostgresStore } from "./postgres-store.ts";
+import { SqliteStore } from "./sqlite-store.ts";
+import type { Store } from "./store.ts";
+
+/**
+ * Opens the store a `--store` URL names, applying pending migrations:
+ * - `sqlite:PATH`: a SQLite file, PATH relative to `options.cwd` (default: the process's), its
+ *   folder created if missing;
+ * - `postgres://…` or `postgresql://…`: a PostgreSQL database; an optional `schema=NAME` query
+ *   parameter keeps emi's tables in that schema (created if missing).
+ * Anything else is a StoreError (`invalid-url`) that says what is accepted.
+ */
+export async function openStore(url: string, options: { cwd?: string } = {}): Promise<Store> {
+  if (url.startsWith("sqlite:")) {
+    const path = url.slice("sqlite:".length);
+    if (path === "") throw invalid(url);
+    return SqliteStore.open(isAbsolute(path) ? path : resolve(options.cwd ?? process.cwd(), path));
+  }
+  if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch (error) {
+      throw new StoreError("invalid-url", "the PostgreSQL store URL cannot be parsed", { cause: error });
+    }
+    const schema = parsed.searchParams.get("schema");
+    parsed.searchParams.delete("schema");
+    return PostgresStore.open({
+      connectionString: parsed.toString(),
+      ...(schema !== null ? { schema } : {}),
+    });
+  }
+  throw invalid(url);
+}
+
+function invalid(url: string): StoreError {
+  // Only the scheme is echoed: a mistyped URL may still carry a password.
+  const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? "(no scheme)";
+  return new StoreError(
+    "invalid-url",
+    `unsupported store URL scheme ${scheme}: use sqlite:PATH (e.g. sqlite:.emi/state.db) or postgres://user@host:5432/database`,
+  );
+}

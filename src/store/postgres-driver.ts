@@ -1,0 +1,167 @@
+import pg from "pg";
+import { StoreError } from "./errors.ts";
+import { newReaids } from "./new-reaids.ts";
+import type { SqlDriver, SqlSession } from "./sql-driver.ts";
+
+/** How to reach the PostgreSQL store. */
+export interface PostgresTarget {
+  connectionString: string;
+  /** Schema holding emi's tables (created if missing); the server's default search_path when absent. */
+  schema?: string;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+// Arbitrary constant: the key of the advisory lock that serialises migrations between processes.
+const MIGRATION_LOCK_KEY = 7_364_201;
+const DEADLOCK = "40P01";
+const UNIQUE_VIOLATION = "23505";
+
+/** pg behind the SqlDriver interface: a small pool; a transaction holds one client. */
+export class PostgresDriver implements SqlDriver {
+  readonly dialect = "postgres" as const;
+  readonly migrationLockSql = `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`;
+  readonly nowMsSql = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
+  readonly #pool: pg.Pool;
+
+  private constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  /** Connects (and creates the schema if named) or throws StoreError `unavailable` without the URL's password. */
+  static async connect(target: PostgresTarget): Promise<PostgresDriver> {
+    if (target.schema !== undefined && !SCHEMA_NAME.test(target.schema)) {
+      throw new StoreError(
+        "invalid-url",
+        `the PostgreSQL schema name "${target.schema}" is not valid: use lower-case letters, digits and _`,
+      );
+    }
+    const pool = new pg.Pool({
+      connectionString: target.connectionString,
+      max: 4,
+      ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
+    });
+    // An idle client losing its connection must not crash the process; the next query reports it.
+    pool.on("error", () => {});
+    try {
+      if (target.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${target.schema}`);
+      else await pool.query("SELECT 1");
+    } catch (error) {
+      await pool.end().catch(() => {});
+      throw new StoreError(
+        "unavailable",
+        `cannot use the PostgreSQL store at ${describeTarget(target.connectionString)}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    return new PostgresDriver(pool);
+  }
+
+  all<T extends object>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return sessionOf(this.#pool).all<T>(sql, params);
+  }
+
+  run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    return sessionOf(this.#pool).run(sql, params);
+  }
+
+  exec(sql: string): Promise<void> {
+    return sessionOf(this.#pool).exec(sql);
+  }
+
+  async transaction<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query("BEGIN");
+      const result = await fn(sessionOf(client));
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async getOrCreateReaidBatch(
+    namespace: string,
+    emails: readonly string[],
+    now: string,
+  ): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    let missing: readonly string[] = emails;
+    // Each round: read what exists, insert the rest without overwriting, repeat for whatever lost a
+    // race (another process inserted it first, or, at 2^-128, a REAID collided).
+    for (let round = 0; missing.length > 0; round++) {
+      if (round === 5) {
+        throw new StoreError("unavailable", "could not store REAIDs after 5 attempts (concurrent writers?)");
+      }
+      const found = await this.#pool.query<{ email: string; reaid: string }>(
+        "SELECT email, reaid FROM reaids WHERE namespace = $1 AND email = ANY($2::text[])",
+        [namespace, missing],
+      );
+      for (const row of found.rows) out.set(row.email, row.reaid);
+      const toInsert = found.rows.length === 0 ? missing : missing.filter((email) => !out.has(email));
+      if (toInsert.length === 0) break;
+      try {
+        // Sorted input inserted in order: two processes lock the same keys in the same order, so
+        // they wait for each other instead of deadlocking.
+        const inserted = await this.#pool.query<{ email: string; reaid: string }>(
+          `INSERT INTO reaids (namespace, email, reaid, created_at)
+           SELECT $1, t.email, t.reaid, $4 FROM unnest($2::text[], $3::text[]) AS t (email, reaid) ORDER BY t.email
+           ON CONFLICT DO NOTHING RETURNING email, reaid`,
+          [namespace, toInsert, newReaids(toInsert.length), now],
+        );
+        for (const row of inserted.rows) out.set(row.email, row.reaid);
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== DEADLOCK) throw error;
+      }
+      missing = toInsert.filter((email) => !out.has(email));
+    }
+    return out;
+  }
+
+  isUniqueViolation(error: unknown): boolean {
+    return (error as { code?: unknown } | null)?.code === UNIQUE_VIOLATION;
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+}
+
+function sessionOf(client: pg.Pool | pg.PoolClient): SqlSession {
+  return {
+    all: async <T extends object>(sql: string, params: readonly unknown[] = []) =>
+      (await client.query(numbered(sql), [...params])).rows as T[],
+    run: async (sql: string, params: readonly unknown[] = []) =>
+      (await client.query(numbered(sql), [...params])).rowCount ?? 0,
+    exec: async (sql: string) => {
+      await client.query(sql);
+    },
+  };
+}
+
+const numberedCache = new Map<string, string>();
+
+// SqlStore writes `?` placeholders (our SQL never has `?` in a literal); pg wants `$1`, `$2`…
+function numbered(sql: string): string {
+  let result = numberedCache.get(sql);
+  if (result === undefined) {
+    let n = 0;
+    result = sql.replace(/\?/g, () => `$${++n}`);
+    // Statements are a fixed set except IN-lists; do not let those grow the cache without end.
+    if (numberedCache.size < 500) numberedCache.set(sql, result);
+  }
+  return result;
+}
+
+/** host:port/database of a connection string, never its user or password. */
+export function describeTarget(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    return `${url.hostname}${url.port ? `:${url.port}` : ""}${url.pathname}`;
+  } catch {
+    return "(unparsable URL)";
+  }
+}

@@ -1,0 +1,36 @@
+import type { Dialect } from "./migrations.ts";
+
+/** What SqlStore needs from a connection: `?` placeholders in both dialects. */
+export interface SqlSession {
+  /** Rows of a query (or of a statement with RETURNING). */
+  all<T extends object>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs a statement and returns how many rows it changed. */
+  run(sql: string, params?: readonly unknown[]): Promise<number>;
+  /** Runs several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+/**
+ * One database behind SqlStore. The driver owns what cannot be written once for both dialects:
+ * transactions, the REAID hot path, clock and error codes.
+ */
+export interface SqlDriver extends SqlSession {
+  readonly dialect: Dialect;
+  /** Runs `fn` in a write transaction; nothing else on this store interleaves with it. */
+  transaction<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T>;
+  /** Serialises concurrent migrations from several processes inside a transaction, or null if BEGIN already does. */
+  readonly migrationLockSql: string | null;
+  /** An SQL expression for the database's clock in epoch milliseconds (one clock for every process). */
+  readonly nowMsSql: string;
+  /**
+   * REAIDs for normalised, unique, sorted e-mails, creating the missing ones. Safe against another
+   * process doing the same at once: inserts never overwrite, and whatever is stored wins.
+   */
+  getOrCreateReaidBatch(
+    namespace: string,
+    emails: readonly string[],
+    now: string,
+  ): Promise<Map<string, string>>;
+  isUniqueViolation(error: unknown): boolean;
+  close(): Promise<void>;
+}

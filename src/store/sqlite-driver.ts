@@ -1,0 +1,145 @@
+import Database from "better-sqlite3";
+import { newReaids } from "./new-reaids.ts";
+import type { SqlDriver, SqlSession } from "./sql-driver.ts";
+
+type Statement = Database.Statement<unknown[], unknown>;
+type ReaidTransaction = (namespace: string, emails: readonly string[], now: string) => Map<string, string>;
+
+/** How long a writer waits for another process's write transaction before giving up. */
+const BUSY_TIMEOUT_MS = 30_000;
+
+/**
+ * better-sqlite3 behind the async SqlDriver interface. better-sqlite3 is synchronous, so the only
+ * interleaving is between awaits: every top-level call and transaction goes through one queue so an
+ * open transaction never sees another caller's statements.
+ */
+export class SqliteDriver implements SqlDriver {
+  readonly dialect = "sqlite" as const;
+  readonly migrationLockSql = null;
+  readonly nowMsSql = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
+  readonly #db: Database.Database;
+  readonly #statements = new Map<string, Statement>();
+  #queue: Promise<unknown> = Promise.resolve();
+  #reaidTransaction: ReaidTransaction | undefined;
+
+  constructor(path: string) {
+    this.#db = new Database(path);
+    // WAL: readers never block the writer and a killed process leaves only whole transactions.
+    // synchronous=NORMAL is durable against a process crash (not a power cut), which is what we face.
+    this.#db.pragma("journal_mode = WAL");
+    this.#db.pragma("synchronous = NORMAL");
+    this.#db.pragma("foreign_keys = ON");
+    this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    this.#db.pragma("cache_size = -65536");
+  }
+
+  // Prepared on first use: the table does not exist before the migrations ran.
+  #prepareReaidTransaction(): ReaidTransaction {
+    const select = this.#db.prepare("SELECT reaid FROM reaids WHERE namespace = ? AND email = ?").pluck();
+    const insert = this.#db.prepare(
+      "INSERT INTO reaids (namespace, email, reaid, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    );
+    const reaidTransaction = this.#db.transaction(
+      (namespace: string, emails: readonly string[], now: string) => {
+        const out = new Map<string, string>();
+        let fresh: string[] = [];
+        let next = 0;
+        for (const email of emails) {
+          let reaid = select.get(namespace, email) as string | undefined;
+          while (reaid === undefined) {
+            if (next === fresh.length) {
+              fresh = newReaids(Math.min(4096, emails.length));
+              next = 0;
+            }
+            const candidate = fresh[next++]!;
+            // We hold the write lock, so no other process inserted this e-mail meanwhile: a
+            // conflict here is a REAID collision (2^-128), and the loop simply draws again.
+            if (insert.run(namespace, email, candidate, now).changes === 1) reaid = candidate;
+          }
+          out.set(email, reaid);
+        }
+        return out;
+      },
+    );
+    // IMMEDIATE takes the write lock up front, so a racing process waits instead of failing later.
+    return reaidTransaction.immediate;
+  }
+
+  #prepare(sql: string): Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
+    const result = this.#queue.then(fn);
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  readonly #session: SqlSession = {
+    all: async <T extends object>(sql: string, params: readonly unknown[] = []) =>
+      this.#prepare(sql).all(...bindable(params)) as T[],
+    run: async (sql: string, params: readonly unknown[] = []) =>
+      this.#prepare(sql).run(...bindable(params)).changes,
+    exec: async (sql: string) => {
+      this.#db.exec(sql);
+    },
+  };
+
+  all<T extends object>(sql: string, params?: readonly unknown[]): Promise<T[]> {
+    return this.#exclusive(() => this.#session.all<T>(sql, params));
+  }
+
+  run(sql: string, params?: readonly unknown[]): Promise<number> {
+    return this.#exclusive(() => this.#session.run(sql, params));
+  }
+
+  exec(sql: string): Promise<void> {
+    return this.#exclusive(() => this.#session.exec(sql));
+  }
+
+  transaction<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T> {
+    return this.#exclusive(async () => {
+      this.#db.exec("BEGIN IMMEDIATE");
+      try {
+        const result = await fn(this.#session);
+        this.#db.exec("COMMIT");
+        return result;
+      } catch (error) {
+        if (this.#db.inTransaction) this.#db.exec("ROLLBACK");
+        throw error;
+      }
+    });
+  }
+
+  getOrCreateReaidBatch(
+    namespace: string,
+    emails: readonly string[],
+    now: string,
+  ): Promise<Map<string, string>> {
+    return this.#exclusive(() => {
+      this.#reaidTransaction ??= this.#prepareReaidTransaction();
+      return this.#reaidTransaction(namespace, emails, now);
+    });
+  }
+
+  isUniqueViolation(error: unknown): boolean {
+    const code = (error as { code?: unknown } | null)?.code;
+    return code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE";
+  }
+
+  close(): Promise<void> {
+    return this.#exclusive(() => {
+      this.#db.close();
+    });
+  }
+}
+
+// better-sqlite3 refuses booleans and undefined; the schema stores flags as 0/1.
+function bindable(params: readonly unknown[]): unknown[] {
+  return params.map((value) => (typeof value === "boolean" ? (value ? 1 : 0) : (value ?? null)));
+}
