@@ -1,0 +1,22 @@
+import { readdir, stat } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import { DirectoryNotFoundError } from "./directory-not-found-error.ts";
+
+/**
+ * Every `*.yaml` and `*.yml` file under `dir` (sub-folders included), as absolute paths in a
+ * stable order: by path relative to `dir`, compared code unit by code unit (locale-independent).
+ * @param shownAs how the folder is named in the error, e.g. as the user typed it.
+ * @throws DirectoryNotFoundError when `dir` is missing or not a folder.
+ */
+export async function listDeclarationFiles(dir: string, shownAs = dir): Promise<string[]> {
+  const info = await stat(dir).catch((cause: unknown) => {
+    throw new DirectoryNotFoundError(shownAs, { cause });
+  });
+  if (!info.isDirectory()) throw new DirectoryNotFoundError(shownAs);
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries
+    .filter((entry) => entry.isFile() && /\.ya?ml$/i.test(entry.name))
+    .map((entry) => join(entry.parentPath, entry.name));
+  const key = (file: string) => relative(dir, file).split(sep).join("/");
+  return files.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}

@@ -1,0 +1,15 @@
+// Shapes of credentials that must never be written into a declaration. Actito API keys are long
+// opaque base64-like strings; access tokens are JWTs; people also paste whole "Bearer …" headers.
+const jwt = /^eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*$/;
+const bearer = /^bearer\s+\S{8,}/i;
+const hex = /^[0-9a-fA-F]{32,}$/;
+const opaque = /^[A-Za-z0-9+/_=.-]{32,}$/;
+
+/** True when `text` has the shape of an Actito API key, an access token or a bearer header. */
+export function looksLikeSecret(text: string): boolean {
+  const value = text.trim();
+  if (value.length < 24) return false;
+  if (jwt.test(value) || bearer.test(value) || hex.test(value)) return true;
+  // Long identifiers (table or entity names) are all one case or without digits; opaque keys mix all three.
+  return opaque.test(value) && /[0-9]/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value);
+}

@@ -1,0 +1,21 @@
+import type { DesiredIntegration } from "../types/declared.ts";
+import type { Integration } from "../types/integration.ts";
+
+/** Fills the schema's defaults and sorts the sister accounts, so equal intent compares equal. */
+export function normaliseIntegration(declared: Integration): DesiredIntegration {
+  const { actito } = declared;
+  return {
+    account: declared.account,
+    provider: declared.provider,
+    actito: {
+      endpoint: actito.endpoint,
+      entity: actito.entity,
+      email: actito.email,
+      apiKey: { secretRef: actito.apiKey.secretRef },
+      ...(actito.profileTable === undefined ? {} : { profileTable: actito.profileTable }),
+      reaidAttribute: actito.reaidAttribute ?? "reaid",
+    },
+    sisterAccounts: [...(declared.sisterAccounts ?? [])].sort((a, b) => a - b),
+    emailSync: declared.emailSync ?? true,
+  };
+}

@@ -1,0 +1,166 @@
+import { isMap, type Node, parseDocument, visit, type YAMLError } from "yaml";
+import type { Diagnostic } from "../types/diagnostic.ts";
+import { findInvalidUtf8 } from "./find-invalid-utf8.ts";
+import { indexYamlPositions } from "./index-yaml-positions.ts";
+import { diagnosticAtRange } from "./locate-diagnostic.ts";
+import { parseYamlSubset } from "./parse-yaml-subset.ts";
+import { lineStartsOf, type PositionIndex } from "./source-positions.ts";
+
+/** Declarations are a dozen lines; anything this big is a mistake or an attack. */
+export const maxDeclarationBytes = 1024 * 1024;
+
+/**
+ * Aliases have no use in a declaration; a few are tolerated, and the cap stops an alias bomb
+ * ("billion laughs") while it is being expanded, before it can grow memory.
+ */
+export const maxAliasCount = 10;
+
+/** One declaration file after parsing: its text, its plain value when it parsed, and what went wrong. */
+export interface ParsedDeclaration {
+  /** Path relative to the working directory, forward slashes. */
+  file: string;
+  text: string;
+  lineStarts: number[];
+  /** The file's content as a plain object, present only when it parsed cleanly as one YAML map. */
+  value?: Record<string, unknown>;
+  positions: PositionIndex;
+  /** YAML-level problems; empty when `value` is present, except for warnings. */
+  diagnostics: Diagnostic[];
+}
+
+const yamlCodes: Partial<Record<YAMLError["code"], { code: string; message?: string }>> = {
+  DUPLICATE_KEY: { code: "duplicate-key" },
+  TAB_AS_INDENT: {
+    code: "tab-indent",
+    message: "tabs are not allowed for indentation in YAML; indent with spaces",
+  },
+  MULTIPLE_DOCS: {
+    code: "multiple-documents",
+    message:
+      "the file holds more than one YAML document (a line `---`); put each integration in its own file",
+  },
+};
+
+const utf8 = new TextDecoder("utf-8");
+
+function fileLevel(file: string, text: string, code: string, message: string): ParsedDeclaration {
+  const lineStarts = lineStartsOf(text);
+  return {
+    file,
+    text,
+    lineStarts,
+    positions: new Map(),
+    diagnostics: [diagnosticAtRange({ file, lineStarts }, [0, 0], "", { code, message })],
+  };
+}
+
+/**
+ * Parses one declaration file. Every problem becomes a diagnostic: over-large files, bytes that are
+ * not UTF-8, YAML syntax errors, duplicate keys, tab indentation, several documents, too many
+ * aliases, an empty file, or content that is not a map. Pure: reads nothing but its arguments.
+ * `size` is the file's real size when the caller did not read an over-large file's bytes.
+ */
+export function parseDeclaration(file: string, bytes: Uint8Array, size = bytes.length): ParsedDeclaration {
+  if (size > maxDeclarationBytes) {
+    return fileLevel(
+      file,
+      "",
+      "file-too-large",
+      `the file has ${size} bytes; a declaration may have at most ${maxDeclarationBytes} (1 MiB)`,
+    );
+  }
+  const invalidAt = findInvalidUtf8(bytes);
+  if (invalidAt !== -1) {
+    // Report the place of the first bad byte on the text before it, which is valid.
+    const before = utf8.decode(bytes.subarray(0, invalidAt));
+    const parsed = fileLevel(file, before, "not-utf8", "");
+    const diagnostic = diagnosticAtRange(parsed, [before.length, before.length], "", {
+      code: "not-utf8",
+      message: `byte ${invalidAt} is not valid UTF-8; save the file as UTF-8`,
+    });
+    return { ...parsed, diagnostics: [diagnostic] };
+  }
+  const text = utf8.decode(bytes); // drops a UTF-8 byte order mark
+  const lineStarts = lineStartsOf(text);
+  const source = { file, lineStarts };
+
+  const fast = parseYamlSubset(text);
+  if (fast) {
+    return { file, text, lineStarts, value: fast.value, positions: fast.positions, diagnostics: [] };
+  }
+
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const diagnostics: Diagnostic[] = [];
+  for (const error of doc.errors) {
+    const known = yamlCodes[error.code];
+    const message = known?.message ?? yamlMessage(error, text);
+    diagnostics.push(
+      diagnosticAtRange(source, error.pos, "", { code: known?.code ?? "yaml-syntax", message }),
+    );
+  }
+  for (const warning of doc.warnings) {
+    diagnostics.push(
+      diagnosticAtRange(source, warning.pos, "", {
+        code: "yaml-warning",
+        message: warning.message,
+        severity: "warning",
+      }),
+    );
+  }
+  const empty = { file, text, lineStarts, positions: new Map() as PositionIndex, diagnostics };
+  if (doc.errors.length > 0) return empty;
+
+  const contents = doc.contents as Node | null;
+  if (contents === null) {
+    diagnostics.push(
+      diagnosticAtRange(source, [0, 0], "", {
+        code: "empty-file",
+        message: "the file holds no declaration; write the integration's fields or delete the file",
+      }),
+    );
+    return empty;
+  }
+  const range = contents.range ?? [0, 0, 0];
+  if (!isMap(contents)) {
+    const what = contents.constructor.name === "YAMLSeq" ? "a list" : "a single value";
+    diagnostics.push(
+      diagnosticAtRange(source, [range[0], range[1]], "", {
+        code: "not-a-map",
+        message: `the file holds ${what}; a declaration is a map of fields such as \`account: 1042\``,
+      }),
+    );
+    return empty;
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    let aliasRange: [number, number] = [range[0], range[0]];
+    visit(doc, {
+      Alias(_key, node) {
+        if (node.range) aliasRange = [node.range[0], node.range[1]];
+        return visit.BREAK;
+      },
+    });
+    diagnostics.push(
+      diagnosticAtRange(source, aliasRange, "", {
+        code: "too-many-aliases",
+        message: `the YAML aliases (*name) expand beyond ${maxAliasCount} copies; write the values out instead`,
+      }),
+    );
+    return empty;
+  }
+  return { ...empty, value: value as Record<string, unknown>, positions: indexYamlPositions(contents) };
+}
+
+function yamlMessage(error: YAMLError, text: string): string {
+  if (error.code === "DUPLICATE_KEY") {
+    const line = text.slice(error.pos[0]).split("\n")[0] ?? "";
+    const key = line.split(/:(\s|$)/)[0]?.trim() ?? "";
+    return `the key "${key}" appears twice in the same map; keep one`;
+  }
+  // The library's messages are clear but start with a capital and may end with a colon.
+  const message = error.message.replace(/:\s*$/, "").split("\n")[0] ?? error.message;
+  return message.charAt(0).toLowerCase() + message.slice(1);
+}

@@ -1,0 +1,41 @@
+import type { DesiredIntegration } from "../../types/declared.ts";
+import type { DiagnosticDraft } from "../locate-diagnostic.ts";
+import type { ParsedDeclaration } from "../parse-declaration.ts";
+import { lineColumnAt } from "../source-positions.ts";
+
+/** A declaration that passed the schema: its source and its normalised integration. */
+export interface CheckedDeclaration {
+  source: ParsedDeclaration;
+  integration: DesiredIntegration;
+}
+
+/** What a rule sees: every file, and the ones valid against the schema; and where it reports. */
+export interface RuleContext {
+  /** Every file that parsed as a YAML map, valid against the schema or not, in file order. */
+  documents: readonly ParsedDeclaration[];
+  /** The files valid against the schema, in file order. */
+  declarations: readonly CheckedDeclaration[];
+  /** Reports a problem at the key or value that the JSON pointer names in `source`. */
+  report(source: ParsedDeclaration, pointer: string, target: "key" | "value", draft: DiagnosticDraft): void;
+}
+
+/** A cross-file or whole-file check with a stable code. Adding a rule is adding one of these to the list. */
+export interface Rule {
+  code: string;
+  /** One line for people and for SARIF's rule description. */
+  summary: string;
+  check(ctx: RuleContext): void;
+}
+
+/** `integrations/1042.yaml:9`: where a value sits, for messages that point at another file. */
+export function placeOf(source: ParsedDeclaration, pointer: string): string {
+  const offset = source.positions.get(pointer)?.value[0] ?? 0;
+  return `${source.file}:${lineColumnAt(source.lineStarts, offset).line}`;
+}
+
+/** The JSON pointer of a sister account in the file as written (sisters are sorted after normalising). */
+export function sisterPointer(source: ParsedDeclaration, account: number): string {
+  const written = source.value?.sisterAccounts;
+  const index = Array.isArray(written) ? written.indexOf(account) : -1;
+  return index === -1 ? "/sisterAccounts" : `/sisterAccounts/${index}`;
+}
