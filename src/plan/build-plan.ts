@@ -1,0 +1,286 @@
+import { posix } from "node:path";
+import type { RegistryEntry } from "../store/store.ts";
+import type { Declared, DesiredIntegration } from "../types/declared.ts";
+import type { Diagnostic } from "../types/diagnostic.ts";
+import { diffViews, replaceFields, viewFromDesired, viewFromEntry } from "./integration-view.ts";
+import { computeBasis } from "./plan-basis.ts";
+import type { Change, ChangeProblem, LiveFacts, Plan, PlanSummary } from "./plan-types.ts";
+import { describeAttribute } from "./reaid-attribute.ts";
+import { type LiveState, unknownFacts } from "./refresh-live-state.ts";
+
+export interface BuildPlanInput {
+  declared: readonly Declared[];
+  /** From validation; any error means no changes are planned (a broken file must not read as deleted). */
+  diagnostics: readonly Diagnostic[];
+  live: LiveState;
+  /** This repository's id, compared with the registry's `managedBy`. */
+  repo: string;
+  /** The declarations folder relative to the working directory, e.g. `integrations`. */
+  dir: string;
+  allowDeactivate: boolean;
+  now?: Date;
+}
+
+/**
+ * The plan: pure, from desired state (declarations) and live state (registry and Actito facts).
+ * Each declared integration gets one change (no-op included); each integration this repository
+ * manages whose declaration is gone gets a deactivation, blocked unless allowed.
+ */
+export function buildPlan(input: BuildPlanInput): Plan {
+  const diagnostics = [...input.diagnostics];
+  const invalid = diagnostics.some((d) => d.severity === "error");
+  const active = input.live.registry.filter((e) => e.status !== "deactivated");
+  const declaredAccounts = new Set(input.declared.map((d) => d.integration.account));
+
+  const deactivations: Change[] = invalid
+    ? []
+    : active
+        .filter((e) => e.managedBy === input.repo && !declaredAccounts.has(e.account))
+        .map((entry) => planDeactivation(entry, input));
+  const blockedHolders = new Map(deactivations.filter((c) => c.blocked).map((c) => [c.account, c]));
+
+  const changes: Change[] = invalid
+    ? []
+    : input.declared.map((declared) => {
+        const facts = input.live.accounts.get(declared.integration.account)?.facts ?? unknownFacts(false);
+        const change = planDeclared(declared, facts, input);
+        for (const problem of holderProblems(declared, active, blockedHolders, input.repo)) {
+          change.problems.push(problem);
+          if (problem.code === "unmanaged-conflict") {
+            diagnostics.push({
+              file: declared.file,
+              line: 1,
+              column: 1,
+              code: problem.code,
+              severity: "error",
+              message: problem.message,
+              path: "",
+            });
+          }
+        }
+        return change;
+      });
+
+  const all = [...deactivations, ...changes.sort((a, b) => a.account - b.account)];
+  return {
+    formatVersion: 1,
+    createdAt: (input.now ?? new Date()).toISOString(),
+    repo: input.repo,
+    dir: input.dir,
+    options: { allowDeactivate: input.allowDeactivate },
+    basis: computeBasis(input.declared, input.live),
+    changes: all,
+    summary: summarise(all, diagnostics),
+    diagnostics,
+  };
+}
+
+function planDeactivation(entry: RegistryEntry, input: BuildPlanInput): Change {
+  const file = posix.join(input.dir.replaceAll("\\", "/"), `${entry.account}.yaml`);
+  const before = viewFromEntry(entry);
+  return {
+    account: entry.account,
+    actions: ["deactivate"],
+    reason: `${file} was removed`,
+    file,
+    before,
+    after: { ...before, status: "deactivated" },
+    differences: [{ field: "status", before: entry.status, after: "deactivated" }],
+    sisters: { released: [...before.sisterAccounts], claimed: [] },
+    live: null,
+    blocked: !input.allowDeactivate,
+    syncAfter: false,
+    problems: [],
+  };
+}
+
+function planDeclared(declared: Declared, facts: LiveFacts, input: BuildPlanInput): Change {
+  const desired = declared.integration;
+  const entry = input.live.registry.find((e) => e.account === desired.account) ?? null;
+  const ours = entry !== null && entry.managedBy === input.repo;
+  const after = viewFromDesired(desired, facts, input.repo);
+  const problems = liveProblems(desired, facts);
+  const attributeMissing = facts.attribute.status === "missing";
+  const base = {
+    account: desired.account,
+    file: declared.file,
+    after,
+    live: facts,
+    blocked: false,
+    problems,
+  };
+  const syncPossible = desired.emailSync && facts.attribute.status !== "conflict";
+
+  if (entry === null || entry.status === "deactivated" || !ours) {
+    return {
+      ...base,
+      actions: ["create"],
+      reason:
+        entry?.status === "deactivated" && ours
+          ? `${declared.file}: reactivation (the registry has it deactivated)`
+          : `new declaration ${declared.file}`,
+      before: entry?.status === "deactivated" && ours ? viewFromEntry(entry) : null,
+      differences: [],
+      sisters: { released: [], claimed: [...desired.sisterAccounts] },
+      syncAfter: syncPossible,
+    };
+  }
+
+  const before = viewFromEntry(entry);
+  const differences = diffViews(before, after);
+  const sisters = {
+    released: before.sisterAccounts.filter((a) => !after.sisterAccounts.includes(a)),
+    claimed: after.sisterAccounts.filter((a) => !before.sisterAccounts.includes(a)),
+  };
+  const replacing = differences.filter((d) => replaceFields.includes(d.field));
+  const syncDue =
+    entry.sync.health === "never" ||
+    entry.sync.health === "due" ||
+    attributeMissing ||
+    (!entry.emailSync && desired.emailSync);
+  if (replacing.length > 0) {
+    return {
+      ...base,
+      actions: ["replace"],
+      reason: `points at another table: ${replacing.map((d) => d.field).join(", ")} changed`,
+      before,
+      differences,
+      sisters,
+      syncAfter: syncPossible,
+    };
+  }
+  if (differences.length > 0 || attributeMissing) {
+    const reasons = differences.map((d) => d.field as string);
+    if (attributeMissing) reasons.push(`REAID attribute ${desired.actito.reaidAttribute} missing in Actito`);
+    return {
+      ...base,
+      actions: ["update"],
+      reason: `changed: ${reasons.join(", ")}`,
+      before,
+      differences,
+      sisters,
+      syncAfter: syncPossible && syncDue,
+    };
+  }
+  if (syncPossible && syncDue) {
+    return {
+      ...base,
+      actions: ["sync"],
+      reason: `REAID sync is due (sync health: ${entry.sync.health})`,
+      before,
+      differences,
+      sisters,
+      syncAfter: true,
+    };
+  }
+  return {
+    ...base,
+    actions: ["no-op"],
+    reason: "up to date",
+    before,
+    differences,
+    sisters,
+    syncAfter: false,
+  };
+}
+
+function liveProblems(desired: DesiredIntegration, facts: LiveFacts): ChangeProblem[] {
+  const { entity, profileTable, reaidAttribute, apiKey, endpoint } = desired.actito;
+  const problems: ChangeProblem[] = [];
+  if (facts.error !== null) {
+    problems.push({ severity: "error", code: "actito-unavailable", message: facts.error });
+  }
+  if (facts.key === "rejected") {
+    problems.push({
+      severity: "error",
+      code: "key-rejected",
+      message: `Actito (${endpoint}) refused the API key from ${apiKey.secretRef}: check it is current and not revoked`,
+    });
+  }
+  if (facts.entity === "missing") {
+    problems.push({
+      severity: "error",
+      code: "entity-missing",
+      message: `the licence behind this key has no entity "${entity}" (endpoint ${endpoint})`,
+    });
+  }
+  if (facts.table.status === "missing" || facts.table.status === "ambiguous") {
+    const candidates = facts.table.candidates?.length ? facts.table.candidates.join(", ") : "none";
+    problems.push({
+      severity: "error",
+      code: facts.table.status === "missing" ? "table-missing" : "table-ambiguous",
+      message:
+        facts.table.status === "missing"
+          ? `entity ${entity} has no profile table "${profileTable ?? ""}" (tables: ${candidates})`
+          : `entity ${entity} has several profile tables (${candidates}): declare actito.profileTable`,
+    });
+  }
+  if (facts.attribute.status === "conflict" && facts.attribute.definition) {
+    problems.push({
+      severity: "warning",
+      code: "reaid-attribute-conflict",
+      message:
+        `attribute ${reaidAttribute} already exists as ${describeAttribute(facts.attribute.definition)}; ` +
+        `REAIDs need CUSTOM STRING unique. emi never changes an existing attribute: a person must fix it ` +
+        `in Actito or declare another actito.reaidAttribute. Sync is held back until then`,
+    });
+  }
+  return problems;
+}
+
+/**
+ * Rule 5 and its managed twin: every account this declaration wants must be free, held by itself,
+ * or released in this same plan by another integration this repository manages.
+ */
+function holderProblems(
+  declared: Declared,
+  active: readonly RegistryEntry[],
+  blockedHolders: ReadonlyMap<number, Change>,
+  repo: string,
+): ChangeProblem[] {
+  const desired = declared.integration;
+  const problems: ChangeProblem[] = [];
+  for (const account of [desired.account, ...desired.sisterAccounts]) {
+    const holder = active.find((e) => e.account === account || e.sisterAccounts.includes(account));
+    if (!holder) continue;
+    const role = holder.account === account ? "owner" : `sister of ${holder.account}`;
+    if (holder.managedBy !== repo) {
+      problems.push({
+        severity: "error",
+        code: "unmanaged-conflict",
+        message:
+          `account ${account} (declared in ${declared.file} as ${account === desired.account ? "owner" : `sister of ${desired.account}`}) ` +
+          `already has an integration in the registry as ${role} (${holder.endpoint} / ${holder.entity}) ` +
+          `managed by ${holder.managedBy ?? "no repository (created outside emi)"}, not by ${repo}: ` +
+          `remove it there first, or leave this account out`,
+      });
+    } else if (holder.account !== desired.account && blockedHolders.has(holder.account)) {
+      problems.push({
+        severity: "error",
+        code: "account-held",
+        message: `account ${account} is still held by ${holder.account}, whose deactivation is blocked: apply with --allow-deactivate`,
+      });
+    }
+  }
+  return problems;
+}
+
+function summarise(changes: readonly Change[], diagnostics: readonly Diagnostic[]): PlanSummary {
+  const count = (action: string) => changes.filter((c) => c.actions.includes(action as never)).length;
+  const problems = changes.flatMap((c) => c.problems);
+  return {
+    create: count("create"),
+    update: count("update"),
+    replace: count("replace"),
+    deactivate: changes.filter((c) => c.actions.includes("deactivate") && !c.blocked).length,
+    blocked: changes.filter((c) => c.blocked).length,
+    sync: changes.filter((c) => c.syncAfter).length,
+    unchanged: count("no-op"),
+    errors:
+      problems.filter((p) => p.severity === "error").length +
+      diagnostics.filter((d) => d.severity === "error" && d.code !== "unmanaged-conflict").length,
+    warnings: problems.filter((p) => p.severity === "warning").length,
+    unchecked: changes.filter((c) => c.live !== null && !c.live.secretAvailable).length,
+    total: changes.length,
+  };
+}

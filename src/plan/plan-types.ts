@@ -1,0 +1,140 @@
+import type { ActitoAttribute } from "../actito/types.ts";
+import type { IntegrationStatus } from "../store/store.ts";
+import type { Endpoint } from "../types/declared.ts";
+import type { Diagnostic } from "../types/diagnostic.ts";
+
+/** What apply will do to one integration. `replace` = endpoint, entity, table or REAID attribute changes. */
+export type PlanAction = "create" | "update" | "replace" | "deactivate" | "sync" | "no-op";
+
+/** How a sensitive value appears in a plan: never the value, only whether it is set and changed. */
+export type SensitiveMask = "(sensitive)" | "(sensitive, changed)";
+
+/** One side (before or after) of an integration as a plan shows it: the API key masked. */
+export interface IntegrationView {
+  account: number;
+  provider: "actito";
+  endpoint: Endpoint;
+  entity: string;
+  /** The table name, declared or resolved; null when not declared and not yet resolved. */
+  profileTable: string | null;
+  /** Actito's id of the table when known. */
+  profileTableId: string | null;
+  reaidAttribute: string;
+  email: string;
+  /** Null when no key is recorded (e.g. a registry entry written without one). */
+  apiKey: SensitiveMask | null;
+  sisterAccounts: number[];
+  emailSync: boolean;
+  status: IntegrationStatus;
+  managedBy: string | null;
+}
+
+/** One field that differs between before and after. Sensitive fields carry only masks. */
+export interface FieldDifference {
+  field: keyof IntegrationView;
+  before: unknown;
+  after: unknown;
+  sensitive?: true;
+}
+
+/** Facts read from Actito for one declared integration. `unknown` when there was no secret here. */
+export interface LiveFacts {
+  /** False when the API key's secret is not available here (a fork's pull request): facts below are unknown. */
+  secretAvailable: boolean;
+  key: "works" | "rejected" | "unknown";
+  /** Whether the key differs from the one fingerprinted in the registry; null when unknown or none recorded. */
+  keyChanged: boolean | null;
+  entity: "found" | "missing" | "unknown";
+  table: {
+    status: "found" | "missing" | "ambiguous" | "unknown";
+    id: string | null;
+    name: string | null;
+    /** Table names of the entity, when the declared one was not found or none was declared among several. */
+    candidates?: string[];
+  };
+  attribute: {
+    status: "present" | "missing" | "conflict" | "unknown";
+    /** The existing attribute's definition when present or conflicting. */
+    definition: ActitoAttribute | null;
+  };
+  /** Profiles without a REAID: exact when `complete`, else a lower bound from the first pages. */
+  profilesWithoutReaid: { count: number; complete: boolean } | null;
+  /** A network or API failure while reading: never read as "gone". */
+  error: string | null;
+}
+
+/** A problem attached to one change: errors stop that change, warnings need a person but do not. */
+export interface ChangeProblem {
+  severity: "error" | "warning";
+  code: string;
+  message: string;
+}
+
+/** The plan for one integration. */
+export interface Change {
+  account: number;
+  /** One primary action; `sync` alone when only a sync is due. */
+  actions: PlanAction[];
+  /** A person-readable why. */
+  reason: string;
+  /** The declaration file, or where it used to be for a deactivation. */
+  file: string;
+  before: IntegrationView | null;
+  after: IntegrationView | null;
+  differences: FieldDifference[];
+  /** Sister accounts this change releases and claims (apply releases before it claims). */
+  sisters: { released: number[]; claimed: number[] };
+  /** Null for deactivations (Actito is not read for them). */
+  live: LiveFacts | null;
+  /** Deactivation without `--allow-deactivate`: shown, not applied. */
+  blocked: boolean;
+  /** Whether apply runs the REAID sync for this integration after activation. */
+  syncAfter: boolean;
+  problems: ChangeProblem[];
+}
+
+/** What a saved plan was computed from: if any of it changes, the plan is stale. */
+export interface PlanBasis {
+  /** `sha256:<hex>` over everything below. */
+  fingerprint: string;
+  registryRevision: number;
+  /** Declaration file → content hash. */
+  declarations: Record<string, string>;
+  /** Account → hash of the live facts (and key fingerprint) relied on; `unknown` when not checked. */
+  live: Record<string, string>;
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  replace: number;
+  deactivate: number;
+  blocked: number;
+  sync: number;
+  unchanged: number;
+  errors: number;
+  warnings: number;
+  /** Integrations planned without a secret (live facts unknown). */
+  unchecked: number;
+  total: number;
+}
+
+/** The plan: versioned data that every renderer and apply read. */
+export interface Plan {
+  formatVersion: 1;
+  createdAt: string;
+  /** The repository that manages these integrations (registry `managedBy`). */
+  repo: string;
+  /** The declarations folder, relative to the working directory. */
+  dir: string;
+  options: { allowDeactivate: boolean };
+  basis: PlanBasis;
+  /** Deactivations first, then by account. */
+  changes: Change[];
+  summary: PlanSummary;
+  /** Validation diagnostics and live conflicts (e.g. `unmanaged-conflict`). */
+  diagnostics: Diagnostic[];
+}
+
+/** Sentinel for a live-facts hash when there was no secret to check with. */
+export const UNKNOWN_LIVE = "unknown";

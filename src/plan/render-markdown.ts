@@ -1,0 +1,178 @@
+import {
+  changeLabel,
+  describeLive,
+  describeSyncEstimate,
+  formatCount,
+  formatValue,
+  hasChanges,
+  targetOf,
+} from "./describe-change.ts";
+import type { Change, IntegrationView, Plan } from "./plan-types.ts";
+
+export interface RenderMarkdownOptions {
+  /** GitHub's comment limit is 65,536; stay clear of it. */
+  maxChars?: number;
+  /** The hidden marker a sticky comment is found by; default `<!-- emi:plan repo=<repo> -->`. */
+  marker?: string;
+  /** The commit the plan was made at, shown in the footer. */
+  commit?: string;
+}
+
+const icons: Record<string, string> = {
+  create: "➕",
+  update: "✏️",
+  replace: "♻️",
+  deactivate: "➖",
+  sync: "🔄",
+  blocked: "⚠️",
+};
+
+/** Wraps a marker in an HTML comment unless it already is one. */
+export function markerLine(marker: string): string {
+  return marker.startsWith("<!--") ? marker : `<!-- ${marker} -->`;
+}
+
+/**
+ * The plan as a pull-request comment: summary counts first, deactivations first, one `<details>` per
+ * integration, never longer than `maxChars` (an explicit note points at the JSON plan when cut).
+ */
+export function renderPlanMarkdown(plan: Plan, options: RenderMarkdownOptions = {}): string {
+  const maxChars = options.maxChars ?? 60_000;
+  const head: string[] = [
+    markerLine(options.marker ?? `emi:plan repo=${plan.repo}`),
+    `### emi plan — ${headline(plan)}`,
+    "",
+  ];
+  const errors = plan.diagnostics
+    .filter((d) => d.severity === "error")
+    .map((d) => `- ❌ \`${d.file}:${d.line}:${d.column}\` **${d.code}** ${escapeMd(d.message)}`);
+  if (errors.length) head.push(...errors, "");
+  const shown = plan.changes.filter((c) => !c.actions.includes("no-op") || c.problems.length > 0);
+  const blocks: string[] = [];
+  if (shown.length > 0) {
+    blocks.push("| | account | integration | change |\n|---|---|---|---|");
+    for (const change of shown) blocks.push(tableRow(change, plan));
+    blocks.push("");
+    for (const change of shown) blocks.push(details(change));
+  } else if (!errors.length) {
+    blocks.push("No changes: the registry and Actito match the declarations.\n");
+  }
+  const footer = footerLine(plan, options.commit);
+  const note = "\n> ✂️ This comment was truncated, see the JSON plan for every change.\n";
+  let out = `${head.join("\n")}\n`;
+  for (const [i, block] of blocks.entries()) {
+    const rest = i === blocks.length - 1 ? 0 : note.length;
+    if (out.length + block.length + 1 + footer.length + rest > maxChars) {
+      out += note;
+      break;
+    }
+    out += `${block}\n`;
+  }
+  out += footer;
+  return out.length > maxChars ? `${out.slice(0, Math.max(0, maxChars - note.length))}${note}` : out;
+}
+
+function headline(plan: Plan): string {
+  const s = plan.summary;
+  const parts: string[] = [];
+  if (s.create) parts.push(`${s.create} to create`);
+  if (s.update) parts.push(`${s.update} to update`);
+  if (s.replace) parts.push(`${s.replace} to replace`);
+  if (s.deactivate) parts.push(`${s.deactivate} to deactivate`);
+  if (s.blocked) parts.push(`${s.blocked} blocked`);
+  if (s.sync && !s.create && !s.update && !s.replace) parts.push(`${s.sync} to sync`);
+  if (s.errors) parts.push(`${s.errors} error${s.errors === 1 ? "" : "s"}`);
+  if (!parts.length) return hasChanges(plan) ? "changes" : "no changes";
+  return parts.join(", ");
+}
+
+function tableRow(change: Change, plan: Plan): string {
+  const label = changeLabel(change);
+  const failed = change.problems.some((p) => p.severity === "error");
+  const icon = failed ? "❌" : (icons[label] ?? "");
+  return `| ${icon} | ${change.account} | ${escapeCell(targetOf(change))} | ${escapeCell(summaryCell(change, label, plan))} |`;
+}
+
+function summaryCell(change: Change, label: string, plan: Plan): string {
+  if (change.blocked) return "**deactivate blocked** — file removed; needs `--allow-deactivate`";
+  if (label === "deactivate") return "**deactivate** — file removed; REAIDs and Actito data are kept";
+  const parts: string[] = [label];
+  if (label === "create" && change.after?.sisterAccounts.length) {
+    parts.push(`sisters ${change.after.sisterAccounts.join(", ")}`);
+  }
+  for (const a of change.sisters.released) {
+    const to = plan.changes.find((c) => c.sisters.claimed.includes(a) || (c.account === a && c !== change));
+    parts.push(to ? `sister ${a} moves to ${to.account}` : `releases sister ${a}`);
+  }
+  if (label !== "create") {
+    for (const a of change.sisters.claimed) {
+      const from = plan.changes.find((c) => c.sisters.released.includes(a));
+      parts.push(from ? `gains sister ${a} from ${from.account}` : `gains sister ${a}`);
+    }
+  }
+  for (const d of change.differences) {
+    if (d.field === "sisterAccounts") continue;
+    parts.push(d.field === "apiKey" ? "API key changed" : `${d.field} changed`);
+  }
+  const estimate = change.live?.profilesWithoutReaid;
+  if (change.syncAfter && estimate) {
+    parts.push(`${estimate.complete ? "about" : "at least"} ${formatCount(estimate.count)} REAIDs to write`);
+  }
+  for (const p of change.problems) parts.push(`${p.severity === "error" ? "❌" : "⚠️"} ${p.code}`);
+  return parts.join(", ");
+}
+
+function viewLines(view: IntegrationView): string[] {
+  return [
+    `account: ${view.account}`,
+    `actito: { endpoint: ${view.endpoint}, entity: ${view.entity}, profileTable: ${view.profileTable ?? "(the only table)"}, email: ${view.email} }`,
+    `reaidAttribute: ${view.reaidAttribute}`,
+    `apiKey: ${view.apiKey ?? "(none)"}`,
+    `sisterAccounts: ${formatValue(view.sisterAccounts)}`,
+    `emailSync: ${view.emailSync}`,
+  ];
+}
+
+function details(change: Change): string {
+  const label = changeLabel(change);
+  const lines: string[] = [];
+  if (change.actions.includes("create") && change.after) {
+    lines.push(...viewLines(change.after).map((l) => `+ ${l}`));
+  } else {
+    for (const d of change.differences) {
+      if (d.sensitive) lines.push(`  ${d.field}: ${formatValue(d.after)}`);
+      else lines.push(`- ${d.field}: ${formatValue(d.before)}`, `+ ${d.field}: ${formatValue(d.after)}`);
+    }
+  }
+  const body: string[] = [`<details><summary>${change.account} · ${label}</summary>`, ""];
+  body.push(escapeMd(change.reason), "");
+  if (lines.length) body.push("```diff", ...lines, "```");
+  const live = describeLive(change);
+  if (live) body.push(`Live: ${escapeMd(live.replaceAll(", ", " · "))}`);
+  const estimate = change.syncAfter ? describeSyncEstimate(change.live) : null;
+  if (estimate) body.push(`Sync: ${estimate}`);
+  for (const p of change.problems) {
+    body.push(`${p.severity === "error" ? "❌" : "⚠️"} **${p.code}**: ${escapeMd(p.message)}`);
+  }
+  body.push("</details>", "");
+  return body.join("\n");
+}
+
+function footerLine(plan: Plan, commit: string | undefined): string {
+  const parts = [`${plan.summary.unchanged} integration${plan.summary.unchanged === 1 ? "" : "s"} unchanged`];
+  if (plan.summary.unchecked)
+    parts.push(`${plan.summary.unchecked} checked without secrets (live facts unknown)`);
+  parts.push(
+    `plan \`${plan.basis.fingerprint.slice(0, 15)}…\`${commit ? ` at \`${commit.slice(0, 7)}\`` : ""}`,
+  );
+  parts.push("full JSON plan: `emi plan --format json`");
+  return `${parts.join(" · ")}\n`;
+}
+
+function escapeCell(text: string): string {
+  return text.replaceAll("|", "\\|").replaceAll("\n", " ");
+}
+
+function escapeMd(text: string): string {
+  return text.replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+}

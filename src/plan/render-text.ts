@@ -1,0 +1,117 @@
+import { diffArrays } from "diff";
+import pc from "picocolors";
+import {
+  changeLabel,
+  describeLive,
+  describeSummary,
+  describeSyncEstimate,
+  formatValue,
+  hasChanges,
+  targetOf,
+} from "./describe-change.ts";
+import type { Change, FieldDifference, Plan } from "./plan-types.ts";
+
+export interface RenderTextOptions {
+  /** Colours (a terminal). Off by default so files and CI logs stay plain. */
+  color?: boolean;
+}
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+const symbols: Record<string, string> = {
+  create: "+",
+  update: "~",
+  replace: "±",
+  deactivate: "-",
+  sync: "↻",
+  blocked: "!",
+};
+
+/** The plan for a terminal, in the spirit of Terraform's: one block per change, then the summary line. */
+export function renderPlanText(plan: Plan, options: RenderTextOptions = {}): string {
+  const c = pc.createColors(options.color ?? false);
+  const lines: string[] = [];
+  for (const d of plan.diagnostics) {
+    const severity = d.severity === "error" ? c.red("error") : c.yellow("warning");
+    lines.push(`${d.file}:${d.line}:${d.column}  ${severity}  ${d.code}  ${d.message}`);
+  }
+  if (plan.diagnostics.length > 0) lines.push("");
+  const shown = plan.changes.filter((ch) => !ch.actions.includes("no-op") || ch.problems.length > 0);
+  if (!hasChanges(plan) && shown.length === 0) {
+    lines.push(
+      plan.diagnostics.some((d) => d.severity === "error")
+        ? "No plan: fix the errors above first."
+        : "No changes. The registry and Actito match the declarations.",
+    );
+    return `${lines.join("\n")}\n`;
+  }
+  lines.push("emi will make these changes:", "");
+  for (const change of shown) lines.push(...renderChange(change, c), "");
+  lines.push(`Plan: ${describeSummary(plan)}`);
+  if (plan.summary.errors > 0) {
+    lines.push(c.red(`${plan.summary.errors} error(s): apply leaves the integrations in error unchanged.`));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function paint(label: string, text: string, c: Colors): string {
+  if (label === "create") return c.green(text);
+  if (label === "deactivate" || label === "blocked") return c.red(text);
+  if (label === "replace") return c.magenta(text);
+  if (label === "update" || label === "sync") return c.yellow(text);
+  return text;
+}
+
+function renderChange(change: Change, c: Colors): string[] {
+  const label = changeLabel(change);
+  const head = `  ${paint(label, `${symbols[label] ?? " "} ${label.padEnd(8)}`, c)} ${String(change.account).padEnd(5)} `;
+  const lines: string[] = [];
+  if (change.actions.includes("deactivate")) {
+    lines.push(
+      `${head}${change.blocked ? `deactivate: ${change.reason}; run apply with --allow-deactivate` : change.reason}`,
+      `                   actito ${targetOf(change)} · REAIDs and Actito data are kept`,
+    );
+    return lines;
+  }
+  const notes: string[] = [];
+  if (change.after && change.actions.includes("create")) {
+    notes.push(`emailSync ${change.after.emailSync ? "on" : "off"}`);
+    if (change.after.sisterAccounts.length > 0)
+      notes.push(`sisters ${change.after.sisterAccounts.join(", ")}`);
+  }
+  lines.push(`${head}actito ${targetOf(change)}${notes.length ? `   ${notes.join(", ")}` : ""}`);
+  if (!change.actions.includes("create")) {
+    for (const d of change.differences) lines.push(`      ${renderDifference(d, c)}`);
+  }
+  if (!change.actions.includes("update") || change.live?.attribute.status === "missing") {
+    const live = describeLive(change);
+    if (live) lines.push(`      ${change.actions.includes("create") ? "activation" : "live"}: ${live}`);
+  }
+  if (change.syncAfter) {
+    const estimate = describeSyncEstimate(change.live);
+    lines.push(`      sync: ${estimate ?? "REAID sync runs after activation"}`);
+  }
+  for (const p of change.problems) {
+    lines.push(
+      `      ${p.severity === "error" ? c.red("error") : c.yellow("warning")} ${p.code}: ${p.message}`,
+    );
+  }
+  return lines;
+}
+
+function renderDifference(d: FieldDifference, c: Colors): string {
+  const field = d.field.padEnd(16);
+  if (d.sensitive) return `${field} ${formatValue(d.after)}`;
+  let detail = "";
+  if (Array.isArray(d.before) && Array.isArray(d.after)) {
+    const parts = diffArrays(d.before as unknown[], d.after as unknown[]).flatMap((part) =>
+      part.added
+        ? part.value.map((v) => c.green(`+${formatValue(v)}`))
+        : part.removed
+          ? part.value.map((v) => c.red(`-${formatValue(v)}`))
+          : [],
+    );
+    detail = parts.length ? `   (${parts.join(" ")})` : "";
+  }
+  return `${field} ${formatValue(d.before)}  →  ${formatValue(d.after)}${detail}`;
+}
