@@ -1,32 +1,197 @@
-import type { SecretSource } from "../config/resolve-secret.ts";
-import type { Store } from "../store/store.ts";
+import { setTimeout as delay } from "node:timers/promises";
+import { createActitoClient } from "../actito/create-actito-client.ts";
+import {
+  ActitoUnavailableError,
+  ImportOutcomeUnknownError,
+  MassImportTimeoutError,
+  RateLimitedError,
+} from "../actito/errors.ts";
+import type { ActitoApi } from "../actito/types.ts";
+import { resolveSecret, type SecretSource } from "../config/resolve-secret.ts";
+import { LockHeldError } from "../store/errors.ts";
+import type { Store, SyncCounts } from "../store/store.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
+import { holdSyncLease } from "./hold-sync-lease.ts";
+import { resolveSyncTarget } from "./resolve-sync-target.ts";
+import type { SyncEvent, SyncOutcome } from "./sync-events.ts";
+import { type IntegrationRunOutcome, syncIntegrationOnce } from "./sync-integration.ts";
+import { actitoSyncLimits, patchThreshold, type SyncLimits } from "./write-strategy.ts";
 
-/** Progress of a sync, as typed events; the CLI turns them into bars, lines or NDJSON. */
-export type SyncEvent = { type: string; account: number; [field: string]: unknown };
+export type { SyncEvent, SyncOutcome } from "./sync-events.ts";
 
 export interface SyncResult {
   account: number;
-  health: "in sync" | "degraded" | "waiting for quota" | "skipped";
+  health: SyncOutcome;
   reason: string | null;
-  counts: { seen: number; written: number; skipped: number; rejected: number };
+  counts: SyncCounts;
+  /** The run stopped on an operational error (`emi sync` exits 1); `reason` says which. */
+  failed: boolean;
 }
 
 export interface RunSyncOptions {
   store: Store;
   integrations: DesiredIntegration[];
   secrets: SecretSource;
+  /** Read every profile, not only those changed since the last run. */
   full?: boolean;
   onEvent?: (event: SyncEvent) => void;
   signal?: AbortSignal;
+  /** Builds the Actito client of an integration (default: createActitoClient with `secrets.env`). */
+  clientFor?: (integration: DesiredIntegration, apiKey: string) => ActitoApi;
+  /** Actito's limits as the sync plans for them (default: Actito's documented values). */
+  limits?: Partial<SyncLimits>;
+  /** Rows written one profile at a time before switching to a mass import (default: from the limits). */
+  patchThreshold?: number;
+  /** Wait before re-reading rows whose import submission had no answer (default 60 s). */
+  uncertainGraceMs?: number;
+  /** First poll interval of a mass import's status (default 1 s). */
+  pollMs?: number;
+  /** Longest wait for one mass import before the run stops and resumes it next time (default 1 h). */
+  importTimeoutMs?: number;
+  /** Runs after a recoverable failure within one `runSync` (default 5). */
+  maxAttempts?: number;
+  /** Lease life; renewed every third of it (default 2 min). */
+  leaseTtlMs?: number;
+  now?: () => Date;
 }
 
-/** Placeholder until the sync issue lands (src/sync owns this file): syncs nothing. */
+const noCounts = (): SyncCounts => ({ seen: 0, written: 0, skipped: 0, rejected: 0 });
+
+/**
+ * Makes every profile of each integration's Actito table carry the REAID of its e-mail address,
+ * one integration after another, each under the lease `sync:<account>` so two runners never sync the
+ * same table. Integrations with `emailSync: false` are not touched. Health and counts go to the
+ * registry (`setSyncStatus`); progress goes to `onEvent`. Never throws for one integration's
+ * failure: it becomes a `degraded` result with `failed: true`.
+ */
 export async function runSync(options: RunSyncOptions): Promise<SyncResult[]> {
-  return options.integrations.map((i) => ({
-    account: i.account,
-    health: "skipped",
-    reason: "sync not implemented yet",
-    counts: { seen: 0, written: 0, skipped: 0, rejected: 0 },
-  }));
+  const results: SyncResult[] = [];
+  for (const integration of options.integrations) {
+    if (options.signal?.aborted) break;
+    results.push(await syncOne(options, integration));
+  }
+  return results;
+}
+
+async function syncOne(options: RunSyncOptions, integration: DesiredIntegration): Promise<SyncResult> {
+  const { store, account } = { store: options.store, account: integration.account };
+  const emit = options.onEvent ?? (() => {});
+  const started = Date.now();
+  const now = options.now ?? (() => new Date());
+  const limits: SyncLimits = { ...actitoSyncLimits, ...options.limits };
+  const done = (result: SyncResult, importsUsedToday: number | null): SyncResult => {
+    emit({
+      type: "sync-finished",
+      account,
+      health: result.health,
+      reason: result.reason,
+      counts: result.counts,
+      importsUsedToday,
+      importsPerDay: importsUsedToday === null ? null : limits.importsPerDay,
+      seconds: (Date.now() - started) / 1000,
+      failed: result.failed,
+    });
+    return result;
+  };
+  const skipped = (reason: string) =>
+    done({ account, health: "skipped", reason, counts: noCounts(), failed: false }, null);
+
+  if (!integration.emailSync) return skipped("emailSync is false");
+  const entry = await store.findByAccount(account);
+  if (!entry || entry.account !== account || entry.status !== "active") {
+    return skipped("not active in the registry yet: run emi apply first");
+  }
+  const apiKey = await resolveSecret(integration.actito.apiKey.secretRef, options.secrets);
+  if (apiKey === null) {
+    return fail(`the API key is not available here (${integration.actito.apiKey.secretRef} is not set)`);
+  }
+
+  async function fail(reason: string, counts: SyncCounts = noCounts()): Promise<SyncResult> {
+    await store
+      .setSyncStatus(account, { health: "degraded", reason, lastRun: now().toISOString(), counts })
+      .catch(() => undefined);
+    return done({ account, health: "degraded", reason, counts, failed: true }, null);
+  }
+
+  let lease: Awaited<ReturnType<typeof holdSyncLease>>;
+  try {
+    lease = await holdSyncLease(store, `sync:${account}`, { ttlMs: options.leaseTtlMs });
+  } catch (error) {
+    if (error instanceof LockHeldError) {
+      return done(
+        { account, health: "skipped", reason: error.message, counts: noCounts(), failed: false },
+        null,
+      );
+    }
+    throw error;
+  }
+  const api = (options.clientFor ?? defaultClient(options.secrets))(integration, apiKey);
+  const stop = AbortSignal.any([lease.lost, ...(options.signal ? [options.signal] : [])]);
+  try {
+    await store.setSyncStatus(account, { health: "syncing", reason: null });
+    const target = await resolveSyncTarget(api, integration, entry);
+    const maxAttempts = options.maxAttempts ?? 5;
+    let outcome: IntegrationRunOutcome | undefined;
+    for (let attempt = 1; outcome === undefined; attempt++) {
+      try {
+        outcome = await syncIntegrationOnce({
+          store,
+          api,
+          account,
+          namespace: String(account),
+          target,
+          full: options.full ?? false,
+          limits,
+          patchThreshold: options.patchThreshold ?? patchThreshold(limits),
+          uncertainGraceMs: options.uncertainGraceMs ?? 60_000,
+          pollMs: options.pollMs ?? 1000,
+          importTimeoutMs: options.importTimeoutMs ?? 3_600_000,
+          watermarkMarginMs: 120_000,
+          emit,
+          signal: stop,
+          now,
+          sleep: (ms, signal) => delay(ms, undefined, { signal }),
+        });
+      } catch (error) {
+        // The checkpoint says exactly where to pick up, so a transient failure is just a resume.
+        if (!isTransient(error) || attempt >= maxAttempts || stop.aborted) throw error;
+      }
+    }
+    await store.setSyncStatus(account, {
+      health: outcome.health,
+      reason: outcome.reason,
+      lastRun: now().toISOString(),
+      counts: outcome.counts,
+    });
+    return done(
+      { account, health: outcome.health, reason: outcome.reason, counts: outcome.counts, failed: false },
+      outcome.importsUsedToday,
+    );
+  } catch (error) {
+    return fail(
+      stop.aborted && lease.lost.aborted ? `the sync lease was lost: ${describe(error)}` : describe(error),
+    );
+  } finally {
+    await api.close().catch(() => undefined);
+    await lease.release();
+  }
+}
+
+function defaultClient(secrets: SecretSource) {
+  return (integration: DesiredIntegration, apiKey: string): ActitoApi =>
+    createActitoClient({ endpoint: integration.actito.endpoint, apiKey, env: secrets.env });
+}
+
+function isTransient(error: unknown): boolean {
+  return (
+    error instanceof ImportOutcomeUnknownError ||
+    error instanceof ActitoUnavailableError ||
+    error instanceof MassImportTimeoutError ||
+    error instanceof RateLimitedError
+  );
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
 }

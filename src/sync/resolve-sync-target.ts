@@ -1,0 +1,64 @@
+import type { ActitoApi } from "../actito/types.ts";
+import type { RegistryEntry } from "../store/store.ts";
+import type { DesiredIntegration } from "../types/declared.ts";
+import { SyncTargetError } from "./sync-errors.ts";
+
+/** Where and how one integration's REAIDs are written. */
+export interface SyncTarget {
+  entity: string;
+  tableId: string;
+  tableName: string;
+  emailAttribute: string;
+  reaidAttribute: string;
+  /**
+   * `emailAddress`-style key when the e-mail attribute is unique: a write keyed on the e-mail always
+   * lands on the profile that has that e-mail now, so it can never give a profile another e-mail's
+   * REAID. When it is not unique, the only key is `profileId`.
+   */
+  keyColumn: string;
+  /** Key of the daily import quota: one per table (`<endpoint>/<entity>/<tableId>`). */
+  quotaKey: string;
+}
+
+/** Finds the table (registry first, then by name), its e-mail attribute and the REAID attribute. */
+export async function resolveSyncTarget(
+  api: ActitoApi,
+  integration: DesiredIntegration,
+  entry: RegistryEntry | null,
+): Promise<SyncTarget> {
+  const entity = integration.actito.entity;
+  let tableId = entry?.profileTableId ?? null;
+  if (tableId === null) {
+    const tables = await api.listProfileTables(entity);
+    const wanted = integration.actito.profileTable;
+    const found = wanted ? tables.filter((t) => t.name === wanted) : tables;
+    if (found.length !== 1 || !found[0]) {
+      throw new SyncTargetError(
+        wanted
+          ? `profile table "${wanted}" not found in entity "${entity}"`
+          : `entity "${entity}" has ${tables.length} profile tables: declare profileTable`,
+      );
+    }
+    tableId = found[0].id;
+  }
+  const table = await api.getProfileTable(entity, tableId);
+  const email = table.attributes.find((a) => a.type === "EMAIL_ADDRESS");
+  if (!email) {
+    throw new SyncTargetError(`profile table "${table.name}" has no EMAIL_ADDRESS attribute`);
+  }
+  const reaidAttribute = integration.actito.reaidAttribute;
+  if (!table.attributes.some((a) => a.name === reaidAttribute)) {
+    throw new SyncTargetError(
+      `profile table "${table.name}" has no "${reaidAttribute}" attribute yet: run emi apply to activate it`,
+    );
+  }
+  return {
+    entity,
+    tableId: table.id,
+    tableName: table.name,
+    emailAttribute: email.name,
+    reaidAttribute,
+    keyColumn: email.unique ? email.name : "profileId",
+    quotaKey: `${integration.actito.endpoint}/${entity}/${table.id}`,
+  };
+}

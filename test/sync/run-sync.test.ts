@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { SyncEvent } from "../../src/sync/sync-events.ts";
+import { runSync } from "../../src/sync/run-sync.ts";
+import { apiKey, assertExact, integration, type SyncWorld, syncSeed, syncWorld } from "./sync-fixture.ts";
+
+let world: SyncWorld | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+const run = (w: SyncWorld, extra: Partial<Parameters<typeof runSync>[0]> = {}) => {
+  const events: SyncEvent[] = [];
+  const done = runSync({
+    store: w.store,
+    integrations: [integration()],
+    secrets: { env: w.env, cwd: w.dir },
+    clientFor: w.clientFor,
+    onEvent: (e) => events.push(e),
+    pollMs: 20,
+    uncertainGraceMs: 200,
+    ...extra,
+  });
+  return done.then((results) => ({ results, events }));
+};
+
+describe("runSync", () => {
+  it("writes every REAID with one mass import when the table has never been synced", async () => {
+    world = await syncWorld(syncSeed({ generate: 5000, profiles: [{ emailAddress: null, firstName: "x" }] }));
+    const { results, events } = await run(world);
+    expect(results[0]).toMatchObject({ health: "in sync", failed: false });
+    expect(results[0]?.counts).toEqual({ seen: 5001, written: 5000, skipped: 1, rejected: 0 });
+    expect(await assertExact(world)).toEqual({ checked: 5000 });
+    expect(world.sandbox.stats().tables["acme/16"]?.importsSubmitted).toBe(1);
+    expect(events.map((e) => e.type)).toContain("import-finished");
+    const entry = await world.store.findByAccount(1042);
+    expect(entry?.sync).toMatchObject({ health: "in sync", counts: { written: 5000 } });
+    expect(JSON.stringify(events)).not.toContain(apiKey);
+  });
+
+  it("writes nothing and submits no import when every profile already carries its REAID", async () => {
+    world = await syncWorld(syncSeed({ generate: 3000 }));
+    await run(world);
+    const { results } = await run(world, { full: true });
+    expect(results[0]?.counts).toMatchObject({ seen: 3000, written: 0 });
+    expect(world.sandbox.stats().tables["acme/16"]?.importsSubmitted).toBe(1);
+    expect(world.sandbox.stats().tables["acme/16"]?.patches).toBe(0);
+  });
+
+  it("patches a few new profiles instead of spending an import when the run is incremental", async () => {
+    world = await syncWorld(syncSeed({ generate: 2000 }));
+    await run(world, { now: () => new Date(Date.now() - 10 * 60_000) });
+    const { results } = await run(world, { patchThreshold: 100_000 });
+    expect(results[0]?.health).toBe("in sync");
+    expect(world.sandbox.stats().tables["acme/16"]?.importsSubmitted).toBe(1);
+    await assertExact(world);
+  });
+
+  it("touches nothing when emailSync is false", async () => {
+    world = await syncWorld(syncSeed({ generate: 100 }));
+    const before = world.sandbox.stats();
+    const { results } = await run(world, { integrations: [integration({ emailSync: false })] });
+    expect(results[0]).toMatchObject({ health: "skipped", reason: "emailSync is false" });
+    expect(world.sandbox.stats().licences).toEqual(before.licences);
+    expect(await world.store.countReaids("1042")).toBe(0);
+  });
+});

@@ -1,0 +1,163 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createActitoClient } from "../../src/actito/create-actito-client.ts";
+import type { ActitoApi } from "../../src/actito/types.ts";
+import { type RunningSandbox, startSandbox } from "../../src/sandbox/start-sandbox.ts";
+import type { SandboxSeed } from "../../src/sandbox/sandbox-seed.ts";
+import { normaliseEmail } from "../../src/store/normalise-email.ts";
+import { openStore } from "../../src/store/open-store.ts";
+import type { Store } from "../../src/store/store.ts";
+import type { DesiredIntegration } from "../../src/types/declared.ts";
+
+export const apiKey = "sync-test-key-4f1d9c";
+
+/** One licence `acme` with table 16 (`customers`): unique e-mail and an empty unique `reaid` attribute. */
+export function syncSeed(options: {
+  generate: number;
+  emailUnique?: boolean;
+  profiles?: Record<string, string | null>[];
+  limits?: SandboxSeed["limits"];
+  faults?: SandboxSeed["faults"];
+}): SandboxSeed {
+  return {
+    licences: [
+      {
+        name: "acme",
+        endpoint: "api3",
+        apiKeys: [apiKey],
+        entities: [
+          {
+            name: "acme",
+            profileTables: [
+              {
+                id: "16",
+                name: "customers",
+                attributes: [
+                  {
+                    name: "emailAddress",
+                    type: "EMAIL_ADDRESS",
+                    valueType: "STRING",
+                    unique: options.emailUnique ?? true,
+                  },
+                  { name: "firstName", type: "FIRSTNAME", valueType: "STRING" },
+                  {
+                    name: "reaid",
+                    type: "CUSTOM",
+                    valueType: "STRING",
+                    unique: true,
+                    valueRestriction: { maxLength: 64 },
+                  },
+                ],
+                generate: options.generate,
+                ...(options.profiles ? { profiles: options.profiles } : {}),
+              },
+            ],
+          },
+        ],
+      },
+    ],
+    limits: { callsPerMinute: 1_000_000, concurrentRequests: 50, ...options.limits },
+    faults: options.faults ?? {},
+  };
+}
+
+export const integration = (overrides: Partial<DesiredIntegration> = {}): DesiredIntegration => ({
+  account: 1042,
+  provider: "actito",
+  actito: {
+    endpoint: "api3",
+    entity: "acme",
+    email: "crm@acme.example",
+    apiKey: { secretRef: "env:ACTITO_KEY_ACME" },
+    profileTable: "customers",
+    reaidAttribute: "reaid",
+  },
+  sisterAccounts: [],
+  emailSync: true,
+  ...overrides,
+});
+
+export interface SyncWorld {
+  sandbox: RunningSandbox;
+  store: Store;
+  storeUrl: string;
+  dir: string;
+  env: Record<string, string>;
+  clientFor: (i: DesiredIntegration, key: string) => ActitoApi;
+  close(): Promise<void>;
+}
+
+/** A sandbox on port 0, a SQLite store in a temp folder, and the integration in the registry. */
+export async function syncWorld(seed: SandboxSeed, desired = integration()): Promise<SyncWorld> {
+  const sandbox = await startSandbox({ seed, port: 0 });
+  const dir = await mkdtemp(join(tmpdir(), "emi-sync-test-"));
+  const storeUrl = `sqlite:${join(dir, "state.db")}`;
+  const store = await openStore(storeUrl);
+  await store.putIntegration({
+    account: desired.account,
+    sisterAccounts: desired.sisterAccounts,
+    provider: "actito",
+    endpoint: desired.actito.endpoint,
+    entity: desired.actito.entity,
+    profileTable: desired.actito.profileTable ?? null,
+    profileTableId: "16",
+    reaidAttribute: desired.actito.reaidAttribute,
+    email: desired.actito.email,
+    keyFingerprint: null,
+    emailSync: desired.emailSync,
+    status: "active",
+    managedBy: null,
+  });
+  const env = { EMI_ACTITO_URL: sandbox.url, ACTITO_KEY_ACME: apiKey };
+  return {
+    sandbox,
+    store,
+    storeUrl,
+    dir,
+    env,
+    clientFor: (i, key) =>
+      createActitoClient({
+        endpoint: i.actito.endpoint,
+        apiKey: key,
+        env,
+        // Fast retries: the faults are many and the test should take seconds.
+        sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))),
+      }),
+    async close() {
+      await store.close();
+      await sandbox.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Checks the whole table against the store: every profile with an e-mail carries the store's REAID
+ * for that e-mail, no profile without one carries any, and no REAID belongs to two e-mails.
+ */
+export async function assertExact(world: SyncWorld, namespace = "1042"): Promise<{ checked: number }> {
+  const byEmail = new Map<string, string>();
+  for await (const { email, reaid } of world.store.exportReaids(namespace)) byEmail.set(email, reaid);
+  const owners = new Map<string, string>();
+  for (const [email, reaid] of byEmail) {
+    const other = owners.get(reaid);
+    if (other !== undefined) throw new Error(`REAID shared by two e-mails`);
+    owners.set(reaid, email);
+  }
+  let checked = 0;
+  for (const profile of world.sandbox.profiles("acme", "acme", "16")) {
+    const email = profile.attributes.emailAddress;
+    const actual = profile.attributes.reaid ?? null;
+    if (typeof email !== "string" || email.trim() === "") {
+      if (actual !== null) throw new Error(`profile ${profile.profileId} has no e-mail but a REAID`);
+      continue;
+    }
+    const expected = byEmail.get(normaliseEmail(email));
+    if (expected === undefined || actual !== expected) {
+      throw new Error(`profile ${profile.profileId} carries ${String(actual)}, expected ${String(expected)}`);
+    }
+    checked++;
+  }
+  return { checked };
+}
