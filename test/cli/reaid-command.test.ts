@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { CliIO } from "../../src/cli/io.ts";
+import { main } from "../../src/cli/main.ts";
+import { openStore } from "../../src/store/open-store.ts";
+import { registryWrite } from "../store/store-contract.ts";
+
+function captureIO(cwd: string): CliIO & { out: () => string; err: () => string } {
+  let out = "";
+  let err = "";
+  return {
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    env: {},
+    cwd,
+    out: () => out,
+    err: () => err,
+  };
+}
+
+const apiKey = "ak_live_NeverPrintMe_0123456789";
+
+describe("emi reaid", () => {
+  let dir: string;
+  let storeUrl: string;
+  let reaids: Map<string, string>;
+  const run = async (...args: string[]) => {
+    const io = captureIO(dir);
+    const code = await main(["node", "emi", ...args, "--store", storeUrl], io);
+    return { code, out: io.out(), err: io.err() };
+  };
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), "emi-reaid-cli-"));
+    storeUrl = `sqlite:${join(dir, "state.db")}`;
+    const store = await openStore(storeUrl);
+    try {
+      await store.putIntegration(
+        registryWrite(1042, { sisterAccounts: [1043], keyFingerprint: await store.fingerprintKey(apiKey) }),
+      );
+      const emails = Array.from({ length: 2_500 }, (_, i) => `u${String(i).padStart(4, "0")}@example.com`);
+      reaids = await store.getOrCreateReaids("1042", [...emails, `"odd, name"@example.com`]);
+    } finally {
+      await store.close();
+    }
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("prints the REAID of an e-mail in the namespace of a sister account's owner", async () => {
+    const { code, out } = await run("reaid", "get", "--account", "1043", "  U0007@Example.com ");
+    expect(code).toBe(0);
+    expect(out).toBe(`${reaids.get("u0007@example.com")}\n`);
+  });
+
+  it("exits 1 when the e-mail has no REAID", async () => {
+    const { code, out, err } = await run("reaid", "get", "--account", "1042", "nobody@example.com");
+    expect(code).toBe(1);
+    expect(out).toBe("");
+    expect(err).toContain("no REAID");
+  });
+
+  it("exits 1 when the account has no integration", async () => {
+    const { code, err } = await run("reaid", "get", "--account", "9", "u0001@example.com");
+    expect(code).toBe(1);
+    expect(err).toContain("account 9 has no integration in the store");
+  });
+
+  it("streams every pair as CSV on stdout and warns about personal data on stderr", async () => {
+    const { code, out, err } = await run("reaid", "export", "--account", "1042");
+    expect(code).toBe(0);
+    expect(err).toMatch(/personal data/);
+    const lines = out.trimEnd().split("\n");
+    expect(lines[0]).toBe("email,reaid");
+    expect(lines).toHaveLength(2_502);
+    expect(lines[1]).toBe(`"""odd, name""@example.com",${reaids.get(`"odd, name"@example.com`)}`);
+    expect(lines[2]).toBe(`u0000@example.com,${reaids.get("u0000@example.com")}`);
+    expect(lines.at(-1)).toBe(`u2499@example.com,${reaids.get("u2499@example.com")}`);
+    expect(out).not.toContain("personal data");
+    expect(out + err).not.toContain(apiKey);
+    expect(out + err).not.toContain("hmac-sha256");
+  });
+
+  it("exits 2 when --account is missing", async () => {
+    const { code, err } = await run("reaid", "export");
+    expect(code).toBe(2);
+    expect(err).toContain("--account");
+  });
+});
