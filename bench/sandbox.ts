@@ -29,9 +29,14 @@ const sandbox = await startSandbox({
 const seeded = performance.now() - started;
 globalThis.gc?.();
 const heapAfterSeed = process.memoryUsage();
-console.log(`seeded ${count} profiles in ${Math.round(seeded)} ms; heap ${mb(heapAfterSeed.heapUsed)}, rss ${mb(heapAfterSeed.rss)}`);
+console.log(
+  `seeded ${count} profiles in ${Math.round(seeded)} ms; heap ${mb(heapAfterSeed.heapUsed)}, rss ${mb(heapAfterSeed.rss)}`,
+);
 
-async function call(path: string, init: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {}) {
+async function call(
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {},
+) {
   const answer = await request(`${sandbox.url}${path}`, {
     method: (init.method ?? "GET") as "GET",
     headers: { "x-emi-endpoint": "api3", ...init.headers },
@@ -63,7 +68,8 @@ do {
 } while (cursor);
 const listSeconds = (performance.now() - started) / 1000;
 pageTimes.sort((a, b) => a - b);
-const pct = (p: number) => pageTimes[Math.min(pageTimes.length - 1, Math.floor(pageTimes.length * p))]!.toFixed(1);
+const pct = (p: number) =>
+  pageTimes[Math.min(pageTimes.length - 1, Math.floor(pageTimes.length * p))]!.toFixed(1);
 console.log(
   `listed ${listed} profiles in ${listSeconds.toFixed(1)} s: ${Math.round(listed / listSeconds)} profiles/s; ` +
     `page of 1000: p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms (HTTP round trip, JSON encode and decode)`,
@@ -73,13 +79,20 @@ console.log(
 await call("/profile-table-structure/v5/entities/bench/profile-tables/1/change-requests", {
   method: "POST",
   headers: { ...auth, "content-type": "application/json" },
-  body: JSON.stringify({ addAttributes: [{ name: "reaid", type: "CUSTOM", valueType: "STRING", unique: true }] }),
+  body: JSON.stringify({
+    addAttributes: [{ name: "reaid", type: "CUSTOM", valueType: "STRING", unique: true }],
+  }),
 });
 const lines = ["emailAddress;reaid"];
 for (let i = 1; i <= count; i++) lines.push(`user-${i}@bench.example;R${i.toString(36).padStart(8, "0")}`);
 const csv = Buffer.from(`${lines.join("\n")}\n`);
 const boundary = "bench-boundary";
-const definition = { mode: "UPDATE_ONLY", keyColumn: "emailAddress", format: { separator: ";", encoding: "UTF-8", compression: "NONE" }, tableId: "1" };
+const definition = {
+  mode: "UPDATE_ONLY",
+  keyColumn: "emailAddress",
+  format: { separator: ";", encoding: "UTF-8", compression: "NONE" },
+  tableId: "1",
+};
 const body = Buffer.concat([
   Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="definition"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(definition)}\r\n` +
@@ -110,4 +123,6 @@ console.log(
 await sandbox.close();
 globalThis.gc?.();
 const usage = process.resourceUsage();
-console.log(`peak RSS ${mb(usage.maxRSS * 1024)} (whole process: sandbox, client and the 1M-row CSV held by the client)`);
+console.log(
+  `peak RSS ${mb(usage.maxRSS * 1024)} (whole process: sandbox, client and the 1M-row CSV held by the client)`,
+);
