@@ -50,6 +50,10 @@ function declaredSecretEnvNames(): string[] {
   return [...names].sort();
 }
 
+/** GitHub expressions, written out once (a literal `${{` in a string reads like a template mistake). */
+const expr = (inner: string) => `$${"{{"} ${inner} }}`;
+const GITHUB_TOKEN = expr("github.token");
+
 const workflows = ["ci.yml", "plan.yml", "apply.yml", "drift.yml"];
 
 /** The release each pinned commit is; checked against the actions' tags when the SHA was chosen. */
@@ -129,8 +133,8 @@ describe("GitHub workflows", () => {
     const plan = stepRunning(doc, "emi plan --comment --out plan.json");
     expect(String(plan.if)).toContain("!cancelled()");
     const env = obj(plan.env);
-    expect(env.GITHUB_TOKEN).toBe("${{ github.token }}");
-    for (const name of declaredSecretEnvNames()) expect(env[name], name).toBe(`\${{ secrets.${name} }}`);
+    expect(env.GITHUB_TOKEN).toBe(GITHUB_TOKEN);
+    for (const name of declaredSecretEnvNames()) expect(env[name], name).toBe(expr(`secrets.${name}`));
     const upload = steps(doc).find((s) => String(s.uses).startsWith("actions/upload-artifact@"))!;
     expect(upload.if).toBe("always()");
     expect(obj(upload.with).path).toBe("plan.json");
@@ -144,11 +148,11 @@ describe("GitHub workflows", () => {
     expect(concurrency["cancel-in-progress"]).toBe(false);
     expect(doc.permissions).toEqual({ contents: "read", "pull-requests": "write", issues: "write" });
     const [job] = jobs(doc);
-    expect(obj(job!.env).EMI_STORE).toBe("${{ secrets.EMI_STORE }}");
+    expect(obj(job!.env).EMI_STORE).toBe(expr("secrets.EMI_STORE"));
     const apply = stepRunning(doc, "emi apply plan.json --yes --comment");
-    expect(obj(apply.env).GITHUB_TOKEN).toBe("${{ github.token }}");
+    expect(obj(apply.env).GITHUB_TOKEN).toBe(GITHUB_TOKEN);
     for (const name of declaredSecretEnvNames())
-      expect(obj(apply.env)[name], name).toBe(`\${{ secrets.${name} }}`);
+      expect(obj(apply.env)[name], name).toBe(expr(`secrets.${name}`));
     // The plan that is applied is the plan that is kept.
     const all = steps(doc);
     const upload = all.findIndex((s) => String(s.uses).startsWith("actions/upload-artifact@"));
@@ -169,9 +173,9 @@ describe("GitHub workflows", () => {
     expect(doc.permissions).toEqual({ contents: "read", issues: "write" });
     expect(obj(doc.concurrency)["cancel-in-progress"]).toBe(false);
     const drift = stepRunning(doc, "emi drift --report");
-    expect(obj(drift.env).GITHUB_TOKEN).toBe("${{ github.token }}");
+    expect(obj(drift.env).GITHUB_TOKEN).toBe(GITHUB_TOKEN);
     for (const name of declaredSecretEnvNames())
-      expect(obj(drift.env)[name], name).toBe(`\${{ secrets.${name} }}`);
+      expect(obj(drift.env)[name], name).toBe(expr(`secrets.${name}`));
   });
 
   it("finds the secret names the declarations use", () => {
