@@ -341,7 +341,7 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
 }
 
 function runStateOf(checkpoint: SyncCheckpoint | null): RunState | null {
-  if (!checkpoint || checkpoint.phase !== "running") return null;
+  if (checkpoint?.phase !== "running") return null;
   const data = checkpoint.data as Partial<RunState>;
   return data.kind === "emi-sync-run/1" ? (data as RunState) : null;
 }

@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { SyncEvent } from "../../src/sync/sync-events.ts";
 import { runSync } from "../../src/sync/run-sync.ts";
-import { apiKey, assertExact, integration, type SyncWorld, syncSeed, syncWorld } from "./sync-fixture.ts";
+import {
+  addProfiles,
+  apiKey,
+  assertExact,
+  integration,
+  type SyncWorld,
+  syncSeed,
+  syncWorld,
+} from "./sync-fixture.ts";
 
 let world: SyncWorld | undefined;
 afterEach(async () => {
@@ -49,10 +57,13 @@ describe("runSync", () => {
 
   it("patches a few new profiles instead of spending an import when the run is incremental", async () => {
     world = await syncWorld(syncSeed({ generate: 2000 }));
-    await run(world, { now: () => new Date(Date.now() - 10 * 60_000) });
-    const { results } = await run(world, { patchThreshold: 100_000 });
-    expect(results[0]?.health).toBe("in sync");
-    expect(world.sandbox.stats().tables["acme/16"]?.importsSubmitted).toBe(1);
+    await run(world);
+    await addProfiles(world, ["new-1@acme.example", "NEW-2@acme.example", "new-3@acme.example"]);
+    const { results } = await run(world);
+    expect(results[0]).toMatchObject({ health: "in sync", counts: { written: 3 } });
+    const table = world.sandbox.stats().tables["acme/16"];
+    expect(table?.importsSubmitted).toBe(1);
+    expect(table?.patches).toBe(3);
     await assertExact(world);
   });
 

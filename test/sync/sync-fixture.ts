@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { request } from "undici";
 import { createActitoClient } from "../../src/actito/create-actito-client.ts";
 import type { ActitoApi } from "../../src/actito/types.ts";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/start-sandbox.ts";
@@ -89,8 +90,12 @@ export interface SyncWorld {
 }
 
 /** A sandbox on port 0, a SQLite store in a temp folder, and the integration in the registry. */
-export async function syncWorld(seed: SandboxSeed, desired = integration()): Promise<SyncWorld> {
-  const sandbox = await startSandbox({ seed, port: 0 });
+export async function syncWorld(
+  seed: SandboxSeed,
+  desired = integration(),
+  options: { now?: () => number } = {},
+): Promise<SyncWorld> {
+  const sandbox = await startSandbox({ seed, port: 0, ...(options.now ? { now: options.now } : {}) });
   const dir = await mkdtemp(join(tmpdir(), "emi-sync-test-"));
   const storeUrl = `sqlite:${join(dir, "state.db")}`;
   const store = await openStore(storeUrl);
@@ -121,6 +126,7 @@ export async function syncWorld(seed: SandboxSeed, desired = integration()): Pro
         endpoint: i.actito.endpoint,
         apiKey: key,
         env,
+        callsPerMinute: 1_000_000,
         // Fast retries: the faults are many and the test should take seconds.
         sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))),
       }),
@@ -160,4 +166,22 @@ export async function assertExact(world: SyncWorld, namespace = "1042"): Promise
     checked++;
   }
   return { checked };
+}
+
+/** Adds profiles through Actito's upsert route (as another tool would), bypassing emi's client. */
+export async function addProfiles(world: SyncWorld, emails: string[]): Promise<void> {
+  const headers = { "x-emi-endpoint": "api3" };
+  const auth = await request(`${world.sandbox.url}/auth/token`, {
+    headers: { ...headers, authorization: apiKey },
+  });
+  const { accessToken } = (await auth.body.json()) as { accessToken: string };
+  for (const email of emails) {
+    const res = await request(`${world.sandbox.url}/profiles/v5/entities/acme/profile-tables/16/profiles`, {
+      method: "PUT",
+      headers: { ...headers, authorization: `Bearer ${accessToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ key: { emailAddress: email }, attributes: { emailAddress: email } }),
+    });
+    await res.body.dump();
+    if (res.statusCode >= 300) throw new Error(`upsert answered ${res.statusCode}`);
+  }
 }
