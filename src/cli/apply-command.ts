@@ -1,5 +1,135 @@
 import type { Command } from "commander";
+import type { ApplyEvent } from "../apply/apply-types.ts";
+import { formatSyncEvent } from "../apply/format-sync-event.ts";
+import { applySucceeded } from "../apply/apply-types.ts";
+import { renderApplyMarkdown } from "../apply/render-apply-markdown.ts";
+import { formatOutcomeLine, formatRecoveredLine, renderApplySummary } from "../apply/render-apply-text.ts";
+import { runPlanAndApply } from "../apply/run-plan-and-apply.ts";
+import { hasChanges } from "../plan/describe-change.ts";
+import { readPlanFile } from "../plan/read-plan-file.ts";
+import { resolveRepoId } from "../plan/resolve-repo-id.ts";
+import { openStore } from "../store/open-store.ts";
+import type { SyncEvent } from "../sync/run-sync.ts";
+import { dirOption, formatOption, storeOption } from "./common-options.ts";
+import { ExitCode } from "./exit-codes.ts";
+import type { CliIO } from "./io.ts";
 import type { CommandContext } from "./main.ts";
+import { printPlan, repoOption } from "./plan-command.ts";
 
-// Placeholder until its issue lands: registers nothing.
-export function registerApplyCommand(_program: Command, _ctx: CommandContext): void {}
+interface ApplyFlags {
+  dir: string;
+  store: string;
+  yes?: boolean;
+  allowDeactivate?: boolean;
+  allowEmpty?: boolean;
+  format: "text" | "markdown" | "json";
+  repo?: string;
+  lockWait: string;
+}
+
+/** Prints apply events as plain lines; profile-reading progress at most every 2 s per integration. */
+function eventPrinter(io: CliIO): (event: ApplyEvent) => void {
+  const lastProgress = new Map<number, number>();
+  return (event) => {
+    if (event.type === "outcome") io.stdout.write(`${formatOutcomeLine(event.outcome)}\n`);
+    else if (event.type === "recovered") io.stdout.write(`${formatRecoveredLine(event.step)}\n`);
+    else if (event.type === "sync") {
+      const sync: SyncEvent = event.event;
+      if (sync.type === "rows-read") {
+        const now = Date.now();
+        if (now - (lastProgress.get(sync.account) ?? 0) < 2_000) return;
+        lastProgress.set(sync.account, now);
+      }
+      const line = formatSyncEvent(sync);
+      if (line) io.stdout.write(`${line}\n`);
+    }
+  };
+}
+
+/**
+ * `EMI_TEST_CRASH_AFTER_STEP=add-attribute` (or `add-attribute:1071`) kills the process with
+ * SIGKILL right after that step's effect, before its journal entry closes: how the tests prove an
+ * apply survives a crash at the worst moment.
+ */
+function crashHook(env: Record<string, string | undefined>) {
+  const spec = env.EMI_TEST_CRASH_AFTER_STEP;
+  if (!spec) return undefined;
+  const [name, account] = spec.split(":");
+  return (step: string, acct: number) => {
+    if (step === name && (account === undefined || Number(account) === acct))
+      process.kill(process.pid, "SIGKILL");
+  };
+}
+
+export function registerApplyCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command("apply")
+    .description("plan and apply (or apply a saved plan exactly, refusing a stale one); then sync")
+    .argument("[plan]", "a plan saved with emi plan --out")
+    .addOption(dirOption())
+    .addOption(storeOption())
+    .option("--yes", "apply without asking (required when there is no terminal)")
+    .option("--allow-deactivate", "deactivate integrations whose declaration was removed")
+    .option("--allow-empty", "allow a plan that deactivates every integration")
+    .addOption(formatOption(["text", "markdown", "json"]))
+    .addOption(repoOption())
+    .option("--lock-wait <seconds>", "wait this long for another apply's lock", "0")
+    .action(async (planFile: string | undefined, flags: ApplyFlags) => {
+      const { io } = ctx;
+      const text = flags.format === "text";
+      const savedPlan = planFile ? await readPlanFile(planFile, io.cwd) : undefined;
+      if (!flags.yes && !io.prompt) {
+        io.stderr.write("error: apply needs confirmation and there is no terminal to ask: pass --yes\n");
+        ctx.exitCode = ExitCode.error;
+        return;
+      }
+      const store = await openStore(flags.store, { cwd: io.cwd });
+      const prompt = io.prompt;
+      const afterStep = crashHook(io.env);
+      let outcome: Awaited<ReturnType<typeof runPlanAndApply>>;
+      try {
+        outcome = await runPlanAndApply({
+          dir: flags.dir,
+          store,
+          env: io.env,
+          cwd: io.cwd,
+          repo: await resolveRepoId({ flag: flags.repo, env: io.env, cwd: io.cwd }),
+          ...(savedPlan ? { savedPlan } : {}),
+          yes: flags.yes === true,
+          ...(prompt
+            ? {
+                confirm: async () =>
+                  (await prompt("\nApply these changes? Only 'yes' is accepted: ")).trim() === "yes",
+              }
+            : {}),
+          allowDeactivate: flags.allowDeactivate === true,
+          allowEmpty: flags.allowEmpty === true,
+          lockWaitMs: Number(flags.lockWait) * 1000 || 0,
+          onLockWait: (message) => io.stderr.write(`waiting: ${message}\n`),
+          onPlan: (created) => {
+            if (text && hasChanges(created.plan)) printPlan(io, created, "text");
+          },
+          ...(text ? { onEvent: eventPrinter(io) } : {}),
+          ...(afterStep ? { afterStep } : {}),
+        });
+      } finally {
+        await store.close();
+      }
+      const { plan, result, confirmed } = outcome;
+      if (!confirmed) {
+        io.stderr.write("Apply cancelled: nothing was changed.\n");
+        ctx.exitCode = ExitCode.error;
+        return;
+      }
+      if (flags.format === "json") io.stdout.write(`${JSON.stringify({ plan, result }, null, 2)}\n`);
+      else if (flags.format === "markdown") {
+        io.stdout.write(result ? renderApplyMarkdown(result) : "No changes.\n");
+      } else
+        io.stdout.write(
+          result
+            ? `${renderApplySummary(result)}\n`
+            : "No changes. The registry and Actito match the declarations.\n",
+        );
+      ctx.exitCode = result === null || applySucceeded(result) ? ExitCode.ok : ExitCode.error;
+    });
+}

@@ -1,5 +1,51 @@
 import type { Command } from "commander";
+import { connectActito } from "../plan/connect-actito.ts";
+import { createPlan } from "../plan/create-plan.ts";
+import { detectDrift, renderDriftMarkdown, renderDriftText } from "../plan/detect-drift.ts";
+import { asPlanningStore } from "../plan/refresh-live-state.ts";
+import { resolveRepoId } from "../plan/resolve-repo-id.ts";
+import { openStore } from "../store/open-store.ts";
+import { dirOption, formatOption, storeOption } from "./common-options.ts";
+import { ExitCode } from "./exit-codes.ts";
 import type { CommandContext } from "./main.ts";
+import { repoOption } from "./plan-command.ts";
 
-// Placeholder until its issue lands: registers nothing.
-export function registerDriftCommand(_program: Command, _ctx: CommandContext): void {}
+export function registerDriftCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command("drift")
+    .description("compare the registry and Actito with the declarations (exit 0 none, 2 drift, 1 error)")
+    .addOption(dirOption())
+    .addOption(storeOption())
+    .addOption(formatOption(["text", "markdown", "json"]))
+    .addOption(repoOption())
+    .action(async (flags: { dir: string; store: string; format: string; repo?: string }) => {
+      const { io } = ctx;
+      const store = asPlanningStore(await openStore(flags.store, { cwd: io.cwd }));
+      let report: ReturnType<typeof detectDrift>;
+      try {
+        const { plan } = await createPlan({
+          dir: flags.dir,
+          cwd: io.cwd,
+          env: io.env,
+          store,
+          repo: await resolveRepoId({ flag: flags.repo, env: io.env, cwd: io.cwd }),
+          connect: connectActito(io.env),
+        });
+        report = detectDrift(plan);
+      } finally {
+        await store.close();
+      }
+      io.stdout.write(
+        flags.format === "json"
+          ? `${JSON.stringify(report, null, 2)}\n`
+          : flags.format === "markdown"
+            ? renderDriftMarkdown(report)
+            : renderDriftText(report),
+      );
+      ctx.exitCode = report.errors.length
+        ? ExitCode.error
+        : report.items.length
+          ? ExitCode.changes
+          : ExitCode.ok;
+    });
+}

@@ -1,5 +1,98 @@
-import type { Command } from "commander";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { type Command, Option } from "commander";
+import type { CreatedPlan } from "../plan/create-plan.ts";
+import { createPlan } from "../plan/create-plan.ts";
+import { connectActito } from "../plan/connect-actito.ts";
+import { hasChanges, hasErrors } from "../plan/describe-change.ts";
+import { asPlanningStore } from "../plan/refresh-live-state.ts";
+import { renderPlanJson } from "../plan/render-json.ts";
+import { renderPlanMarkdown } from "../plan/render-markdown.ts";
+import { renderPlanText } from "../plan/render-text.ts";
+import { resolveRepoId } from "../plan/resolve-repo-id.ts";
+import { openStore } from "../store/open-store.ts";
+import { dirOption, formatOption, storeOption } from "./common-options.ts";
+import { ExitCode } from "./exit-codes.ts";
+import type { CliIO } from "./io.ts";
 import type { CommandContext } from "./main.ts";
 
-// Placeholder until its issue lands: registers nothing.
-export function registerPlanCommand(_program: Command, _ctx: CommandContext): void {}
+/** `--repo`: the id the registry's `managedBy` is compared with (see docs/architecture.md). */
+export const repoOption = () =>
+  new Option(
+    "--repo <owner/name>",
+    "this repository's id (default: GITHUB_REPOSITORY, the git remote, or the folder name)",
+  );
+
+interface PlanFlags {
+  dir: string;
+  store: string;
+  out?: string;
+  detailedExitcode?: boolean;
+  format: "text" | "markdown" | "json";
+  repo?: string;
+  allowDeactivate?: boolean;
+}
+
+/** `Refreshing 12 integrations … done in 1.4 s (9 checked against Actito, 3 without a secret: unknown)` */
+export function refreshLine(created: CreatedPlan): string {
+  const live = created.plan.changes.filter((c) => c.live !== null);
+  const unchecked = live.filter((c) => !c.live?.secretAvailable).length;
+  return (
+    `Refreshing ${live.length} integration${live.length === 1 ? "" : "s"} … done in ${(created.refreshMs / 1000).toFixed(1)} s ` +
+    `(${live.length - unchecked} checked against Actito, ${unchecked} without a secret: unknown)\n`
+  );
+}
+
+/** Writes a plan in the chosen format to stdout. */
+export function printPlan(io: CliIO, created: CreatedPlan, format: string): void {
+  if (format === "json") io.stdout.write(renderPlanJson(created.plan));
+  else if (format === "markdown") io.stdout.write(renderPlanMarkdown(created.plan));
+  else {
+    io.stdout.write(`${refreshLine(created)}\n`);
+    io.stdout.write(renderPlanText(created.plan, { color: io.stdout.isTTY === true && !io.env.NO_COLOR }));
+  }
+}
+
+export function registerPlanCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command("plan")
+    .description("validate, refresh live state (registry and Actito) and show what apply would change")
+    .addOption(dirOption())
+    .addOption(storeOption())
+    .option("--out <file>", "save the plan as JSON, to apply exactly with: emi apply <file>")
+    .option("--detailed-exitcode", "exit 2 when there are changes (0 none, 1 error)")
+    .addOption(formatOption(["text", "markdown", "json"]))
+    .addOption(repoOption())
+    .option("--allow-deactivate", "plan deactivations as allowed instead of blocked")
+    .action(async (flags: PlanFlags) => {
+      const { io } = ctx;
+      const store = asPlanningStore(await openStore(flags.store, { cwd: io.cwd }));
+      let created: CreatedPlan;
+      try {
+        created = await createPlan({
+          dir: flags.dir,
+          cwd: io.cwd,
+          env: io.env,
+          store,
+          repo: await resolveRepoId({ flag: flags.repo, env: io.env, cwd: io.cwd }),
+          connect: connectActito(io.env),
+          allowDeactivate: flags.allowDeactivate === true,
+        });
+      } finally {
+        await store.close();
+      }
+      printPlan(io, created, flags.format);
+      if (flags.out) {
+        const path = resolve(io.cwd, flags.out);
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, renderPlanJson(created.plan));
+        const saved = `Saved to ${flags.out}. Apply it with: emi apply ${flags.out}\n`;
+        (flags.format === "text" ? io.stdout : io.stderr).write(saved);
+      }
+      ctx.exitCode = hasErrors(created.plan)
+        ? ExitCode.error
+        : flags.detailedExitcode && hasChanges(created.plan)
+          ? ExitCode.changes
+          : ExitCode.ok;
+    });
+}

@@ -14,6 +14,18 @@ export type ConnectActito = (options: { endpoint: Endpoint; apiKey: string }) =>
 /** The store as refresh and apply use it: the registry plus the keyed fingerprint of a key. */
 export type PlanningStore = Store & { fingerprintKey(apiKey: string): string | Promise<string> };
 
+/**
+ * The store with its key fingerprinting (SqlStore has it; the Store interface predates it).
+ * @throws EmiError when the store cannot fingerprint keys.
+ */
+export function asPlanningStore(store: Store): PlanningStore {
+  const candidate = store as Partial<PlanningStore>;
+  if (typeof candidate.fingerprintKey !== "function") {
+    throw new EmiError("this store cannot fingerprint API keys, which plan and apply need");
+  }
+  return store as PlanningStore;
+}
+
 /** What refresh learned about one declared integration. */
 export interface AccountLive {
   facts: LiveFacts;

@@ -1,0 +1,151 @@
+import { ActitoApiError } from "../actito/errors.ts";
+import type { ActitoApi, ProfileTable } from "../actito/types.ts";
+import { resolveSecret, type SecretSource } from "../config/resolve-secret.ts";
+import type { Change } from "../plan/plan-types.ts";
+import {
+  describeAttribute,
+  isCompatibleReaidAttribute,
+  reaidAttributeDefinition,
+} from "../plan/reaid-attribute.ts";
+import type { ConnectActito, PlanningStore } from "../plan/refresh-live-state.ts";
+import type { DesiredIntegration } from "../types/declared.ts";
+import { EmiError } from "../types/errors.ts";
+import { journalStep, type StepContext } from "./journal-step.ts";
+
+export interface ActivateInput {
+  ctx: StepContext;
+  store: PlanningStore;
+  connect: ConnectActito;
+  secrets: SecretSource;
+  repo: string;
+  change: Change;
+  desired: DesiredIntegration;
+}
+
+export interface Activation {
+  /** What was done, e.g. `attribute reaid added`. */
+  notes: string[];
+  warnings: string[];
+  /** An existing REAID attribute with another definition: the sync must not run. */
+  attributeConflict: boolean;
+}
+
+/**
+ * Activation of one integration: verify the key, resolve entity and table, add the REAID attribute
+ * if it is missing (never change an existing one), then write the registry. Every step is
+ * journalled; every read is fresh, so a step an earlier crash left half-done is not redone blindly.
+ */
+export async function activateIntegration(input: ActivateInput): Promise<Activation> {
+  const { ctx, desired, change } = input;
+  const { account } = desired;
+  const { endpoint, entity, profileTable, reaidAttribute, apiKey: ref } = desired.actito;
+  const apiKey = await resolveSecret(ref.secretRef, input.secrets);
+  if (apiKey === null) {
+    throw new EmiError(`the API key ${ref.secretRef} is not available here, and activation needs it`);
+  }
+  const result: Activation = { notes: [], warnings: [], attributeConflict: false };
+  const client = input.connect({ endpoint, apiKey });
+  try {
+    await journalStep(ctx, account, "verify-key", { endpoint }, () => client.checkAuth());
+    const table = await journalStep(ctx, account, "resolve-table", { endpoint, entity, profileTable }, () =>
+      resolveTable(client, entity, profileTable),
+    );
+    const existing = table.attributes.find((a) => a.name === reaidAttribute);
+    if (!existing) {
+      const detail = {
+        endpoint,
+        entity,
+        tableId: table.id,
+        attribute: reaidAttribute,
+        secretRef: ref.secretRef,
+      };
+      const added = await journalStep(ctx, account, "add-attribute", detail, () =>
+        addReaidAttribute(client, entity, table.id, reaidAttribute),
+      );
+      result.notes.push(added ? `attribute ${reaidAttribute} added` : `attribute ${reaidAttribute} found`);
+    } else if (!isCompatibleReaidAttribute(existing)) {
+      result.attributeConflict = true;
+      result.warnings.push(
+        `attribute ${reaidAttribute} exists as ${describeAttribute(existing)}: left unchanged; a person must resolve it before REAIDs can sync`,
+      );
+    }
+    const keyFingerprint = await input.store.fingerprintKey(apiKey);
+    const write = {
+      account,
+      sisterAccounts: desired.sisterAccounts,
+      provider: desired.provider,
+      endpoint,
+      entity,
+      profileTable: table.name,
+      profileTableId: table.id,
+      reaidAttribute,
+      email: desired.actito.email,
+      keyFingerprint,
+      emailSync: desired.emailSync,
+      status: "active" as const,
+      managedBy: input.repo,
+    };
+    await journalStep(ctx, account, "write-registry", { ...write, keyFingerprint: undefined }, () =>
+      input.store.putIntegration(write),
+    );
+    for (const a of change.sisters.claimed) if (change.before) result.notes.push(`sister ${a} claimed`);
+    if (change.differences.some((d) => d.field === "apiKey") && change.before)
+      result.notes.push("API key changed");
+    if (change.syncAfter && desired.emailSync && !result.attributeConflict) {
+      await journalStep(ctx, account, "sync-due", {}, () =>
+        input.store.setSyncStatus(account, { health: "due" }),
+      );
+    }
+    return result;
+  } finally {
+    await client.close();
+  }
+}
+
+async function resolveTable(
+  client: ActitoApi,
+  entity: string,
+  name: string | undefined,
+): Promise<ProfileTable> {
+  const entities = await client.listEntities();
+  if (!entities.some((e) => e.name === entity)) {
+    throw new EmiError(`the licence behind this key has no entity "${entity}"`);
+  }
+  const tables = await client.listProfileTables(entity);
+  const table =
+    name !== undefined ? tables.find((t) => t.name === name) : tables.length === 1 ? tables[0] : undefined;
+  if (!table) {
+    const names = tables.map((t) => t.name).join(", ") || "none";
+    throw new EmiError(
+      name !== undefined
+        ? `entity ${entity} has no profile table "${name}" (tables: ${names})`
+        : `entity ${entity} has ${tables.length} profile tables (${names}): declare actito.profileTable`,
+    );
+  }
+  return table;
+}
+
+/**
+ * Adds the attribute; true if this call added it. A 409 means it exists already (an earlier run
+ * whose answer was lost, or a person): fine if compatible, a conflict otherwise.
+ */
+async function addReaidAttribute(
+  client: ActitoApi,
+  entity: string,
+  tableId: string,
+  name: string,
+): Promise<boolean> {
+  try {
+    await client.addAttribute(entity, tableId, reaidAttributeDefinition(name));
+    return true;
+  } catch (error) {
+    if (!(error instanceof ActitoApiError) || error.status !== 409) throw error;
+    const table = await client.getProfileTable(entity, tableId);
+    const existing = table.attributes.find((a) => a.name === name);
+    if (existing && isCompatibleReaidAttribute(existing)) return false;
+    throw new EmiError(
+      `attribute ${name} appeared in ${entity} while activating, ${existing ? `as ${describeAttribute(existing)}` : "and vanished"}: a person must check it`,
+      { cause: error },
+    );
+  }
+}

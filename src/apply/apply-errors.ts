@@ -1,0 +1,13 @@
+import { EmiError } from "../types/errors.ts";
+
+/** A saved plan whose basis no longer matches the registry, the declarations or Actito. */
+export class StalePlanError extends EmiError {
+  readonly changes: string[];
+  constructor(changes: string[]) {
+    super(`the saved plan is stale: ${changes.join("; ")}. Run emi plan again and apply the new plan`);
+    this.changes = changes;
+  }
+}
+
+/** Apply refuses the plan as a whole (nothing was changed): invalid declarations, everything deactivated, … */
+export class PlanRefusedError extends EmiError {}

@@ -1,0 +1,208 @@
+import { randomUUID } from "node:crypto";
+import type { SecretSource } from "../config/resolve-secret.ts";
+import type { Change, Plan } from "../plan/plan-types.ts";
+import type { ConnectActito, PlanningStore } from "../plan/refresh-live-state.ts";
+import type { RegistryEntry, RegistryWrite } from "../store/store.ts";
+import { runSync as defaultRunSync, type RunSyncOptions, type SyncResult } from "../sync/run-sync.ts";
+import type { DesiredIntegration } from "../types/declared.ts";
+import { EmiError } from "../types/errors.ts";
+import { activateIntegration } from "./activate-integration.ts";
+import { PlanRefusedError } from "./apply-errors.ts";
+import type { ApplyEvent, ApplyResult, ChangeOutcome, RecoveredStep } from "./apply-types.ts";
+import { journalStep, type StepContext, safeMessage } from "./journal-step.ts";
+
+export interface ApplyPlanOptions {
+  store: PlanningStore;
+  /** The declarations the plan was made from, by account (their secret references). */
+  desired: ReadonlyMap<number, DesiredIntegration>;
+  secrets: SecretSource;
+  connect: ConnectActito;
+  allowDeactivate?: boolean;
+  allowEmpty?: boolean;
+  onEvent?: (event: ApplyEvent) => void;
+  /** See StepContext.afterStep. */
+  afterStep?: (step: string, account: number) => void;
+  /** Steps recovered before planning, reported with the result. */
+  recovered?: RecoveredStep[];
+  /** Injected in tests; default src/sync. */
+  runSync?: (options: RunSyncOptions) => Promise<SyncResult[]>;
+  signal?: AbortSignal;
+}
+
+/**
+ * Executes a plan. The caller holds the store's apply lock and has recovered pending steps.
+ * Order: sister releases and deactivations first, then activations (so a sister can move between
+ * integrations in one apply), then the REAID sync of the integrations that need one. A change that
+ * fails is reported and the others go on.
+ * @throws PlanRefusedError before changing anything when the plan as a whole must not run.
+ */
+export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<ApplyResult> {
+  const started = performance.now();
+  refuseWholePlan(plan, options);
+  const ctx: StepContext = {
+    store: options.store,
+    applyId: randomUUID(),
+    onEvent: options.onEvent,
+    afterStep: options.afterStep,
+  };
+  const outcomes = new Map<number, ChangeOutcome>();
+  const notes = new Map<number, string[]>();
+  const finish = (
+    change: Change,
+    outcome: ChangeOutcome["outcome"],
+    message: string,
+    warnings: string[] = [],
+  ) => {
+    const result: ChangeOutcome = {
+      account: change.account,
+      action: change.actions[0] ?? "no-op",
+      target: targetName(change),
+      outcome,
+      message,
+      warnings,
+    };
+    outcomes.set(change.account, result);
+    options.onEvent?.({ type: "outcome", outcome: result });
+  };
+
+  for (const change of plan.changes) {
+    const errors = change.problems.filter((p) => p.severity === "error");
+    if (errors.length > 0)
+      finish(change, "failed", `not applied: ${errors.map((p) => p.message).join("; ")}`);
+    else if (change.actions.includes("deactivate") && !options.allowDeactivate) {
+      finish(change, "blocked", "deactivation blocked: run apply with --allow-deactivate");
+    }
+  }
+  const pending = plan.changes.filter((c) => !outcomes.has(c.account) && !c.actions.includes("no-op"));
+
+  // Phase 1: releases, so that claims in phase 2 find the accounts free.
+  for (const change of pending) {
+    try {
+      if (change.actions.includes("deactivate")) {
+        await journalStep(ctx, change.account, "deactivate", { sisterAccounts: [] }, async () => {
+          const entry = await ownerEntry(options.store, change.account);
+          await options.store.putIntegration({
+            ...toWrite(entry),
+            sisterAccounts: [],
+            status: "deactivated",
+          });
+        });
+        finish(change, "applied", "deactivated (REAIDs and Actito data kept)");
+      } else if (change.sisters.released.length > 0 && change.before && !change.actions.includes("create")) {
+        const kept = change.before.sisterAccounts.filter((a) => !change.sisters.released.includes(a));
+        await journalStep(ctx, change.account, "release-sisters", { sisterAccounts: kept }, async () => {
+          const entry = await ownerEntry(options.store, change.account);
+          await options.store.putIntegration({ ...toWrite(entry), sisterAccounts: kept });
+        });
+        notes.set(
+          change.account,
+          change.sisters.released.map((a) => `sister ${a} released`),
+        );
+      }
+    } catch (error) {
+      finish(change, "failed", safeMessage(error));
+    }
+  }
+
+  // Phase 2: activations (create, update, replace) and syncs that are only due.
+  const toSync: DesiredIntegration[] = [];
+  for (const change of pending) {
+    if (outcomes.has(change.account)) continue;
+    const desired = options.desired.get(change.account);
+    if (!desired) {
+      finish(change, "failed", `no declaration for ${change.account} to apply (was the folder changed?)`);
+      continue;
+    }
+    try {
+      if (change.actions.includes("sync")) {
+        await journalStep(ctx, change.account, "sync-due", {}, () =>
+          options.store.setSyncStatus(change.account, { health: "due" }),
+        );
+        toSync.push(desired);
+        finish(change, "applied", "sync due");
+        continue;
+      }
+      const activation = await activateIntegration({
+        ctx,
+        store: options.store,
+        connect: options.connect,
+        secrets: options.secrets,
+        repo: plan.repo,
+        change,
+        desired,
+      });
+      if (change.syncAfter && desired.emailSync && !activation.attributeConflict) toSync.push(desired);
+      const verb = { create: "activated", replace: "replaced", update: "updated" }[
+        change.actions[0] as "create" | "replace" | "update"
+      ];
+      const all = [...(notes.get(change.account) ?? []), ...activation.notes];
+      finish(change, "applied", `${verb}${all.length ? ` (${all.join(", ")})` : ""}`, activation.warnings);
+    } catch (error) {
+      finish(change, "failed", safeMessage(error));
+    }
+  }
+
+  // Phase 3: the REAID sync of what was activated.
+  let syncs: SyncResult[] = [];
+  let syncError: string | null = null;
+  if (toSync.length > 0) {
+    try {
+      syncs = await (options.runSync ?? defaultRunSync)({
+        store: options.store,
+        integrations: toSync,
+        secrets: options.secrets,
+        onEvent: (event) => options.onEvent?.({ type: "sync", event }),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } catch (error) {
+      syncError = safeMessage(error);
+    }
+  }
+
+  for (const change of plan.changes) {
+    if (!outcomes.has(change.account)) finish(change, "unchanged", "unchanged");
+  }
+  return {
+    applyId: ctx.applyId,
+    recovered: options.recovered ?? [],
+    outcomes: plan.changes.map((c) => outcomes.get(c.account)!).filter((o) => o.outcome !== "unchanged"),
+    syncs,
+    syncError,
+    durationMs: performance.now() - started,
+  };
+}
+
+function refuseWholePlan(plan: Plan, options: ApplyPlanOptions): void {
+  const invalid = plan.diagnostics.filter((d) => d.severity === "error" && d.code !== "unmanaged-conflict");
+  if (invalid.length > 0) {
+    throw new PlanRefusedError(
+      `the declarations have ${invalid.length} error(s); fix them (emi validate) before applying`,
+    );
+  }
+  const deactivating = plan.changes.filter((c) => c.actions.includes("deactivate"));
+  const staying = plan.changes.filter((c) => !c.actions.includes("deactivate"));
+  if (deactivating.length > 0 && staying.length === 0 && !options.allowEmpty) {
+    throw new PlanRefusedError(
+      `the plan would deactivate every integration (${deactivating.length}) and keep none: is --dir right (${plan.dir})? ` +
+        "If that is really meant, pass --allow-empty (with --allow-deactivate)",
+    );
+  }
+}
+
+async function ownerEntry(store: PlanningStore, account: number): Promise<RegistryEntry> {
+  const entry = await store.findByAccount(account);
+  if (!entry || entry.account !== account) {
+    throw new EmiError(`integration ${account} is no longer in the registry`);
+  }
+  return entry;
+}
+
+function toWrite(entry: RegistryEntry): RegistryWrite {
+  const { revision: _r, updatedAt: _u, sync: _s, ...write } = entry;
+  return write;
+}
+
+function targetName(change: Change): string {
+  const view = change.after ?? change.before;
+  return view ? `${view.entity}/${view.profileTable ?? "?"}` : "";
+}

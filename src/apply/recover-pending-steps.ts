@@ -1,0 +1,109 @@
+import { resolveSecret, type SecretSource } from "../config/resolve-secret.ts";
+import type { ConnectActito } from "../plan/refresh-live-state.ts";
+import type { JournalEntry, RegistryEntry, Store } from "../store/store.ts";
+import type { Endpoint } from "../types/declared.ts";
+import type { ApplyEvent, RecoveredStep } from "./apply-types.ts";
+import { safeMessage } from "./journal-step.ts";
+
+export interface RecoverOptions {
+  store: Store;
+  connect: ConnectActito;
+  secrets: SecretSource;
+  onEvent?: ((event: ApplyEvent) => void) | undefined;
+}
+
+/**
+ * Steps an interrupted apply left pending have an unknown outcome. Each is checked against where its
+ * effect would be (Actito for an added attribute, the registry for store writes) and closed as
+ * succeeded or failed. Nothing is redone here: the plan that follows is built from the state this
+ * checking saw, so a step that did happen is not planned again. A step that cannot be checked now
+ * (no secret, Actito unreachable) stays pending and is reported as unknown.
+ */
+export async function recoverPendingSteps(options: RecoverOptions): Promise<RecoveredStep[]> {
+  const recovered: RecoveredStep[] = [];
+  for (const entry of await options.store.journalPending()) {
+    let outcome: RecoveredStep["outcome"];
+    let note: string;
+    try {
+      [outcome, note] = await check(entry, options);
+    } catch (error) {
+      [outcome, note] = ["unknown", `could not check: ${safeMessage(error)}`];
+    }
+    if (outcome !== "unknown") {
+      await options.store.journalEnd(entry.id, outcome, outcome === "failed" ? note : undefined);
+    }
+    const step: RecoveredStep = {
+      account: entry.account,
+      step: entry.step,
+      applyId: entry.applyId,
+      outcome,
+      note,
+    };
+    options.onEvent?.({ type: "recovered", step });
+    recovered.push(step);
+  }
+  return recovered;
+}
+
+async function check(
+  entry: JournalEntry,
+  options: RecoverOptions,
+): Promise<[RecoveredStep["outcome"], string]> {
+  const d = entry.detail;
+  switch (entry.step) {
+    case "add-attribute": {
+      const apiKey = await resolveSecret(String(d.secretRef), options.secrets);
+      if (apiKey === null) return ["unknown", `no secret ${String(d.secretRef)} here to check Actito with`];
+      const client = options.connect({ endpoint: d.endpoint as Endpoint, apiKey });
+      try {
+        const table = await client.getProfileTable(String(d.entity), String(d.tableId));
+        return table.attributes.some((a) => a.name === d.attribute)
+          ? ["succeeded", `attribute ${String(d.attribute)} is in Actito: the step had happened`]
+          : ["failed", `attribute ${String(d.attribute)} is not in Actito: the step had not happened`];
+      } finally {
+        await client.close();
+      }
+    }
+    case "write-registry":
+    case "release-sisters":
+    case "deactivate": {
+      const owner = await ownerEntry(options.store, entry.account);
+      const done = registryShows(entry, owner);
+      return done
+        ? ["succeeded", "the registry shows the write: the step had happened"]
+        : ["failed", "the registry does not show the write: the step had not happened"];
+    }
+    case "sync-due": {
+      const owner = await ownerEntry(options.store, entry.account);
+      return owner && owner.sync.health !== "never"
+        ? ["succeeded", "the registry records the sync"]
+        : ["failed", "no sync recorded: the next plan schedules it"];
+    }
+    default:
+      return ["failed", "interrupted while reading (nothing to undo)"];
+  }
+}
+
+async function ownerEntry(store: Store, account: number): Promise<RegistryEntry | null> {
+  const entry = await store.findByAccount(account);
+  return entry && entry.account === account ? entry : null;
+}
+
+function sameAccounts(a: unknown, b: readonly number[]): boolean {
+  return Array.isArray(a) && JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+}
+
+function registryShows(entry: JournalEntry, owner: RegistryEntry | null): boolean {
+  const d = entry.detail;
+  if (!owner) return false;
+  if (entry.step === "deactivate") return owner.status === "deactivated";
+  if (entry.step === "release-sisters") return sameAccounts(d.sisterAccounts, owner.sisterAccounts);
+  return (
+    owner.status === "active" &&
+    owner.endpoint === d.endpoint &&
+    owner.entity === d.entity &&
+    owner.profileTableId === d.profileTableId &&
+    owner.managedBy === d.managedBy &&
+    sameAccounts(d.sisterAccounts, owner.sisterAccounts)
+  );
+}

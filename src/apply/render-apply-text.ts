@@ -1,0 +1,44 @@
+import type { ApplyResult, ChangeOutcome, RecoveredStep } from "./apply-types.ts";
+
+/** `1071 lumen/customers   activated (attribute reaid added)` */
+export function formatOutcomeLine(outcome: ChangeOutcome): string {
+  const head = `${outcome.account} ${outcome.target}`.padEnd(24);
+  const lines = [`${head} ${outcome.outcome === "failed" ? `FAILED: ${outcome.message}` : outcome.message}`];
+  for (const warning of outcome.warnings) lines.push(`${" ".repeat(24)} warning: ${warning}`);
+  return lines.join("\n");
+}
+
+/** `recovered: 1071 add-attribute from an interrupted apply: succeeded (…)` */
+export function formatRecoveredLine(step: RecoveredStep): string {
+  return `recovered: ${step.account} ${step.step} left pending by an interrupted apply: ${step.outcome} (${step.note})`;
+}
+
+/** `Applied: 1 created, 2 updated, 1 blocked. 1 sync ran, 0 failed. 41.2 s.` */
+export function renderApplySummary(result: ApplyResult): string {
+  const count = (action: string) =>
+    result.outcomes.filter((o) => o.outcome === "applied" && o.action === action).length;
+  const parts = [`${count("create")} created`, `${count("update")} updated`];
+  if (count("replace")) parts.push(`${count("replace")} replaced`);
+  if (count("deactivate")) parts.push(`${count("deactivate")} deactivated`);
+  const blocked = result.outcomes.filter((o) => o.outcome === "blocked").length;
+  const failed = result.outcomes.filter((o) => o.outcome === "failed").length;
+  if (blocked) parts.push(`${blocked} blocked`);
+  if (failed) parts.push(`${failed} FAILED`);
+  const syncFailed = result.syncError
+    ? result.syncs.length || 1
+    : result.syncs.filter((s) => s.failed).length;
+  const syncs = `${result.syncs.length} sync${result.syncs.length === 1 ? "" : "s"} ran, ${syncFailed} failed`;
+  return `Applied: ${parts.join(", ")}. ${syncs}. ${(result.durationMs / 1000).toFixed(1)} s.`;
+}
+
+/** The whole result as lines, for when events were not printed as they came. */
+export function renderApplyText(result: ApplyResult): string {
+  const lines = [
+    ...result.recovered.map(formatRecoveredLine),
+    ...result.outcomes.map(formatOutcomeLine),
+    ...result.syncs.map((s) => `${s.account} sync: ${s.health}${s.reason ? ` (${s.reason})` : ""}`),
+  ];
+  if (result.syncError) lines.push(`sync FAILED: ${result.syncError}`);
+  lines.push(renderApplySummary(result));
+  return `${lines.join("\n")}\n`;
+}

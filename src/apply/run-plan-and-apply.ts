@@ -1,0 +1,122 @@
+import { hostname } from "node:os";
+import { type CreatedPlan, createPlan } from "../plan/create-plan.ts";
+import { basisChanges } from "../plan/plan-basis.ts";
+import type { Plan } from "../plan/plan-types.ts";
+import { asPlanningStore, type ConnectActito } from "../plan/refresh-live-state.ts";
+import { connectActito } from "../plan/connect-actito.ts";
+import { resolveRepoId } from "../plan/resolve-repo-id.ts";
+import { hasChanges } from "../plan/describe-change.ts";
+import { acquireLockWaiting, keepLeaseAlive } from "../store/acquire-lock-waiting.ts";
+import type { Store } from "../store/store.ts";
+import type { RunSyncOptions, SyncResult } from "../sync/run-sync.ts";
+import { PlanRefusedError, StalePlanError } from "./apply-errors.ts";
+import { applyPlan } from "./apply-plan.ts";
+import type { ApplyEvent, ApplyResult } from "./apply-types.ts";
+import { recoverPendingSteps } from "./recover-pending-steps.ts";
+
+export interface RunPlanAndApplyOptions {
+  /** The declarations folder; a saved plan's own folder wins. */
+  dir: string;
+  store: Store;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** This repository's id; default from resolveRepoId. A saved plan's own repo wins. */
+  repo?: string;
+  /** A plan saved by `emi plan --out`: applied exactly, refused if stale. */
+  savedPlan?: Plan;
+  /** No confirmation needed. Without it, `confirm` must say yes. */
+  yes?: boolean;
+  /** Asked once the plan is known, before anything changes. */
+  confirm?: (plan: Plan) => Promise<boolean>;
+  allowDeactivate?: boolean;
+  allowEmpty?: boolean;
+  /** Default: createActitoClient with `EMI_ACTITO_URL` from `env`. */
+  connect?: ConnectActito;
+  /** The plan, as soon as it is known (the CLI prints it). */
+  onPlan?: (created: CreatedPlan) => void;
+  onEvent?: (event: ApplyEvent) => void;
+  afterStep?: (step: string, account: number) => void;
+  /** How long to wait for another apply's lock (default 0: fail at once, naming the holder). */
+  lockWaitMs?: number;
+  onLockWait?: (message: string) => void;
+  runSync?: (options: RunSyncOptions) => Promise<SyncResult[]>;
+  signal?: AbortSignal;
+}
+
+export interface PlanAndApplyResult {
+  plan: Plan;
+  /** Null when there was nothing to do or the person said no. */
+  result: ApplyResult | null;
+  confirmed: boolean;
+}
+
+const LOCK_TTL_MS = 60_000;
+
+/**
+ * The whole of `emi apply`, reusable by `emi demo`: take the store's apply lock, check steps an
+ * interrupted apply left pending, plan (or check a saved plan is still current), confirm, apply,
+ * sync, release the lock. The lock is held from before the registry is read until the end.
+ * @throws StalePlanError, PlanRefusedError, LockHeldError, DirectoryNotFoundError
+ */
+export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<PlanAndApplyResult> {
+  const store = asPlanningStore(options.store);
+  const connect = options.connect ?? connectActito(options.env);
+  const secrets = { env: options.env, cwd: options.cwd };
+  const saved = options.savedPlan;
+  const repo = saved?.repo ?? options.repo ?? (await resolveRepoId({ env: options.env, cwd: options.cwd }));
+  const lease = await acquireLockWaiting(
+    store,
+    { name: "apply", owner: `${hostname()}:${process.pid}`, purpose: "emi apply", ttlMs: LOCK_TTL_MS },
+    {
+      timeoutMs: options.lockWaitMs ?? 0,
+      onWait: (error) => options.onLockWait?.(error.message),
+    },
+  );
+  let lost: unknown = null;
+  const keeper = keepLeaseAlive(store, lease, LOCK_TTL_MS, (error) => {
+    lost = error;
+  });
+  try {
+    const recovered = await recoverPendingSteps({ store, connect, secrets, onEvent: options.onEvent });
+    const created = await createPlan({
+      dir: saved?.dir ?? options.dir,
+      cwd: options.cwd,
+      env: options.env,
+      store,
+      repo,
+      connect,
+      allowDeactivate: options.allowDeactivate ?? false,
+    });
+    if (saved) {
+      const changes = basisChanges(saved.basis, created.plan.basis);
+      if (changes.length > 0) throw new StalePlanError(changes);
+    }
+    const plan = saved ?? created.plan;
+    options.onPlan?.({ ...created, plan });
+    if (!hasChanges(plan)) return { plan, result: null, confirmed: true };
+    if (!options.yes) {
+      if (!options.confirm) {
+        throw new PlanRefusedError("apply needs confirmation and there is no terminal to ask: pass --yes");
+      }
+      if (!(await options.confirm(plan))) return { plan, result: null, confirmed: false };
+    }
+    if (lost !== null) throw lost;
+    const result = await applyPlan(plan, {
+      store,
+      desired: new Map(created.declared.map((d) => [d.integration.account, d.integration])),
+      secrets,
+      connect,
+      allowDeactivate: options.allowDeactivate ?? false,
+      allowEmpty: options.allowEmpty ?? false,
+      recovered,
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      ...(options.afterStep ? { afterStep: options.afterStep } : {}),
+      ...(options.runSync ? { runSync: options.runSync } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return { plan, result, confirmed: true };
+  } finally {
+    keeper.stop();
+    await store.releaseLock(keeper.current()).catch(() => undefined);
+  }
+}

@@ -1,0 +1,142 @@
+import { formatValue } from "./describe-change.ts";
+import type { Plan } from "./plan-types.ts";
+
+export type DriftKind =
+  | "not-applied"
+  | "not-declared"
+  | "setting-changed"
+  | "key-changed"
+  | "key-revoked"
+  | "attribute-removed"
+  | "attribute-conflict"
+  | "entity-missing"
+  | "table-missing"
+  | "unmanaged";
+
+/** One difference between the declarations and the registry or Actito that nobody declared. */
+export interface DriftItem {
+  account: number;
+  kind: DriftKind;
+  file: string;
+  message: string;
+}
+
+/** The drift report: versioned data, rendered like the plan. */
+export interface DriftReport {
+  formatVersion: 1;
+  createdAt: string;
+  repo: string;
+  items: DriftItem[];
+  /** Failures that kept drift from being checked (Actito unreachable, invalid declarations). */
+  errors: string[];
+  /** Integrations compared with Actito, and those that could not be for want of a secret. */
+  checked: number;
+  unchecked: number;
+}
+
+const problemKinds: Record<string, DriftKind> = {
+  "key-rejected": "key-revoked",
+  "entity-missing": "entity-missing",
+  "table-missing": "table-missing",
+  "table-ambiguous": "table-missing",
+  "reaid-attribute-conflict": "attribute-conflict",
+  "unmanaged-conflict": "unmanaged",
+  "account-held": "setting-changed",
+};
+
+/** Drift is the plan seen from the other side: what differs although nobody changed a declaration. */
+export function detectDrift(plan: Plan): DriftReport {
+  const items: DriftItem[] = [];
+  const errors = plan.diagnostics
+    .filter((d) => d.severity === "error" && d.code !== "unmanaged-conflict")
+    .map((d) => `${d.file}:${d.line}:${d.column} ${d.code}: ${d.message}`);
+  for (const change of plan.changes) {
+    const add = (kind: DriftKind, message: string) =>
+      items.push({ account: change.account, kind, file: change.file, message });
+    for (const p of change.problems) {
+      const kind = problemKinds[p.code];
+      if (kind) add(kind, p.message);
+      else errors.push(`${change.account}: ${p.message}`);
+    }
+    if (change.problems.some((p) => p.code === "unmanaged-conflict")) continue;
+    if (change.actions.includes("deactivate")) {
+      add(
+        "not-declared",
+        `active in the registry, managed by ${plan.repo}, but ${change.file} does not exist`,
+      );
+    } else if (change.actions.includes("create")) {
+      add("not-applied", `${change.file} is declared but not active in the registry`);
+    }
+    for (const d of change.differences) {
+      if (change.actions.includes("deactivate")) continue;
+      if (d.field === "apiKey") add("key-changed", "the API key differs from the one the registry recorded");
+      else
+        add(
+          "setting-changed",
+          `${d.field}: registry has ${formatValue(d.before)}, declared ${formatValue(d.after)}`,
+        );
+    }
+    if (change.live?.attribute.status === "missing" && !change.actions.includes("create")) {
+      add(
+        "attribute-removed",
+        `the REAID attribute ${change.after?.reaidAttribute ?? ""} is gone from the Actito table`,
+      );
+    }
+  }
+  const live = plan.changes.filter((c) => c.live !== null);
+  return {
+    formatVersion: 1,
+    createdAt: plan.createdAt,
+    repo: plan.repo,
+    items,
+    errors,
+    checked: live.filter((c) => c.live?.secretAvailable).length,
+    unchecked: live.filter((c) => !c.live?.secretAvailable).length,
+  };
+}
+
+/** The drift report for a terminal. */
+export function renderDriftText(report: DriftReport): string {
+  const lines: string[] = [];
+  for (const e of report.errors) lines.push(`error  ${e}`);
+  for (const i of report.items)
+    lines.push(`drift  ${String(i.account).padEnd(5)} ${i.kind.padEnd(18)} ${i.message}`);
+  lines.push(
+    report.items.length
+      ? `${report.items.length} drift item(s) in ${new Set(report.items.map((i) => i.account)).size} integration(s). Run emi plan to see how apply would converge.`
+      : report.errors.length
+        ? "Drift could not be fully checked."
+        : "No drift.",
+  );
+  lines.push(`${report.checked} checked against Actito, ${report.unchecked} without a secret (unknown).`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** The drift report as Markdown (an issue body or a job summary). */
+export function renderDriftMarkdown(
+  report: DriftReport,
+  options: { marker?: string; maxChars?: number } = {},
+): string {
+  const cell = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");
+  const lines = [
+    options.marker
+      ? options.marker.startsWith("<!--")
+        ? options.marker
+        : `<!-- ${options.marker} -->`
+      : `<!-- emi:drift repo=${report.repo} -->`,
+    `### emi drift — ${report.items.length ? `${report.items.length} difference${report.items.length === 1 ? "" : "s"}` : "no drift"}`,
+    "",
+  ];
+  for (const e of report.errors) lines.push(`- ❌ ${cell(e)}`);
+  if (report.errors.length) lines.push("");
+  if (report.items.length) {
+    lines.push("| account | kind | detail |", "|---|---|---|");
+    for (const i of report.items) lines.push(`| ${i.account} | ${i.kind} | ${cell(i.message)} |`);
+    lines.push("");
+  }
+  lines.push(`${report.checked} checked against Actito · ${report.unchecked} without a secret`);
+  const out = `${lines.join("\n")}\n`;
+  const maxChars = options.maxChars ?? 60_000;
+  const note = "\n> ✂️ truncated, see `emi drift --format json`\n";
+  return out.length > maxChars ? `${out.slice(0, maxChars - note.length)}${note}` : out;
+}

@@ -1,0 +1,37 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { EmiError } from "../types/errors.ts";
+import type { Plan } from "./plan-types.ts";
+
+/** A saved plan file that is missing, not JSON, or not a plan this version of emi understands. */
+export class PlanFileError extends EmiError {}
+
+/** Reads a plan saved by `emi plan --out`, checking its format version and shape. */
+export async function readPlanFile(path: string, cwd: string): Promise<Plan> {
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, path), "utf8");
+  } catch (error) {
+    throw new PlanFileError(`cannot read the plan file ${path}`, { cause: error });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new PlanFileError(`${path} is not JSON: save a plan with emi plan --out ${path}`, { cause: error });
+  }
+  const plan = value as Partial<Plan> | null;
+  if (plan === null || typeof plan !== "object" || plan.formatVersion !== 1) {
+    throw new PlanFileError(
+      `${path} is not an emi plan of format version 1 (found ${JSON.stringify(plan?.formatVersion ?? null)})`,
+    );
+  }
+  if (
+    !Array.isArray(plan.changes) ||
+    typeof plan.basis?.fingerprint !== "string" ||
+    typeof plan.repo !== "string"
+  ) {
+    throw new PlanFileError(`${path} is not a complete emi plan (changes, basis or repo missing)`);
+  }
+  return plan as Plan;
+}
