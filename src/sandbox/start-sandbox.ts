@@ -48,6 +48,15 @@ function setFaults(state: SandboxState, faults: Partial<Faults>): void {
   if (faults.seed !== undefined) state.random = seededRandom(faults.seed);
 }
 
+/** Keeps only known knobs with finite, non-negative numbers; undefined when anything else is sent. */
+function knobs<T extends object>(value: unknown, known: T): Partial<T> | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  for (const [key, knob] of Object.entries(value)) {
+    if (!(key in known) || typeof knob !== "number" || !Number.isFinite(knob) || knob < 0) return undefined;
+  }
+  return value as Partial<T>;
+}
+
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -66,16 +75,24 @@ async function handleSandboxRequest(
   try {
     if (path === "/_sandbox/stats" && req.method === "GET") return json(200, state.stats());
     if (path === "/_sandbox/limits" && req.method === "PUT") {
-      state.limits = { ...state.limits, ...((await readJson(req)) as Partial<Limits>) };
+      const limits = knobs(await readJson(req), state.limits);
+      if (!limits) throw new Error("invalid limits");
+      state.limits = { ...state.limits, ...limits };
       return json(200, state.limits);
     }
     if (path === "/_sandbox/faults" && req.method === "PUT") {
-      setFaults(state, (await readJson(req)) as Partial<Faults>);
+      const faults = knobs(await readJson(req), state.faults);
+      if (!faults) throw new Error("invalid faults");
+      setFaults(state, faults);
       return json(200, state.faults);
     }
     return json(404, { status: 404, error: "NOT_FOUND", message: "no such sandbox route" });
   } catch {
-    return json(400, { status: 400, error: "INVALID_BODY", message: "the body is not valid JSON" });
+    return json(400, {
+      status: 400,
+      error: "INVALID_BODY",
+      message: "send a JSON object of known knobs with non-negative numbers",
+    });
   }
 }
 

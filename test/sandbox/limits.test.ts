@@ -91,5 +91,11 @@ describe("sandbox limits", () => {
     expect(faults.json.errorRate).toBe(1);
     expect([500, 503]).toContain((await raw(`${sandbox.url}/entities/v5/entities`, { headers })).status);
     expect((await raw(`${sandbox.url}/_sandbox/faults`, { method: "PUT", body: "{oops" })).status).toBe(400);
+    expect(
+      (await raw(`${sandbox.url}/_sandbox/limits`, { method: "PUT", body: '{"maxPageSize":"9"}' })).status,
+    ).toBe(400);
+    expect((await raw(`${sandbox.url}/_sandbox/limits`, { method: "PUT", body: '{"speed":9}' })).status).toBe(
+      400,
+    );
   });
 });
