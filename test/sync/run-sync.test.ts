@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { ImportOutcomeUnknownError } from "../../src/actito/errors.ts";
+import type { ActitoApi } from "../../src/actito/types.ts";
 import type { SyncEvent } from "../../src/sync/sync-events.ts";
 import { runSync } from "../../src/sync/run-sync.ts";
 import {
@@ -65,6 +67,36 @@ describe("runSync", () => {
     expect(table?.importsSubmitted).toBe(1);
     expect(table?.patches).toBe(3);
     await assertExact(world);
+  });
+
+  it("re-reads instead of re-posting when the answer to an accepted import was lost", async () => {
+    world = await syncWorld(syncSeed({ generate: 4000 }));
+    const w = world;
+    let lost = 0;
+    const { results, events } = await run(w, {
+      clientFor: (i, key) => {
+        const api = w.clientFor(i, key);
+        const startMassImport = async (...args: Parameters<ActitoApi["startMassImport"]>) => {
+          const started = await api.startMassImport(...args);
+          if (lost++ > 0) return started;
+          // Actito accepted the file, but the answer never reached us.
+          throw new ImportOutcomeUnknownError({ route: "/mass-imports", detail: "the connection failed" });
+        };
+        return new Proxy(api, {
+          get: (target, name) => {
+            if (name === "startMassImport") return startMassImport;
+            const value = Reflect.get(target, name);
+            return typeof value === "function" ? value.bind(target) : value;
+          },
+        });
+      },
+    });
+    expect(results[0]).toMatchObject({ health: "in sync", failed: false });
+    expect(events.map((e) => e.type)).toContain("import-outcome-unknown");
+    const table = w.sandbox.stats().tables["acme/16"]!;
+    expect(table.importsSubmitted).toBe(1);
+    expect(table.rowsApplied).toBe(4000);
+    await assertExact(w);
   });
 
   it("touches nothing when emailSync is false", async () => {
