@@ -1,5 +1,80 @@
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
+import { validateDirectory } from "../config/validate-directory.ts";
+import { openStore } from "../store/open-store.ts";
+import { runSync, type SyncResult } from "../sync/run-sync.ts";
+import { EmiError } from "../types/errors.ts";
+import { dirOption, formatOption, storeOption } from "./common-options.ts";
+import { ExitCode } from "./exit-codes.ts";
 import type { CommandContext } from "./main.ts";
+import { syncProgress } from "./sync-progress.ts";
 
-// Placeholder until its issue lands: registers nothing.
-export function registerSyncCommand(_program: Command, _ctx: CommandContext): void {}
+interface SyncFlags {
+  dir: string;
+  store: string;
+  account?: string;
+  full?: boolean;
+  format: "text" | "json";
+}
+
+/** `emi sync`: REAID synchronisation of the declared integrations (exit 0 done, 1 error). */
+export function registerSyncCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command("sync")
+    .description("give every Actito profile the REAID of its e-mail address; resumes where a run stopped")
+    .addOption(dirOption())
+    .addOption(storeOption())
+    .addOption(new Option("--account <account>", "only the integration of this account (owner or sister)"))
+    .option("--full", "read every profile, not only those changed since the last run")
+    .addOption(formatOption(["text", "json"]))
+    .action(async (flags: SyncFlags) => {
+      const { io } = ctx;
+      const started = Date.now();
+      const validation = await validateDirectory(flags.dir, { cwd: io.cwd });
+      if (validation.diagnostics.some((d) => d.severity === "error")) {
+        throw new EmiError(`the declarations in ${flags.dir} are not valid: run emi validate`);
+      }
+      let integrations = validation.declared.map((d) => d.integration);
+      if (flags.account !== undefined) {
+        const account = Number(flags.account);
+        integrations = integrations.filter(
+          (i) => i.account === account || i.sisterAccounts.includes(account),
+        );
+        if (integrations.length === 0)
+          throw new EmiError(`no declaration in ${flags.dir} covers account ${flags.account}`);
+      }
+      const store = await openStore(flags.store, { cwd: io.cwd });
+      const progress = syncProgress(io, flags.format);
+      let results: SyncResult[];
+      try {
+        results = await runSync({
+          store,
+          integrations,
+          secrets: { env: io.env, cwd: io.cwd },
+          full: flags.full ?? false,
+          onEvent: (event) => progress.onEvent(event),
+        });
+      } finally {
+        progress.stop();
+        await store.close();
+      }
+      const seconds = (Date.now() - started) / 1000;
+      if (flags.format === "json") {
+        io.stdout.write(`${JSON.stringify({ type: "summary", results, seconds })}\n`);
+      } else {
+        io.stdout.write(`${summaryLine(results, seconds)}\n`);
+      }
+      ctx.exitCode = results.some((r) => r.failed) ? ExitCode.error : ExitCode.ok;
+    });
+}
+
+/** `Synced 3 integrations: 2 in sync, 1 skipped. 4.2 s.` */
+export function summaryLine(results: readonly SyncResult[], seconds: number): string {
+  const byHealth = new Map<string, number>();
+  for (const r of results) byHealth.set(r.health, (byHealth.get(r.health) ?? 0) + 1);
+  const parts = [...byHealth].map(([health, count]) => `${count} ${health}`);
+  const failed = results.filter((r) => r.failed).length;
+  return (
+    `Synced ${results.length} integration${results.length === 1 ? "" : "s"}: ${parts.join(", ") || "nothing to do"}` +
+    `${failed > 0 ? ` (${failed} failed)` : ""}. ${seconds.toFixed(1)} s.`
+  );
+}

@@ -1,0 +1,113 @@
+import { MultiBar, Presets, type SingleBar } from "cli-progress";
+import { formatSyncEvent } from "../apply/format-sync-event.ts";
+import type { SyncEvent } from "../sync/sync-events.ts";
+import type { CliIO } from "./io.ts";
+
+/** Turns sync events into output; `stop()` once the sync is over. */
+export interface SyncProgress {
+  onEvent(event: SyncEvent): void;
+  stop(): void;
+}
+
+/**
+ * Chooses how sync progress is shown: NDJSON events with `--format json`; on a terminal a
+ * progress bar per integration (rows read, rows written, rate, ETA) on stderr; elsewhere (CI logs)
+ * plain lines, progress at most once every `intervalMs` per integration.
+ */
+export function syncProgress(
+  io: CliIO,
+  format: "text" | "json",
+  options: { intervalMs?: number } = {},
+): SyncProgress {
+  if (format === "json") return ndjsonProgress(io, Math.min(options.intervalMs ?? 1000, 1000));
+  if (io.stderr.isTTY) return barProgress(io);
+  return lineProgress(io, options.intervalMs ?? 5000);
+}
+
+const isProgress = (event: SyncEvent) => event.type === "rows-read" || event.type === "rows-patched";
+
+function throttle(intervalMs: number) {
+  const last = new Map<number, number>();
+  return (event: SyncEvent): boolean => {
+    if (!isProgress(event)) return true;
+    const now = Date.now();
+    if (now - (last.get(event.account) ?? 0) < intervalMs) return false;
+    last.set(event.account, now);
+    return true;
+  };
+}
+
+function ndjsonProgress(io: CliIO, intervalMs: number): SyncProgress {
+  const due = throttle(intervalMs);
+  return {
+    onEvent: (event) => {
+      if (due(event)) io.stdout.write(`${JSON.stringify(event)}\n`);
+    },
+    stop: () => {},
+  };
+}
+
+function lineProgress(io: CliIO, intervalMs: number): SyncProgress {
+  const due = throttle(intervalMs);
+  return {
+    onEvent: (event) => {
+      if (!due(event)) return;
+      const line = formatSyncEvent(event);
+      if (line) io.stdout.write(`${line}\n`);
+    },
+    stop: () => {},
+  };
+}
+
+function barProgress(io: CliIO): SyncProgress {
+  const stream = io.stderr as unknown as NodeJS.WritableStream;
+  const multibar = new MultiBar(
+    {
+      stream,
+      clearOnComplete: false,
+      hideCursor: true,
+      etaBuffer: 50,
+      format:
+        "{account} {table} |{bar}| {value}/{total} read · {written} written · {rate}/s · ETA {eta_formatted}",
+    },
+    Presets.shades_classic,
+  );
+  const bars = new Map<number, SingleBar>();
+  const written = new Map<number, number>();
+  const bar = (event: SyncEvent, table = "") => {
+    let found = bars.get(event.account);
+    if (!found) {
+      found = multibar.create(1, 0, { account: event.account, table, written: 0, rate: 0 });
+      bars.set(event.account, found);
+    }
+    return found;
+  };
+  return {
+    onEvent: (event) => {
+      switch (event.type) {
+        case "sync-started":
+          bar(event, event.table).setTotal(Math.max(1, event.expected ?? 1));
+          break;
+        case "rows-read": {
+          const b = bar(event);
+          if (event.read > b.getTotal())
+            b.setTotal(event.expected && event.expected > event.read ? event.expected : event.read);
+          b.update(event.read, { rate: event.ratePerSecond });
+          break;
+        }
+        case "import-finished":
+          written.set(event.account, (written.get(event.account) ?? 0) + event.updated);
+          bar(event).update({ written: written.get(event.account) });
+          break;
+        case "rows-patched":
+          bar(event).update({ written: (written.get(event.account) ?? 0) + event.written });
+          break;
+        default: {
+          const line = formatSyncEvent(event);
+          if (line) multibar.log(`${line}\n`);
+        }
+      }
+    },
+    stop: () => multibar.stop(),
+  };
+}
