@@ -69,8 +69,11 @@ export function detectDrift(plan: Plan): DriftReport {
     }
     for (const d of change.differences) {
       if (change.actions.includes("deactivate")) continue;
-      if (d.field === "apiKey") add("key-changed", "the API key differs from the one the registry recorded");
-      else
+      if (d.field === "apiKey") {
+        // A rejected key is reported as revoked; that it also differs says nothing more.
+        if (change.live?.key !== "rejected")
+          add("key-changed", "the API key differs from the one the registry recorded");
+      } else
         add(
           "setting-changed",
           `${d.field}: registry has ${formatValue(d.before)}, declared ${formatValue(d.after)}`,

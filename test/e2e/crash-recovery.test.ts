@@ -1,0 +1,73 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createWorld, REPO_ROOT, type World } from "./e2e-harness.ts";
+
+let world: World;
+beforeEach(async () => {
+  world = await createWorld();
+});
+afterEach(async () => {
+  await world.close();
+});
+
+function spawnEmi(args: string[], env: Record<string, string | undefined>) {
+  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>(
+    (resolve) => {
+      const child = spawn(process.execPath, [join(REPO_ROOT, "bin/emi.js"), ...args], {
+        cwd: world.dir,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...world.env, ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (d) => (out += d));
+      child.stderr.on("data", (d) => (err += d));
+      child.on("close", (code, signal) => {
+        world.outputs.push(out, err);
+        resolve({ code, signal, out, err });
+      });
+    },
+  );
+}
+
+describe("apply killed in the middle", () => {
+  it("checks the step left pending against Actito and converges without redoing side effects", async () => {
+    const crashed = await spawnEmi(["apply", "--yes"], { EMI_TEST_CRASH_AFTER_STEP: "add-attribute:1071" });
+    expect(crashed.signal).toBe("SIGKILL");
+    const pending = await world.withStore((s) => s.journalPending());
+    expect(pending.map((p) => [p.account, p.step])).toEqual([[1071, "add-attribute"]]);
+    expect((await world.withStore((s) => s.listIntegrations())).map((e) => e.account)).toEqual([
+      1010, 1042, 1050,
+    ]);
+    // The killed apply's lease outlives it until it expires: a re-run at once is told who holds it;
+    // an operator breaks it (emi unlock) rather than waiting out the TTL.
+    const held = await world.run(["apply", "--yes"]);
+    expect(held.code).toBe(1);
+    expect(held.err).toContain('the "apply" lock is held by');
+    await world.withStore(async (s) => {
+      for (const lock of await s.listLocks()) await s.breakLock(lock.id);
+    });
+
+    const rerun = await world.run(["apply", "--yes", "--format", "json"]);
+    expect(rerun.err).toBe("");
+    expect(rerun.code).toBe(0);
+    const { plan, result } = JSON.parse(rerun.out);
+    expect(result.recovered).toMatchObject([{ account: 1071, step: "add-attribute", outcome: "succeeded" }]);
+    const lumen = plan.changes.find((c: { account: number }) => c.account === 1071);
+    expect(lumen.live.attribute.status).toBe("present");
+
+    const steps = await world.withStore((s) => s.journalFor(result.applyId));
+    expect(steps.filter((s) => s.step === "add-attribute")).toEqual([]);
+    expect(await world.withStore((s) => s.journalPending())).toEqual([]);
+    expect((await world.withStore((s) => s.listIntegrations())).map((e) => e.account)).toEqual([
+      1010, 1042, 1050, 1071,
+    ]);
+    const tables = world.sandbox.stats().tables;
+    expect(tables["lumen/3"]?.importsSubmitted).toBe(1);
+    expect(tables["nordlys/16"]?.importsSubmitted).toBe(1);
+
+    const converged = await world.run(["plan", "--detailed-exitcode"]);
+    expect(converged.code).toBe(0);
+  });
+});

@@ -1,0 +1,43 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createWorld, KEYS, type World } from "./e2e-harness.ts";
+
+let world: World;
+beforeEach(async () => {
+  world = await createWorld();
+});
+afterEach(async () => {
+  await world.close();
+});
+
+describe("secrets", () => {
+  it("never appear in any output, plan file or store file", async () => {
+    const wrongKey = "sandbox-key-revoked-0123456789abcdef";
+    for (const format of ["text", "markdown", "json"]) {
+      await world.run(["plan", "--format", format, "--out", `plan-${format}.json`]);
+      await world.run(["drift", "--format", format]);
+    }
+    await world.run(["apply", "--yes"]);
+    await world.write(
+      "integrations/1042.yaml",
+      (await world.read("integrations/1042.yaml")).replace("[1043]", "[1043, 1044]"),
+    );
+    for (const format of ["text", "markdown", "json"]) {
+      await world.run(["apply", "--yes", "--format", format], { env: { ACTITO_KEY_LUMEN: wrongKey } });
+      await world.run(["drift", "--format", format], { env: { ACTITO_KEY_NORDLYS: wrongKey } });
+      await world.run(["plan", "--format", format], { env: { ACTITO_KEY_BOREAL: wrongKey } });
+    }
+    const files: string[] = [];
+    for (const name of await readdir(world.dir))
+      if (name.endsWith(".json")) files.push(await world.read(name));
+    for (const name of await readdir(join(world.dir, ".emi"))) {
+      files.push((await readFile(join(world.dir, ".emi", name))).toString("latin1"));
+    }
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    const everything = [...world.outputs, ...files].join("\n");
+    expect(everything).toContain("key-rejected");
+    expect(everything).toContain("(sensitive)");
+    for (const key of [...Object.values(KEYS), wrongKey]) expect(everything).not.toContain(key);
+  });
+});
