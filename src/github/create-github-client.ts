@@ -29,17 +29,19 @@ const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
 /** Builds the octokit client. Core code never prints: octokit's own log is silenced. */
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const retries = options.retries ?? 3;
+  const retryAfterBaseValue = options.retryBaseMs ?? 1000;
   return new EmiOctokit({
     auth: options.token,
     baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/+$/, ""),
     userAgent: "emi",
     log: silentLog,
     // `retry.retries`, not `request.retries`: the latter also makes octokit retry 404s.
-    retry: { retries, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
+    retry: { retries, retryAfterBaseValue },
     throttle:
       options.throttle === false
         ? { enabled: false }
         : {
+            retryAfterBaseValue,
             // Primary and secondary rate limits: wait as GitHub says, a bounded number of times.
             onRateLimit: (_after: number, _options: unknown, _octokit: unknown, retryCount: number) =>
               retryCount < retries,

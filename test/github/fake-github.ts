@@ -44,6 +44,7 @@ interface Failure {
   status: number;
   times: number;
   message: string;
+  headers: Record<string, string>;
 }
 
 /**
@@ -90,15 +91,16 @@ export class FakeGitHub {
     await new Promise<void>((resolve, reject) => this.server?.close((e) => (e ? reject(e) : resolve())));
   }
 
-  /** Makes the next `times` requests matching method and path answer `status`. */
+  /** Makes the next `times` requests matching method and path answer `status` (with extra headers). */
   fail(
     method: string,
     path: RegExp,
     status: number,
     times = Number.POSITIVE_INFINITY,
     message = "Fake failure",
+    headers: Record<string, string> = {},
   ): void {
-    this.failures.push({ method, path, status, times, message });
+    this.failures.push({ method, path, status, times, message, headers });
   }
 
   /** Adds a pull request (an issue with a pull_request part), optionally merged as `mergeCommitSha`. */
@@ -207,7 +209,7 @@ export class FakeGitHub {
     );
     if (failure) {
       failure.times -= 1;
-      return send(failure.status, { message: failure.message });
+      return send(failure.status, { message: failure.message }, failure.headers);
     }
 
     let body: Record<string, unknown> = {};
