@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, type Node } from "yaml";
+import type { Node } from "yaml";
 import { childPointer, type PositionIndex, type SourceRange } from "./source-positions.ts";
 
 function rangeOf(node: Node | null | undefined, fallback: SourceRange): SourceRange {
@@ -9,8 +9,18 @@ function rangeOf(node: Node | null | undefined, fallback: SourceRange): SourceRa
 /**
  * Records the position of every key and value of a YAML node tree by JSON pointer, so that
  * diagnostics found on the plain value (schema errors, rules) can point back into the file.
+ * The yaml module's type guards are passed in because the module itself is loaded lazily.
  */
-export function indexYamlPositions(root: Node, index: PositionIndex = new Map()): PositionIndex {
+export function indexYamlPositions(
+  {
+    isAlias,
+    isMap,
+    isScalar,
+    isSeq,
+  }: Pick<typeof import("yaml"), "isAlias" | "isMap" | "isScalar" | "isSeq">,
+  root: Node,
+  index: PositionIndex = new Map(),
+): PositionIndex {
   const walk = (node: Node, pointer: string, key: SourceRange | undefined): void => {
     const value = rangeOf(node, key ?? [0, 0]);
     index.set(pointer, key ? { key, value } : { value });

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
-import formats from "ajv-formats";
+import { createRequire } from "node:module";
+import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 
 /** Where the one definition of a declaration lives (JSON Schema 2020-12). */
 export const integrationSchemaUrl = new URL("../../schemas/integration.schema.json", import.meta.url);
@@ -15,9 +15,13 @@ export function integrationValidator(): ValidateFunction {
   if (!compiled) {
     const schema = JSON.parse(readFileSync(integrationSchemaUrl, "utf8")) as object;
     // verbose: errors carry their parent schema, whose property names feed "did you mean".
+    // Loaded through require: ajv is ~100 CommonJS files, and routing each through the ESM loader
+    // hooks that run TypeScript (tsx) costs more than compiling and using the schema.
+    const require = createRequire(import.meta.url);
+    const { Ajv2020 } = require("ajv/dist/2020.js") as typeof import("ajv/dist/2020.js");
+    const addFormats = (require("ajv-formats") as typeof import("ajv-formats")).default;
     const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true });
-    // ajv-formats is CommonJS: its function is the module's `default` property under NodeNext.
-    formats.default(ajv, ["email"]);
+    addFormats(ajv, ["email"]);
     compiled = ajv.compile(schema);
   }
   return compiled as ValidateFunction;

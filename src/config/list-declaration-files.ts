@@ -3,12 +3,16 @@ import { join, relative, sep } from "node:path";
 import { DirectoryNotFoundError } from "./directory-not-found-error.ts";
 
 /**
- * Every `*.yaml` and `*.yml` file under `dir` (sub-folders included), as absolute paths in a
- * stable order: by path relative to `dir`, compared code unit by code unit (locale-independent).
+ * Every `*.yaml` and `*.yml` file under `dir` (sub-folders included): its absolute `path` and its
+ * `key`, the path relative to `dir` with forward slashes. In a stable order: by key, compared code
+ * unit by code unit (locale-independent).
  * @param shownAs how the folder is named in the error, e.g. as the user typed it.
  * @throws DirectoryNotFoundError when `dir` is missing or not a folder.
  */
-export async function listDeclarationFiles(dir: string, shownAs = dir): Promise<string[]> {
+export async function listDeclarationFiles(
+  dir: string,
+  shownAs = dir,
+): Promise<Array<{ path: string; key: string }>> {
   const info = await stat(dir).catch((cause: unknown) => {
     throw new DirectoryNotFoundError(shownAs, { cause });
   });
@@ -16,7 +20,9 @@ export async function listDeclarationFiles(dir: string, shownAs = dir): Promise<
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const files = entries
     .filter((entry) => entry.isFile() && /\.ya?ml$/i.test(entry.name))
-    .map((entry) => join(entry.parentPath, entry.name));
-  const key = (file: string) => relative(dir, file).split(sep).join("/");
-  return files.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    .map((entry) => {
+      const path = join(entry.parentPath, entry.name);
+      return { path, key: relative(dir, path).split(sep).join("/") };
+    });
+  return files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

@@ -7,8 +7,8 @@ const opaque = /^[A-Za-z0-9+/_=.-]{32,}$/;
 
 /** True when `text` has the shape of an Actito API key, an access token or a bearer header. */
 export function looksLikeSecret(text: string): boolean {
+  if (text.length < 24) return false; // most values, checked before any work
   const value = text.trim();
-  if (value.length < 24) return false;
   if (jwt.test(value) || bearer.test(value) || hex.test(value)) return true;
   // Long identifiers (table or entity names) are all one case or without digits; opaque keys mix all three.
   return opaque.test(value) && /[0-9]/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value);

@@ -1,4 +1,5 @@
-import { isMap, type Node, parseDocument, visit, type YAMLError } from "yaml";
+import { createRequire } from "node:module";
+import type { Node, YAMLError } from "yaml";
 import type { Diagnostic } from "../types/diagnostic.ts";
 import { findInvalidUtf8 } from "./find-invalid-utf8.ts";
 import { indexYamlPositions } from "./index-yaml-positions.ts";
@@ -20,10 +21,10 @@ export interface ParsedDeclaration {
   /** Path relative to the working directory, forward slashes. */
   file: string;
   text: string;
-  lineStarts: number[];
+  readonly lineStarts: number[];
   /** The file's content as a plain object, present only when it parsed cleanly as one YAML map. */
   value?: Record<string, unknown>;
-  positions: PositionIndex;
+  readonly positions: PositionIndex;
   /** YAML-level problems; empty when `value` is present, except for warnings. */
   diagnostics: Diagnostic[];
 }
@@ -42,6 +43,41 @@ const yamlCodes: Partial<Record<YAMLError["code"], { code: string; message?: str
 };
 
 const utf8 = new TextDecoder("utf-8");
+
+// The full YAML parser is loaded only for files outside the fast subset (rare): loading its
+// sixty modules costs more than parsing ten thousand plain declarations. createRequire keeps the
+// load on Node's CommonJS path, outside the ESM loader hooks that run TypeScript.
+let yamlModule: typeof import("yaml") | undefined;
+function yaml(): typeof import("yaml") {
+  yamlModule ??= createRequire(import.meta.url)("yaml") as typeof import("yaml");
+  return yamlModule;
+}
+
+/**
+ * A declaration in the fast subset: its positions and line table are computed only when a
+ * diagnostic asks for them, which valid files (the common case) never do.
+ */
+class SubsetDeclaration implements ParsedDeclaration {
+  readonly diagnostics: Diagnostic[] = [];
+  private starts: number[] | undefined;
+  private index: PositionIndex | undefined;
+
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    readonly value: Record<string, unknown>,
+  ) {}
+
+  get lineStarts(): number[] {
+    this.starts ??= lineStartsOf(this.text);
+    return this.starts;
+  }
+
+  get positions(): PositionIndex {
+    this.index ??= parseYamlSubset(this.text)?.positions ?? new Map();
+    return this.index;
+  }
+}
 
 function fileLevel(file: string, text: string, code: string, message: string): ParsedDeclaration {
   const lineStarts = lineStartsOf(text);
@@ -81,14 +117,15 @@ export function parseDeclaration(file: string, bytes: Uint8Array, size = bytes.l
     return { ...parsed, diagnostics: [diagnostic] };
   }
   const text = utf8.decode(bytes); // drops a UTF-8 byte order mark
-  const lineStarts = lineStartsOf(text);
-  const source = { file, lineStarts };
 
-  const fast = parseYamlSubset(text);
+  const fast = parseYamlSubset(text, false);
   if (fast) {
-    return { file, text, lineStarts, value: fast.value, positions: fast.positions, diagnostics: [] };
+    return new SubsetDeclaration(file, text, fast.value);
   }
 
+  const lineStarts = lineStartsOf(text);
+  const source = { file, lineStarts };
+  const { isMap, parseDocument, visit } = yaml();
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   const diagnostics: Diagnostic[] = [];
   for (const error of doc.errors) {
@@ -151,7 +188,11 @@ export function parseDeclaration(file: string, bytes: Uint8Array, size = bytes.l
     );
     return empty;
   }
-  return { ...empty, value: value as Record<string, unknown>, positions: indexYamlPositions(contents) };
+  return {
+    ...empty,
+    value: value as Record<string, unknown>,
+    positions: indexYamlPositions(yaml(), contents),
+  };
 }
 
 function yamlMessage(error: YAMLError, text: string): string {

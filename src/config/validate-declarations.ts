@@ -35,6 +35,60 @@ function withoutNoiseUnderSecrets(diagnostics: Diagnostic[]): Diagnostic[] {
 }
 
 /**
+ * Validation in two steps, so that a caller can feed files one at a time without keeping their
+ * bytes (the directory loader reuses one buffer for all files): `add` parses a file and checks it
+ * against the schema, `finish` runs the cross-file rules and returns the result.
+ */
+export class DeclarationValidator {
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly documents: ParsedDeclaration[] = [];
+  private readonly declarations: CheckedDeclaration[] = [];
+  private readonly hashes = new Map<string, string>();
+  private readonly fileOrder = new Map<string, number>();
+
+  /** Adds one file, in the order diagnostics should appear. `size` as for {@link parseDeclaration}. */
+  add(file: string, bytes: Uint8Array, size?: number): void {
+    this.fileOrder.set(file, this.fileOrder.size);
+    this.hashes.set(file, `sha256:${createHash("sha256").update(bytes).digest("hex")}`);
+    const parsed = parseDeclaration(file, bytes, size);
+    if (parsed.diagnostics.length > 0) this.diagnostics.push(...parsed.diagnostics);
+    if (!parsed.value) return;
+    this.documents.push(parsed);
+    const schemaProblems = schemaDiagnostics(parsed, parsed.value);
+    if (schemaProblems.length > 0) {
+      this.diagnostics.push(...schemaProblems);
+      return;
+    }
+    this.declarations.push({
+      source: parsed,
+      integration: normaliseIntegration(parsed.value as unknown as Integration),
+    });
+  }
+
+  /** Runs the cross-file rules over everything added and returns the result. */
+  finish(rules: readonly Rule[] = declarationRules): ValidationResult {
+    const { diagnostics, declarations } = this;
+    const context: RuleContext = {
+      documents: this.documents,
+      declarations,
+      report: (source, pointer, target, draft) =>
+        diagnostics.push(diagnosticAt(source, pointer, target, draft)),
+    };
+    for (const rule of rules) rule.check(context);
+    const sorted = withoutNoiseUnderSecrets(diagnostics).sort(byPosition(this.fileOrder));
+    const failed = new Set(sorted.filter((d) => d.severity === "error").map((d) => d.file));
+    const declared: Declared[] = declarations
+      .filter(({ source }) => !failed.has(source.file))
+      .map(({ source, integration }) => ({
+        file: source.file,
+        contentHash: this.hashes.get(source.file)!,
+        integration,
+      }));
+    return { files: this.fileOrder.size, declared, diagnostics: sorted };
+  }
+}
+
+/**
  * Validates declarations already read into memory: parse, schema, then the cross-file rules.
  * Pure apart from hashing; `sources` must be in the order their diagnostics should appear.
  */
@@ -42,42 +96,7 @@ export function validateDeclarations(
   sources: readonly DeclarationSource[],
   rules: readonly Rule[] = declarationRules,
 ): ValidationResult {
-  const diagnostics: Diagnostic[] = [];
-  const documents: ParsedDeclaration[] = [];
-  const declarations: CheckedDeclaration[] = [];
-  const hashes = new Map<string, string>();
-  for (const { file, bytes, size } of sources) {
-    hashes.set(file, `sha256:${createHash("sha256").update(bytes).digest("hex")}`);
-    const parsed = parseDeclaration(file, bytes, size);
-    diagnostics.push(...parsed.diagnostics);
-    if (!parsed.value) continue;
-    documents.push(parsed);
-    const schemaProblems = schemaDiagnostics(parsed, parsed.value);
-    diagnostics.push(...schemaProblems);
-    if (schemaProblems.length === 0) {
-      declarations.push({
-        source: parsed,
-        integration: normaliseIntegration(parsed.value as unknown as Integration),
-      });
-    }
-  }
-  const context: RuleContext = {
-    documents,
-    declarations,
-    report: (source, pointer, target, draft) =>
-      diagnostics.push(diagnosticAt(source, pointer, target, draft)),
-  };
-  for (const rule of rules) rule.check(context);
-
-  const fileOrder = new Map(sources.map(({ file }, i) => [file, i]));
-  const sorted = withoutNoiseUnderSecrets(diagnostics).sort(byPosition(fileOrder));
-  const failed = new Set(sorted.filter((d) => d.severity === "error").map((d) => d.file));
-  const declared: Declared[] = declarations
-    .filter(({ source }) => !failed.has(source.file))
-    .map(({ source, integration }) => ({
-      file: source.file,
-      contentHash: hashes.get(source.file)!,
-      integration,
-    }));
-  return { files: sources.length, declared, diagnostics: sorted };
+  const validator = new DeclarationValidator();
+  for (const { file, bytes, size } of sources) validator.add(file, bytes, size);
+  return validator.finish(rules);
 }

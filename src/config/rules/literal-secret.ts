@@ -2,21 +2,30 @@ import { looksLikeSecret } from "../looks-like-secret.ts";
 import { childPointer } from "../source-positions.ts";
 import type { Rule } from "./rule.ts";
 
-/** Every string in a plain value (and every key), with its JSON pointer and whether it is a key. */
-function* strings(
-  value: unknown,
-  pointer = "",
-): Generator<{ pointer: string; text: string; isKey: boolean }> {
-  if (typeof value === "string") yield { pointer, text: value, isKey: false };
-  else if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) yield* strings(item, childPointer(pointer, i));
+/** True when any key or string value in a plain value looks like a secret; allocates nothing. */
+function holdsSecret(value: unknown): boolean {
+  if (typeof value === "string") return looksLikeSecret(value);
+  if (Array.isArray(value)) return value.some(holdsSecret);
+  if (value === null || typeof value !== "object") return false;
+  for (const key in value) {
+    if (looksLikeSecret(key) || holdsSecret((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
+/** Every key and string value that looks like a secret, with its JSON pointer. */
+function secretsIn(value: unknown, pointer = "", found: { pointer: string; isKey: boolean }[] = []) {
+  if (typeof value === "string") {
+    if (looksLikeSecret(value)) found.push({ pointer, isKey: false });
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => secretsIn(item, childPointer(pointer, i), found));
   } else if (value !== null && typeof value === "object") {
     for (const [key, item] of Object.entries(value)) {
-      const child = childPointer(pointer, key);
-      yield { pointer: child, text: key, isKey: true };
-      yield* strings(item, child);
+      if (looksLikeSecret(key)) found.push({ pointer: childPointer(pointer, key), isKey: true });
+      secretsIn(item, childPointer(pointer, key), found);
     }
   }
+  return found;
 }
 
 /**
@@ -40,9 +49,10 @@ export const literalSecret: Rule = {
           message: `apiKey must be a reference such as ${reference}; the value was not printed`,
         });
       }
-      for (const found of strings(value)) {
+      // The quick check first: this rule reads every string of every file.
+      if (!holdsSecret(value)) continue;
+      for (const found of secretsIn(value)) {
         if (found.pointer === "/actito/apiKey" && apiKeyIsLiteral) continue;
-        if (!looksLikeSecret(found.text)) continue;
         ctx.report(source, found.pointer, found.isKey ? "key" : "value", {
           code: this.code,
           message: `this ${found.isKey ? "key" : "value"} looks like an API key or token; keep secrets out of declarations: store it in an environment variable or file and write apiKey: ${reference}; the value was not printed`,
