@@ -185,4 +185,26 @@ describe("emi plan and apply against the sandbox", () => {
     expect(questions).toHaveLength(1);
     expect(await world.withStore((s) => s.listIntegrations())).toEqual([]);
   });
+
+  it("applies the independent integrations when one fails, exits 1, and converges on the next run", async () => {
+    const partial = await world.run(["apply", "--yes"], { env: { ACTITO_KEY_LUMEN: undefined } });
+    expect(partial.code).toBe(1);
+    expect(partial.out).toContain("FAILED: the API key env:ACTITO_KEY_LUMEN is not available here");
+    expect((await world.withStore((s) => s.listIntegrations())).map((e) => e.account)).toEqual([
+      1010, 1042, 1050,
+    ]);
+    const plan = await world.run(["plan", "--format", "json"]);
+    const actions = JSON.parse(plan.out).changes.map((c: { account: number; actions: string[] }) => [
+      c.account,
+      c.actions[0],
+    ]);
+    expect(actions).toEqual([
+      [1010, "no-op"],
+      [1042, "no-op"],
+      [1050, "no-op"],
+      [1071, "create"],
+    ]);
+    expect((await world.run(["apply", "--yes"])).code).toBe(0);
+    expect((await world.run(["plan", "--detailed-exitcode"])).code).toBe(0);
+  });
 });
