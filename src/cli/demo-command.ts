@@ -1,5 +1,103 @@
+import { cp, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
+import { formatOutcomeLine, renderApplySummary } from "../apply/render-apply-text.ts";
+import { runPlanAndApply } from "../apply/run-plan-and-apply.ts";
+import { applySucceeded } from "../apply/apply-types.ts";
+import { defaultSeed } from "../sandbox/default-seed.ts";
+import { startSandbox } from "../sandbox/start-sandbox.ts";
+import { openStore } from "../store/open-store.ts";
+import { ExitCode } from "./exit-codes.ts";
 import type { CommandContext } from "./main.ts";
+import { printPlan } from "./plan-command.ts";
+import { syncProgress } from "./sync-progress.ts";
 
-// Placeholder until its issue lands: registers nothing.
-export function registerDemoCommand(_program: Command, _ctx: CommandContext): void {}
+/** The repository's example declarations, wherever emi is run from. */
+const exampleDeclarations = fileURLToPath(new URL("../../integrations/", import.meta.url));
+
+/**
+ * `emi demo`: the sandbox with its default data, an embedded store in a temporary folder (or
+ * `--keep DIR`), the example declarations, then plan, apply and sync, and where to look next.
+ * Needs nothing but `npm ci`. The sandbox keys it puts in the environment are never printed.
+ */
+export function registerDemoCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command("demo")
+    .description(
+      "run the whole job against a local Actito sandbox: plan, apply and REAID sync of the examples",
+    )
+    .option("--keep <dir>", "keep the demo's store and declarations in this folder to explore afterwards")
+    .action(async (flags: { keep?: string }) => {
+      const { io } = ctx;
+      const started = Date.now();
+      const dir = flags.keep ? resolve(io.cwd, flags.keep) : await mkdtemp(join(tmpdir(), "emi-demo-"));
+      await mkdir(join(dir, "integrations"), { recursive: true });
+      await cp(exampleDeclarations, join(dir, "integrations"), { recursive: true });
+      const storeUrl = `sqlite:${join(dir, "state.db")}`;
+      const sandbox = await startSandbox({ seed: defaultSeed, port: 0 });
+      const env: Record<string, string | undefined> = { ...io.env, EMI_ACTITO_URL: sandbox.url };
+      for (const licence of defaultSeed.licences) {
+        env[`ACTITO_KEY_${licence.name.toUpperCase()}`] = licence.apiKeys[0];
+      }
+      const store = await openStore(storeUrl);
+      const out = (line: string) => io.stdout.write(`${line}\n`);
+      out(`emi demo: Actito sandbox at ${sandbox.url}, store ${storeUrl}`);
+      out(`Declarations: ${join(dir, "integrations")} (copies of the repository's examples)\n`);
+      const progress = syncProgress(io, "text", { intervalMs: 2000 });
+      let succeeded = false;
+      try {
+        const { result } = await runPlanAndApply({
+          dir: "integrations",
+          store,
+          env,
+          cwd: dir,
+          repo: "emi-demo/integrations",
+          yes: true,
+          onPlan: (created) => printPlan(io, created, "text"),
+          onEvent: (event) => {
+            if (event.type === "outcome") out(formatOutcomeLine(event.outcome));
+            else if (event.type === "sync") progress.onEvent(event.event);
+          },
+        });
+        progress.stop();
+        if (result) {
+          out("");
+          out(renderApplySummary(result));
+          succeeded = applySucceeded(result);
+        }
+        out("");
+        for (const entry of await store.listIntegrations()) {
+          const s = entry.sync;
+          out(
+            `${entry.account} ${entry.entity}/${entry.profileTable ?? "?"}: ${entry.status}, sync ${s.health}` +
+              `${s.reason ? ` (${s.reason})` : ""} · ${s.counts.seen} seen, ${s.counts.written} written, ` +
+              `${s.counts.skipped} skipped, ${s.counts.rejected} rejected`,
+          );
+        }
+        const stats = sandbox.stats();
+        const imports = Object.values(stats.tables).reduce((n, t) => n + t.importsSubmitted, 0);
+        const calls = Object.values(stats.licences).reduce((n, l) => n + l.calls, 0);
+        out(
+          `\nThe sandbox saw ${calls} API calls and ${imports} mass imports in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+        );
+      } finally {
+        progress.stop();
+        await store.close();
+        await sandbox.close();
+      }
+      out("\nWhere to look next:");
+      if (flags.keep) {
+        out(`  emi state show --store ${storeUrl}`);
+        out(`  emi reaid get --account 1042 user-1@nordlys.example --store ${storeUrl}`);
+        out(`  emi sandbox      # then EMI_ACTITO_URL=<its URL> emi plan --dir ${join(dir, "integrations")}`);
+      } else {
+        out("  emi demo --keep ./emi-demo   keeps the store and declarations to explore, e.g.");
+        out("  emi state show --store sqlite:./emi-demo/state.db");
+        out("  integrations/*.yaml          the declarations this demo applied");
+        await rm(dir, { recursive: true, force: true });
+      }
+      ctx.exitCode = succeeded ? ExitCode.ok : ExitCode.error;
+    });
+}

@@ -84,6 +84,8 @@ interface RunState {
   inFlight: InFlight | null;
   /** Tallies as they were where the uncommitted rows begin, restored when those rows are read again. */
   chunkBase: Tallies;
+  /** Actito's reason for the last row it rejected this run, for the health message. */
+  lastRejection?: string;
 }
 
 type Tallies = Pick<RunState, "counts" | "withoutEmail" | "toWrite" | "emails">;
@@ -334,7 +336,7 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
       ctx,
       run,
       "degraded",
-      `${run.counts.rejected} profile(s) rejected by Actito this run; retried on the next run`,
+      `${run.counts.rejected} profile(s) rejected by Actito this run${run.lastRejection ? ` (${run.lastRejection})` : ""}; retried on the next run`,
     );
   }
   return finish(ctx, run, "in sync", null);
@@ -487,6 +489,7 @@ async function patchRows(
   if (rejected.length > 0) {
     await ctx.store.recordRejections(account, rejected);
     run.counts.rejected += rejected.length;
+    run.lastRejection = rejected[0]?.reason;
   }
   const cleared = done.filter((ref) => retryRefs.has(ref));
   if (cleared.length > 0) await ctx.store.clearRejections(account, cleared);
@@ -654,6 +657,7 @@ async function recordImportResult(
   if (rejected.length > 0) {
     await ctx.store.recordRejections(account, rejected);
     run.counts.rejected += rejected.length;
+    run.lastRejection = rejected[0]?.reason;
   }
   const rejectedRefs = new Set(rejected.map((r) => r.key));
   const cleared = [...retriedRefs].filter((ref) => !rejectedRefs.has(ref));
