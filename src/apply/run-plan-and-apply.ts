@@ -93,6 +93,16 @@ export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<
     }
     const plan = saved ?? created.plan;
     options.onPlan?.({ ...created, plan });
+    const invalid = created.plan.diagnostics.filter(
+      (d) => d.severity === "error" && d.code !== "unmanaged-conflict",
+    );
+    if (invalid.length > 0) {
+      const first = invalid[0]!;
+      throw new PlanRefusedError(
+        `the declarations have ${invalid.length} error(s), e.g. ${first.file}:${first.line}:${first.column} ${first.message}; ` +
+          "fix them (emi validate) before applying",
+      );
+    }
     if (!hasChanges(plan)) return { plan, result: null, confirmed: true };
     if (!options.yes) {
       if (!options.confirm) {
