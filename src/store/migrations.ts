@@ -46,13 +46,17 @@ CREATE TABLE integration_accounts (
   owner INTEGER NOT NULL REFERENCES integrations (account) ON DELETE CASCADE
 );
 CREATE INDEX integration_accounts_owner ON integration_accounts (owner);
+-- A rowid table with two unique indexes rather than WITHOUT ROWID: rows are appended, and the two
+-- randomly-ordered indexes stay small (key + rowid), which halves the pages a batch of new e-mails
+-- dirties.
 CREATE TABLE reaids (
+  id INTEGER PRIMARY KEY,
   namespace TEXT NOT NULL,
   email TEXT NOT NULL,
   reaid TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  PRIMARY KEY (namespace, email)
-) WITHOUT ROWID;
+  created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX reaids_email ON reaids (namespace, email);
 CREATE UNIQUE INDEX reaids_reaid ON reaids (reaid);
 CREATE TABLE journal (
   id INTEGER PRIMARY KEY AUTOINCREMENT,

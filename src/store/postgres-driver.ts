@@ -21,6 +21,7 @@ export class PostgresDriver implements SqlDriver {
   readonly dialect = "postgres" as const;
   readonly migrationLockSql = `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`;
   readonly nowMsSql = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
+  readonly reaidBatchSize = 10_000;
   readonly #pool: pg.Pool;
 
   private constructor(pool: pg.Pool) {

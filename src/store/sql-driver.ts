@@ -22,6 +22,8 @@ export interface SqlDriver extends SqlSession {
   readonly migrationLockSql: string | null;
   /** An SQL expression for the database's clock in epoch milliseconds (one clock for every process). */
   readonly nowMsSql: string;
+  /** E-mails per REAID transaction: big enough to amortise a commit, small enough to keep memory flat. */
+  readonly reaidBatchSize: number;
   /**
    * REAIDs for normalised, unique, sorted e-mails, creating the missing ones. Safe against another
    * process doing the same at once: inserts never overwrite, and whatever is stored wins.

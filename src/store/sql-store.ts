@@ -17,8 +17,6 @@ import type {
   SyncStatus,
 } from "./store.ts";
 
-/** E-mails per REAID transaction: big enough to amortise a commit, small enough to keep memory flat. */
-const REAID_BATCH = 5_000;
 const EXPORT_PAGE = 1_000;
 const IN_LIST = 500;
 const SECRET_KEY = "fingerprint-secret";
@@ -290,10 +288,11 @@ export class SqlStore implements Store {
     const unique = [...new Set(emails.map(normalised))].sort();
     const result = new Map<string, string>();
     const now = nowIso();
-    for (let start = 0; start < unique.length; start += REAID_BATCH) {
+    const size = this.#driver.reaidBatchSize;
+    for (let start = 0; start < unique.length; start += size) {
       const batch = await this.#driver.getOrCreateReaidBatch(
         namespace,
-        unique.slice(start, start + REAID_BATCH),
+        unique.slice(start, start + size),
         now,
       );
       for (const [email, reaid] of batch) result.set(email, reaid);
