@@ -2,7 +2,7 @@
 // process, against ajv-cli validating the same files against the same schema (schema only).
 // Run: npx tsx bench/validate.ts [count] [runs]
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,10 +11,17 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const count = Number(process.argv[2] ?? 10_000);
 const runs = Number(process.argv[3] ?? 5);
 const endpoints = ["api", "api1", "api3", "apitest"];
+// GNU time reports the CPU a process used, which says more than wall time on a shared machine.
+const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 
+/** A realistic declaration; list styles alternate between flow and block. */
 function declaration(i: number): string {
   const account = 100_000 + i;
   const sisters = i % 3 === 0 ? [1_000_000 + 2 * i] : [1_000_000 + 2 * i, 1_000_000 + 2 * i + 1];
+  const list =
+    i % 2 === 0
+      ? `sisterAccounts: [${sisters.join(", ")}]`
+      : `sisterAccounts:\n${sisters.map((s) => `  - ${s}`).join("\n")}`;
   return `# yaml-language-server: $schema=../schemas/integration.schema.json
 # Generated for the validate benchmark.
 account: ${account}
@@ -25,21 +32,29 @@ actito:
   email: crm-team-${i}@shop${i}.example
   apiKey: { secretRef: env:ACTITO_KEY_${account} }
   profileTable: customers
-${i % 2 === 0 ? `sisterAccounts: [${sisters.join(", ")}]` : `sisterAccounts:\n${sisters.map((s) => `  - ${s}`).join("\n")}`}
+${list}
 emailSync: ${i % 5 !== 0}
 `;
 }
 
-function time(command: string, args: string[]): { seconds: number; status: number | null } {
+interface Sample {
+  wall: number;
+  cpu: number | undefined;
+}
+
+function measure(command: string, args: string[]): Sample {
+  const [file, argv] = gnuTime ? [gnuTime, ["-f", "%U %S", command, ...args]] : [command, args];
   const start = process.hrtime.bigint();
-  const result = spawnSync(command, args, {
-    cwd: root,
-    stdio: ["ignore", "pipe", "pipe"],
-    maxBuffer: 1 << 30,
-  });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (result.status !== 0) process.stderr.write(`${result.stdout.toString().slice(0, 2000)}${result.stderr}`);
-  return { seconds, status: result.status };
+  const result = spawnSync(file, argv, { cwd: root, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 30 });
+  const wall = Number(process.hrtime.bigint() - start) / 1e9;
+  const stderr = result.stderr.toString();
+  if (result.status !== 0) {
+    throw new Error(
+      `${command} exited ${result.status}: ${result.stdout.toString().slice(0, 2000)}${stderr}`,
+    );
+  }
+  const times = gnuTime ? stderr.trim().split("\n").at(-1)?.split(" ").map(Number) : undefined;
+  return { wall, cpu: times ? times[0]! + times[1]! : undefined };
 }
 
 function median(values: number[]): number {
@@ -50,11 +65,11 @@ function median(values: number[]): number {
 const dir = mkdtempSync(join(tmpdir(), "emi-bench-validate-"));
 try {
   for (let i = 1; i <= count; i++) writeFileSync(join(dir, `${100_000 + i}.yaml`), declaration(i));
-  const candidates = {
+  const candidates: Record<string, () => Sample> = {
     "emi validate": () =>
-      time(process.execPath, ["bin/emi.js", "validate", "--dir", dir, "--format", "json"]),
+      measure(process.execPath, [join(root, "bin/emi.js"), "validate", "--dir", dir, "--format", "json"]),
     "ajv-cli validate": () =>
-      time(join(root, "node_modules/.bin/ajv"), [
+      measure(join(root, "node_modules/.bin/ajv"), [
         "validate",
         "--spec=draft2020",
         "-c",
@@ -66,18 +81,19 @@ try {
         `${dir}/*.yaml`,
       ]),
   };
-  const results: Record<string, number[]> = {};
+  const samples = new Map<string, Sample[]>();
   for (let run = 0; run < runs; run++) {
-    for (const [name, measure] of Object.entries(candidates)) {
-      const { seconds, status } = measure();
-      if (status !== 0) throw new Error(`${name} exited ${status}`);
-      (results[name] ??= []).push(seconds);
+    for (const [name, run] of Object.entries(candidates)) {
+      samples.set(name, [...(samples.get(name) ?? []), run()]);
     }
   }
-  console.log(`${count} declarations, ${runs} runs each (wall time of the whole process)`);
-  for (const [name, times] of Object.entries(results)) {
+  console.log(`${count} declarations, ${runs} runs each, alternating (whole process)`);
+  for (const [name, list] of samples) {
+    const walls = list.map((s) => s.wall);
+    const cpus = list.flatMap((s) => (s.cpu === undefined ? [] : [s.cpu]));
     console.log(
-      `${name.padEnd(18)} median ${median(times).toFixed(2)} s   min ${Math.min(...times).toFixed(2)} s   max ${Math.max(...times).toFixed(2)} s`,
+      `${name.padEnd(18)} wall median ${median(walls).toFixed(2)} s (min ${Math.min(...walls).toFixed(2)}, max ${Math.max(...walls).toFixed(2)})` +
+        (cpus.length > 0 ? `   cpu median ${median(cpus).toFixed(2)} s` : ""),
     );
   }
 } finally {

@@ -1,4 +1,5 @@
 import type { Diagnostic, Severity } from "../types/diagnostic.ts";
+import { looksLikeSecret } from "./looks-like-secret.ts";
 import { lineColumnAt, type PositionIndex, type SourceRange } from "./source-positions.ts";
 
 /** What a diagnostic needs to know of its file to turn offsets into lines and columns. */
@@ -13,6 +14,14 @@ export interface DiagnosticDraft {
   code: string;
   message: string;
   severity?: Severity;
+}
+
+/** A key that looks like a secret must not travel in a diagnostic's path either. */
+function redactPointer(pointer: string): string {
+  return pointer
+    .split("/")
+    .map((token) => (looksLikeSecret(token) ? "…" : token))
+    .join("/");
 }
 
 /** Builds a diagnostic for `range` of the source's text. */
@@ -33,7 +42,7 @@ export function diagnosticAtRange(
     code: draft.code,
     severity: draft.severity ?? "error",
     message: draft.message,
-    path,
+    path: redactPointer(path),
   };
 }
 

@@ -102,7 +102,7 @@ class SubsetParser {
 
   parse(): SubsetParse | undefined {
     const first = this.lines[0];
-    if (!first || first.indent !== 0) return undefined;
+    if (first?.indent !== 0) return undefined;
     const value = this.blockMap(0, "");
     if (this.next < this.lines.length) outside();
     return { value, positions: this.positions };

@@ -18,7 +18,7 @@ function secretsIn(value: unknown, pointer = "", found: { pointer: string; isKey
   if (typeof value === "string") {
     if (looksLikeSecret(value)) found.push({ pointer, isKey: false });
   } else if (Array.isArray(value)) {
-    value.forEach((item, i) => secretsIn(item, childPointer(pointer, i), found));
+    for (const [i, item] of value.entries()) secretsIn(item, childPointer(pointer, i), found);
   } else if (value !== null && typeof value === "object") {
     for (const [key, item] of Object.entries(value)) {
       if (looksLikeSecret(key)) found.push({ pointer: childPointer(pointer, key), isKey: true });
