@@ -38,13 +38,17 @@ export function buildPlan(input: BuildPlanInput): Plan {
         .filter((e) => e.managedBy === input.repo && !declaredAccounts.has(e.account))
         .map((entry) => planDeactivation(entry, input));
   const blockedHolders = new Map(deactivations.filter((c) => c.blocked).map((c) => [c.account, c]));
+  // Indexes, so a plan of thousands of declarations stays linear.
+  const holders = new Map<number, RegistryEntry>();
+  for (const e of active) for (const a of [e.account, ...e.sisterAccounts]) holders.set(a, e);
+  const owners = new Map(input.live.registry.map((e) => [e.account, e]));
 
   const changes: Change[] = invalid
     ? []
     : input.declared.map((declared) => {
         const facts = input.live.accounts.get(declared.integration.account)?.facts ?? unknownFacts(false);
-        const change = planDeclared(declared, facts, input);
-        for (const problem of holderProblems(declared, active, blockedHolders, input.repo)) {
+        const change = planDeclared(declared, facts, owners.get(declared.integration.account) ?? null, input);
+        for (const problem of holderProblems(declared, holders, blockedHolders, input.repo)) {
           change.problems.push(problem);
           if (problem.code === "unmanaged-conflict") {
             diagnostics.push({
@@ -94,9 +98,13 @@ function planDeactivation(entry: RegistryEntry, input: BuildPlanInput): Change {
   };
 }
 
-function planDeclared(declared: Declared, facts: LiveFacts, input: BuildPlanInput): Change {
+function planDeclared(
+  declared: Declared,
+  facts: LiveFacts,
+  entry: RegistryEntry | null,
+  input: BuildPlanInput,
+): Change {
   const desired = declared.integration;
-  const entry = input.live.registry.find((e) => e.account === desired.account) ?? null;
   const ours = entry !== null && entry.managedBy === input.repo;
   const after = viewFromDesired(desired, facts, input.repo);
   const problems = liveProblems(desired, facts);
@@ -234,14 +242,14 @@ function liveProblems(desired: DesiredIntegration, facts: LiveFacts): ChangeProb
  */
 function holderProblems(
   declared: Declared,
-  active: readonly RegistryEntry[],
+  holders: ReadonlyMap<number, RegistryEntry>,
   blockedHolders: ReadonlyMap<number, Change>,
   repo: string,
 ): ChangeProblem[] {
   const desired = declared.integration;
   const problems: ChangeProblem[] = [];
   for (const account of [desired.account, ...desired.sisterAccounts]) {
-    const holder = active.find((e) => e.account === account || e.sisterAccounts.includes(account));
+    const holder = holders.get(account);
     if (!holder) continue;
     const role = holder.account === account ? "owner" : `sister of ${holder.account}`;
     if (holder.managedBy !== repo) {

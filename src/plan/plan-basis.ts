@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Declared } from "../types/declared.ts";
 import type { PlanBasis } from "./plan-types.ts";
 import { UNKNOWN_LIVE } from "./plan-types.ts";
@@ -6,7 +6,7 @@ import type { LiveState } from "./refresh-live-state.ts";
 
 /** `sha256:<hex>` of a value's JSON with object keys sorted, so equal values hash equal. */
 export function hashValue(value: unknown): string {
-  return `sha256:${createHash("sha256").update(canonicalJson(value)).digest("hex")}`;
+  return `sha256:${hash("sha256", canonicalJson(value))}`;
 }
 
 function canonicalJson(value: unknown): string {

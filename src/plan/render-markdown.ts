@@ -48,26 +48,34 @@ export function renderPlanMarkdown(plan: Plan, options: RenderMarkdownOptions = 
     .map((d) => `- ❌ \`${d.file}:${d.line}:${d.column}\` **${d.code}** ${escapeMd(d.message)}`);
   if (errors.length) head.push(...errors, "");
   const shown = plan.changes.filter((c) => !c.actions.includes("no-op") || c.problems.length > 0);
-  const blocks: string[] = [];
-  if (shown.length > 0) {
-    blocks.push("| | account | integration | change |\n|---|---|---|---|");
-    for (const change of shown) blocks.push(tableRow(change, plan));
-    blocks.push("");
-    for (const change of shown) blocks.push(details(change));
-  } else if (!errors.length) {
-    blocks.push("No changes: the registry and Actito match the declarations.\n");
+  const moves = sisterMoves(plan);
+  // Blocks are made lazily: a plan of thousands of changes stops being rendered at the limit.
+  function* blocks(): Generator<string> {
+    if (shown.length > 0) {
+      yield "| | account | integration | change |\n|---|---|---|---|";
+      for (const change of shown) yield tableRow(change, moves);
+      yield "";
+      for (const change of shown) yield details(change);
+    } else if (!errors.length) {
+      yield "No changes: the registry and Actito match the declarations.\n";
+    }
   }
   const footer = footerLine(plan, options.commit);
   const note = "\n> ✂️ This comment was truncated, see the JSON plan for every change.\n";
   let out = `${head.join("\n")}\n`;
-  for (const [i, block] of blocks.entries()) {
-    const rest = i === blocks.length - 1 ? 0 : note.length;
-    if (out.length + block.length + 1 + footer.length + rest > maxChars) {
-      out += note;
+  const parts: string[] = [];
+  let length = out.length;
+  let cut = false;
+  for (const block of blocks()) {
+    // Keep room for the note: whether this block is the last is unknown until the next one.
+    if (length + block.length + 1 + footer.length + note.length > maxChars) {
+      cut = true;
       break;
     }
-    out += `${block}\n`;
+    parts.push(`${block}\n`);
+    length += block.length + 1;
   }
+  out += parts.join("") + (cut ? note : "");
   out += footer;
   return out.length > maxChars ? `${out.slice(0, Math.max(0, maxChars - note.length))}${note}` : out;
 }
@@ -86,14 +94,29 @@ function headline(plan: Plan): string {
   return parts.join(", ");
 }
 
-function tableRow(change: Change, plan: Plan): string {
+interface SisterMoves {
+  claimedBy: Map<number, number>;
+  releasedBy: Map<number, number>;
+}
+
+function sisterMoves(plan: Plan): SisterMoves {
+  const moves: SisterMoves = { claimedBy: new Map(), releasedBy: new Map() };
+  for (const c of plan.changes) {
+    for (const a of c.sisters.claimed) moves.claimedBy.set(a, c.account);
+    for (const a of c.sisters.released) moves.releasedBy.set(a, c.account);
+    if (c.actions.includes("create")) moves.claimedBy.set(c.account, c.account);
+  }
+  return moves;
+}
+
+function tableRow(change: Change, moves: SisterMoves): string {
   const label = changeLabel(change);
   const failed = change.problems.some((p) => p.severity === "error");
   const icon = failed ? "❌" : (icons[label] ?? "");
-  return `| ${icon} | ${change.account} | ${escapeCell(targetOf(change))} | ${escapeCell(summaryCell(change, label, plan))} |`;
+  return `| ${icon} | ${change.account} | ${escapeCell(targetOf(change))} | ${escapeCell(summaryCell(change, label, moves))} |`;
 }
 
-function summaryCell(change: Change, label: string, plan: Plan): string {
+function summaryCell(change: Change, label: string, moves: SisterMoves): string {
   if (change.blocked) return "**deactivate blocked** — file removed; needs `--allow-deactivate`";
   if (label === "deactivate") return "**deactivate** — file removed; REAIDs and Actito data are kept";
   const parts: string[] = [label];
@@ -101,13 +124,15 @@ function summaryCell(change: Change, label: string, plan: Plan): string {
     parts.push(`sisters ${change.after.sisterAccounts.join(", ")}`);
   }
   for (const a of change.sisters.released) {
-    const to = plan.changes.find((c) => c.sisters.claimed.includes(a) || (c.account === a && c !== change));
-    parts.push(to ? `sister ${a} moves to ${to.account}` : `releases sister ${a}`);
+    const to = moves.claimedBy.get(a);
+    parts.push(
+      to !== undefined && to !== change.account ? `sister ${a} moves to ${to}` : `releases sister ${a}`,
+    );
   }
   if (label !== "create") {
     for (const a of change.sisters.claimed) {
-      const from = plan.changes.find((c) => c.sisters.released.includes(a));
-      parts.push(from ? `gains sister ${a} from ${from.account}` : `gains sister ${a}`);
+      const from = moves.releasedBy.get(a);
+      parts.push(from !== undefined ? `gains sister ${a} from ${from}` : `gains sister ${a}`);
     }
   }
   for (const d of change.differences) {
