@@ -50,6 +50,11 @@ export interface RunSyncOptions {
   importTimeoutMs?: number;
   /** Runs after a recoverable failure within one `runSync` (default 5). */
   maxAttempts?: number;
+  /**
+   * How far before a run's start the next incremental run reads again, to cover clock skew between
+   * this machine and Actito's `updateMoment` (default 2 min).
+   */
+  watermarkMarginMs?: number;
   /** Lease life; renewed every third of it (default 2 min). */
   leaseTtlMs?: number;
   now?: () => Date;
@@ -146,7 +151,7 @@ async function syncOne(options: RunSyncOptions, integration: DesiredIntegration)
           uncertainGraceMs: options.uncertainGraceMs ?? 60_000,
           pollMs: options.pollMs ?? 1000,
           importTimeoutMs: options.importTimeoutMs ?? 3_600_000,
-          watermarkMarginMs: 120_000,
+          watermarkMarginMs: options.watermarkMarginMs ?? 120_000,
           emit,
           signal: stop,
           now,

@@ -1,0 +1,58 @@
+// One `runSync` in its own process, so its wall time and peak RSS are emi's alone.
+// Env: BENCH_STORE (sqlite:…), EMI_ACTITO_URL. Prints one JSON line: seconds, maxRssMb, result.
+import { createActitoClient } from "../src/actito/create-actito-client.ts";
+import { openStore } from "../src/store/open-store.ts";
+import { runSync } from "../src/sync/run-sync.ts";
+import type { DesiredIntegration } from "../src/types/declared.ts";
+
+const integration: DesiredIntegration = {
+  account: 1042,
+  provider: "actito",
+  actito: {
+    endpoint: "api3",
+    entity: "acme",
+    email: "crm@acme.example",
+    apiKey: { secretRef: "env:BENCH_KEY" },
+    profileTable: "customers",
+    reaidAttribute: "reaid",
+  },
+  sisterAccounts: [],
+  emailSync: true,
+};
+const store = await openStore(process.env.BENCH_STORE ?? "");
+if (!(await store.findByAccount(1042))) {
+  await store.putIntegration({
+    account: 1042,
+    sisterAccounts: [],
+    provider: "actito",
+    endpoint: "api3",
+    entity: "acme",
+    profileTable: "customers",
+    profileTableId: "16",
+    reaidAttribute: "reaid",
+    email: "crm@acme.example",
+    keyFingerprint: null,
+    emailSync: true,
+    status: "active",
+    managedBy: null,
+  });
+}
+const env = { ...process.env, BENCH_KEY: "bench-key" };
+const started = performance.now();
+const [result] = await runSync({
+  store,
+  integrations: [integration],
+  secrets: { env, cwd: process.cwd() },
+  clientFor: (i, key) =>
+    createActitoClient({ endpoint: i.actito.endpoint, apiKey: key, env, callsPerMinute: 1e9 }),
+  // Only the quota is lifted: the PATCH-or-import choice still follows Actito's call budget.
+  limits: { importsPerDay: 1_000_000 },
+  // The sandbox runs on this machine's clock: no skew to cover.
+  watermarkMarginMs: 0,
+  pollMs: 50,
+  full: process.env.BENCH_FULL === "1",
+});
+const seconds = (performance.now() - started) / 1000;
+await store.close();
+const maxRssMb = process.resourceUsage().maxRSS / 1024;
+process.stdout.write(`${JSON.stringify({ seconds, maxRssMb, result })}\n`);
