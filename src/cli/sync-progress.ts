@@ -90,22 +90,25 @@ function barProgress(io: CliIO): SyncProgress {
           break;
         case "rows-read": {
           const b = bar(event);
-          if (event.read > b.getTotal())
+          if (event.read > b.getTotal()) {
             b.setTotal(event.expected && event.expected > event.read ? event.expected : event.read);
+          }
           b.update(event.read, { rate: event.ratePerSecond });
-          break;
+          return;
         }
+        case "rows-patched":
+          bar(event).update({ written: (written.get(event.account) ?? 0) + event.written });
+          return;
         case "import-finished":
           written.set(event.account, (written.get(event.account) ?? 0) + event.updated);
           bar(event).update({ written: written.get(event.account) });
           break;
-        case "rows-patched":
-          bar(event).update({ written: (written.get(event.account) ?? 0) + event.written });
-          break;
-        default: {
-          const line = formatSyncEvent(event);
-          if (line) multibar.log(`${line}\n`);
-        }
+      }
+      const line = formatSyncEvent(event);
+      if (line) {
+        multibar.log(`${line}\n`);
+        // Logged lines are only written on a redraw: force one so none is lost at stop().
+        multibar.update();
       }
     },
     stop: () => multibar.stop(),
