@@ -212,6 +212,8 @@ export class ActitoClient implements ActitoApi {
     definition: Omit<MassImportDefinition, "format"> & { separator?: string },
     csv: Readable | AsyncIterable<string | Buffer>,
   ): Promise<{ id: string; bytes: number }> {
+    // A refused key should fail before minutes spent compressing a large file.
+    await this.#tokens.get();
     const file = await gzipToTempFile(csv, { dir: this.#parts.tempDir });
     try {
       const blob = await openAsBlob(file.path, { type: "application/gzip" });

@@ -102,11 +102,12 @@ describe("startMassImport upload", () => {
   });
 
   it("deletes the temp file when the CSV source fails", async () => {
+    const { url, uploads } = await uploadServer();
     const tempDir = await mkdtemp(join(tmpdir(), "emi-test-"));
     const client = createActitoClient({
       endpoint: "api",
       apiKey: "k-123456",
-      baseUrl: "http://127.0.0.1:9",
+      baseUrl: url,
       tempDir,
     });
     async function* broken() {
@@ -122,5 +123,6 @@ describe("startMassImport upload", () => {
     ).rejects.toThrow("source broke");
     await client.close();
     expect(await readdir(tempDir)).toEqual([]);
+    expect(uploads).toEqual([]);
   });
 });
