@@ -8,7 +8,15 @@ function captureIO(tty: boolean): CliIO & { out: () => string; err: () => string
   let err = "";
   return {
     stdout: { write: (s: string) => (out += s), isTTY: tty },
-    stderr: Object.assign({ write: (s: string) => ((err += s), true) }, tty ? { isTTY: true, columns: 120 } : {}),
+    stderr: Object.assign(
+      {
+        write: (s: string) => {
+          err += s;
+          return true;
+        },
+      },
+      tty ? { isTTY: true, columns: 120 } : {},
+    ),
     env: {},
     cwd: process.cwd(),
     out: () => out,
@@ -17,7 +25,14 @@ function captureIO(tty: boolean): CliIO & { out: () => string; err: () => string
 }
 
 const events: SyncEvent[] = [
-  { type: "sync-started", account: 1042, table: "acme/customers", full: true, resumed: false, expected: 3000 },
+  {
+    type: "sync-started",
+    account: 1042,
+    table: "acme/customers",
+    full: true,
+    resumed: false,
+    expected: 3000,
+  },
   { type: "rows-read", account: 1042, read: 1000, expected: 3000, ratePerSecond: 5000 },
   { type: "rows-read", account: 1042, read: 2000, expected: 3000, ratePerSecond: 5000 },
   { type: "rows-read", account: 1042, read: 3000, expected: 3000, ratePerSecond: 5000 },
