@@ -106,6 +106,7 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
 
   // Phase 2: activations (create, update, replace) and syncs that are only due.
   const toSync: DesiredIntegration[] = [];
+  const toSyncFull: DesiredIntegration[] = [];
   for (const change of pending) {
     if (outcomes.has(change.account)) continue;
     const desired = options.desired.get(change.account);
@@ -131,7 +132,13 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
         change,
         desired,
       });
-      if (change.syncAfter && desired.emailSync && !activation.attributeConflict) toSync.push(desired);
+      if (change.syncAfter && desired.emailSync && !activation.attributeConflict) {
+        // A new table, or an attribute re-added after someone removed it: the incremental
+        // watermark of the last sync says nothing about these profiles, so read them all.
+        if (change.actions.includes("replace") || change.live?.attribute.status === "missing") {
+          toSyncFull.push(desired);
+        } else toSync.push(desired);
+      }
       const verb = { create: "activated", replace: "replaced", update: "updated" }[
         change.actions[0] as "create" | "replace" | "update"
       ];
@@ -143,17 +150,24 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
   }
 
   // Phase 3: the REAID sync of what was activated.
-  let syncs: SyncResult[] = [];
+  const syncs: SyncResult[] = [];
   let syncError: string | null = null;
-  if (toSync.length > 0) {
+  for (const [integrations, full] of [
+    [toSyncFull, true],
+    [toSync, false],
+  ] as const) {
+    if (integrations.length === 0) continue;
     try {
-      syncs = await (options.runSync ?? defaultRunSync)({
-        store: options.store,
-        integrations: toSync,
-        secrets: options.secrets,
-        onEvent: (event) => options.onEvent?.({ type: "sync", event }),
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
+      syncs.push(
+        ...(await (options.runSync ?? defaultRunSync)({
+          store: options.store,
+          integrations: [...integrations],
+          secrets: options.secrets,
+          full,
+          onEvent: (event) => options.onEvent?.({ type: "sync", event }),
+          ...(options.signal ? { signal: options.signal } : {}),
+        })),
+      );
     } catch (error) {
       syncError = safeMessage(error);
     }

@@ -107,7 +107,7 @@ emailSync: true
 `;
 }
 
-export function borealYaml(sisters: number[], reaidAttribute = "raptorId"): string {
+export function borealYaml(sisters: number[], reaidAttribute = "raptorId", emailSync = false): string {
   return `account: 1050
 provider: actito
 actito:
@@ -118,6 +118,6 @@ actito:
   profileTable: members
   reaidAttribute: ${reaidAttribute}
 sisterAccounts: [${sisters.join(", ")}]
-emailSync: false
+emailSync: ${emailSync}
 `;
 }

@@ -71,7 +71,7 @@ describe("emi plan and apply against the sandbox", () => {
 
   it("replaces an integration whose REAID attribute changes, adding the new attribute", async () => {
     expect((await world.run(["apply", "--yes"])).code).toBe(0);
-    await world.write("integrations/1050.yaml", borealYaml([], "raptorId2"));
+    await world.write("integrations/1050.yaml", borealYaml([], "raptorId2", true));
     const plan = await world.run(["plan", "--format", "json"]);
     const change = JSON.parse(plan.out).changes.find((c: { account: number }) => c.account === 1050);
     expect(change.actions).toEqual(["replace"]);
@@ -80,6 +80,15 @@ describe("emi plan and apply against the sandbox", () => {
     expect(apply.code).toBe(0);
     expect(apply.out).toContain("replaced (attribute raptorId2 added)");
     expect((await world.withStore((s) => s.findByAccount(1050)))?.reaidAttribute).toBe("raptorId2");
+    // The new attribute is filled by a full sync, with the REAIDs the namespace already had.
+    const members = [...world.sandbox.profiles("boreal", "boreal", "7")].filter(
+      (p) => p.attributes.emailAddress,
+    );
+    const filled = members.filter((p) => typeof p.attributes.raptorId2 === "string");
+    expect(filled.length).toBeGreaterThan(1400);
+    const both = filled.filter((p) => typeof p.attributes.raptorId === "string");
+    expect(both.length).toBeGreaterThan(1400);
+    expect(both.every((p) => p.attributes.raptorId2 === p.attributes.raptorId)).toBe(true);
   });
 
   it("blocks a deactivation without --allow-deactivate and keeps the data with it", async () => {
