@@ -97,8 +97,11 @@ export class PostgresDriver implements SqlDriver {
       if (round === 5) {
         throw new StoreError("unavailable", "could not store REAIDs after 5 attempts (concurrent writers?)");
       }
+      // LATERAL forces one index probe per e-mail: with `email = ANY(...)` the planner, working from
+      // statistics that lag a fast-growing table, scanned the whole namespace instead.
       const found = await this.#pool.query<{ email: string; reaid: string }>(
-        "SELECT email, reaid FROM reaids WHERE namespace = $1 AND email = ANY($2::text[])",
+        `SELECT t.email, r.reaid FROM unnest($2::text[]) AS t (email)
+         CROSS JOIN LATERAL (SELECT reaid FROM reaids WHERE namespace = $1 AND email = t.email) AS r`,
         [namespace, missing],
       );
       for (const row of found.rows) out.set(row.email, row.reaid);
