@@ -464,3 +464,25 @@ describe("ActitoClient limits", () => {
     expect(startedAt).toEqual([0, 0, 0, 60_000, 60_000, 60_000, 60_000, 120_000, 120_000]);
   });
 });
+
+describe("ActitoClient mass import with a refused key", () => {
+  it("fails with AuthError before compressing anything", async () => {
+    const tempDir = await mkdtemp(join(tmpdir(), "emi-test-"));
+    const { pool, client } = setup({ tempDir });
+    pool.intercept({ path: "/auth/token" }).reply(401, "unknown key");
+    let read = false;
+    async function* rows() {
+      read = true;
+      yield "emailAddress\n";
+    }
+    await expect(
+      client.startMassImport(
+        "acme",
+        { mode: "UPDATE_ONLY", keyColumn: "emailAddress", tableId: "16" },
+        rows(),
+      ),
+    ).rejects.toBeInstanceOf(AuthError);
+    expect(read).toBe(false);
+    expect(await readdir(tempDir)).toEqual([]);
+  });
+});
