@@ -32,6 +32,7 @@ function mb(bytes: number): string {
 async function pass(url: string, label: string): Promise<void> {
   const store = await openStore(url);
   let sampledPeak = 0;
+  let rssAfterFirstCall = 0;
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   try {
@@ -42,6 +43,7 @@ async function pass(url: string, label: string): Promise<void> {
       const reaids = await store.getOrCreateReaids("1042", emails);
       if (reaids.size !== emails.length) throw new Error("missing REAIDs");
       sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss());
+      if (from === 0) rssAfterFirstCall = process.memoryUsage.rss();
     }
   } finally {
     await store.close();
@@ -49,7 +51,7 @@ async function pass(url: string, label: string): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   console.log(
-    `  ${label}: ${seconds.toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU in this process (${Math.round(count / seconds).toLocaleString("en")} e-mails/s), RSS sampled peak ${mb(sampledPeak)}`,
+    `  ${label}: ${seconds.toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU in this process (${Math.round(count / seconds).toLocaleString("en")} e-mails/s), RSS after the first call ${mb(rssAfterFirstCall)}, sampled peak ${mb(sampledPeak)}, at the end ${mb(process.memoryUsage.rss())}`,
   );
 }
 
