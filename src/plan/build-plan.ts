@@ -274,15 +274,17 @@ function holderProblems(
 }
 
 function summarise(changes: readonly Change[], diagnostics: readonly Diagnostic[]): PlanSummary {
-  const count = (action: string) => changes.filter((c) => c.actions.includes(action as never)).length;
+  // A change in error is not going to happen: it is counted as an error, not as work.
+  const ok = changes.filter((c) => !c.problems.some((p) => p.severity === "error"));
+  const count = (action: string) => ok.filter((c) => c.actions.includes(action as never)).length;
   const problems = changes.flatMap((c) => c.problems);
   return {
     create: count("create"),
     update: count("update"),
     replace: count("replace"),
-    deactivate: changes.filter((c) => c.actions.includes("deactivate") && !c.blocked).length,
+    deactivate: ok.filter((c) => c.actions.includes("deactivate") && !c.blocked).length,
     blocked: changes.filter((c) => c.blocked).length,
-    sync: changes.filter((c) => c.syncAfter).length,
+    sync: ok.filter((c) => c.syncAfter).length,
     unchanged: count("no-op"),
     errors:
       problems.filter((p) => p.severity === "error").length +

@@ -44,7 +44,7 @@ export function renderPlanMarkdown(plan: Plan, options: RenderMarkdownOptions = 
     "",
   ];
   const errors = plan.diagnostics
-    .filter((d) => d.severity === "error")
+    .filter((d) => d.severity === "error" && d.code !== "unmanaged-conflict")
     .map((d) => `- ❌ \`${d.file}:${d.line}:${d.column}\` **${d.code}** ${escapeMd(d.message)}`);
   if (errors.length) head.push(...errors, "");
   const shown = plan.changes.filter((c) => !c.actions.includes("no-op") || c.problems.length > 0);

@@ -31,11 +31,13 @@ const symbols: Record<string, string> = {
 export function renderPlanText(plan: Plan, options: RenderTextOptions = {}): string {
   const c = pc.createColors(options.color ?? false);
   const lines: string[] = [];
-  for (const d of plan.diagnostics) {
+  // Live conflicts are diagnostics too (for annotations), but they read best with their change.
+  const diagnostics = plan.diagnostics.filter((d) => d.code !== "unmanaged-conflict");
+  for (const d of diagnostics) {
     const severity = d.severity === "error" ? c.red("error") : c.yellow("warning");
     lines.push(`${d.file}:${d.line}:${d.column}  ${severity}  ${d.code}  ${d.message}`);
   }
-  if (plan.diagnostics.length > 0) lines.push("");
+  if (diagnostics.length > 0) lines.push("");
   const shown = plan.changes.filter((ch) => !ch.actions.includes("no-op") || ch.problems.length > 0);
   if (!hasChanges(plan) && shown.length === 0) {
     lines.push(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildPlan } from "../../src/plan/build-plan.ts";
 import { basisChanges } from "../../src/plan/plan-basis.ts";
+import { renderPlanText } from "../../src/plan/render-text.ts";
 import type { LiveState } from "../../src/plan/refresh-live-state.ts";
 import type { Declared } from "../../src/types/declared.ts";
 import { declaredOf, desired, entryOf, examplePlan, liveFacts, liveState, REPO } from "./plan-fixture.ts";
@@ -56,6 +57,8 @@ describe("buildPlan", () => {
     expect(problem?.message).toContain(REPO);
     expect(p.diagnostics.map((d) => d.code)).toEqual(["unmanaged-conflict"]);
     expect(p.summary.errors).toBe(1);
+    expect(p.summary.create).toBe(0);
+    expect(renderPlanText(p).match(/unmanaged-conflict/g)).toHaveLength(1);
   });
 
   it("errors when a sister is held by an integration whose deactivation is blocked", () => {
