@@ -51,6 +51,18 @@ const [result] = await runSync({
   watermarkMarginMs: 0,
   pollMs: 50,
   full: process.env.BENCH_FULL === "1",
+  // BENCH_EVENTS=1: where the time goes, on stderr.
+  ...(process.env.BENCH_EVENTS === "1"
+    ? {
+        onEvent: (event: { type: string }) => {
+          if (event.type !== "rows-read") {
+            process.stderr.write(
+              `${((performance.now() - started) / 1000).toFixed(1)} s ${JSON.stringify(event)}\n`,
+            );
+          }
+        },
+      }
+    : {}),
 });
 const seconds = (performance.now() - started) / 1000;
 await store.close();

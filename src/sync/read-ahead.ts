@@ -1,27 +1,35 @@
 /**
- * Wraps an async iterator so the next item is already being fetched while the caller works on the
- * current one: the listing's HTTP round trip overlaps the store's REAID lookups.
+ * Wraps an async iterator so the next `depth` items are already being fetched while the caller
+ * works on the current one: the listing's HTTP round trips overlap the store's REAID lookups.
+ * Items still arrive in order (an async generator queues calls to `next()`).
  */
-export function readAhead<T>(source: AsyncIterable<T>): AsyncIterator<T> & { close(): Promise<void> } {
+export function readAhead<T>(
+  source: AsyncIterable<T>,
+  depth = 2,
+): AsyncIterator<T> & { close(): Promise<void> } {
   const iterator = source[Symbol.asyncIterator]();
-  let pending: Promise<IteratorResult<T>> | null = null;
-  const fetchNext = () => {
-    const next = iterator.next();
-    // A read-ahead that fails after the caller stopped listening must not become an unhandled rejection.
-    next.catch(() => undefined);
-    return next;
+  const queue: Promise<IteratorResult<T>>[] = [];
+  let ended = false;
+  const fill = () => {
+    while (!ended && queue.length < depth) {
+      const next = iterator.next();
+      // A read-ahead that fails after the caller stopped listening must not become an unhandled rejection.
+      next.catch(() => undefined);
+      queue.push(next);
+    }
   };
   return {
     async next() {
-      const current = pending ?? fetchNext();
-      const result = await current;
-      pending = result.done ? null : fetchNext();
+      fill();
+      const result = await queue.shift()!;
+      if (result.done) ended = true;
+      else fill();
       return result;
     },
     async close() {
-      const dangling = pending;
-      pending = null;
-      if (dangling) await dangling.catch(() => undefined);
+      ended = true;
+      const dangling = queue.splice(0);
+      await Promise.all(dangling.map((p) => p.catch(() => undefined)));
       await iterator.return?.();
     },
   };

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import pLimit from "p-limit";
-import { ActitoApiError, RateLimitedError } from "../actito/errors.ts";
+import { ActitoApiError, ImportOutcomeUnknownError, RateLimitedError } from "../actito/errors.ts";
 import type { ActitoApi, MassImportStatus, ProfilePage } from "../actito/types.ts";
 import { normaliseEmail } from "../store/normalise-email.ts";
 import type { Store, SyncCheckpoint, SyncCounts } from "../store/store.ts";
@@ -602,9 +602,11 @@ async function importChunk(
       run.inFlight = null;
       return { kind: "failed", reason: `Actito refused the mass import: ${error.message}` };
     }
-    // Outcome unknown (or the listing failed while the file was being built): the checkpoint still
-    // announces the submission without an id, which is exactly what the resumed run handles.
-    ctx.emit({ type: "import-outcome-unknown", account, rows: flight.rows, detail: errorText(error) });
+    // Outcome unknown (or the listing failed while the file was being built, so nothing was posted):
+    // the checkpoint still announces the submission without an id, which the resumed run handles.
+    if (error instanceof ImportOutcomeUnknownError) {
+      ctx.emit({ type: "import-outcome-unknown", account, rows: flight.rows, detail: errorText(error) });
+    }
     throw error;
   }
   flight.id = submitted.id;
