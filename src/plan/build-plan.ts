@@ -144,6 +144,8 @@ function planDeclared(
   const syncDue =
     entry.sync.health === "never" ||
     entry.sync.health === "due" ||
+    // A sync killed midway stays "syncing": the next apply resumes it from its checkpoint.
+    entry.sync.health === "syncing" ||
     attributeMissing ||
     (!entry.emailSync && desired.emailSync);
   if (replacing.length > 0) {

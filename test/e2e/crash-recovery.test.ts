@@ -11,7 +11,7 @@ afterEach(async () => {
   await world.close();
 });
 
-function spawnEmi(args: string[], env: Record<string, string | undefined>) {
+function spawnEmi(args: string[], env: Record<string, string | undefined>, killWhen?: RegExp) {
   return new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>(
     (resolve) => {
       const child = spawn(process.execPath, [join(REPO_ROOT, "bin/emi.js"), ...args], {
@@ -21,7 +21,10 @@ function spawnEmi(args: string[], env: Record<string, string | undefined>) {
       });
       let out = "";
       let err = "";
-      child.stdout.on("data", (d) => (out += d));
+      child.stdout.on("data", (d) => {
+        out += d;
+        if (killWhen?.test(out)) child.kill("SIGKILL");
+      });
       child.stderr.on("data", (d) => (err += d));
       child.on("close", (code, signal) => {
         world.outputs.push(out, err);
@@ -69,5 +72,24 @@ describe("apply killed in the middle", () => {
 
     const converged = await world.run(["plan", "--detailed-exitcode"]);
     expect(converged.code).toBe(0);
+  });
+
+  it("resumes a sync killed after its mass import was submitted, without submitting it again", async () => {
+    const killed = await spawnEmi(["apply", "--yes"], {}, /1042 sync: mass import 1 submitted/);
+    expect(killed.signal).toBe("SIGKILL");
+    expect(world.sandbox.stats().tables["nordlys/16"]?.importsSubmitted).toBe(1);
+    await world.withStore(async (s) => {
+      for (const lock of await s.listLocks()) await s.breakLock(lock.id);
+    });
+    const plan = await world.run(["plan", "--format", "json"]);
+    const nordlys = JSON.parse(plan.out).changes.find((c: { account: number }) => c.account === 1042);
+    expect(nordlys.actions).toEqual(["sync"]);
+
+    const rerun = await world.run(["apply", "--yes"]);
+    expect(rerun.code).toBe(0);
+    expect(world.sandbox.stats().tables["nordlys/16"]?.importsSubmitted).toBe(1);
+    const profiles = [...world.sandbox.profiles("nordlys", "nordlys", "16")];
+    expect(profiles.every((p) => typeof p.attributes.reaid === "string")).toBe(true);
+    expect((await world.run(["plan", "--detailed-exitcode"])).code).toBe(0);
   });
 });
