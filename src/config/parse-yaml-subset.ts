@@ -9,9 +9,9 @@ export interface SubsetParse {
 /** Thrown inside the subset parser when the text leaves the subset; never escapes this module. */
 class OutsideSubset extends Error {}
 
-const outside = (): never => {
+function outside(): never {
   throw new OutsideSubset();
-};
+}
 
 interface Line {
   start: number;
@@ -20,7 +20,26 @@ interface Line {
   content: string;
 }
 
-const keyPattern = /^([A-Za-z_][A-Za-z0-9_-]*):(?= |$)/;
+/**
+ * The plain key that starts at `at` and is followed by `:` and a space or the line's end, or
+ * undefined. Written out by character code because it runs on every line of every file.
+ */
+function keyAt(content: string, at: number): string | undefined {
+  let i = at;
+  const first = content.charCodeAt(i);
+  const letter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+  if (!letter(first)) return undefined;
+  i++;
+  for (;;) {
+    const c = content.charCodeAt(i);
+    if (letter(c) || (c >= 48 && c <= 57) || c === 45) i++;
+    else break;
+  }
+  if (content.charCodeAt(i) !== 58) return undefined; // ":"
+  const after = content.charCodeAt(i + 1);
+  if (after !== 32 && !Number.isNaN(after)) return undefined;
+  return content.slice(at, i);
+}
 // Plain keys that YAML would resolve to something other than the same string.
 const specialKeys = /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE|__proto__)$/;
 // Characters that may not start a plain scalar, or start YAML features outside the subset
@@ -50,6 +69,9 @@ const indicators = new Set([
 
 /** Resolves a plain scalar as YAML 1.2's core schema does, or leaves the subset when unsure. */
 function resolvePlain(text: string): unknown {
+  const first = text.charCodeAt(0);
+  // Most values start with a letter that none of the special forms below starts with.
+  if (first >= 97 && first <= 122 && first !== 110 && first !== 116 && first !== 102) return text;
   if (/^(?:null|Null|NULL|~)$/.test(text)) return null;
   if (/^(?:true|True|TRUE)$/.test(text)) return true;
   if (/^(?:false|False|FALSE)$/.test(text)) return false;
@@ -90,11 +112,14 @@ class SubsetParser {
     while (start <= text.length) {
       let end = text.indexOf("\n", start);
       if (end === -1) end = text.length;
-      const raw = text.slice(start, end);
-      const content = raw.trimStart();
-      if (content !== "" && !content.startsWith("#")) {
-        if (raw.startsWith("---") || raw.startsWith("...")) outside();
-        this.lines.push({ start, indent: raw.length - content.length, content: content.trimEnd() });
+      let from = start;
+      while (text.charCodeAt(from) === 32) from++;
+      let to = end;
+      while (to > from && text.charCodeAt(to - 1) === 32) to--;
+      // Blank and comment-only lines carry nothing; `---` and `...` mark documents.
+      if (to > from && text.charCodeAt(from) !== 35) {
+        if (text.startsWith("---", start) || text.startsWith("...", start)) outside();
+        this.lines.push({ start, indent: from - start, content: text.slice(from, to) });
       }
       start = end + 1;
     }
@@ -120,17 +145,17 @@ class SubsetParser {
       const line = this.lines[this.next]!;
       if (line.indent < indent) break;
       if (line.indent > indent) outside();
-      const match = keyPattern.exec(line.content);
-      if (!match) outside();
-      const key = match![1]!;
+      const key = keyAt(line.content, 0);
+      if (key === undefined) outside();
       if (specialKeys.test(key) || Object.hasOwn(map, key)) outside();
       const keyStart = line.start + indent;
       const keyRange = [keyStart, keyStart + key.length] as const;
       const child = this.child(pointer, key);
       this.next++;
       const restAt = key.length + 1;
-      const rest = line.content.slice(restAt);
-      if (rest.trim() === "" || rest.trimStart().startsWith("#")) {
+      let valueAt = restAt;
+      while (line.content.charCodeAt(valueAt) === 32) valueAt++;
+      if (valueAt === line.content.length || line.content.charCodeAt(valueAt) === 35) {
         const following = this.lines[this.next];
         if (following && following.indent > indent) {
           map[key] = following.content.startsWith("- ")
@@ -217,9 +242,9 @@ class SubsetParser {
           if (Array.isArray(value)) {
             itemPointer = this.child(pointer, value.length);
           } else {
-            const match = keyPattern.exec(content.slice(i));
-            if (!match) outside();
-            name = match![1]!;
+            const found = keyAt(content, i);
+            if (found === undefined) outside();
+            name = found!;
             if (specialKeys.test(name) || Object.hasOwn(value, name)) outside();
             itemKey = [base + i, base + i + name.length];
             itemPointer = this.child(pointer, name);
@@ -261,8 +286,10 @@ class SubsetParser {
 
   /** What follows a value on its line may only be spaces and a comment. */
   private ensureLineEnds(content: string, at: number): void {
-    const rest = content.slice(at);
-    if (rest.trim() !== "" && !/^ +#/.test(rest)) outside();
+    if (at === content.length) return;
+    let i = at;
+    while (content.charCodeAt(i) === 32) i++;
+    if (i === at || (i < content.length && content.charCodeAt(i) !== 35)) outside();
   }
 
   private scalar(content: string, at: number, context: "block" | "flow"): { value: unknown; to: number } {

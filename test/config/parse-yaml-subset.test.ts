@@ -18,6 +18,9 @@ const inside = [
   "a:\n- 1\n- 2\nb: {}\nc: []\nd:\ne: ~\nf: TRUE\ng: false\nh: null\n",
   "# only a comment first\n\na: env:ACTITO_KEY\nb: {x: 1,y: two}\nc: a#b\nd: 0\n",
   "sisterAccounts:\n  # a comment between items\n  - 1043\n\n  - 1044\n",
+  "a: 1   \nb:    # comment\n  c: x#y  \nkey-with-dash: nope\nn: nothing\nt: trueish\nf: False\n",
+  "a: {  b: 1 ,c: '' }\nd: [ ]\ne: ''\n",
+  "a: b #c: d\nx: {b: c:d}\n",
 ];
 
 // Outside the subset: the fast parser must step aside so the full parser decides (and reports).
@@ -47,6 +50,8 @@ const outside = [
   "? a\n: b\n",
   "a: 1 # ok\nb: @x\n",
   "",
+  "a:1\n",
+  "a: 1\n...\n",
 ];
 
 function fullParse(text: string) {
