@@ -15,6 +15,7 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const MIGRATION_LOCK_KEY = 7_364_201;
 const DEADLOCK = "40P01";
 const UNIQUE_VIOLATION = "23505";
+const DUPLICATE_SCHEMA = "42P06";
 
 /** pg behind the SqlDriver interface: a small pool; a transaction holds one client. */
 export class PostgresDriver implements SqlDriver {
@@ -44,7 +45,7 @@ export class PostgresDriver implements SqlDriver {
     // An idle client losing its connection must not crash the process; the next query reports it.
     pool.on("error", () => {});
     try {
-      if (target.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${target.schema}`);
+      if (target.schema) await createSchema(pool, target.schema);
       else await pool.query("SELECT 1");
     } catch (error) {
       await pool.end().catch(() => {});
@@ -131,6 +132,16 @@ export class PostgresDriver implements SqlDriver {
 
   async close(): Promise<void> {
     await this.#pool.end();
+  }
+}
+
+async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
+  try {
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  } catch (error) {
+    // IF NOT EXISTS is not atomic: a runner creating the schema at the same moment wins the race.
+    const code = (error as { code?: unknown }).code;
+    if (code !== UNIQUE_VIOLATION && code !== DUPLICATE_SCHEMA) throw error;
   }
 }
 

@@ -484,8 +484,14 @@ export class SqlStore implements Store {
         "SELECT id, name, owner, purpose, expires_at FROM locks WHERE name = ?",
         [name],
       );
-      // Released between the two statements: try again.
-      if (holder || attempt === 3) throw new LockHeldError(toLease(holder ?? taken!));
+      if (holder) throw new LockHeldError(toLease(holder));
+      // Released between the two statements: try again, a few times.
+      if (attempt === 3) {
+        throw new StoreError(
+          "unavailable",
+          `the "${name}" lock changed hands too often to take it; try again`,
+        );
+      }
     }
   }
 

@@ -29,10 +29,12 @@ export class SqliteDriver implements SqlDriver {
     this.#db = new Database(path);
     // WAL: readers never block the writer and a killed process leaves only whole transactions.
     // synchronous=NORMAL is durable against a process crash (not a power cut), which is what we face.
+    // The busy timeout first: switching a new file to WAL needs a lock that another process
+    // opening the same file at the same moment may hold.
+    this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.#db.pragma("journal_mode = WAL");
     this.#db.pragma("synchronous = NORMAL");
     this.#db.pragma("foreign_keys = ON");
-    this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.#db.pragma("cache_size = -65536");
     this.#db.pragma("wal_autocheckpoint = 10000");
   }

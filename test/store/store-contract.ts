@@ -59,6 +59,20 @@ export function describeStoreContract(harness: StoreHarness): void {
         expect(await again.countReaids("1")).toBe(1);
       });
 
+      it("migrates once and agrees on one fingerprint secret when two processes open a new store at once", async () => {
+        const a = spawnFixture("open-and-fingerprint.ts", [url]);
+        const b = spawnFixture("open-and-fingerprint.ts", [url]);
+        await Promise.all([a.line((l) => l === "ready"), b.line((l) => l === "ready")]);
+        a.process.stdin!.write("go\n");
+        b.process.stdin!.write("go\n");
+        const [fa, fb] = await Promise.all([
+          a.line((l) => l.startsWith("fingerprint ")),
+          b.line((l) => l.startsWith("fingerprint ")),
+        ]);
+        expect(fa).toBe(fb);
+        expect(await (await open()).fingerprintKey("fixed-key")).toBe(fa.slice("fingerprint ".length));
+      });
+
       it("refuses a store written by a newer emi when its schema version is unknown", async () => {
         await (await open()).close();
         opened.length = 0;
