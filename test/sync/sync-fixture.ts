@@ -93,11 +93,11 @@ export interface SyncWorld {
 export async function syncWorld(
   seed: SandboxSeed,
   desired = integration(),
-  options: { now?: () => number } = {},
+  options: { now?: () => number; storeUrl?: string } = {},
 ): Promise<SyncWorld> {
   const sandbox = await startSandbox({ seed, port: 0, ...(options.now ? { now: options.now } : {}) });
   const dir = await mkdtemp(join(tmpdir(), "emi-sync-test-"));
-  const storeUrl = `sqlite:${join(dir, "state.db")}`;
+  const storeUrl = options.storeUrl ?? `sqlite:${join(dir, "state.db")}`;
   const store = await openStore(storeUrl);
   await store.putIntegration({
     account: desired.account,
