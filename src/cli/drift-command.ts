@@ -1,7 +1,9 @@
 import type { Command } from "commander";
 import { connectActito } from "../plan/connect-actito.ts";
 import { createPlan } from "../plan/create-plan.ts";
-import { detectDrift, renderDriftMarkdown, renderDriftText } from "../plan/detect-drift.ts";
+import { detectDrift } from "../plan/detect-drift.ts";
+import { renderDriftMarkdown } from "../plan/render-drift-markdown.ts";
+import { renderDriftText } from "../plan/render-drift-text.ts";
 import { asPlanningStore } from "../plan/refresh-live-state.ts";
 import { resolveRepoId } from "../plan/resolve-repo-id.ts";
 import { openStore } from "../store/open-store.ts";

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { buildPlan } from "../../src/plan/build-plan.ts";
-import { detectDrift, renderDriftMarkdown, renderDriftText } from "../../src/plan/detect-drift.ts";
+import { detectDrift } from "../../src/plan/detect-drift.ts";
+import { renderDriftMarkdown } from "../../src/plan/render-drift-markdown.ts";
+import { renderDriftText } from "../../src/plan/render-drift-text.ts";
 import { declaredOf, desired, entryOf, liveFacts, liveState, REPO } from "./plan-fixture.ts";
 
 function driftOf(live: ReturnType<typeof liveState>, declared = [declaredOf(desired(1042, "nordlys"))]) {

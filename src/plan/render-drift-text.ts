@@ -1,0 +1,18 @@
+import type { DriftReport } from "./detect-drift.ts";
+
+/** The drift report for a terminal. */
+export function renderDriftText(report: DriftReport): string {
+  const lines: string[] = [];
+  for (const e of report.errors) lines.push(`error  ${e}`);
+  for (const i of report.items)
+    lines.push(`drift  ${String(i.account).padEnd(5)} ${i.kind.padEnd(18)} ${i.message}`);
+  lines.push(
+    report.items.length
+      ? `${report.items.length} drift item(s) in ${new Set(report.items.map((i) => i.account)).size} integration(s). Run emi plan to see how apply would converge.`
+      : report.errors.length
+        ? "Drift could not be fully checked."
+        : "No drift.",
+  );
+  lines.push(`${report.checked} checked against Actito, ${report.unchecked} without a secret (unknown).`);
+  return `${lines.join("\n")}\n`;
+}
