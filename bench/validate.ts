@@ -1,8 +1,10 @@
 // Benchmark: `emi validate` on 10,000 generated declarations (with sister accounts), as a whole
 // process, against ajv-cli validating the same files against the same schema (schema only).
+// Also times the same CLI bundled by esbuild (when esbuild is installed, as it is with tsx), to show
+// what running the TypeScript through tsx costs at start-up.
 // Run: npx tsx bench/validate.ts [count] [runs]
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -63,11 +65,40 @@ function median(values: number[]): number {
 }
 
 const dir = mkdtempSync(join(tmpdir(), "emi-bench-validate-"));
+// The bundle sits two levels below the root, like src/config/, so the schema is found the same way.
+const bundleDir = join(root, "bench", ".tmp");
+const bundle = join(bundleDir, "emi-validate-bundle.mjs");
 try {
+  const esbuild = join(root, "node_modules/.bin/esbuild");
+  let bundled = false;
+  if (existsSync(esbuild)) {
+    mkdirSync(bundleDir, { recursive: true });
+    const entry = join(dir, "entry.ts");
+    writeFileSync(
+      entry,
+      `import { main } from ${JSON.stringify(join(root, "src/cli/main.ts"))};\nprocess.exitCode = await main(process.argv);\n`,
+    );
+    const built = spawnSync(esbuild, [
+      entry,
+      "--bundle",
+      "--platform=node",
+      "--format=esm",
+      "--packages=external",
+      `--outfile=${bundle}`,
+      "--log-level=error",
+    ]);
+    bundled = built.status === 0;
+  }
   for (let i = 1; i <= count; i++) writeFileSync(join(dir, `${100_000 + i}.yaml`), declaration(i));
   const candidates: Record<string, () => Sample> = {
     "emi validate": () =>
       measure(process.execPath, [join(root, "bin/emi.js"), "validate", "--dir", dir, "--format", "json"]),
+    ...(bundled
+      ? {
+          "emi (esbuild bundle)": () =>
+            measure(process.execPath, [bundle, "validate", "--dir", dir, "--format", "json"]),
+        }
+      : {}),
     "ajv-cli validate": () =>
       measure(join(root, "node_modules/.bin/ajv"), [
         "validate",
@@ -87,15 +118,16 @@ try {
       samples.set(name, [...(samples.get(name) ?? []), run()]);
     }
   }
-  console.log(`${count} declarations, ${runs} runs each, alternating (whole process)`);
+  console.log(`${count} declarations, ${runs} runs each, alternating (whole process; cpu = user + sys)`);
   for (const [name, list] of samples) {
     const walls = list.map((s) => s.wall);
     const cpus = list.flatMap((s) => (s.cpu === undefined ? [] : [s.cpu]));
     console.log(
-      `${name.padEnd(18)} wall median ${median(walls).toFixed(2)} s (min ${Math.min(...walls).toFixed(2)}, max ${Math.max(...walls).toFixed(2)})` +
+      `${name.padEnd(22)} wall median ${median(walls).toFixed(2)} s (min ${Math.min(...walls).toFixed(2)}, max ${Math.max(...walls).toFixed(2)})` +
         (cpus.length > 0 ? `   cpu median ${median(cpus).toFixed(2)} s` : ""),
     );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
+  rmSync(bundleDir, { recursive: true, force: true });
 }
