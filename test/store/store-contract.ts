@@ -186,6 +186,25 @@ export function describeStoreContract(harness: StoreHarness): void {
         ).rejects.toThrow(/unique|constraint/i);
       });
 
+      it("gives a shared sister account to exactly one of two processes registering it at once", async () => {
+        await (await open()).close();
+        opened.length = 0;
+        const a = spawnFixture("put-integration.ts", [url, "1042", "5000"]);
+        const b = spawnFixture("put-integration.ts", [url, "2000", "5000"]);
+        await Promise.all([a.line((l) => l === "ready"), b.line((l) => l === "ready")]);
+        a.process.stdin!.write("go\n");
+        b.process.stdin!.write("go\n");
+        const done = (l: string) => l === "ok" || l.startsWith("taken ");
+        const results = await Promise.all([a.line(done), b.line(done)]);
+        expect(results.filter((r) => r === "ok")).toHaveLength(1);
+        const refused = results.find((r) => r !== "ok")!;
+        const winner = results[0] === "ok" ? 1042 : 2000;
+        expect(refused).toContain(`account 5000 already belongs to the integration of account ${winner}`);
+        const store = await open();
+        expect((await store.findByAccount(5000))?.account).toBe(winner);
+        expect((await store.listIntegrations()).map((e) => e.account)).toEqual([winner]);
+      });
+
       it("refuses a status change for an account it does not know", async () => {
         const store = await open();
         await expect(store.setStatus(5, "failed")).rejects.toMatchObject({ code: "unknown-integration" });
