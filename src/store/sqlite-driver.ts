@@ -37,6 +37,8 @@ export class SqliteDriver implements SqlDriver {
     this.#db.pragma("foreign_keys = ON");
     this.#db.pragma("cache_size = -65536");
     this.#db.pragma("wal_autocheckpoint = 10000");
+    // Big REAID transactions grow the WAL file; give the space back after each checkpoint.
+    this.#db.pragma("journal_size_limit = 67108864");
   }
 
   // Prepared on first use: the table does not exist before the migrations ran.
