@@ -11,5 +11,19 @@ export function looksLikeSecret(text: string): boolean {
   const value = text.trim();
   if (jwt.test(value) || bearer.test(value) || hex.test(value)) return true;
   // Long identifiers (table or entity names) are all one case or without digits; opaque keys mix all three.
-  return opaque.test(value) && /[0-9]/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value);
+  if (!(opaque.test(value) && /[0-9]/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value)))
+    return false;
+  // …and random text switches between lower case, upper case and digits far more often than
+  // CamelCase names do ("NordlysWebshop2024" switches 4 times in 18 characters, a key ~every other).
+  return classSwitches(value) / value.length >= 0.35;
+}
+
+function classSwitches(text: string): number {
+  const classOf = (c: number) =>
+    c >= 97 && c <= 122 ? 0 : c >= 65 && c <= 90 ? 1 : c >= 48 && c <= 57 ? 2 : 3;
+  let switches = 0;
+  for (let i = 1; i < text.length; i++) {
+    if (classOf(text.charCodeAt(i)) !== classOf(text.charCodeAt(i - 1))) switches++;
+  }
+  return switches;
 }
