@@ -64,6 +64,8 @@ interface InFlight {
   /** Actito's id, once the submission was answered. */
   id: string | null;
   startedAt: string;
+  /** When the file was complete and about to be posted: the grace for a lost answer counts from here. */
+  completedAt: string | null;
 }
 
 /** The checkpoint's `data` while a run is under way. */
@@ -156,9 +158,10 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
       // No id: either the file was never complete (so never posted), or the answer to the post was
       // lost. In the second case let an import that may have started finish, then re-read its rows:
       // those that now carry their REAID need no write.
-      const waitMs = flight.complete
-        ? Date.parse(flight.startedAt) + ctx.uncertainGraceMs - ctx.now().getTime()
-        : 0;
+      const waitMs =
+        flight.complete && flight.completedAt
+          ? Date.parse(flight.completedAt) + ctx.uncertainGraceMs - ctx.now().getTime()
+          : 0;
       if (waitMs > 0) await ctx.sleep(waitMs, ctx.signal);
       rewind(state);
       cursor = flight.startCursor;
@@ -535,6 +538,7 @@ async function importChunk(
     rows: 0,
     id: null,
     startedAt: ctx.now().toISOString(),
+    completedAt: null,
   };
   run.inFlight = flight;
   await save(run, chunkStart);
@@ -582,6 +586,7 @@ async function importChunk(
     flight.endCursor = end;
     flight.listingDone = run.listingDone;
     flight.complete = true;
+    flight.completedAt = ctx.now().toISOString();
     await save(run, chunkStart);
   }
 

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { afterEach, describe, expect, it } from "vitest";
 import { seededRandom } from "../../src/sandbox/seeded-random.ts";
 import { assertExact, type SyncWorld, syncSeed, syncWorld } from "./sync-fixture.ts";
@@ -12,28 +13,31 @@ afterEach(async () => {
 
 const child = join(import.meta.dirname, "sync-child.ts");
 
-/** Runs the sync in a child process; kills it with SIGKILL after `killAfterMs` unless it ends first. */
-function runChild(
-  w: SyncWorld,
-  killAfterMs: number | null,
-): Promise<{ code: number | null; killed: boolean }> {
+/** Kills the child when it reports the `count`-th event of `type` (null: let it finish). */
+interface KillPoint {
+  type: string;
+  count: number;
+}
+
+/** Runs the sync in a child process; kills it with SIGKILL at `at`, mid-work, unless it ends first. */
+function runChild(w: SyncWorld, at: KillPoint | null): Promise<{ code: number | null; killed: boolean }> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ["--import", "tsx", child], {
       env: { ...process.env, ...w.env, EMI_STORE: w.storeUrl, SYNC_MAX_IMPORT_BYTES: "400000" },
-      stdio: ["ignore", "ignore", "inherit"],
+      stdio: ["ignore", "pipe", "inherit"],
     });
     let killed = false;
-    const timer =
-      killAfterMs === null
-        ? null
-        : setTimeout(() => {
-            killed = proc.kill("SIGKILL");
-          }, killAfterMs);
+    let seen = 0;
+    if (at) {
+      createInterface({ input: proc.stdout! }).on("line", (line) => {
+        if (killed || (JSON.parse(line) as { type: string }).type !== at.type) return;
+        if (++seen >= at.count) killed = proc.kill("SIGKILL");
+      });
+    } else {
+      proc.stdout!.resume();
+    }
     proc.on("error", reject);
-    proc.on("exit", (code) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code, killed });
-    });
+    proc.on("exit", (code) => resolve({ code, killed }));
   });
 }
 
@@ -41,14 +45,19 @@ describe("sync killed with SIGKILL", () => {
   it("converges with every row written once and no import submitted twice when killed at random points", async () => {
     world = await syncWorld(syncSeed({ generate: 60_000, limits: { maxImportBytes: 400_000 } }));
     const random = seededRandom(42);
+    // While reading, right after an import's id was checkpointed, right after its result came, and
+    // at the end of the listing (while the last file is uploaded).
+    const points = ["rows-read", "import-submitted", "import-finished", "rows-read", "reading-done"];
     let kills = 0;
-    for (let attempt = 0; attempt < 6; attempt++) {
-      const { killed } = await runChild(world, 900 + Math.floor(random() * 2500));
+    for (let attempt = 0; attempt < 10 && kills < 5; attempt++) {
+      const type = points[attempt % points.length]!;
+      const count = type === "rows-read" ? 1 + Math.floor(random() * 20) : 1;
+      const { killed } = await runChild(world, { type, count });
       if (killed) kills++;
     }
     const last = await runChild(world, null);
     expect(last.code).toBe(0);
-    expect(kills).toBeGreaterThanOrEqual(3);
+    expect(kills).toBeGreaterThanOrEqual(4);
     expect(await assertExact(world)).toEqual({ checked: 60_000 });
     const table = world.sandbox.stats().tables["acme/16"]!;
     // Each row went into exactly one accepted import (or one PATCH): nothing was submitted twice.
