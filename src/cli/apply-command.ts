@@ -7,6 +7,7 @@ import { formatOutcomeLine, formatRecoveredLine, renderApplySummary } from "../a
 import { runPlanAndApply } from "../apply/run-plan-and-apply.ts";
 import { hasChanges } from "../plan/describe-change.ts";
 import { readPlanFile } from "../plan/read-plan-file.ts";
+import { reportApply } from "../github/report-apply.ts";
 import { resolveRepoId } from "../plan/resolve-repo-id.ts";
 import { openStore } from "../store/open-store.ts";
 import type { SyncEvent } from "../sync/run-sync.ts";
@@ -25,6 +26,8 @@ interface ApplyFlags {
   format: "text" | "markdown" | "json";
   repo?: string;
   lockWait: string;
+  comment?: boolean;
+  pr?: string;
 }
 
 /** Prints apply events as plain lines; profile-reading progress at most every 2 s per integration. */
@@ -74,62 +77,103 @@ export function registerApplyCommand(program: Command, ctx: CommandContext): voi
     .addOption(formatOption(["text", "markdown", "json"]))
     .addOption(repoOption())
     .option("--lock-wait <seconds>", "wait this long for another apply's lock", "0")
+    .option(
+      "--comment",
+      "report the result on the merged pull request (and an emi-apply-failed issue on failure)",
+    )
+    .option("--pr <number>", "with --comment: the pull request (default: found from the pushed commit)")
     .action(async (planFile: string | undefined, flags: ApplyFlags) => {
+      if (!flags.comment) {
+        await applyAction(ctx, planFile, flags);
+        return;
+      }
       const { io } = ctx;
-      const text = flags.format === "text";
-      const savedPlan = planFile ? await readPlanFile(planFile, io.cwd) : undefined;
-      if (!flags.yes && !io.prompt) {
-        io.stderr.write("error: apply needs confirmation and there is no terminal to ask: pass --yes\n");
-        ctx.exitCode = ExitCode.error;
-        return;
-      }
-      const store = await openStore(flags.store, { cwd: io.cwd });
-      const prompt = io.prompt;
-      const afterStep = crashHook(io.env);
-      let outcome: Awaited<ReturnType<typeof runPlanAndApply>>;
-      try {
-        outcome = await runPlanAndApply({
-          dir: flags.dir,
-          store,
+      const report = (markdown: string, ok: boolean) =>
+        reportApply({
           env: io.env,
-          cwd: io.cwd,
-          repo: await resolveRepoId({ flag: flags.repo, env: io.env, cwd: io.cwd }),
-          ...(savedPlan ? { savedPlan } : {}),
-          yes: flags.yes === true,
-          ...(prompt
-            ? {
-                confirm: async () =>
-                  (await prompt("\nApply these changes? Only 'yes' is accepted: ")).trim() === "yes",
-              }
-            : {}),
-          allowDeactivate: flags.allowDeactivate === true,
-          allowEmpty: flags.allowEmpty === true,
-          lockWaitMs: Number(flags.lockWait) * 1000 || 0,
-          onLockWait: (message) => io.stderr.write(`waiting: ${message}\n`),
-          onPlan: (created) => {
-            if (text && hasChanges(created.plan)) printPlan(io, created, "text");
-          },
-          ...(text ? { onEvent: eventPrinter(io) } : {}),
-          ...(afterStep ? { afterStep } : {}),
+          markdown,
+          ok,
+          ...(flags.repo !== undefined ? { repo: flags.repo } : {}),
+          ...(flags.pr !== undefined ? { pr: flags.pr } : {}),
         });
-      } finally {
-        await store.close();
+      let markdown: string;
+      try {
+        markdown = await applyAction(ctx, planFile, flags);
+      } catch (error) {
+        // An apply that stops early still reaches GitHub, so the failure is never silent.
+        const message = error instanceof Error ? error.message : String(error);
+        await report(`### emi apply failed\n\n${message}\n`, false);
+        throw error;
       }
-      const { plan, result, confirmed } = outcome;
-      if (!confirmed) {
-        io.stderr.write("Apply cancelled: nothing was changed.\n");
-        ctx.exitCode = ExitCode.error;
-        return;
-      }
-      if (flags.format === "json") io.stdout.write(`${JSON.stringify({ plan, result }, null, 2)}\n`);
-      else if (flags.format === "markdown") {
-        io.stdout.write(result ? renderApplyMarkdown(result) : "No changes.\n");
-      } else
-        io.stdout.write(
-          result
-            ? `${renderApplySummary(result)}\n`
-            : "No changes. The registry and Actito match the declarations.\n",
-        );
-      ctx.exitCode = result === null || applySucceeded(result) ? ExitCode.ok : ExitCode.error;
+      const posted = await report(markdown, ctx.exitCode === ExitCode.ok);
+      if (posted.pr !== undefined) io.stderr.write(`Result reported on pull request #${posted.pr}\n`);
+      if (posted.issue) io.stderr.write(`Failure reported in issue #${posted.issue.number}\n`);
     });
+}
+
+/** Runs the apply and returns its result as Markdown (for --comment). */
+async function applyAction(
+  ctx: CommandContext,
+  planFile: string | undefined,
+  flags: ApplyFlags,
+): Promise<string> {
+  const { io } = ctx;
+  const text = flags.format === "text";
+  const savedPlan = planFile ? await readPlanFile(planFile, io.cwd) : undefined;
+  if (!flags.yes && !io.prompt) {
+    io.stderr.write("error: apply needs confirmation and there is no terminal to ask: pass --yes\n");
+    ctx.exitCode = ExitCode.error;
+    return "### emi apply refused\n\napply needs confirmation and there is no terminal to ask: pass --yes\n";
+  }
+  const store = await openStore(flags.store, { cwd: io.cwd });
+  const prompt = io.prompt;
+  const afterStep = crashHook(io.env);
+  let outcome: Awaited<ReturnType<typeof runPlanAndApply>>;
+  try {
+    outcome = await runPlanAndApply({
+      dir: flags.dir,
+      store,
+      env: io.env,
+      cwd: io.cwd,
+      repo: await resolveRepoId({ flag: flags.repo, env: io.env, cwd: io.cwd }),
+      ...(savedPlan ? { savedPlan } : {}),
+      yes: flags.yes === true,
+      ...(prompt
+        ? {
+            confirm: async () =>
+              (await prompt("\nApply these changes? Only 'yes' is accepted: ")).trim() === "yes",
+          }
+        : {}),
+      allowDeactivate: flags.allowDeactivate === true,
+      allowEmpty: flags.allowEmpty === true,
+      lockWaitMs: Number(flags.lockWait) * 1000 || 0,
+      onLockWait: (message) => io.stderr.write(`waiting: ${message}\n`),
+      onPlan: (created) => {
+        if (text && hasChanges(created.plan)) printPlan(io, created, "text");
+      },
+      ...(text ? { onEvent: eventPrinter(io) } : {}),
+      ...(afterStep ? { afterStep } : {}),
+    });
+  } finally {
+    await store.close();
+  }
+  const { plan, result, confirmed } = outcome;
+  if (!confirmed) {
+    io.stderr.write("Apply cancelled: nothing was changed.\n");
+    ctx.exitCode = ExitCode.error;
+    return "### emi apply cancelled\n\nNothing was changed.\n";
+  }
+  if (flags.format === "json") io.stdout.write(`${JSON.stringify({ plan, result }, null, 2)}\n`);
+  else if (flags.format === "markdown") {
+    io.stdout.write(result ? renderApplyMarkdown(result) : "No changes.\n");
+  } else
+    io.stdout.write(
+      result
+        ? `${renderApplySummary(result)}\n`
+        : "No changes. The registry and Actito match the declarations.\n",
+    );
+  ctx.exitCode = result === null || applySucceeded(result) ? ExitCode.ok : ExitCode.error;
+  return result
+    ? renderApplyMarkdown(result)
+    : "### emi apply — no changes\n\nThe registry and Actito match the declarations.\n";
 }

@@ -7,6 +7,7 @@ import { renderDriftText } from "../plan/render-drift-text.ts";
 import { asPlanningStore } from "../plan/refresh-live-state.ts";
 import { resolveRepoId } from "../plan/resolve-repo-id.ts";
 import { openStore } from "../store/open-store.ts";
+import { reportDrift } from "../github/report-drift.ts";
 import { dirOption, formatOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
 import type { CommandContext } from "./main.ts";
@@ -20,34 +21,49 @@ export function registerDriftCommand(program: Command, ctx: CommandContext): voi
     .addOption(storeOption())
     .addOption(formatOption(["text", "markdown", "json"]))
     .addOption(repoOption())
-    .action(async (flags: { dir: string; store: string; format: string; repo?: string }) => {
-      const { io } = ctx;
-      const store = asPlanningStore(await openStore(flags.store, { cwd: io.cwd }));
-      let report: ReturnType<typeof detectDrift>;
-      try {
-        const { plan } = await createPlan({
-          dir: flags.dir,
-          cwd: io.cwd,
-          env: io.env,
-          store,
-          repo: await resolveRepoId({ flag: flags.repo, env: io.env, cwd: io.cwd }),
-          connect: connectActito(io.env),
-        });
-        report = detectDrift(plan);
-      } finally {
-        await store.close();
-      }
-      io.stdout.write(
-        flags.format === "json"
-          ? `${JSON.stringify(report, null, 2)}\n`
-          : flags.format === "markdown"
-            ? renderDriftMarkdown(report)
-            : renderDriftText(report),
-      );
-      ctx.exitCode = report.errors.length
-        ? ExitCode.error
-        : report.items.length
-          ? ExitCode.changes
-          : ExitCode.ok;
-    });
+    .option("--report", "keep one emi-drift issue open on GitHub while there is drift; close it when gone")
+    .action(
+      async (flags: { dir: string; store: string; format: string; repo?: string; report?: boolean }) => {
+        const { io } = ctx;
+        const store = asPlanningStore(await openStore(flags.store, { cwd: io.cwd }));
+        let report: ReturnType<typeof detectDrift>;
+        try {
+          const { plan } = await createPlan({
+            dir: flags.dir,
+            cwd: io.cwd,
+            env: io.env,
+            store,
+            repo: await resolveRepoId({ flag: flags.repo, env: io.env, cwd: io.cwd }),
+            connect: connectActito(io.env),
+          });
+          report = detectDrift(plan);
+        } finally {
+          await store.close();
+        }
+        io.stdout.write(
+          flags.format === "json"
+            ? `${JSON.stringify(report, null, 2)}\n`
+            : flags.format === "markdown"
+              ? renderDriftMarkdown(report)
+              : renderDriftText(report),
+        );
+        if (flags.report) {
+          const reported = await reportDrift({
+            env: io.env,
+            markdown: renderDriftMarkdown(report),
+            // Errors are reported too: a drift check that cannot run is itself worth an issue.
+            hasDrift: report.items.length > 0 || report.errors.length > 0,
+            ...(flags.repo !== undefined ? { repo: flags.repo } : {}),
+          });
+          if (reported.issue) io.stderr.write(`Drift reported in issue #${reported.issue.number}\n`);
+          for (const closed of reported.closedIssues)
+            io.stderr.write(`Drift gone: closed issue #${closed}\n`);
+        }
+        ctx.exitCode = report.errors.length
+          ? ExitCode.error
+          : report.items.length
+            ? ExitCode.changes
+            : ExitCode.ok;
+      },
+    );
 }

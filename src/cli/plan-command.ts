@@ -10,6 +10,7 @@ import { renderPlanJson } from "../plan/render-json.ts";
 import { renderPlanMarkdown } from "../plan/render-markdown.ts";
 import { renderPlanText } from "../plan/render-text.ts";
 import { resolveRepoId } from "../plan/resolve-repo-id.ts";
+import { reportPlan } from "../github/report-plan.ts";
 import { openStore } from "../store/open-store.ts";
 import { dirOption, formatOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
@@ -31,6 +32,8 @@ interface PlanFlags {
   format: "text" | "markdown" | "json";
   repo?: string;
   allowDeactivate?: boolean;
+  comment?: boolean;
+  pr?: string;
 }
 
 /** `Refreshing 12 integrations … done in 1.4 s (9 checked against Actito, 3 without a secret: unknown)` */
@@ -64,6 +67,11 @@ export function registerPlanCommand(program: Command, ctx: CommandContext): void
     .addOption(formatOption(["text", "markdown", "json"]))
     .addOption(repoOption())
     .option("--allow-deactivate", "plan deactivations as allowed instead of blocked")
+    .option(
+      "--comment",
+      "post the plan as the pull request's one emi comment (GitHub Actions, or --repo and --pr)",
+    )
+    .option("--pr <number>", "with --comment: the pull request to comment on")
     .action(async (flags: PlanFlags) => {
       const { io } = ctx;
       const store = asPlanningStore(await openStore(flags.store, { cwd: io.cwd }));
@@ -88,6 +96,20 @@ export function registerPlanCommand(program: Command, ctx: CommandContext): void
         await writeFile(path, renderPlanJson(created.plan));
         const saved = `Saved to ${flags.out}. Apply it with: emi apply ${flags.out}\n`;
         (flags.format === "text" ? io.stdout : io.stderr).write(saved);
+      }
+      if (flags.comment) {
+        // A plan that cannot be posted fails the step: a silently missing plan is dangerous.
+        const report = await reportPlan({
+          env: io.env,
+          markdown: renderPlanMarkdown(created.plan),
+          ...(flags.repo !== undefined ? { repo: flags.repo } : {}),
+          ...(flags.pr !== undefined ? { pr: flags.pr } : {}),
+        });
+        io.stderr.write(
+          report.comment
+            ? `Plan posted to the pull request: ${report.comment.url}\n`
+            : `Plan not posted: ${report.skipped}\n`,
+        );
       }
       ctx.exitCode = hasErrors(created.plan)
         ? ExitCode.error
