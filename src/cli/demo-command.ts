@@ -46,7 +46,7 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
       out(`emi demo: Actito sandbox at ${sandbox.url}, store ${storeUrl}`);
       out(`Declarations: ${join(dir, "integrations")} (copies of the repository's examples)\n`);
       const progress = syncProgress(io, "text", { intervalMs: 2000 });
-      let succeeded = false;
+      let succeeded = true;
       try {
         const { result } = await runPlanAndApply({
           dir: "integrations",
