@@ -1,16 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { EmiError } from "../types/errors.ts";
-import { registerApplyCommand } from "./apply-command.ts";
-import { registerDemoCommand } from "./demo-command.ts";
-import { registerDriftCommand } from "./drift-command.ts";
 import { ExitCode } from "./exit-codes.ts";
 import { type CliIO, processIO } from "./io.ts";
-import { registerPlanCommand } from "./plan-command.ts";
-import { registerReaidCommand } from "./reaid-command.ts";
-import { registerSandboxCommand } from "./sandbox-command.ts";
-import { registerStateCommand } from "./state-command.ts";
-import { registerSyncCommand } from "./sync-command.ts";
-import { registerValidateCommand } from "./validate-command.ts";
 
 /** Shared by every command: where output goes, and the exit code the action decided. */
 export interface CommandContext {
@@ -18,7 +9,33 @@ export interface CommandContext {
   exitCode: number;
 }
 
-export function buildProgram(ctx: CommandContext): Command {
+type Register = (program: Command, ctx: CommandContext) => void;
+
+/**
+ * Each command's module, loaded only when that command runs: `emi validate` then never loads the
+ * store, the Actito client or octokit, which halves its start-up (bench/README.md).
+ */
+const commands: Record<string, () => Promise<Register[]>> = {
+  validate: async () => [(await import("./validate-command.ts")).registerValidateCommand],
+  plan: async () => [(await import("./plan-command.ts")).registerPlanCommand],
+  apply: async () => [(await import("./apply-command.ts")).registerApplyCommand],
+  sync: async () => [(await import("./sync-command.ts")).registerSyncCommand],
+  drift: async () => [(await import("./drift-command.ts")).registerDriftCommand],
+  state: async () => [(await import("./state-command.ts")).registerStateCommand],
+  unlock: async () => [(await import("./state-command.ts")).registerStateCommand],
+  reaid: async () => [(await import("./reaid-command.ts")).registerReaidCommand],
+  sandbox: async () => [(await import("./sandbox-command.ts")).registerSandboxCommand],
+  demo: async () => [(await import("./demo-command.ts")).registerDemoCommand],
+};
+
+/** The command named in argv, skipping global options; undefined for `emi`, `emi --help`, typos. */
+function commandIn(argv: string[]): string | undefined {
+  const name = argv.slice(2).find((arg) => !arg.startsWith("-"));
+  return name !== undefined && Object.hasOwn(commands, name) ? name : undefined;
+}
+
+/** Builds the program with the named command only, or with every command (help, unknown command). */
+export async function buildProgram(ctx: CommandContext, only?: string): Promise<Command> {
   const program = new Command("emi")
     .description(
       "E-mail marketing integrations as code: validate, plan and apply Raptor ↔ Actito integrations.",
@@ -31,23 +48,23 @@ export function buildProgram(ctx: CommandContext): Command {
       writeErr: (s) => ctx.io.stderr.write(s),
     })
     .showHelpAfterError("(run emi --help for usage)");
-  registerValidateCommand(program, ctx);
-  registerPlanCommand(program, ctx);
-  registerApplyCommand(program, ctx);
-  registerSyncCommand(program, ctx);
-  registerDriftCommand(program, ctx);
-  registerStateCommand(program, ctx);
-  registerReaidCommand(program, ctx);
-  registerSandboxCommand(program, ctx);
-  registerDemoCommand(program, ctx);
+  const loaders = only ? [commands[only]!] : [...new Set(Object.values(commands))];
+  const registered = new Set<Register>();
+  for (const load of loaders) {
+    for (const register of await load()) {
+      if (registered.has(register)) continue;
+      registered.add(register);
+      register(program, ctx);
+    }
+  }
   return program;
 }
 
 /** Runs emi with `argv` (as process.argv: node, script, args…) and returns the exit code. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const ctx: CommandContext = { io, exitCode: ExitCode.ok };
-  const program = buildProgram(ctx);
   try {
+    const program = await buildProgram(ctx, commandIn(argv));
     await program.parseAsync(argv);
     return ctx.exitCode;
   } catch (error) {
