@@ -32,7 +32,7 @@ export class SqliteDriver implements SqlDriver {
     // The busy timeout first: switching a new file to WAL needs a lock that another process
     // opening the same file at the same moment may hold.
     this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    this.#db.pragma("journal_mode = WAL");
+    setWalMode(this.#db);
     this.#db.pragma("synchronous = NORMAL");
     this.#db.pragma("foreign_keys = ON");
     this.#db.pragma("cache_size = -65536");
@@ -150,4 +150,22 @@ export class SqliteDriver implements SqlDriver {
 // better-sqlite3 refuses booleans and undefined; the schema stores flags as 0/1.
 function bindable(params: readonly unknown[]): unknown[] {
   return params.map((value) => (typeof value === "boolean" ? (value ? 1 : 0) : (value ?? null)));
+}
+
+/**
+ * Switches to WAL, retrying on SQLITE_BUSY: SQLite does not call the busy handler for the lock a
+ * journal-mode change needs, so two processes opening a new store at the same moment would
+ * otherwise fail at random.
+ */
+function setWalMode(db: Database.Database): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      db.pragma("journal_mode = WAL");
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
 }
