@@ -7,6 +7,7 @@ import { normaliseIntegration } from "./normalise-integration.ts";
 import { type ParsedDeclaration, parseDeclaration } from "./parse-declaration.ts";
 import { declarationRules } from "./rules/declaration-rules.ts";
 import type { CheckedDeclaration, Rule, RuleContext } from "./rules/rule.ts";
+import { salvageIntegration } from "./salvage-integration.ts";
 import { schemaDiagnostics } from "./schema-diagnostics.ts";
 import type { ValidationResult } from "./validate-directory.ts";
 
@@ -57,6 +58,9 @@ export class DeclarationValidator {
     const schemaProblems = schemaDiagnostics(parsed, parsed.value);
     if (schemaProblems.length > 0) {
       this.diagnostics.push(...schemaProblems);
+      // The cross-file rules still run on what is readable; the file stays out of `declared`.
+      const salvaged = salvageIntegration(parsed.value);
+      if (salvaged) this.declarations.push({ source: parsed, integration: salvaged });
       return;
     }
     this.declarations.push({

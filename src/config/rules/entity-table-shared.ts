@@ -13,6 +13,7 @@ export const entityTableShared: Rule = {
     const byEntity = new Map<string, CheckedDeclaration[]>();
     for (const declaration of ctx.declarations) {
       const { actito, account } = declaration.integration;
+      if (actito.entity === "") continue; // salvaged from a file whose entity is unreadable
       const key = `${actito.endpoint}\u0000${actito.entity}`;
       const earlier = byEntity.get(key) ?? [];
       const clash = earlier.find((other) => {

@@ -13,7 +13,7 @@ export interface CheckedDeclaration {
 export interface RuleContext {
   /** Every file that parsed as a YAML map, valid against the schema or not, in file order. */
   documents: readonly ParsedDeclaration[];
-  /** The files valid against the schema, in file order. */
+  /** The files valid against the schema, plus the readable parts (account, sisters, entity, table) of those that are not, in file order. */
   declarations: readonly CheckedDeclaration[];
   /** Reports a problem at the key or value that the JSON pointer names in `source`. */
   report(source: ParsedDeclaration, pointer: string, target: "key" | "value", draft: DiagnosticDraft): void;
