@@ -10,6 +10,7 @@ import { renderPlanJson } from "../plan/render-json.ts";
 import { renderPlanMarkdown } from "../plan/render-markdown.ts";
 import { renderPlanText } from "../plan/render-text.ts";
 import { resolveRepoId } from "../plan/resolve-repo-id.ts";
+import { formatAnnotations } from "../github/format-annotations.ts";
 import { reportPlan } from "../github/report-plan.ts";
 import { openStore } from "../store/open-store.ts";
 import { dirOption, formatOption, storeOption } from "./common-options.ts";
@@ -98,6 +99,8 @@ export function registerPlanCommand(program: Command, ctx: CommandContext): void
         (flags.format === "text" ? io.stdout : io.stderr).write(saved);
       }
       if (flags.comment) {
+        // Annotations put each problem on the pull request's diff, next to the comment.
+        if (created.plan.diagnostics.length > 0) io.stdout.write(formatAnnotations(created.plan.diagnostics));
         // A plan that cannot be posted fails the step: a silently missing plan is dangerous.
         const report = await reportPlan({
           env: io.env,

@@ -66,6 +66,7 @@ describe("emi plan --comment", () => {
     const result = await world.run(["plan", "--comment", "--pr", String(pr)], { env: githubEnv });
     expect(result.code).toBe(1);
     expect(github.commentsOn(pr)).toHaveLength(1);
+    expect(result.out).toMatch(/^::error file=integrations\/1050.yaml,line=4,col=3,.*title=unknown-key::/m);
   });
 });
 
