@@ -1,36 +1,89 @@
 import { formatCount } from "../plan/describe-change.ts";
 import type { SyncEvent } from "../sync/run-sync.ts";
 
-/** A sync event as one plain line (CI logs, no TTY), in the shape of examples/sync.txt; null to skip it. */
+/**
+ * Width of the `<account> <entity>/<table>` column: the same as apply's outcome lines
+ * (`formatOutcomeLine`), so sync lines and outcome lines of every integration line up.
+ */
+export const syncLabelWidth = 24;
+
+/**
+ * A sync event as plain lines (CI logs, no TTY), in the shape of examples/sync.txt; null to skip it.
+ * Every line starts with the account and `entity/table`; numbers carry thousands separators.
+ */
 export function formatSyncEvent(event: SyncEvent): string | null {
+  const label = `${`${event.account} ${event.table}`.padEnd(syncLabelWidth)} `;
+  const text = describe(event);
+  if (text === null) return null;
+  return text
+    .split("\n")
+    .map((line) => `${label}${line}`)
+    .join("\n");
+}
+
+function describe(event: SyncEvent): string | null {
   const n = formatCount;
   switch (event.type) {
     case "sync-started":
-      return `${event.account} ${event.table} sync: ${event.resumed ? "resuming" : "starting"} (${event.full ? "full" : "incremental"})`;
-    case "rows-read":
-      return `${event.account} sync: reading profiles ${n(event.read)}${event.expected !== null ? ` / ~${n(event.expected)}` : ""} (${n(Math.round(event.ratePerSecond))}/s)`;
+      if (event.resumed) {
+        return `sync: resuming where the last run stopped (${event.full ? "full" : "incremental"})`;
+      }
+      // A fresh full read says nothing until its first page: the reading line follows at once.
+      return event.full ? null : "sync: reading the profiles changed since the last run";
+    case "rows-read": {
+      const total = event.expected !== null ? ` / ~${n(event.expected)}` : "";
+      return `sync: reading profiles ${counter(`${n(event.read).padStart(11)}${total}`)} (${n(Math.round(event.ratePerSecond))}/s)`;
+    }
     case "reading-done":
-      return `${event.account} sync: reading profiles ${n(event.read)} done in ${event.seconds.toFixed(1)} s`;
-    case "reaids-ready":
-      return `${event.account} sync: ${n(event.ready)} REAIDs ready (${n(event.created)} new), ${n(event.toWrite)} to write, ${n(event.withoutEmail)} without e-mail`;
-    case "import-submitted":
-      return `${event.account} sync: mass import ${event.index} submitted (${n(event.rows)} rows, ${n(event.bytes)} bytes), id ${event.id}`;
-    case "import-finished":
-      return `${event.account} sync: mass import ${event.id} ${event.status}: ${n(event.updated)} updated, ${n(event.rejected)} rejected`;
+      return `sync: reading profiles ${counter(`${n(event.read).padStart(11)} / ${n(event.read)}`)} done in ${event.seconds.toFixed(1)} s`;
+    case "reaids-ready": {
+      const shared =
+        event.duplicates > 0 ? `, ${n(event.duplicates)} sharing an e-mail with another profile` : "";
+      return `sync: ${n(event.ready)} REAIDs ready (${n(event.created)} new), ${n(event.toWrite)} to write, ${n(event.withoutEmail)} without e-mail${shared}`;
+    }
+    case "import-submitted": {
+      const which = event.last ? `${event.index} of ${event.index}` : `${event.index}`;
+      const more = event.last ? "" : ", more files follow";
+      return `sync: mass import ${which} submitted (${formatBytes(event.bytes)} gzip${more}), id ${event.id}`;
+    }
+    case "import-finished": {
+      const shared =
+        event.duplicates > 0
+          ? ` (${n(event.duplicates)} because another profile with the e-mail holds the REAID)`
+          : "";
+      return `sync: mass import ${event.id} ${event.status}: ${n(event.updated)} updated, ${n(event.rejected)} rejected${shared}`;
+    }
     case "import-resumed":
-      return `${event.account} sync: waiting for mass import ${event.id} from an earlier run`;
+      return `sync: waiting for mass import ${event.id} from an earlier run`;
     case "import-outcome-unknown":
-      return `${event.account} sync: mass import of ${n(event.rows)} rows has an unknown outcome (${event.detail}); it will be checked, not re-sent`;
+      return `sync: mass import of ${n(event.rows)} rows has an unknown outcome (${event.detail}); it will be checked, not re-sent`;
     case "rows-patched":
-      return `${event.account} sync: ${n(event.written)} / ${n(event.total)} profiles written one by one`;
+      return `sync: ${n(event.written)} / ${n(event.total)} profiles written one by one`;
     case "sync-finished": {
       const quota =
         event.importsUsedToday !== null && event.importsPerDay !== null
-          ? ` · ${event.importsUsedToday} of ${event.importsPerDay} imports used today`
+          ? ` · ${n(event.importsUsedToday)} of ${n(event.importsPerDay)} imports used today`
           : "";
-      return `${event.account} sync: ${event.health}${event.reason ? ` (${event.reason})` : ""}${quota}`;
+      if (event.health === "in sync") {
+        // In sync, a reason is a note (profiles sharing an e-mail): its own line, then the verdict.
+        return `${event.reason ? `sync: ${event.reason}\n` : ""}in sync${quota}`;
+      }
+      const state = event.failed ? "FAILED" : event.health;
+      return `sync ${state}${event.reason ? `: ${event.reason}` : ""}${quota}`;
     }
     default:
       return null;
   }
+}
+
+/** The `12,000 / ~48,200` column of the reading lines, padded so what follows lines up. */
+function counter(text: string): string {
+  return text.padEnd(23);
+}
+
+/** `41.2 kB`, `2.1 MB`: the size of an uploaded file. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${formatCount(bytes)} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }

@@ -3,12 +3,15 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
+import { syncLabelWidth } from "../apply/format-sync-event.ts";
 import { formatOutcomeLine, renderApplySummary } from "../apply/render-apply-text.ts";
 import { runPlanAndApply } from "../apply/run-plan-and-apply.ts";
 import { applySucceeded } from "../apply/apply-types.ts";
 import { defaultSeed } from "../sandbox/default-seed.ts";
 import { startSandbox } from "../sandbox/start-sandbox.ts";
+import { formatCount } from "../plan/describe-change.ts";
 import { openStore } from "../store/open-store.ts";
+import type { RegistryEntry } from "../store/store.ts";
 import { ExitCode } from "./exit-codes.ts";
 import type { CommandContext } from "./main.ts";
 import { printPlan } from "./plan-command.ts";
@@ -68,19 +71,12 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
           succeeded = applySucceeded(result);
         }
         out("");
-        for (const entry of await store.listIntegrations()) {
-          const s = entry.sync;
-          out(
-            `${entry.account} ${entry.entity}/${entry.profileTable ?? "?"}: ${entry.status}, sync ${s.health}` +
-              `${s.reason ? ` (${s.reason})` : ""} · ${s.counts.seen} seen, ${s.counts.written} written, ` +
-              `${s.counts.skipped} skipped, ${s.counts.rejected} rejected`,
-          );
-        }
+        for (const entry of await store.listIntegrations()) out(describeEntry(entry));
         const stats = sandbox.stats();
         const imports = Object.values(stats.tables).reduce((n, t) => n + t.importsSubmitted, 0);
         const calls = Object.values(stats.licences).reduce((n, l) => n + l.calls, 0);
         out(
-          `\nThe sandbox saw ${calls} API calls and ${imports} mass imports in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+          `\nThe sandbox saw ${formatCount(calls)} API calls and ${formatCount(imports)} mass imports in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
         );
       } finally {
         progress.stop();
@@ -100,4 +96,18 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
       }
       ctx.exitCode = succeeded ? ExitCode.ok : ExitCode.error;
     });
+}
+
+/**
+ * `1050 boreal/members      active · sync in sync (note) · 1,500 seen, 1,491 written, 9 skipped, 0 rejected`,
+ * in the same columns as the apply and sync lines above it.
+ */
+export function describeEntry(entry: RegistryEntry): string {
+  const s = entry.sync;
+  const n = formatCount;
+  const label = `${entry.account} ${entry.entity}/${entry.profileTable ?? "?"}`.padEnd(syncLabelWidth);
+  return (
+    `${label} ${entry.status} · ${entry.emailSync ? `sync ${s.health}` : "sync off"}${s.reason ? ` (${s.reason})` : ""} · ` +
+    `${n(s.counts.seen)} seen, ${n(s.counts.written)} written, ${n(s.counts.skipped)} skipped, ${n(s.counts.rejected)} rejected`
+  );
 }

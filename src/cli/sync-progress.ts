@@ -1,5 +1,6 @@
 import { MultiBar, Presets, type SingleBar } from "cli-progress";
-import { formatSyncEvent } from "../apply/format-sync-event.ts";
+import { formatSyncEvent, syncLabelWidth } from "../apply/format-sync-event.ts";
+import { formatCount } from "../plan/describe-change.ts";
 import type { SyncEvent } from "../sync/sync-events.ts";
 import type { CliIO } from "./io.ts";
 
@@ -67,41 +68,56 @@ function barProgress(io: CliIO): SyncProgress {
       clearOnComplete: false,
       hideCursor: true,
       etaBuffer: 50,
-      format:
-        "{account} {table} |{bar}| {value}/{total} read · {written} written · {rate}/s · ETA {eta_formatted}",
+      format: "{label} |{bar}| {read}/{expected} read · {written} written · {rate}/s · ETA {eta_formatted}",
     },
     Presets.shades_classic,
   );
   const bars = new Map<number, SingleBar>();
   const written = new Map<number, number>();
-  const bar = (event: SyncEvent, table = "") => {
+  const bar = (event: SyncEvent) => {
     let found = bars.get(event.account);
     if (!found) {
-      found = multibar.create(1, 0, { account: event.account, table, written: 0, rate: 0 });
+      found = multibar.create(1, 0, {
+        label: `${event.account} ${event.table}`.padEnd(syncLabelWidth),
+        read: "0",
+        expected: "?",
+        written: "0",
+        rate: "0",
+      });
       bars.set(event.account, found);
     }
     return found;
   };
+  const n = formatCount;
   return {
     onEvent: (event) => {
       switch (event.type) {
         case "sync-started":
-          bar(event, event.table).setTotal(Math.max(1, event.expected ?? 1));
+          bar(event).setTotal(Math.max(1, event.expected ?? 1));
+          bar(event).update({ expected: event.expected === null ? "?" : `~${n(event.expected)}` });
           break;
         case "rows-read": {
           const b = bar(event);
           if (event.read > b.getTotal()) {
             b.setTotal(event.expected && event.expected > event.read ? event.expected : event.read);
           }
-          b.update(event.read, { rate: event.ratePerSecond });
+          b.update(event.read, {
+            read: n(event.read),
+            expected: event.expected && event.expected > event.read ? `~${n(event.expected)}` : "?",
+            rate: n(Math.round(event.ratePerSecond)),
+          });
           return;
         }
+        case "reading-done":
+          bar(event).setTotal(Math.max(1, event.read));
+          bar(event).update(event.read, { read: n(event.read), expected: n(event.read) });
+          break;
         case "rows-patched":
-          bar(event).update({ written: (written.get(event.account) ?? 0) + event.written });
+          bar(event).update({ written: n((written.get(event.account) ?? 0) + event.written) });
           return;
         case "import-finished":
           written.set(event.account, (written.get(event.account) ?? 0) + event.updated);
-          bar(event).update({ written: written.get(event.account) });
+          bar(event).update({ written: n(written.get(event.account) ?? 0) });
           break;
       }
       const line = formatSyncEvent(event);

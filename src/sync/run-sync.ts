@@ -9,21 +9,22 @@ import {
 import type { ActitoApi } from "../actito/types.ts";
 import { resolveSecret, type SecretSource } from "../config/resolve-secret.ts";
 import { LockHeldError } from "../store/errors.ts";
-import type { Store, SyncCounts } from "../store/store.ts";
+import type { Store } from "../store/store.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import { holdSyncLease } from "./hold-sync-lease.ts";
 import { resolveSyncTarget } from "./resolve-sync-target.ts";
-import type { SyncEvent, SyncOutcome } from "./sync-events.ts";
+import type { SyncEvent, SyncEventBody, SyncOutcome, SyncRunCounts } from "./sync-events.ts";
 import { type IntegrationRunOutcome, syncIntegrationOnce } from "./sync-integration.ts";
 import { actitoSyncLimits, patchThreshold, type SyncLimits } from "./write-strategy.ts";
 
-export type { SyncEvent, SyncOutcome } from "./sync-events.ts";
+export type { SyncEvent, SyncOutcome, SyncRunCounts } from "./sync-events.ts";
 
 export interface SyncResult {
   account: number;
   health: SyncOutcome;
+  /** Why, when not in sync; a note (e.g. about profiles sharing an e-mail) when in sync. */
   reason: string | null;
-  counts: SyncCounts;
+  counts: SyncRunCounts;
   /** The run stopped on an operational error (`emi sync` exits 1); `reason` says which. */
   failed: boolean;
 }
@@ -60,7 +61,7 @@ export interface RunSyncOptions {
   now?: () => Date;
 }
 
-const noCounts = (): SyncCounts => ({ seen: 0, written: 0, skipped: 0, rejected: 0 });
+const noCounts = (): SyncRunCounts => ({ seen: 0, written: 0, skipped: 0, rejected: 0, duplicates: 0 });
 
 /**
  * Makes every profile of each integration's Actito table carry the REAID of its e-mail address,
@@ -80,7 +81,10 @@ export async function runSync(options: RunSyncOptions): Promise<SyncResult[]> {
 
 async function syncOne(options: RunSyncOptions, integration: DesiredIntegration): Promise<SyncResult> {
   const { store, account } = { store: options.store, account: integration.account };
-  const emit = options.onEvent ?? (() => {});
+  const onEvent = options.onEvent ?? (() => {});
+  // Every event names its table, so each output line can: the declared name until Actito answers.
+  let table = `${integration.actito.entity}/${integration.actito.profileTable ?? "?"}`;
+  const emit = (event: SyncEventBody) => onEvent({ ...event, table } as SyncEvent);
   const started = Date.now();
   const now = options.now ?? (() => new Date());
   const limits: SyncLimits = { ...actitoSyncLimits, ...options.limits };
@@ -103,6 +107,9 @@ async function syncOne(options: RunSyncOptions, integration: DesiredIntegration)
 
   if (!integration.emailSync) return skipped("emailSync is false");
   const entry = await store.findByAccount(account);
+  if (entry?.profileTable && !integration.actito.profileTable) {
+    table = `${integration.actito.entity}/${entry.profileTable}`;
+  }
   if (!entry || entry.account !== account || entry.status !== "active") {
     return skipped("not active in the registry yet: run emi apply first");
   }
@@ -111,7 +118,7 @@ async function syncOne(options: RunSyncOptions, integration: DesiredIntegration)
     return fail(`the API key is not available here (${integration.actito.apiKey.secretRef} is not set)`);
   }
 
-  async function fail(reason: string, counts: SyncCounts = noCounts()): Promise<SyncResult> {
+  async function fail(reason: string, counts: SyncRunCounts = noCounts()): Promise<SyncResult> {
     await store
       .setSyncStatus(account, { health: "degraded", reason, lastRun: now().toISOString(), counts })
       .catch(() => undefined);
@@ -135,6 +142,7 @@ async function syncOne(options: RunSyncOptions, integration: DesiredIntegration)
   try {
     await store.setSyncStatus(account, { health: "syncing", reason: null });
     const target = await resolveSyncTarget(api, integration, entry);
+    table = `${target.entity}/${target.tableName}`;
     const maxAttempts = options.maxAttempts ?? 5;
     let outcome: IntegrationRunOutcome | undefined;
     for (let attempt = 1; outcome === undefined; attempt++) {

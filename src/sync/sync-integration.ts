@@ -3,11 +3,12 @@ import pLimit from "p-limit";
 import { ActitoApiError, ImportOutcomeUnknownError, RateLimitedError } from "../actito/errors.ts";
 import type { ActitoApi, MassImportStatus, ProfilePage } from "../actito/types.ts";
 import { normaliseEmail } from "../store/normalise-email.ts";
-import type { Store, SyncCheckpoint, SyncCounts } from "../store/store.ts";
+import type { Rejection, Store, SyncCheckpoint, SyncCounts } from "../store/store.ts";
 import { csvField } from "./csv-field.ts";
+import { ReaidClaims } from "./reaid-claims.ts";
 import { readAhead } from "./read-ahead.ts";
 import type { SyncTarget } from "./resolve-sync-target.ts";
-import type { SyncEvent, SyncOutcome } from "./sync-events.ts";
+import { duplicatesNote, type SyncEventBody, type SyncOutcome, type SyncRunCounts } from "./sync-events.ts";
 import { importFileCap, type SyncLimits, utcDay } from "./write-strategy.ts";
 
 /** Everything one integration's sync needs; built by runSync. */
@@ -27,7 +28,7 @@ export interface IntegrationSyncContext {
   importTimeoutMs: number;
   /** Re-read margin for clock skew between this machine and Actito's `updateMoment`. */
   watermarkMarginMs: number;
-  emit: (event: SyncEvent) => void;
+  emit: (event: SyncEventBody) => void;
   signal: AbortSignal;
   now: () => Date;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -37,7 +38,7 @@ export interface IntegrationSyncContext {
 export interface IntegrationRunOutcome {
   health: Exclude<SyncOutcome, "skipped">;
   reason: string | null;
-  counts: SyncCounts;
+  counts: SyncRunCounts;
   importsUsedToday: number;
 }
 
@@ -47,6 +48,7 @@ interface Row {
   reaid: string;
   /** The profile key for single-profile calls and rejection records: a profileId or `attr=value`. */
   ref: string;
+  profileId: number;
 }
 
 /** A mass import between "about to submit" and "result recorded". */
@@ -81,6 +83,11 @@ interface RunState {
   withoutEmail: number;
   toWrite: number;
   emails: number;
+  /**
+   * Profiles left without a REAID because another profile with the same e-mail holds it (also in
+   * `counts.skipped`). Absent in checkpoints written before it existed.
+   */
+  duplicates?: number;
   reaidsBefore: number;
   imports: number;
   inFlight: InFlight | null;
@@ -90,7 +97,7 @@ interface RunState {
   lastRejection?: string;
 }
 
-type Tallies = Pick<RunState, "counts" | "withoutEmail" | "toWrite" | "emails">;
+type Tallies = Pick<RunState, "counts" | "withoutEmail" | "toWrite" | "emails" | "duplicates">;
 
 function tallies(run: RunState): Tallies {
   return {
@@ -98,6 +105,7 @@ function tallies(run: RunState): Tallies {
     withoutEmail: run.withoutEmail,
     toWrite: run.toWrite,
     emails: run.emails,
+    duplicates: run.duplicates ?? 0,
   };
 }
 
@@ -126,6 +134,9 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
   const previousWatermark = checkpoint?.watermark ?? null;
   let state = runStateOf(checkpoint);
   let cursor = checkpoint?.cursor ?? null;
+  // REAIDs on a profile or promised to one in this run: a second profile with the same e-mail is a
+  // duplicate and is never sent (see diffPage).
+  const claims = new ReaidClaims();
 
   const save = (next: RunState, nextCursor: string | null) =>
     store.putCheckpoint(account, {
@@ -182,6 +193,7 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
       withoutEmail: 0,
       toWrite: 0,
       emails: 0,
+      duplicates: 0,
       reaidsBefore: await store.countReaids(ctx.namespace),
       imports: 0,
       inFlight: null,
@@ -190,6 +202,7 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
         withoutEmail: 0,
         toWrite: 0,
         emails: 0,
+        duplicates: 0,
       },
     };
     cursor = null;
@@ -200,19 +213,15 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
   ctx.emit({
     type: "sync-started",
     account,
-    table: `${target.entity}/${target.tableName}`,
     full: run.updatedSince === null,
     resumed,
     expected: run.updatedSince === null && run.reaidsBefore > 0 ? run.reaidsBefore : null,
   });
 
-  // Rows rejected before: retried (unless rejected three times, then reported and left alone).
-  const rejections = await store.listRejections(account);
-  const givenUp = new Map(rejections.filter((r) => r.attempts >= 3).map((r) => [r.key, r.reason]));
-  const retry = await retryRows(
-    ctx,
-    rejections.filter((r) => r.attempts < 3),
-  );
+  // Rows rejected before: retried (unless rejected three times, then reported and left alone), or
+  // settled as duplicates when another profile with the same e-mail holds the REAID.
+  const review = await reviewRejections(ctx, run, claims, await store.listRejections(account));
+  const { givenUp, retry, settled } = review;
   const retryRefs = new Set(retry.map((r) => r.ref));
 
   const readStarted = Date.now();
@@ -247,10 +256,11 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
         created: Math.max(0, reaidsNow - run.reaidsBefore),
         toWrite: run.toWrite,
         withoutEmail: run.withoutEmail,
+        duplicates: run.duplicates ?? 0,
       });
       return null;
     }
-    const rows = await diffPage(ctx, run, next.value, givenUp, retryRefs);
+    const rows = await diffPage(ctx, run, next.value, { givenUp, retryRefs, settled, claims });
     readThisRun += next.value.profiles.length;
     ctx.emit({
       type: "rows-read",
@@ -342,7 +352,9 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
       `${run.counts.rejected} profile(s) rejected by Actito this run${run.lastRejection ? ` (${run.lastRejection})` : ""}; retried on the next run`,
     );
   }
-  return finish(ctx, run, "in sync", null);
+  // Profiles sharing an e-mail are a fact of the table, not a fault: the run is complete.
+  const duplicates = run.duplicates ?? 0;
+  return finish(ctx, run, "in sync", duplicates > 0 ? duplicatesNote(duplicates) : null);
 }
 
 function runStateOf(checkpoint: SyncCheckpoint | null): RunState | null {
@@ -362,16 +374,35 @@ async function finish(
   reason: string | null,
 ): Promise<IntegrationRunOutcome> {
   const importsUsedToday = await ctx.store.countImports(ctx.target.quotaKey, utcDay(ctx.now()));
-  return { health, reason, counts: { ...run.counts }, importsUsedToday };
+  return { health, reason, counts: { ...run.counts, duplicates: run.duplicates ?? 0 }, importsUsedToday };
 }
 
-/** Compares one page with the store's REAIDs; creates REAIDs for e-mails seen for the first time. */
+/** What diffPage needs besides the page: rows settled elsewhere and this run's claims. */
+interface PageFilter {
+  /** Rejected three times: reported, not retried (ref → Actito's reason). */
+  givenUp: ReadonlyMap<string, string>;
+  /** Rows being retried: already in the run's first chunk, from a fresh read. */
+  retryRefs: ReadonlySet<string>;
+  /** Duplicates found while reviewing rejections: already counted. */
+  settled: ReadonlySet<string>;
+  claims: ReaidClaims;
+}
+
+/**
+ * Compares one page with the store's REAIDs; creates REAIDs for e-mails seen for the first time.
+ *
+ * A REAID is unique in Actito, so among profiles sharing a (normalised) e-mail only one can carry it:
+ * the one that already does, else the lowest profileId. A profile holding its REAID claims it first,
+ * then the others in profileId order; a profile whose REAID is claimed already is a duplicate, counted
+ * and never sent. Claims last one run: a holder outside the run's view (an earlier run's, or on a
+ * later page) makes Actito refuse the write, and the refusal is recognised as a duplicate too (see
+ * splitDuplicates), so a REAID never moves from the profile that holds it.
+ */
 async function diffPage(
   ctx: IntegrationSyncContext,
   run: RunState,
   page: ProfilePage,
-  givenUp: ReadonlyMap<string, string>,
-  retryRefs: ReadonlySet<string>,
+  filter: PageFilter,
 ): Promise<Row[]> {
   const { emailAttribute, reaidAttribute, keyColumn } = ctx.target;
   const emails: string[] = [];
@@ -380,9 +411,9 @@ async function diffPage(
     if (typeof email === "string" && email.trim() !== "") emails.push(email);
   }
   const reaids = emails.length > 0 ? await ctx.store.getOrCreateReaids(ctx.namespace, emails) : new Map();
-  const rows: Row[] = [];
   run.counts.seen += page.profiles.length;
   run.emails += emails.length;
+  const candidates: { profileId: number; email: string; reaid: string; stale: boolean }[] = [];
   for (const profile of page.profiles) {
     const email = profile.attributes[emailAttribute];
     if (typeof email !== "string" || email.trim() === "") {
@@ -393,62 +424,139 @@ async function diffPage(
     const reaid = reaids.get(normaliseEmail(email));
     if (reaid === undefined)
       throw new Error(`the store returned no REAID for an e-mail of profile ${profile.profileId}`);
-    const key = keyColumn === "profileId" ? String(profile.profileId) : email;
+    const current = profile.attributes[reaidAttribute];
+    if (current === reaid) filter.claims.add(reaid);
+    else candidates.push({ profileId: profile.profileId, email, reaid, stale: carries(current) });
+  }
+  if (candidates.length > 1) candidates.sort((a, b) => a.profileId - b.profileId);
+  const rows: Row[] = [];
+  for (const { profileId, email, reaid, stale } of candidates) {
+    const key = keyColumn === "profileId" ? String(profileId) : email;
     const ref = keyColumn === "profileId" ? key : `${emailAttribute}=${email}`;
-    if (givenUp.has(ref)) {
+    if (filter.givenUp.has(ref)) {
       run.counts.skipped += 1;
       continue;
     }
-    // A row being retried is already in this run's first chunk, from a fresh read.
-    if (retryRefs.has(ref)) continue;
-    if (profile.attributes[reaidAttribute] === reaid) continue;
-    rows.push({ key, reaid, ref });
+    if (filter.retryRefs.has(ref) || filter.settled.has(ref)) continue;
+    // A duplicate that still carries another e-mail's REAID (its e-mail changed) is not left alone:
+    // the write is sent, Actito refuses it, and the rejection says the profile needs a person.
+    if (!filter.claims.add(reaid) && !stale) {
+      countDuplicates(run, 1);
+      continue;
+    }
+    rows.push({ key, reaid, ref, profileId });
   }
   run.toWrite += rows.length;
   return rows;
 }
 
+/** Rows rejected by earlier runs, sorted out before the listing is read. */
+interface RejectionReview {
+  retry: Row[];
+  givenUp: Map<string, string>;
+  settled: Set<string>;
+}
+
 /**
- * Rows rejected by an earlier run, to try again. Keyed on the e-mail, the key says which REAID is
- * due; keyed on profileId, the profile is read again, because its e-mail may have changed.
+ * Reads every profile with a recorded rejection again (its e-mail may have changed): one that is gone
+ * or now carries its REAID is cleared; one whose REAID another profile with the same e-mail holds is
+ * a duplicate, cleared and counted; the rest is retried, or left alone after three rejections.
  */
-async function retryRows(
+async function reviewRejections(
   ctx: IntegrationSyncContext,
-  rejections: readonly { key: string }[],
-): Promise<Row[]> {
-  if (rejections.length === 0) return [];
-  const { store, api, target, namespace } = ctx;
-  const rows: Row[] = [];
-  const gone: string[] = [];
-  if (target.keyColumn !== "profileId") {
-    const prefix = `${target.emailAttribute}=`;
-    const emails = rejections.filter((r) => r.key.startsWith(prefix)).map((r) => r.key.slice(prefix.length));
-    const reaids = await store.getOrCreateReaids(namespace, emails);
-    for (const email of emails) {
-      const reaid = reaids.get(normaliseEmail(email));
-      if (reaid) rows.push({ key: email, reaid, ref: `${prefix}${email}` });
+  run: RunState,
+  claims: ReaidClaims,
+  rejections: readonly Rejection[],
+): Promise<RejectionReview> {
+  const review: RejectionReview = { retry: [], givenUp: new Map(), settled: new Set() };
+  if (rejections.length === 0) return review;
+  const { store, target } = ctx;
+  const limit = pLimit(4);
+  const looked = await Promise.all(
+    rejections.map((rejection) =>
+      limit(async () => ({ rejection, found: await lookUpRefused(ctx, rejection.key) })),
+    ),
+  );
+  // Decided in profileId order so the rule "lowest profileId first" holds here too.
+  looked.sort((a, b) => (a.found?.profileId ?? 0) - (b.found?.profileId ?? 0));
+  const clear: string[] = [];
+  for (const { rejection, found } of looked) {
+    if (found === null || found.holds) {
+      clear.push(rejection.key);
+      if (found) claims.add(found.reaid);
+    } else if (found.twin || !claims.add(found.reaid)) {
+      clear.push(rejection.key);
+      review.settled.add(rejection.key);
+      countDuplicates(run, 1);
+    } else if (rejection.attempts >= 3) {
+      review.givenUp.set(rejection.key, rejection.reason);
+    } else {
+      const key = target.keyColumn === "profileId" ? String(found.profileId) : found.email;
+      review.retry.push({ key, reaid: found.reaid, ref: rejection.key, profileId: found.profileId });
     }
-    return rows;
   }
+  if (clear.length > 0) await store.clearRejections(ctx.account, clear);
+  return review;
+}
+
+/** A refused or rejected profile as it is now, and whether another profile holds its REAID. */
+interface RefusedProfile {
+  profileId: number;
+  email: string;
+  reaid: string;
+  /** It carries its e-mail's REAID now. */
+  holds: boolean;
+  /** Another profile with the same e-mail carries that REAID. */
+  twin: boolean;
+}
+
+/**
+ * Reads the profile `ref` and, if it lacks its e-mail's REAID, asks Actito which profile carries that
+ * REAID (the attribute is unique, so it names one profile). Null when the profile is gone or has no
+ * e-mail. Two calls at most, and only for rows Actito refused: never on the bulk path.
+ */
+async function lookUpRefused(ctx: IntegrationSyncContext, ref: string): Promise<RefusedProfile | null> {
+  const { api, store, target, namespace } = ctx;
+  const profile = await api.getProfile(target.entity, target.tableId, ref);
+  const email = profile?.attributes[target.emailAttribute];
+  if (!profile || typeof email !== "string" || email.trim() === "") return null;
+  const reaid = (await store.getOrCreateReaids(namespace, [email])).get(normaliseEmail(email));
+  if (reaid === undefined)
+    throw new Error(`the store returned no REAID for an e-mail of profile ${profile.profileId}`);
+  const base = { profileId: profile.profileId, email, reaid };
+  if (profile.attributes[target.reaidAttribute] === reaid) return { ...base, holds: true, twin: false };
+  const holder = await api.getProfile(target.entity, target.tableId, `${target.reaidAttribute}=${reaid}`);
+  const holderEmail = holder?.attributes[target.emailAttribute];
+  const twin =
+    !carries(profile.attributes[target.reaidAttribute]) &&
+    holder !== null &&
+    holder.profileId !== profile.profileId &&
+    typeof holderEmail === "string" &&
+    normaliseEmail(holderEmail) === normaliseEmail(email);
+  return { ...base, holds: false, twin };
+}
+
+/**
+ * Splits rows Actito refused into duplicates (another profile with the same e-mail holds the REAID:
+ * the rule's answer, not an error) and rejections to record and retry.
+ */
+async function splitDuplicates(
+  ctx: IntegrationSyncContext,
+  refused: readonly { key: string; reason: string }[],
+): Promise<{ rejected: { key: string; reason: string }[]; duplicates: string[] }> {
+  const rejected: { key: string; reason: string }[] = [];
+  const duplicates: string[] = [];
   const limit = pLimit(4);
   await Promise.all(
-    rejections.map((rejection) =>
+    refused.map((row) =>
       limit(async () => {
-        const profile = await api.getProfile(target.entity, target.tableId, rejection.key);
-        const email = profile?.attributes[target.emailAttribute];
-        if (!profile || typeof email !== "string" || email.trim() === "") {
-          gone.push(rejection.key);
-          return;
-        }
-        const reaid = (await store.getOrCreateReaids(namespace, [email])).get(normaliseEmail(email));
-        if (!reaid) return;
-        if (profile.attributes[target.reaidAttribute] === reaid) gone.push(rejection.key);
-        else rows.push({ key: rejection.key, reaid, ref: rejection.key });
+        const found = await lookUpRefused(ctx, row.key);
+        if (found?.twin) duplicates.push(row.key);
+        else rejected.push(row);
       }),
     ),
   );
-  if (gone.length > 0) await store.clearRejections(ctx.account, gone);
-  return rows;
+  return { rejected, duplicates };
 }
 
 /** Writes a few rows one profile at a time, within the client's call budget. */
@@ -489,12 +597,14 @@ async function patchRows(
       }),
     ),
   );
-  if (rejected.length > 0) {
-    await ctx.store.recordRejections(account, rejected);
-    run.counts.rejected += rejected.length;
-    run.lastRejection = rejected[0]?.reason;
+  const split = await splitDuplicates(ctx, rejected);
+  if (split.rejected.length > 0) {
+    await ctx.store.recordRejections(account, split.rejected);
+    run.counts.rejected += split.rejected.length;
+    run.lastRejection = split.rejected[0]?.reason;
   }
-  const cleared = done.filter((ref) => retryRefs.has(ref));
+  countDuplicates(run, split.duplicates.length);
+  const cleared = [...done.filter((ref) => retryRefs.has(ref)), ...split.duplicates];
   if (cleared.length > 0) await ctx.store.clearRejections(account, cleared);
   if (rows.length > 0) ctx.emit({ type: "rows-patched", account, written: done.length, total: rows.length });
   if (stop !== null) throw stop;
@@ -624,6 +734,7 @@ async function importChunk(
     id: submitted.id,
     rows: flight.rows,
     bytes: submitted.bytes,
+    last: flight.listingDone && overflow.length === 0,
   });
 
   const status = await api.waitForMassImport(target.entity, submitted.id, {
@@ -644,23 +755,30 @@ async function recordImportResult(
   retriedRefs: ReadonlySet<string>,
 ): Promise<string | null> {
   const { account, target } = ctx;
-  ctx.emit({
-    type: "import-finished",
-    account,
-    id: status.id,
-    status: status.status,
-    updated: status.updated,
-    rejected: status.rejected,
-  });
+  const finished = (duplicates: number) =>
+    ctx.emit({
+      type: "import-finished",
+      account,
+      id: status.id,
+      status: status.status,
+      updated: status.updated,
+      rejected: status.rejected,
+      duplicates,
+    });
   if (status.status === "FAILED") {
+    finished(0);
     const why = status.errors[0]?.message ?? "no reason given";
     return `mass import ${status.id} FAILED (${why}); its rows are read and sent again on the next run`;
   }
-  run.counts.written += status.updated;
-  const rejected = status.errors.map((e) => ({
+  const refused = status.errors.map((e) => ({
     key: target.keyColumn === "profileId" ? e.key : `${target.emailAttribute}=${e.key}`,
     reason: e.message,
   }));
+  const { rejected, duplicates } = await splitDuplicates(ctx, refused);
+  finished(duplicates.length);
+  run.counts.written += status.updated;
+  countDuplicates(run, duplicates.length);
+  if (duplicates.length > 0) await ctx.store.clearRejections(account, duplicates);
   if (rejected.length > 0) {
     await ctx.store.recordRejections(account, rejected);
     run.counts.rejected += rejected.length;
@@ -670,6 +788,17 @@ async function recordImportResult(
   const cleared = [...retriedRefs].filter((ref) => !rejectedRefs.has(ref));
   if (cleared.length > 0) await ctx.store.clearRejections(account, cleared);
   return null;
+}
+
+/** The profile carries some REAID (right or wrong). */
+function carries(value: unknown): boolean {
+  return typeof value === "string" && value !== "";
+}
+
+/** Duplicates are skipped profiles too: the registry keeps only the four counts. */
+function countDuplicates(run: RunState, n: number): void {
+  run.duplicates = (run.duplicates ?? 0) + n;
+  run.counts.skipped += n;
 }
 
 function errorText(error: unknown): string {

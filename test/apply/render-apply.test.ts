@@ -46,7 +46,7 @@ const result: ApplyResult = {
       account: 1071,
       health: "in sync",
       reason: null,
-      counts: { seen: 10, written: 10, skipped: 0, rejected: 0 },
+      counts: { seen: 10, written: 10, skipped: 0, rejected: 0, duplicates: 0 },
       failed: false,
     },
   ],

@@ -28,10 +28,28 @@ describe("emi demo", () => {
       expect(io.err()).toBe("");
       expect(code).toBe(0);
       expect(io.out()).toContain("Plan: 4 to create");
-      expect(io.out()).toContain("1042 nordlys/customers: active, sync in sync · 2000 seen, 2000 written");
-      expect(io.out()).toContain("1071 lumen/customers: active, sync in sync");
-      // Boreal's table has duplicate e-mails: only one profile per e-mail can hold its unique REAID.
-      expect(io.out()).toMatch(/1050 boreal\/members: active, sync degraded \(\d+ profile\(s\) rejected/);
+      const out = io.out();
+      // Every sync line names its integration, in the same column as apply's outcome lines.
+      expect(out).toContain("1042 nordlys/customers   sync: reading profiles       2,000 / 2,000");
+      expect(out).toContain("1042 nordlys/customers   in sync · 1 of 12 imports used today");
+      expect(out).not.toMatch(/^\d{4} sync:/m);
+      expect(out).toContain(
+        "1042 nordlys/customers   active · sync in sync · 2,000 seen, 2,000 written, 0 skipped, 0 rejected",
+      );
+      expect(out).toContain("1071 lumen/customers     active · sync in sync");
+      expect(out).toContain("1010 solstice/customers  active · sync off");
+      // Boreal's table has duplicate e-mails: one profile per e-mail holds the unique REAID, the
+      // others are counted, and that is not a fault. Nothing is rejected and nothing is degraded.
+      expect(out).toContain(
+        "1050 boreal/members      sync: 1,495 REAIDs ready (1,491 new), 1,491 to write, 5 without e-mail, 4 sharing an e-mail with another profile",
+      );
+      expect(out).toContain(
+        "1050 boreal/members      sync: mass import 2 SUCCESS: 1,491 updated, 0 rejected",
+      );
+      expect(out).toContain(
+        "1050 boreal/members      active · sync in sync (4 profiles share an e-mail with another profile: only one of each can carry the REAID) · 1,500 seen, 1,491 written, 9 skipped, 0 rejected",
+      );
+      expect(out).not.toContain("degraded");
       expect(io.out()).toContain("Where to look next:");
       expect(io.out()).not.toMatch(/sandbox-key-/);
       expect(existsSync(join(cwd, "kept", "state.db"))).toBe(true);

@@ -52,8 +52,15 @@ describe("emi sync", () => {
     const code = await main(["node", "emi", "sync", "--store", world.storeUrl], cli);
     expect(cli.err()).toBe("");
     expect(code).toBe(0);
-    expect(cli.out()).toContain("1042 sync: mass import 1 submitted");
-    expect(cli.out()).toContain("1042 sync: in sync · 1 of 12 imports used today");
+    expect(cli.out()).toContain("1042 acme/customers      sync: reading profiles       3,000 / 3,000 ");
+    expect(cli.out()).toContain(
+      "1042 acme/customers      sync: 3,000 REAIDs ready (3,000 new), 3,000 to write",
+    );
+    expect(cli.out()).toMatch(
+      /1042 acme\/customers {6}sync: mass import 1 of 1 submitted \([\d.]+ kB gzip\), id \S+/,
+    );
+    expect(cli.out()).toContain("1042 acme/customers      in sync · 1 of 12 imports used today");
+    expect(cli.out()).not.toMatch(/^\d{4} sync:/m);
     expect(cli.out()).toMatch(/Synced 1 integration: 1 in sync\. [\d.]+ s\./);
     expect(cli.out()).not.toContain(apiKey);
     await assertExact(world);

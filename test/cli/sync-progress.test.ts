@@ -24,6 +24,7 @@ function captureIO(tty: boolean): CliIO & { out: () => string; err: () => string
   };
 }
 
+const table = "acme/customers";
 const events: SyncEvent[] = [
   {
     type: "sync-started",
@@ -33,17 +34,38 @@ const events: SyncEvent[] = [
     resumed: false,
     expected: 3000,
   },
-  { type: "rows-read", account: 1042, read: 1000, expected: 3000, ratePerSecond: 5000 },
-  { type: "rows-read", account: 1042, read: 2000, expected: 3000, ratePerSecond: 5000 },
-  { type: "rows-read", account: 1042, read: 3000, expected: 3000, ratePerSecond: 5000 },
-  { type: "import-submitted", account: 1042, index: 1, id: "7", rows: 3000, bytes: 60000 },
-  { type: "import-finished", account: 1042, id: "7", status: "SUCCESS", updated: 3000, rejected: 0 },
+  { type: "rows-read", account: 1042, table, read: 1000, expected: 3000, ratePerSecond: 5000 },
+  { type: "rows-read", account: 1042, table, read: 2000, expected: 3000, ratePerSecond: 5000 },
+  { type: "rows-read", account: 1042, table, read: 3000, expected: 3000, ratePerSecond: 5000 },
+  { type: "reading-done", account: 1042, table, read: 3000, seconds: 0.6 },
+  {
+    type: "reaids-ready",
+    account: 1042,
+    table,
+    ready: 2998,
+    created: 2990,
+    toWrite: 2996,
+    withoutEmail: 2,
+    duplicates: 2,
+  },
+  { type: "import-submitted", account: 1042, table, index: 1, id: "7", rows: 2996, bytes: 60000, last: true },
+  {
+    type: "import-finished",
+    account: 1042,
+    table,
+    id: "7",
+    status: "SUCCESS",
+    updated: 2996,
+    rejected: 0,
+    duplicates: 0,
+  },
   {
     type: "sync-finished",
     account: 1042,
+    table,
     health: "in sync",
-    reason: null,
-    counts: { seen: 3000, written: 3000, skipped: 0, rejected: 0 },
+    reason: "2 profiles share an e-mail with another profile: only one of each can carry the REAID",
+    counts: { seen: 3000, written: 2996, skipped: 4, rejected: 0, duplicates: 2 },
     importsUsedToday: 1,
     importsPerDay: 12,
     seconds: 1.2,
@@ -57,9 +79,18 @@ describe("syncProgress", () => {
     const progress = syncProgress(io, "text", { intervalMs: 60_000 });
     for (const e of events) progress.onEvent(e);
     progress.stop();
-    const lines = io.out().trim().split("\n");
-    expect(lines.filter((l) => l.includes("reading profiles"))).toHaveLength(1);
-    expect(lines.at(-1)).toBe("1042 sync: in sync · 1 of 12 imports used today");
+    expect(io.out()).toBe(
+      [
+        "1042 acme/customers      sync: reading profiles       1,000 / ~3,000    (5,000/s)",
+        "1042 acme/customers      sync: reading profiles       3,000 / 3,000     done in 0.6 s",
+        "1042 acme/customers      sync: 2,998 REAIDs ready (2,990 new), 2,996 to write, 2 without e-mail, 2 sharing an e-mail with another profile",
+        "1042 acme/customers      sync: mass import 1 of 1 submitted (58.6 kB gzip), id 7",
+        "1042 acme/customers      sync: mass import 7 SUCCESS: 2,996 updated, 0 rejected",
+        "1042 acme/customers      sync: 2 profiles share an e-mail with another profile: only one of each can carry the REAID",
+        "1042 acme/customers      in sync · 1 of 12 imports used today",
+        "",
+      ].join("\n"),
+    );
     expect(io.err()).toBe("");
   });
 
@@ -75,6 +106,8 @@ describe("syncProgress", () => {
     expect(parsed.map((e) => e.type)).toEqual([
       "sync-started",
       "rows-read",
+      "reading-done",
+      "reaids-ready",
       "import-submitted",
       "import-finished",
       "sync-finished",
@@ -87,7 +120,7 @@ describe("syncProgress", () => {
     for (const e of events) progress.onEvent(e);
     progress.stop();
     expect(io.err()).toContain("1042 acme/customers");
-    expect(io.err()).toContain("3000/3000 read · 3000 written");
+    expect(io.err()).toContain("3,000/3,000 read · 2,996 written");
     expect(io.err()).toContain("mass import 7 SUCCESS");
   });
 });

@@ -39,7 +39,7 @@ describe("runSync", () => {
     world = await syncWorld(syncSeed({ generate: 5000, profiles: [{ emailAddress: null, firstName: "x" }] }));
     const { results, events } = await run(world);
     expect(results[0]).toMatchObject({ health: "in sync", failed: false });
-    expect(results[0]?.counts).toEqual({ seen: 5001, written: 5000, skipped: 1, rejected: 0 });
+    expect(results[0]?.counts).toEqual({ seen: 5001, written: 5000, skipped: 1, rejected: 0, duplicates: 0 });
     expect(await assertExact(world)).toEqual({ checked: 5000 });
     expect(world.sandbox.stats().tables["acme/16"]?.importsSubmitted).toBe(1);
     expect(events.map((e) => e.type)).toContain("import-finished");

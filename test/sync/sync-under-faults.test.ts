@@ -98,7 +98,12 @@ describe("runSync under faults", () => {
       syncSeed({
         generate: 1000,
         emailUnique: false,
-        profiles: [{ emailAddress: "user-5@acme.example", firstName: "Duplicate" }],
+        // A profile whose e-mail became user-5's while it kept another e-mail's REAID: its own REAID
+        // is held by profile 5, so Actito refuses the write every time (a duplicate carrying nothing
+        // would be counted, not rejected).
+        profiles: [
+          { emailAddress: "user-5@acme.example", firstName: "Moved", reaid: "reaid-of-an-old-mail" },
+        ],
       }),
     );
     const outcomes: SyncResult[] = [];
