@@ -25,14 +25,16 @@ export interface SqlDriver extends SqlSession {
   /** E-mails per REAID transaction: big enough to amortise a commit, small enough to keep memory flat. */
   readonly reaidBatchSize: number;
   /**
-   * REAIDs for normalised, unique, sorted e-mails, creating the missing ones. Safe against another
-   * process doing the same at once: inserts never overwrite, and whatever is stored wins.
+   * Adds to `out` the REAIDs of normalised, unique, sorted e-mails, creating the missing ones in one
+   * transaction. Safe against another process doing the same at once: inserts never overwrite, and
+   * whatever is stored wins. If it throws, `out` may hold part of the batch: the caller discards it.
    */
   getOrCreateReaidBatch(
     namespace: string,
     emails: readonly string[],
     now: string,
-  ): Promise<Map<string, string>>;
+    out: Map<string, string>,
+  ): Promise<void>;
   isUniqueViolation(error: unknown): boolean;
   close(): Promise<void>;
 }

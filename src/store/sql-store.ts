@@ -285,17 +285,16 @@ export class SqlStore implements Store {
   // REAIDs
 
   async getOrCreateReaids(namespace: string, emails: readonly string[]): Promise<Map<string, string>> {
-    const unique = [...new Set(emails.map(normalised))].sort();
+    const unique = new Set<string>();
+    for (const email of emails) unique.add(normalised(email));
+    // Sorted: neighbouring e-mails share index pages, and two processes take row locks in one order.
+    const sorted = [...unique].sort();
     const result = new Map<string, string>();
     const now = nowIso();
     const size = this.#driver.reaidBatchSize;
-    for (let start = 0; start < unique.length; start += size) {
-      const batch = await this.#driver.getOrCreateReaidBatch(
-        namespace,
-        unique.slice(start, start + size),
-        now,
-      );
-      for (const [email, reaid] of batch) result.set(email, reaid);
+    for (let start = 0; start < sorted.length; start += size) {
+      const batch = sorted.length <= size ? sorted : sorted.slice(start, start + size);
+      await this.#driver.getOrCreateReaidBatch(namespace, batch, now, result);
     }
     return result;
   }

@@ -3,7 +3,12 @@ import { newReaids } from "./new-reaids.ts";
 import type { SqlDriver, SqlSession } from "./sql-driver.ts";
 
 type Statement = Database.Statement<unknown[], unknown>;
-type ReaidTransaction = (namespace: string, emails: readonly string[], now: string) => Map<string, string>;
+type ReaidTransaction = (
+  namespace: string,
+  emails: readonly string[],
+  now: string,
+  out: Map<string, string>,
+) => void;
 
 /** How long a writer waits for another process's write transaction before giving up. */
 const BUSY_TIMEOUT_MS = 30_000;
@@ -48,25 +53,35 @@ export class SqliteDriver implements SqlDriver {
       "INSERT INTO reaids (namespace, email, reaid, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
     );
     const reaidTransaction = this.#db.transaction(
-      (namespace: string, emails: readonly string[], now: string) => {
-        const out = new Map<string, string>();
+      (namespace: string, emails: readonly string[], now: string, out: Map<string, string>) => {
         let fresh: string[] = [];
         let next = 0;
+        // Calls are nearly all-new (a back-fill) or nearly all-known (a re-run), so guess from the
+        // previous e-mail: a new one is inserted straight away (its unique index is probed once, by
+        // the insert), a known one is looked up first (no REAID drawn and thrown away).
+        let lastWasNew = true;
         for (const email of emails) {
-          let reaid = select.get(namespace, email) as string | undefined;
+          let reaid: string | undefined = lastWasNew
+            ? undefined
+            : (select.get(namespace, email) as string | undefined);
+          lastWasNew = reaid === undefined;
           while (reaid === undefined) {
             if (next === fresh.length) {
               fresh = newReaids(Math.min(4096, emails.length));
               next = 0;
             }
             const candidate = fresh[next++]!;
-            // We hold the write lock, so no other process inserted this e-mail meanwhile: a
-            // conflict here is a REAID collision (2^-128), and the loop simply draws again.
+            // We hold the write lock, so no other process inserts this e-mail meanwhile: nothing
+            // inserted means the e-mail is already there, or, at 2^-128, the REAID collided and the
+            // loop draws again.
             if (insert.run(namespace, email, candidate, now).changes === 1) reaid = candidate;
+            else {
+              reaid = select.get(namespace, email) as string | undefined;
+              if (reaid !== undefined) lastWasNew = false;
+            }
           }
           out.set(email, reaid);
         }
-        return out;
       },
     );
     // IMMEDIATE takes the write lock up front, so a racing process waits instead of failing later.
@@ -128,10 +143,11 @@ export class SqliteDriver implements SqlDriver {
     namespace: string,
     emails: readonly string[],
     now: string,
-  ): Promise<Map<string, string>> {
+    out: Map<string, string>,
+  ): Promise<void> {
     return this.#exclusive(() => {
       this.#reaidTransaction ??= this.#prepareReaidTransaction();
-      return this.#reaidTransaction(namespace, emails, now);
+      this.#reaidTransaction(namespace, emails, now, out);
     });
   }
 

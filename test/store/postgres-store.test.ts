@@ -1,6 +1,7 @@
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open-store.ts";
+import { LOOKUP_REAIDS } from "../../src/store/postgres-driver.ts";
 import { describeStoreContract, registryWrite } from "./store-contract.ts";
 import { postgresHarness } from "./store-harness.ts";
 
@@ -36,6 +37,67 @@ if (url) {
         expect(await store.findByAccount(1042)).toBeNull();
       } finally {
         await other.end();
+        await store.close();
+      }
+    });
+
+    it("keeps the other writer's REAID when another transaction commits the same e-mail mid-batch", async () => {
+      const storeUrl = await harness.freshUrl();
+      const store = await openStore(storeUrl);
+      const other = new pg.Client({ connectionString: url });
+      await other.connect();
+      try {
+        // Another process inserts one e-mail of our batch and holds its transaction open: our lookup
+        // does not see it, our insert waits on it and fails once it commits, and the careful insert
+        // must then keep its REAID and still create all the others.
+        await other.query(`SET search_path TO ${new URL(storeUrl).searchParams.get("schema")}`);
+        await other.query("BEGIN");
+        await other.query(
+          "INSERT INTO reaids (namespace, email, reaid, created_at) VALUES ('1042', 'u500@example.com', 'theirs-theirs-theirs-1', 'x')",
+        );
+        const emails = Array.from({ length: 1000 }, (_, i) => `u${i}@example.com`);
+        const pending = store.getOrCreateReaids("1042", emails);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await other.query("COMMIT");
+        const reaids = await pending;
+        expect(reaids.size).toBe(1000);
+        expect(reaids.get("u500@example.com")).toBe("theirs-theirs-theirs-1");
+        expect(new Set(reaids.values()).size).toBe(1000);
+        expect(await store.countReaids("1042")).toBe(1000);
+        for (const email of ["u0@example.com", "u499@example.com", "u501@example.com", "u999@example.com"]) {
+          expect(await store.getReaid("1042", email)).toBe(reaids.get(email));
+        }
+      } finally {
+        await other.end();
+        await store.close();
+      }
+    });
+
+    it("looks existing e-mails up by index even before the table's statistics caught up", async () => {
+      const storeUrl = await harness.freshUrl();
+      const store = await openStore(storeUrl);
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`SET search_path TO ${new URL(storeUrl).searchParams.get("schema")}`);
+        // Statistics taken while the table was empty, then 200,000 rows: a planner trusting them
+        // scanned the whole namespace for every lookup.
+        await client.query("ANALYZE reaids");
+        await client.query(
+          `INSERT INTO reaids (namespace, email, reaid, created_at)
+           SELECT '1042', 'u' || i || '@example.com', 'r' || i, 'x' FROM generate_series(1, 200000) AS i`,
+        );
+        const plan = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${LOOKUP_REAIDS}`, [
+          "1042",
+          ["u1@example.com", "u2@example.com"],
+        ]);
+        const text = plan.rows.map((row) => row["QUERY PLAN"]).join("\n");
+        expect(text).toContain("Nested Loop");
+        expect(text).toMatch(/Index (Only )?Scan using reaids_pkey/);
+        const reaids = await store.getOrCreateReaids("1042", ["u7@example.com", "new@example.com"]);
+        expect(reaids.get("u7@example.com")).toBe("r7");
+      } finally {
+        await client.end();
         await store.close();
       }
     });
