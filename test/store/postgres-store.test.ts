@@ -73,6 +73,29 @@ if (url) {
       }
     });
 
+    it("compares REAID keys byte by byte whatever the database's collation", async () => {
+      const storeUrl = await harness.freshUrl();
+      const store = await openStore(storeUrl);
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const columns = await client.query<{ column_name: string; collation_name: string | null }>(
+          `SELECT column_name, collation_name FROM information_schema.columns
+           WHERE table_schema = $1 AND table_name = 'reaids' AND column_name IN ('namespace', 'email', 'reaid')
+           ORDER BY column_name`,
+          [new URL(storeUrl).searchParams.get("schema")],
+        );
+        expect(columns.rows).toEqual([
+          { column_name: "email", collation_name: "C" },
+          { column_name: "namespace", collation_name: "C" },
+          { column_name: "reaid", collation_name: "C" },
+        ]);
+      } finally {
+        await client.end();
+        await store.close();
+      }
+    });
+
     it("looks existing e-mails up by index even before the table's statistics caught up", async () => {
       const storeUrl = await harness.freshUrl();
       const store = await openStore(storeUrl);

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { acquireLockWaiting, keepLeaseAlive } from "../../src/store/acquire-lock-waiting.ts";
 import { LockHeldError, StoreError } from "../../src/store/errors.ts";
+import { migrations, migrationsTableSql } from "../../src/store/migrations.ts";
 import { REAID_PATTERN } from "../../src/store/new-reaids.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import type { RegistryWrite, Store } from "../../src/store/store.ts";
@@ -71,6 +72,33 @@ export function describeStoreContract(harness: StoreHarness): void {
         ]);
         expect(fa).toBe(fb);
         expect(await (await open()).fingerprintKey("fixed-key")).toBe(fa.slice("fingerprint ".length));
+      });
+
+      it("migrates a store made by the first schema to the latest, keeping its REAIDs", async () => {
+        // A store exactly as emi left it at schema version 1, with REAIDs in it.
+        await harness.rawExec(
+          url,
+          `${migrationsTableSql};
+           ${migrations[0]![harness.dialect]}
+           INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, 'initial schema', 'x');
+           INSERT INTO reaids (namespace, email, reaid, created_at) VALUES
+             ('1042', 'b@example.com', 'reaid-of-b-0000000000b', 'x'),
+             ('1042', 'a@example.com', 'reaid-of-a-0000000000a', 'x'),
+             ('1042', 'B@example.com', 'reaid-of-upper-b-00000', 'x')`,
+        );
+        const store = (await open()) as Store & { schemaVersion(): Promise<number> };
+        expect(await store.schemaVersion()).toBe(migrations.at(-1)!.version);
+        const reaids = await store.getOrCreateReaids("1042", [
+          "a@example.com",
+          "b@example.com",
+          "c@example.com",
+        ]);
+        expect(reaids.get("a@example.com")).toBe("reaid-of-a-0000000000a");
+        expect(reaids.get("b@example.com")).toBe("reaid-of-b-0000000000b");
+        const exported: string[] = [];
+        for await (const pair of store.exportReaids("1042")) exported.push(pair.email);
+        // Byte order in both databases: upper case before lower case.
+        expect(exported).toEqual(["B@example.com", "a@example.com", "b@example.com", "c@example.com"]);
       });
 
       it("refuses a store written by a newer emi when its schema version is unknown", async () => {

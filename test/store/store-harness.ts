@@ -1,12 +1,14 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
+import type { Dialect } from "../../src/store/migrations.ts";
 
 /** How the contract suite gets fresh, empty stores of one kind and looks at their raw contents. */
 export interface StoreHarness {
   label: string;
+  dialect: Dialect;
   /** A `--store` URL naming a new, empty store. */
   freshUrl(): Promise<string>;
   /** Runs raw SQL against the store behind `url`, bypassing the Store interface. */
@@ -22,12 +24,14 @@ export function sqliteHarness(): StoreHarness {
   const pathOf = (url: string) => url.slice("sqlite:".length);
   return {
     label: "SqliteStore",
+    dialect: "sqlite",
     async freshUrl() {
       const dir = mkdtempSync(join(tmpdir(), "emi-store-"));
       dirs.push(dir);
       return `sqlite:${join(dir, "nested", "state.db")}`;
     },
     async rawExec(url, sql) {
+      mkdirSync(dirname(pathOf(url)), { recursive: true });
       const db = new Database(pathOf(url));
       try {
         db.exec(sql);
@@ -62,6 +66,7 @@ export function postgresHarness(baseUrl: string): StoreHarness {
   };
   return {
     label: "PostgresStore",
+    dialect: "postgres",
     async freshUrl() {
       const schema = `emi_test_${Math.random().toString(36).slice(2, 10)}`;
       schemas.push(schema);
@@ -71,6 +76,7 @@ export function postgresHarness(baseUrl: string): StoreHarness {
     },
     async rawExec(url, sql) {
       await withClient(async (client) => {
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${schemaOf(url)}`);
         await client.query(`SET search_path TO ${schemaOf(url)}`);
         await client.query(sql);
       });
