@@ -35,6 +35,7 @@ export class PostgresDriver implements SqlDriver {
   readonly nowMsSql = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
   readonly reaidBatchSize = 10_000;
   readonly #pool: pg.Pool;
+  #lastBatchAllNew = false;
 
   private constructor(pool: pg.Pool) {
     this.#pool = pool;
@@ -102,6 +103,10 @@ export class PostgresDriver implements SqlDriver {
     now: string,
     out: Map<string, string>,
   ): Promise<void> {
+    // A back-fill sends batch after batch of new e-mails: after a batch in which none was stored,
+    // the next goes straight to the insert (a fifth of a back-fill's time was lookups finding
+    // nothing). One stored e-mail fails that insert as a whole, and the lookup below takes over.
+    if (this.#lastBatchAllNew && (await this.#insertAll(namespace, emails, now, out))) return;
     let missing: readonly string[] = emails;
     // Each round: read what exists, insert the rest without overwriting, repeat for whatever lost a
     // race (another process inserted it first, or, at 2^-128, a REAID collided). Every statement
@@ -116,25 +121,13 @@ export class PostgresDriver implements SqlDriver {
       ]);
       for (const row of found.rows) out.set(row.email, row.reaid);
       const toInsert = found.rows.length === 0 ? missing : missing.filter((email) => !out.has(email));
+      if (round === 0) this.#lastBatchAllNew = found.rows.length === 0;
       if (toInsert.length === 0) return;
-      const reaids = newReaids(toInsert.length);
-      if (round === 0) {
-        // The usual case, nobody else writing these e-mails: a plain INSERT, which costs the server
-        // a third less than ON CONFLICT … RETURNING. It is all or nothing, so if another process
-        // got there first it fails as a whole and the careful insert below takes over.
-        try {
-          await this.#pool.query(INSERT_REAIDS, [namespace, toInsert, reaids, now]);
-          for (let i = 0; i < toInsert.length; i++) out.set(toInsert[i]!, reaids[i]!);
-          return;
-        } catch (error) {
-          const code = (error as { code?: unknown }).code;
-          if (code !== UNIQUE_VIOLATION && code !== DEADLOCK) throw error;
-        }
-      }
+      if (round === 0 && (await this.#insertAll(namespace, toInsert, now, out))) return;
       try {
         const inserted = await this.#pool.query<{ email: string; reaid: string }>(
           `${INSERT_REAIDS} ON CONFLICT DO NOTHING RETURNING email, reaid`,
-          [namespace, toInsert, reaids, now],
+          [namespace, toInsert, newReaids(toInsert.length), now],
         );
         for (const row of inserted.rows) out.set(row.email, row.reaid);
       } catch (error) {
@@ -142,6 +135,30 @@ export class PostgresDriver implements SqlDriver {
       }
       missing = toInsert.filter((email) => !out.has(email));
     }
+  }
+
+  /**
+   * Inserts every e-mail with a new REAID in one plain INSERT, the usual case when nobody else
+   * writes these e-mails: it costs the server a third less than ON CONFLICT … RETURNING. It is all
+   * or nothing, so an e-mail already stored (or a REAID collision) makes it insert none and return
+   * false.
+   */
+  async #insertAll(
+    namespace: string,
+    emails: readonly string[],
+    now: string,
+    out: Map<string, string>,
+  ): Promise<boolean> {
+    const reaids = newReaids(emails.length);
+    try {
+      await this.#pool.query(INSERT_REAIDS, [namespace, emails, reaids, now]);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code === UNIQUE_VIOLATION || code === DEADLOCK) return false;
+      throw error;
+    }
+    for (let i = 0; i < emails.length; i++) out.set(emails[i]!, reaids[i]!);
+    return true;
   }
 
   isUniqueViolation(error: unknown): boolean {
