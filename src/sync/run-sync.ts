@@ -11,10 +11,11 @@ import { resolveSecret, type SecretSource } from "../config/resolve-secret.ts";
 import { LockHeldError } from "../store/errors.ts";
 import type { Store } from "../store/store.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
+import { errorMessage } from "./error-message.ts";
 import { holdSyncLease } from "./hold-sync-lease.ts";
 import { resolveSyncTarget } from "./resolve-sync-target.ts";
 import type { SyncEvent, SyncEventBody, SyncOutcome, SyncRunCounts } from "./sync-events.ts";
-import { type IntegrationRunOutcome, syncIntegrationOnce } from "./sync-integration.ts";
+import { type IntegrationRunOutcome, syncIntegrationOnce } from "./sync-integration-once.ts";
 import { actitoSyncLimits, patchThreshold, type SyncLimits } from "./write-strategy.ts";
 
 export type { SyncEvent, SyncOutcome, SyncRunCounts } from "./sync-events.ts";
@@ -182,7 +183,9 @@ async function syncOne(options: RunSyncOptions, integration: DesiredIntegration)
     );
   } catch (error) {
     return fail(
-      stop.aborted && lease.lost.aborted ? `the sync lease was lost: ${describe(error)}` : describe(error),
+      stop.aborted && lease.lost.aborted
+        ? `the sync lease was lost: ${errorMessage(error)}`
+        : errorMessage(error),
     );
   } finally {
     await api.close().catch(() => undefined);
@@ -202,9 +205,4 @@ function isTransient(error: unknown): boolean {
     error instanceof MassImportTimeoutError ||
     error instanceof RateLimitedError
   );
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
 }

@@ -1,0 +1,80 @@
+import type { ProfilePage } from "../actito/types.ts";
+import type { IntegrationSyncContext } from "./integration-sync-context.ts";
+import { carriesReaid, profileEmail, reaidOfEmail } from "./profile-fields.ts";
+import type { ReaidClaims } from "./reaid-claims.ts";
+import { importKey, profileRef, type ReaidWrite } from "./reaid-write.ts";
+import { countDuplicates, type RunState } from "./sync-run-state.ts";
+
+/** What diffPage needs besides the page: rows settled elsewhere and this run's claims. */
+export interface PageFilter {
+  /** Rejected three times: reported, not retried (ref → Actito's reason). */
+  givenUp: ReadonlyMap<string, string>;
+  /** Rows being retried: already in the run's first chunk, from a fresh read. */
+  retryRefs: ReadonlySet<string>;
+  /** Duplicates found while reviewing rejections: already counted. */
+  settled: ReadonlySet<string>;
+  claims: ReaidClaims;
+}
+
+/**
+ * Compares one page with the store's REAIDs; creates REAIDs for e-mails seen for the first time.
+ * Returns the writes the page needs and counts the rest in `run`.
+ *
+ * A REAID is unique in Actito, so among profiles sharing a (normalised) e-mail only one can carry it:
+ * the one that already does, else the lowest profileId. A profile holding its REAID claims it first,
+ * then the others in profileId order; a profile whose REAID is claimed already is a duplicate, counted
+ * and never sent. Claims last one run: a holder outside the run's view (an earlier run's, or on a
+ * later page) makes Actito refuse the write, and the refusal is recognised as a duplicate too (see
+ * splitDuplicates), so a REAID never moves from the profile that holds it.
+ */
+export async function diffPage(
+  ctx: IntegrationSyncContext,
+  run: RunState,
+  page: ProfilePage,
+  filter: PageFilter,
+): Promise<ReaidWrite[]> {
+  const { target } = ctx;
+  const { emailAttribute, reaidAttribute } = target;
+  const emails: string[] = [];
+  for (const profile of page.profiles) {
+    const email = profileEmail(profile.attributes[emailAttribute]);
+    if (email !== null) emails.push(email);
+  }
+  // One store round trip per page, not per profile.
+  const reaids = emails.length > 0 ? await ctx.store.getOrCreateReaids(ctx.namespace, emails) : new Map();
+  run.counts.seen += page.profiles.length;
+  run.emails += emails.length;
+  const candidates: { profileId: number; email: string; reaid: string; stale: boolean }[] = [];
+  for (const profile of page.profiles) {
+    const email = profileEmail(profile.attributes[emailAttribute]);
+    if (email === null) {
+      run.withoutEmail += 1;
+      run.counts.skipped += 1;
+      continue;
+    }
+    const reaid = reaidOfEmail(reaids, email, profile.profileId);
+    const current = profile.attributes[reaidAttribute];
+    if (current === reaid) filter.claims.add(reaid);
+    else candidates.push({ profileId: profile.profileId, email, reaid, stale: carriesReaid(current) });
+  }
+  if (candidates.length > 1) candidates.sort((a, b) => a.profileId - b.profileId);
+  const rows: ReaidWrite[] = [];
+  for (const { profileId, email, reaid, stale } of candidates) {
+    const key = importKey(target, profileId, email);
+    const ref = profileRef(target, key);
+    if (filter.givenUp.has(ref)) {
+      run.counts.skipped += 1;
+      continue;
+    }
+    if (filter.retryRefs.has(ref) || filter.settled.has(ref)) continue;
+    // A duplicate that still carries another e-mail's REAID (its e-mail changed) is not left alone:
+    // the write is sent, Actito refuses it, and the rejection says the profile needs a person.
+    if (!filter.claims.add(reaid) && !stale) {
+      countDuplicates(run, 1);
+      continue;
+    }
+    rows.push({ key, reaid, ref, profileId });
+  }
+  run.toWrite += rows.length;
+  return rows;
+}

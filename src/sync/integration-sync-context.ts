@@ -1,0 +1,28 @@
+import type { ActitoApi } from "../actito/types.ts";
+import type { Store } from "../store/store.ts";
+import type { SyncTarget } from "./resolve-sync-target.ts";
+import type { SyncEventBody } from "./sync-events.ts";
+import type { SyncLimits } from "./write-strategy.ts";
+
+/** Everything one integration's sync needs; built by runSync. */
+export interface IntegrationSyncContext {
+  store: Store;
+  api: ActitoApi;
+  account: number;
+  /** The REAID namespace: the owner account as a string. */
+  namespace: string;
+  target: SyncTarget;
+  full: boolean;
+  limits: SyncLimits;
+  patchThreshold: number;
+  /** How long to let an import whose submission outcome is unknown finish before re-reading its rows. */
+  uncertainGraceMs: number;
+  pollMs: number;
+  importTimeoutMs: number;
+  /** Re-read margin for clock skew between this machine and Actito's `updateMoment`. */
+  watermarkMarginMs: number;
+  emit: (event: SyncEventBody) => void;
+  signal: AbortSignal;
+  now: () => Date;
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+}

@@ -1,0 +1,82 @@
+import type { IntegrationSyncContext } from "./integration-sync-context.ts";
+import { diffPage, type PageFilter } from "./diff-page.ts";
+import { readAhead } from "./read-ahead.ts";
+import type { ReaidWrite } from "./reaid-write.ts";
+import { expectedRows, type RunState } from "./sync-run-state.ts";
+
+/** The writes one listing page needs, and the cursor after that page. */
+export interface PageOfWrites {
+  rows: ReaidWrite[];
+  after: string | null;
+}
+
+/** The run's listing, read one page of writes at a time. */
+export interface Listing {
+  /** The next page's writes; null at the end of the listing (and every time after). */
+  readPage(): Promise<PageOfWrites | null>;
+  /** Stops reading ahead; call it however the run ends. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the table's listing at `cursor`: only the e-mail and REAID attributes, only what changed
+ * since the run's `updatedSince` for an incremental run. Pages are fetched ahead of the caller so the
+ * listing's round trips overlap the store's REAID lookups. Reaching the end marks `run.listingDone`
+ * and reports what the read found.
+ */
+export function openListing(
+  ctx: IntegrationSyncContext,
+  run: RunState,
+  cursor: string | null,
+  filter: PageFilter,
+): Listing {
+  const { api, store, target, account } = ctx;
+  const readStarted = Date.now();
+  let readThisRun = 0;
+  const pages = readAhead(
+    api.listProfiles(target.entity, target.tableId, {
+      pageSize: ctx.limits.pageSize,
+      ...(run.updatedSince ? { updatedSince: run.updatedSince } : {}),
+      attributes: [target.emailAttribute, target.reaidAttribute],
+      cursor,
+    }),
+  );
+
+  const readPage = async (): Promise<PageOfWrites | null> => {
+    if (run.listingDone) return null;
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    const next = await pages.next();
+    if (next.done) {
+      run.listingDone = true;
+      ctx.emit({
+        type: "reading-done",
+        account,
+        read: run.counts.seen,
+        seconds: (Date.now() - readStarted) / 1000,
+      });
+      const reaidsNow = await store.countReaids(ctx.namespace);
+      ctx.emit({
+        type: "reaids-ready",
+        account,
+        ready: run.emails,
+        created: Math.max(0, reaidsNow - run.reaidsBefore),
+        toWrite: run.toWrite,
+        withoutEmail: run.withoutEmail,
+        duplicates: run.duplicates ?? 0,
+      });
+      return null;
+    }
+    const rows = await diffPage(ctx, run, next.value, filter);
+    readThisRun += next.value.profiles.length;
+    ctx.emit({
+      type: "rows-read",
+      account,
+      read: run.counts.seen,
+      expected: expectedRows(run),
+      ratePerSecond: Math.round(readThisRun / Math.max(0.001, (Date.now() - readStarted) / 1000)),
+    });
+    return { rows, after: next.value.nextCursor };
+  };
+
+  return { readPage, close: () => pages.close() };
+}

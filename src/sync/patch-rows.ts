@@ -1,0 +1,60 @@
+import pLimit from "p-limit";
+import { ActitoApiError } from "../actito/errors.ts";
+import type { IntegrationSyncContext } from "./integration-sync-context.ts";
+import type { ReaidWrite } from "./reaid-write.ts";
+import { type Refusal, settleRefusals, splitDuplicates } from "./settle-refusals.ts";
+import type { RunState } from "./sync-run-state.ts";
+
+/**
+ * Writes a few rows one profile at a time, within the client's call budget (see patchThreshold for
+ * when this beats a mass import). Rows Actito refuses are recorded like an import's rejections; any
+ * other failure stops the step after the calls under way and is thrown, so the run resumes from the
+ * last checkpoint and writes the same values again.
+ */
+export async function patchRows(
+  ctx: IntegrationSyncContext,
+  run: RunState,
+  rows: readonly ReaidWrite[],
+  retryRefs: ReadonlySet<string>,
+): Promise<void> {
+  const { api, target, account } = ctx;
+  const limit = pLimit(4);
+  const rejected: Refusal[] = [];
+  const done: string[] = [];
+  let stop: unknown = null;
+  await Promise.all(
+    rows.map((row) =>
+      limit(async () => {
+        if (stop !== null) return;
+        try {
+          await api.patchProfile(target.entity, target.tableId, row.ref, {
+            [target.reaidAttribute]: row.reaid,
+          });
+          run.counts.written += 1;
+          done.push(row.ref);
+          if (done.length % 50 === 0) {
+            ctx.emit({ type: "rows-patched", account, written: done.length, total: rows.length });
+          }
+        } catch (error) {
+          if (error instanceof ActitoApiError && error.status === 404) {
+            // Deleted since it was read: nothing to write, and never re-created.
+            done.push(row.ref);
+          } else if (error instanceof ActitoApiError && [400, 409, 422].includes(error.status)) {
+            rejected.push({ key: row.ref, reason: error.body || `HTTP ${error.status}` });
+          } else {
+            stop = error;
+          }
+        }
+      }),
+    ),
+  );
+  const split = await splitDuplicates(ctx, rejected);
+  await settleRefusals(
+    ctx,
+    run,
+    split,
+    done.filter((ref) => retryRefs.has(ref)),
+  );
+  if (rows.length > 0) ctx.emit({ type: "rows-patched", account, written: done.length, total: rows.length });
+  if (stop !== null) throw stop;
+}

@@ -1,0 +1,68 @@
+import pLimit from "p-limit";
+import type { IntegrationSyncContext } from "./integration-sync-context.ts";
+import { lookUpRefused } from "./look-up-refused.ts";
+import { countDuplicates, type RunState } from "./sync-run-state.ts";
+
+/** A row Actito refused, by profile ref, with Actito's reason. */
+export interface Refusal {
+  key: string;
+  reason: string;
+}
+
+/** Refused rows sorted by splitDuplicates. */
+export interface SplitRefusals {
+  /** Real rejections: recorded and retried on the next run. */
+  rejected: Refusal[];
+  /** Refs of profiles whose REAID another profile with the same e-mail holds. */
+  duplicates: string[];
+}
+
+/**
+ * Splits rows Actito refused into duplicates (another profile with the same e-mail holds the REAID:
+ * the rule's answer, not an error) and rejections to record and retry. A few lookups at a time, as
+ * they share the call budget with the rest of the run.
+ */
+export async function splitDuplicates(
+  ctx: IntegrationSyncContext,
+  refused: readonly Refusal[],
+): Promise<SplitRefusals> {
+  const rejected: Refusal[] = [];
+  const duplicates: string[] = [];
+  const limit = pLimit(4);
+  await Promise.all(
+    refused.map((row) =>
+      limit(async () => {
+        const found = await lookUpRefused(ctx, row.key);
+        if (found?.twin) duplicates.push(row.key);
+        else rejected.push(row);
+      }),
+    ),
+  );
+  return { rejected, duplicates };
+}
+
+/**
+ * Records what a write step's refusals mean, for PATCHes and mass imports alike: rejections are
+ * recorded (the next run retries them) and counted; duplicates are counted and their old rejection
+ * records cleared; so are the records of `written` rows, which are settled now.
+ */
+export async function settleRefusals(
+  ctx: IntegrationSyncContext,
+  run: RunState,
+  split: SplitRefusals,
+  written: Iterable<string>,
+): Promise<void> {
+  const { store, account } = ctx;
+  const { rejected, duplicates } = split;
+  if (rejected.length > 0) {
+    await store.recordRejections(account, rejected);
+    run.counts.rejected += rejected.length;
+    run.lastRejection = rejected[0]?.reason;
+  }
+  countDuplicates(run, duplicates.length);
+  // A row both written and refused is not settled: its new rejection record stays.
+  const rejectedRefs = new Set(rejected.map((r) => r.key));
+  const cleared = new Set([...written].filter((ref) => !rejectedRefs.has(ref)));
+  for (const ref of duplicates) cleared.add(ref);
+  if (cleared.size > 0) await store.clearRejections(account, [...cleared]);
+}

@@ -1,0 +1,117 @@
+import type { IntegrationSyncContext } from "./integration-sync-context.ts";
+import { openListing } from "./open-listing.ts";
+import { ReaidClaims } from "./reaid-claims.ts";
+import { type IntegrationRunOutcome, reportCompletedRun, reportRun } from "./report-run.ts";
+import { resumeInFlight } from "./resume-in-flight.ts";
+import { reviewRejections } from "./review-rejections.ts";
+import {
+  expectedRows,
+  type RunState,
+  rewind,
+  runStateOf,
+  runStateSaver,
+  startRunState,
+} from "./sync-run-state.ts";
+import { writeListing } from "./write-listing.ts";
+
+export type { IntegrationSyncContext } from "./integration-sync-context.ts";
+export type { IntegrationRunOutcome } from "./report-run.ts";
+
+/**
+ * One run of one integration's REAID sync, resumable from its checkpoint at any point:
+ * resume the import in flight → review earlier rejections → read the listing and write what it
+ * needs → commit the watermark → report health.
+ *
+ * The checkpoint's cursor always marks where uncommitted rows begin, so everything before it carries
+ * the right REAID (or is recorded as rejected). A mass import is announced in the checkpoint before it
+ * is posted; once Actito answers with an id, the id is checkpointed and a resumed run only waits for
+ * that import. If the answer was lost, the resumed run lets the import finish, re-reads the rows from
+ * the import's start and writes only those still wrong — it never re-posts a file blindly.
+ *
+ * Every value written is the store's REAID for the e-mail read in the same page; the store never
+ * changes a REAID, so a retried or repeated write always writes the same value.
+ */
+export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<IntegrationRunOutcome> {
+  const { store, account } = ctx;
+  const checkpoint = await store.getCheckpoint(account);
+  const previousWatermark = checkpoint?.watermark ?? null;
+  const save = runStateSaver(store, account, previousWatermark);
+  let state = runStateOf(checkpoint);
+  let cursor = checkpoint?.cursor ?? null;
+  // REAIDs on a profile or promised to one in this run: a second profile with the same e-mail is a
+  // duplicate and is never sent (see diffPage).
+  const claims = new ReaidClaims();
+
+  // Stops the run where its uncommitted rows begin: the next run reads them again.
+  const stop = async (
+    run: RunState,
+    at: string | null,
+    health: IntegrationRunOutcome["health"],
+    why: string,
+  ) => {
+    rewind(run);
+    await save(run, at);
+    return reportRun(ctx, run, health, why);
+  };
+
+  // An import this run or a killed one submitted: wait for it by id, never submit its rows again.
+  if (state?.inFlight) {
+    const resumedFlight = await resumeInFlight(ctx, state, state.inFlight, save);
+    if (resumedFlight.kind === "failed") {
+      return stop(state, resumedFlight.cursor, "degraded", resumedFlight.reason);
+    }
+    cursor = resumedFlight.cursor;
+  }
+
+  // --full asks for every profile; an incremental run under way reads only what changed since its
+  // watermark, so a --full run starts over rather than resume it.
+  const resumed = state !== null && !(ctx.full && !state.full);
+  if (!state || !resumed) {
+    const nextWatermark = new Date(ctx.now().getTime() - ctx.watermarkMarginMs).toISOString();
+    state = startRunState({
+      full: ctx.full,
+      watermark: previousWatermark,
+      nextWatermark,
+      reaidsBefore: await store.countReaids(ctx.namespace),
+    });
+    cursor = null;
+    await save(state, cursor);
+  }
+  const run: RunState = state;
+
+  ctx.emit({
+    type: "sync-started",
+    account,
+    full: run.updatedSince === null,
+    resumed,
+    expected: expectedRows(run),
+  });
+
+  // Rows rejected before: retried (unless rejected three times, then reported and left alone), or
+  // settled as duplicates when another profile with the same e-mail holds the REAID.
+  const { givenUp, retry, settled } = await reviewRejections(
+    ctx,
+    run,
+    claims,
+    await store.listRejections(account),
+  );
+  const retryRefs = new Set(retry.map((r) => r.ref));
+
+  const listing = openListing(ctx, run, cursor, { givenUp, retryRefs, settled, claims });
+  try {
+    const written = await writeListing(ctx, run, listing, { cursor, retry, retryRefs }, save);
+    if (written.kind === "stopped") return await stop(run, written.at, written.health, written.reason);
+  } finally {
+    await listing.close();
+  }
+
+  // Committed: the next incremental run reads what changed since this one began.
+  await store.putCheckpoint(account, {
+    phase: "idle",
+    cursor: null,
+    watermark: run.nextWatermark,
+    importsInFlight: [],
+    data: {},
+  });
+  return reportCompletedRun(ctx, run);
+}

@@ -1,0 +1,138 @@
+import type { Store, SyncCheckpoint, SyncCounts } from "../store/store.ts";
+
+/** A mass import between "about to submit" and "result recorded". */
+export interface InFlight {
+  /** Quota slot recorded before posting, so a submission whose answer was lost still counts. */
+  reservation: string;
+  /** Listing cursor where the import's rows begin: re-read from here if the outcome is unknown. */
+  startCursor: string | null;
+  /** Listing cursor after the import's last page, known once the file is complete. */
+  endCursor: string | null;
+  /** The import's rows reach the end of the listing. */
+  listingDone: boolean;
+  complete: boolean;
+  rows: number;
+  /** Actito's id, once the submission was answered. */
+  id: string | null;
+  startedAt: string;
+  /** When the file was complete and about to be posted: the grace for a lost answer counts from here. */
+  completedAt: string | null;
+}
+
+/**
+ * The checkpoint's `data` while a run is under way. Its shape is stored, so a run killed by an
+ * older build resumes under a newer one: fields are only added, and optional when added late.
+ */
+export interface RunState {
+  kind: "emi-sync-run/1";
+  full: boolean;
+  updatedSince: string | null;
+  /** Becomes the watermark when the run completes. */
+  nextWatermark: string;
+  /** The listing has been read to the end and every row before `cursor` is committed. */
+  listingDone: boolean;
+  counts: SyncCounts;
+  withoutEmail: number;
+  toWrite: number;
+  emails: number;
+  /**
+   * Profiles left without a REAID because another profile with the same e-mail holds it (also in
+   * `counts.skipped`). Absent in checkpoints written before it existed.
+   */
+  duplicates?: number;
+  reaidsBefore: number;
+  imports: number;
+  inFlight: InFlight | null;
+  /** Tallies as they were where the uncommitted rows begin, restored when those rows are read again. */
+  chunkBase: Tallies;
+  /** Actito's reason for the last row it rejected this run, for the health message. */
+  lastRejection?: string;
+}
+
+/** The counters a run keeps, saved at each committed step so re-read rows are not counted twice. */
+export type Tallies = Pick<RunState, "counts" | "withoutEmail" | "toWrite" | "emails" | "duplicates">;
+
+/** Writes the run state and the cursor where its uncommitted rows begin. */
+export type SaveRunState = (run: RunState, cursor: string | null) => Promise<void>;
+
+/** A copy of the run's counters as they are now. */
+export function tallies(run: RunState): Tallies {
+  return {
+    counts: { ...run.counts },
+    withoutEmail: run.withoutEmail,
+    toWrite: run.toWrite,
+    emails: run.emails,
+    duplicates: run.duplicates ?? 0,
+  };
+}
+
+function emptyTallies(): Tallies {
+  return {
+    counts: { seen: 0, written: 0, skipped: 0, rejected: 0 },
+    withoutEmail: 0,
+    toWrite: 0,
+    emails: 0,
+    duplicates: 0,
+  };
+}
+
+/** A run that reads from the start: everything for a full run, else what changed since `watermark`. */
+export function startRunState(options: {
+  full: boolean;
+  watermark: string | null;
+  nextWatermark: string;
+  reaidsBefore: number;
+}): RunState {
+  return {
+    kind: "emi-sync-run/1",
+    full: options.full,
+    updatedSince: options.full ? null : options.watermark,
+    nextWatermark: options.nextWatermark,
+    listingDone: false,
+    ...emptyTallies(),
+    reaidsBefore: options.reaidsBefore,
+    imports: 0,
+    inFlight: null,
+    chunkBase: emptyTallies(),
+  };
+}
+
+/** Forgets what was read past the last committed step: it will be read again. */
+export function rewind(run: RunState): void {
+  Object.assign(run, tallies({ ...run, ...run.chunkBase }));
+  run.listingDone = false;
+  run.inFlight = null;
+}
+
+/** The run a checkpoint describes, or null when no run is under way (or it is not ours). */
+export function runStateOf(checkpoint: SyncCheckpoint | null): RunState | null {
+  if (checkpoint?.phase !== "running") return null;
+  const data = checkpoint.data as Partial<RunState>;
+  return data.kind === "emi-sync-run/1" ? (data as RunState) : null;
+}
+
+/**
+ * Saves a running run's checkpoint. The watermark stays the previous run's until this run completes,
+ * so a run killed halfway never lets the next incremental run skip what this one had not read.
+ */
+export function runStateSaver(store: Store, account: number, previousWatermark: string | null): SaveRunState {
+  return (run, cursor) =>
+    store.putCheckpoint(account, {
+      phase: "running",
+      cursor,
+      watermark: previousWatermark,
+      importsInFlight: run.inFlight?.id ? [run.inFlight.id] : [],
+      data: run as unknown as Record<string, unknown>,
+    });
+}
+
+/** Duplicates are skipped profiles too: the registry keeps only the four counts. */
+export function countDuplicates(run: RunState, n: number): void {
+  run.duplicates = (run.duplicates ?? 0) + n;
+  run.counts.skipped += n;
+}
+
+/** Rows a full run expects to read (the namespace's REAIDs before it), null when unknown. */
+export function expectedRows(run: RunState): number | null {
+  return run.updatedSince === null && run.reaidsBefore > 0 ? run.reaidsBefore : null;
+}
