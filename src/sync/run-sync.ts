@@ -13,9 +13,10 @@ import type { Store } from "../store/store.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import { errorMessage } from "./error-message.ts";
 import { holdSyncLease } from "./hold-sync-lease.ts";
+import type { IntegrationRunOutcome } from "./report-run.ts";
 import { resolveSyncTarget } from "./resolve-sync-target.ts";
 import type { SyncEvent, SyncEventBody, SyncOutcome, SyncRunCounts } from "./sync-events.ts";
-import { type IntegrationRunOutcome, syncIntegrationOnce } from "./sync-integration-once.ts";
+import { syncIntegrationOnce } from "./sync-integration-once.ts";
 import { actitoSyncLimits, patchThreshold, type SyncLimits } from "./write-strategy.ts";
 
 export type { SyncEvent, SyncOutcome, SyncRunCounts } from "./sync-events.ts";

@@ -14,9 +14,6 @@ import {
 } from "./sync-run-state.ts";
 import { writeListing } from "./write-listing.ts";
 
-export type { IntegrationSyncContext } from "./integration-sync-context.ts";
-export type { IntegrationRunOutcome } from "./report-run.ts";
-
 /**
  * One run of one integration's REAID sync, resumable from its checkpoint at any point:
  * resume the import in flight → review earlier rejections → read the listing and write what it
