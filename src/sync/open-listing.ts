@@ -1,5 +1,5 @@
-import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import { diffPage, type PageFilter } from "./diff-page.ts";
+import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import { readAhead } from "./read-ahead.ts";
 import type { ReaidWrite } from "./reaid-write.ts";
 import { expectedRows, type RunState } from "./sync-run-state.ts";

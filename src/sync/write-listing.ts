@@ -1,5 +1,5 @@
-import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import { importChunk } from "./import-chunk.ts";
+import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import type { Listing } from "./open-listing.ts";
 import { patchRows } from "./patch-rows.ts";
 import type { ReaidWrite } from "./reaid-write.ts";
