@@ -10,9 +10,6 @@ type ReaidTransaction = (
   out: Map<string, string>,
 ) => void;
 
-/** SQLite's largest page size, in bytes. */
-const PAGE_SIZE = 65_536;
-
 /** How long a writer waits for another process's write transaction before giving up. */
 const BUSY_TIMEOUT_MS = 30_000;
 
@@ -40,12 +37,6 @@ export class SqliteDriver implements SqlDriver {
     // The busy timeout first: switching a new file to WAL needs a lock that another process
     // opening the same file at the same moment may hold.
     this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    // Before the file has content (a no-op on an existing store, which keeps its page size): REAIDs
-    // land at random places in two indexes, and with 64 KiB pages rather than 4 KiB the trees are
-    // shallower and a transaction dirties far fewer pages; a 1M back-fill took 5.6-5.8 s instead of
-    // 7.3-8.7 s (bench/store.md). The cost, a small commit writing 64 KiB pages to the WAL, is
-    // nothing next to that at emi's write rates.
-    this.#db.pragma(`page_size = ${PAGE_SIZE}`);
     setWalMode(this.#db);
     this.#db.pragma("synchronous = NORMAL");
     this.#db.pragma("foreign_keys = ON");
