@@ -1,7 +1,38 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx so that `npm ci && npx emi` works with no build step.
-import { register } from "tsx/esm/api";
+// Runs the CLI bundle built by `npm run build` (run by `npm ci` through `prepare`) while it is
+// newer than every source file; otherwise runs the TypeScript sources through tsx, so an edited
+// checkout never runs stale code. See docs/adr/0001-run-typescript-through-tsx.md.
+import { readdirSync, statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
-register();
-const { main } = await import("../src/cli/main.ts");
+const root = fileURLToPath(new URL("..", import.meta.url));
+const bundle = `${root}dist/cli/main.mjs`;
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = `${dir}/${entry.name}`;
+    const mtime = entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs;
+    if (mtime > newest) newest = mtime;
+  }
+  return newest;
+}
+
+function bundleIsFresh() {
+  try {
+    const built = statSync(bundle).mtimeMs;
+    return built >= newestSource(`${root}src`) && built >= statSync(`${root}schemas`).mtimeMs;
+  } catch {
+    return false;
+  }
+}
+
+let main;
+if (process.env.EMI_NO_BUNDLE !== "1" && bundleIsFresh()) {
+  ({ main } = await import(bundle));
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  ({ main } = await import("../src/cli/main.ts"));
+}
 process.exitCode = await main(process.argv);
