@@ -39,6 +39,17 @@ if (!(await store.findByAccount(1042))) {
 }
 const env = { ...process.env, BENCH_KEY: "bench-key" };
 const started = performance.now();
+// BENCH_MEMORY=1: the process's memory every half second, on stderr.
+const memoryTicker =
+  process.env.BENCH_MEMORY === "1"
+    ? setInterval(() => {
+        const m = process.memoryUsage();
+        const mb = (x: number) => (x / 1048576).toFixed(0);
+        process.stderr.write(
+          `${((performance.now() - started) / 1000).toFixed(1)} s rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)} MB\n`,
+        );
+      }, 500)
+    : undefined;
 const [result] = await runSync({
   store,
   integrations: [integration],
@@ -50,6 +61,8 @@ const [result] = await runSync({
   // The sandbox runs on this machine's clock: no skew to cover.
   watermarkMarginMs: 0,
   pollMs: 50,
+  // BENCH_REAID_BATCH: profiles per REAID store call (default: the sync's own).
+  ...(process.env.BENCH_REAID_BATCH ? { reaidBatchProfiles: Number(process.env.BENCH_REAID_BATCH) } : {}),
   full: process.env.BENCH_FULL === "1",
   // BENCH_EVENTS=1: where the time goes, on stderr.
   ...(process.env.BENCH_EVENTS === "1"
@@ -65,6 +78,7 @@ const [result] = await runSync({
     : {}),
 });
 const seconds = (performance.now() - started) / 1000;
+clearInterval(memoryTicker);
 await store.close();
 const maxRssMb = process.resourceUsage().maxRSS / 1024;
 process.stdout.write(`${JSON.stringify({ seconds, maxRssMb, result })}\n`);

@@ -1,4 +1,4 @@
-import type { ProfilePage } from "../actito/types.ts";
+import type { PageWithReaids } from "./assign-reaids.ts";
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import { carriesReaid, profileEmail, reaidOfEmail } from "./profile-fields.ts";
 import type { ReaidClaims } from "./reaid-claims.ts";
@@ -17,8 +17,8 @@ export interface PageFilter {
 }
 
 /**
- * Compares one page with the store's REAIDs; creates REAIDs for e-mails seen for the first time.
- * Returns the writes the page needs and counts the rest in `run`.
+ * Compares one page with the store's REAIDs (`reaids`, from assignReaids: they hold every e-mail on
+ * the page). Returns the writes the page needs and counts the rest in `run`.
  *
  * A REAID is unique in Actito, so among profiles sharing a (normalised) e-mail only one can carry it:
  * the one that already does, else the lowest profileId. A profile holding its REAID claims it first,
@@ -27,23 +27,15 @@ export interface PageFilter {
  * later page) makes Actito refuse the write, and the refusal is recognised as a duplicate too (see
  * splitDuplicates), so a REAID never moves from the profile that holds it.
  */
-export async function diffPage(
+export function diffPage(
   ctx: IntegrationSyncContext,
   run: RunState,
-  page: ProfilePage,
+  { page, reaids }: PageWithReaids,
   filter: PageFilter,
-): Promise<ReaidWrite[]> {
+): ReaidWrite[] {
   const { target } = ctx;
   const { emailAttribute, reaidAttribute } = target;
-  const emails: string[] = [];
-  for (const profile of page.profiles) {
-    const email = profileEmail(profile.attributes[emailAttribute]);
-    if (email !== null) emails.push(email);
-  }
-  // One store round trip per page, not per profile.
-  const reaids = emails.length > 0 ? await ctx.store.getOrCreateReaids(ctx.namespace, emails) : new Map();
   run.counts.seen += page.profiles.length;
-  run.emails += emails.length;
   const candidates: { profileId: number; email: string; reaid: string; stale: boolean }[] = [];
   for (const profile of page.profiles) {
     const email = profileEmail(profile.attributes[emailAttribute]);
@@ -52,6 +44,7 @@ export async function diffPage(
       run.counts.skipped += 1;
       continue;
     }
+    run.emails += 1;
     const reaid = reaidOfEmail(reaids, email, profile.profileId);
     const current = profile.attributes[reaidAttribute];
     if (current === reaid) filter.claims.add(reaid);

@@ -15,6 +15,8 @@ export interface IntegrationSyncContext {
   full: boolean;
   limits: SyncLimits;
   patchThreshold: number;
+  /** Profiles read per store call that creates REAIDs (see assignReaids). */
+  reaidBatchProfiles: number;
   /** How long to let an import whose submission outcome is unknown finish before re-reading its rows. */
   uncertainGraceMs: number;
   pollMs: number;

@@ -1,5 +1,7 @@
+import { assignReaids } from "./assign-reaids.ts";
 import { diffPage, type PageFilter } from "./diff-page.ts";
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
+import { profileEmail } from "./profile-fields.ts";
 import { readAhead } from "./read-ahead.ts";
 import type { ReaidWrite } from "./reaid-write.ts";
 import { expectedRows, type RunState } from "./sync-run-state.ts";
@@ -21,8 +23,9 @@ export interface Listing {
 /**
  * Opens the table's listing at `cursor`: only the e-mail and REAID attributes, only what changed
  * since the run's `updatedSince` for an incremental run. Pages are fetched ahead of the caller so the
- * listing's round trips overlap the store's REAID lookups. Reaching the end marks `run.listingDone`
- * and reports what the read found.
+ * listing's round trips overlap the store's REAID lookups, and the REAIDs of several pages are
+ * created in one store call (see assignReaids); the caller still gets, diffs and commits one page at
+ * a time. Reaching the end marks `run.listingDone` and reports what the read found.
  */
 export function openListing(
   ctx: IntegrationSyncContext,
@@ -33,7 +36,7 @@ export function openListing(
   const { api, store, target, account } = ctx;
   const readStarted = Date.now();
   let readThisRun = 0;
-  const pages = readAhead(
+  const listed = readAhead(
     api.listProfiles(target.entity, target.tableId, {
       pageSize: ctx.limits.pageSize,
       ...(run.updatedSince ? { updatedSince: run.updatedSince } : {}),
@@ -41,6 +44,11 @@ export function openListing(
       cursor,
     }),
   );
+  const pages = assignReaids(listed, {
+    emailOf: (profile) => profileEmail(profile.attributes[target.emailAttribute]),
+    getOrCreate: (emails) => store.getOrCreateReaids(ctx.namespace, emails),
+    batchProfiles: ctx.reaidBatchProfiles,
+  });
 
   const readPage = async (): Promise<PageOfWrites | null> => {
     if (run.listingDone) return null;
@@ -66,8 +74,8 @@ export function openListing(
       });
       return null;
     }
-    const rows = await diffPage(ctx, run, next.value, filter);
-    readThisRun += next.value.profiles.length;
+    const rows = diffPage(ctx, run, next.value, filter);
+    readThisRun += next.value.page.profiles.length;
     ctx.emit({
       type: "rows-read",
       account,
@@ -75,8 +83,8 @@ export function openListing(
       expected: expectedRows(run),
       ratePerSecond: Math.round(readThisRun / Math.max(0.001, (Date.now() - readStarted) / 1000)),
     });
-    return { rows, after: next.value.nextCursor };
+    return { rows, after: next.value.page.nextCursor };
   };
 
-  return { readPage, close: () => pages.close() };
+  return { readPage, close: () => listed.close() };
 }

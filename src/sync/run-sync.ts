@@ -17,7 +17,7 @@ import type { IntegrationRunOutcome } from "./report-run.ts";
 import { resolveSyncTarget } from "./resolve-sync-target.ts";
 import type { SyncEvent, SyncEventBody, SyncOutcome, SyncRunCounts } from "./sync-events.ts";
 import { syncIntegrationOnce } from "./sync-integration-once.ts";
-import { actitoSyncLimits, patchThreshold, type SyncLimits } from "./write-strategy.ts";
+import { actitoSyncLimits, patchThreshold, reaidBatchProfiles, type SyncLimits } from "./write-strategy.ts";
 
 export type { SyncEvent, SyncOutcome, SyncRunCounts } from "./sync-events.ts";
 
@@ -45,6 +45,8 @@ export interface RunSyncOptions {
   limits?: Partial<SyncLimits>;
   /** Rows written one profile at a time before switching to a mass import (default: from the limits). */
   patchThreshold?: number;
+  /** Profiles read per store call that creates REAIDs (default `reaidBatchProfiles`, 50,000). */
+  reaidBatchProfiles?: number;
   /** Wait before re-reading rows whose import submission had no answer (default 60 s). */
   uncertainGraceMs?: number;
   /** First poll interval of a mass import's status (default 1 s). */
@@ -158,6 +160,7 @@ async function syncOne(options: RunSyncOptions, integration: DesiredIntegration)
           full: options.full ?? false,
           limits,
           patchThreshold: options.patchThreshold ?? patchThreshold(limits),
+          reaidBatchProfiles: options.reaidBatchProfiles ?? reaidBatchProfiles,
           uncertainGraceMs: options.uncertainGraceMs ?? 60_000,
           pollMs: options.pollMs ?? 1000,
           importTimeoutMs: options.importTimeoutMs ?? 3_600_000,

@@ -38,6 +38,14 @@ export function importFileCap(limits: SyncLimits): number {
   return Math.floor(limits.maxImportBytes * 0.95);
 }
 
+/**
+ * Profiles listed before one store call creates their REAIDs: fifty pages of 1,000. Bigger calls
+ * commit less often (SQLite rewrites every index page a commit touched, so calls of a page's 1,000
+ * e-mails cost twice the time per million of calls of 50,000: bench/store.md), and a call this size
+ * holds about 15 MB of pages and e-mails at once.
+ */
+export const reaidBatchProfiles = 50_000;
+
 /** The UTC day Actito counts imports in, `YYYY-MM-DD`. */
 export function utcDay(date: Date): string {
   return date.toISOString().slice(0, 10);

@@ -1,5 +1,6 @@
 // Runs one sync in its own process so a test can kill it with SIGKILL at any moment.
-// Usage: node --import tsx test/sync/sync-child.ts  (EMI_STORE, EMI_ACTITO_URL, ACTITO_KEY_ACME, SYNC_MAX_IMPORT_BYTES)
+// Usage: node --import tsx test/sync/sync-child.ts  (EMI_STORE, EMI_ACTITO_URL, ACTITO_KEY_ACME, SYNC_MAX_IMPORT_BYTES,
+// SYNC_REAID_BATCH optional)
 import { createActitoClient } from "../../src/actito/create-actito-client.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import { runSync } from "../../src/sync/run-sync.ts";
@@ -21,6 +22,7 @@ const [result] = await runSync({
       sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))),
     }),
   limits: { maxImportBytes },
+  ...(env.SYNC_REAID_BATCH ? { reaidBatchProfiles: Number(env.SYNC_REAID_BATCH) } : {}),
   pollMs: 20,
   uncertainGraceMs: 300,
   onEvent: (event) => process.stdout.write(`${JSON.stringify(event)}\n`),

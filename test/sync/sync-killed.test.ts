@@ -23,7 +23,15 @@ interface KillPoint {
 function runChild(w: SyncWorld, at: KillPoint | null): Promise<{ code: number | null; killed: boolean }> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ["--import", "tsx", child], {
-      env: { ...process.env, ...w.env, EMI_STORE: w.storeUrl, SYNC_MAX_IMPORT_BYTES: "400000" },
+      // REAIDs are created 7,000 profiles at a time (seven pages, not a multiple of a file's rows), so
+      // kills land between a store call and the pages that use its REAIDs, and within a file.
+      env: {
+        ...process.env,
+        ...w.env,
+        EMI_STORE: w.storeUrl,
+        SYNC_MAX_IMPORT_BYTES: "400000",
+        SYNC_REAID_BATCH: "7000",
+      },
       stdio: ["ignore", "pipe", "inherit"],
     });
     let killed = false;

@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { ProfilePage } from "../../src/actito/types.ts";
+import { normaliseEmail } from "../../src/store/normalise-email.ts";
+import type { Store } from "../../src/store/store.ts";
+import { assignReaids } from "../../src/sync/assign-reaids.ts";
+import { profileEmail } from "../../src/sync/profile-fields.ts";
+import { runSync } from "../../src/sync/run-sync.ts";
+import { apiKey, assertExact, integration, type SyncWorld, syncSeed, syncWorld } from "./sync-fixture.ts";
+
+let world: SyncWorld | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+/** The store, with every getOrCreateReaids call's e-mail count recorded. */
+function countingStore(store: Store, calls: number[]): Store {
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === "getOrCreateReaids") {
+        return (namespace: string, emails: readonly string[]) => {
+          calls.push(emails.length);
+          return target.getOrCreateReaids(namespace, emails);
+        };
+      }
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+describe("assignReaids", () => {
+  it("serves every page in order with its e-mails' REAIDs when several pages share one store call", async () => {
+    world = await syncWorld(syncSeed({ generate: 1000, profiles: [{ emailAddress: null, firstName: "x" }] }));
+    const w = world;
+    const api = w.clientFor(integration(), apiKey);
+    const listed = api.listProfiles("acme", "16", { pageSize: 100, attributes: ["emailAddress", "reaid"] });
+    const calls: number[] = [];
+    const store = countingStore(w.store, calls);
+    const served: ProfilePage[] = [];
+    for await (const { page, reaids } of assignReaids(listed[Symbol.asyncIterator](), {
+      emailOf: (profile) => profileEmail(profile.attributes.emailAddress),
+      getOrCreate: (emails) => store.getOrCreateReaids("1042", emails),
+      batchProfiles: 250,
+    })) {
+      served.push(page);
+      for (const profile of page.profiles) {
+        const email = profileEmail(profile.attributes.emailAddress);
+        if (email === null) continue;
+        expect(reaids.get(normaliseEmail(email))).toBe(await w.store.getReaid("1042", email));
+      }
+    }
+    // 1,001 profiles in pages of 100: three pages (300 profiles) a call, the last call the rest.
+    expect(served.map((page) => page.profiles.length)).toEqual([...Array(10).fill(100), 1]);
+    expect(calls).toEqual([300, 300, 300, 100]);
+    expect(await w.store.countReaids("1042")).toBe(1000);
+  });
+
+  it("creates REAIDs in calls of many pages and writes every profile exactly when a run syncs", async () => {
+    world = await syncWorld(syncSeed({ generate: 5000 }));
+    const calls: number[] = [];
+    const [result] = await runSync({
+      store: countingStore(world.store, calls),
+      integrations: [integration()],
+      secrets: { env: world.env, cwd: world.dir },
+      clientFor: world.clientFor,
+      limits: { pageSize: 500 },
+      reaidBatchProfiles: 2000,
+      pollMs: 20,
+    });
+    expect(result).toMatchObject({ health: "in sync", counts: { seen: 5000, written: 5000 } });
+    // Ten pages of 500, four per call: not one call per page.
+    expect(calls).toEqual([2000, 2000, 1000]);
+    expect(await assertExact(world)).toEqual({ checked: 5000 });
+  });
+});
