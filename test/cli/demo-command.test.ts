@@ -3,21 +3,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { CliIO } from "../../src/cli/io.ts";
 import { main } from "../../src/cli/main.ts";
-
-function captureIO(cwd: string): CliIO & { out: () => string; err: () => string } {
-  let out = "";
-  let err = "";
-  return {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env: {},
-    cwd,
-    out: () => out,
-    err: () => err,
-  };
-}
+import { captureIO } from "./capture-io.ts";
 
 describe("emi demo", () => {
   it("plans, applies and syncs the examples against the sandbox and prints no key when run with nothing set", async () => {

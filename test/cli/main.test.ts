@@ -1,19 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.ts";
-import type { CliIO } from "../../src/cli/io.ts";
-
-function captureIO(): CliIO & { out: () => string; err: () => string } {
-  let out = "";
-  let err = "";
-  return {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env: {},
-    cwd: process.cwd(),
-    out: () => out,
-    err: () => err,
-  };
-}
+import { captureIO } from "./capture-io.ts";
 
 describe("emi main", () => {
   it("prints help and exits 0 when asked for --help", async () => {

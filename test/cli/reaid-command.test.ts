@@ -2,23 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { CliIO } from "../../src/cli/io.ts";
 import { main } from "../../src/cli/main.ts";
+import { captureIO } from "./capture-io.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import { registryWrite } from "../store/store-contract.ts";
-
-function captureIO(cwd: string): CliIO & { out: () => string; err: () => string } {
-  let out = "";
-  let err = "";
-  return {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env: {},
-    cwd,
-    out: () => out,
-    err: () => err,
-  };
-}
 
 const apiKey = "ak_live_NeverPrintMe_0123456789";
 
