@@ -1,17 +1,12 @@
 import type { Command } from "commander";
-import { connectActito } from "../plan/connect-actito.ts";
-import { createPlan } from "../plan/create-plan.ts";
 import { detectDrift } from "../plan/detect-drift.ts";
 import { renderDriftMarkdown } from "../plan/render-drift-markdown.ts";
 import { renderDriftText } from "../plan/render-drift-text.ts";
-import { asPlanningStore } from "../plan/refresh-live-state.ts";
-import { resolveRepoId } from "../plan/resolve-repo-id.ts";
-import { openStore } from "../store/open-store.ts";
 import { reportDrift } from "../github/report-drift.ts";
 import { dirOption, formatOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
 import type { CommandContext } from "./main.ts";
-import { repoOption } from "./plan-command.ts";
+import { planFromFlags, repoOption } from "./plan-command.ts";
 
 export function registerDriftCommand(program: Command, ctx: CommandContext): void {
   program
@@ -25,21 +20,7 @@ export function registerDriftCommand(program: Command, ctx: CommandContext): voi
     .action(
       async (flags: { dir: string; store: string; format: string; repo?: string; report?: boolean }) => {
         const { io } = ctx;
-        const store = asPlanningStore(await openStore(flags.store, { cwd: io.cwd }));
-        let report: ReturnType<typeof detectDrift>;
-        try {
-          const { plan } = await createPlan({
-            dir: flags.dir,
-            cwd: io.cwd,
-            env: io.env,
-            store,
-            repo: await resolveRepoId({ flag: flags.repo, env: io.env, cwd: io.cwd }),
-            connect: connectActito(io.env),
-          });
-          report = detectDrift(plan);
-        } finally {
-          await store.close();
-        }
+        const report = detectDrift((await planFromFlags(io, flags)).plan);
         io.stdout.write(
           flags.format === "json"
             ? `${JSON.stringify(report, null, 2)}\n`

@@ -57,6 +57,27 @@ export function printPlan(io: CliIO, created: CreatedPlan, format: string): void
   }
 }
 
+/** Opens the store, validates `--dir` and plans against the live state: shared by plan and drift. */
+export async function planFromFlags(
+  io: CliIO,
+  flags: { dir: string; store: string; repo?: string; allowDeactivate?: boolean },
+): Promise<CreatedPlan> {
+  const store = asPlanningStore(await openStore(flags.store, { cwd: io.cwd }));
+  try {
+    return await createPlan({
+      dir: flags.dir,
+      cwd: io.cwd,
+      env: io.env,
+      store,
+      repo: await resolveRepoId({ flag: flags.repo, env: io.env, cwd: io.cwd }),
+      connect: connectActito(io.env),
+      allowDeactivate: flags.allowDeactivate === true,
+    });
+  } finally {
+    await store.close();
+  }
+}
+
 export function registerPlanCommand(program: Command, ctx: CommandContext): void {
   program
     .command("plan")
@@ -75,21 +96,7 @@ export function registerPlanCommand(program: Command, ctx: CommandContext): void
     .option("--pr <number>", "with --comment: the pull request to comment on")
     .action(async (flags: PlanFlags) => {
       const { io } = ctx;
-      const store = asPlanningStore(await openStore(flags.store, { cwd: io.cwd }));
-      let created: CreatedPlan;
-      try {
-        created = await createPlan({
-          dir: flags.dir,
-          cwd: io.cwd,
-          env: io.env,
-          store,
-          repo: await resolveRepoId({ flag: flags.repo, env: io.env, cwd: io.cwd }),
-          connect: connectActito(io.env),
-          allowDeactivate: flags.allowDeactivate === true,
-        });
-      } finally {
-        await store.close();
-      }
+      const created = await planFromFlags(io, flags);
       printPlan(io, created, flags.format);
       if (flags.out) {
         const path = resolve(io.cwd, flags.out);
