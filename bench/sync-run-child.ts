@@ -39,17 +39,16 @@ if (!(await store.findByAccount(1042))) {
 }
 const env = { ...process.env, BENCH_KEY: "bench-key" };
 const started = performance.now();
-// BENCH_MEMORY=1: the process's memory every half second, on stderr.
-const memoryTicker =
-  process.env.BENCH_MEMORY === "1"
-    ? setInterval(() => {
-        const m = process.memoryUsage();
-        const mb = (x: number) => (x / 1048576).toFixed(0);
-        process.stderr.write(
-          `${((performance.now() - started) / 1000).toFixed(1)} s rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)} MB\n`,
-        );
-      }, 500)
-    : undefined;
+// BENCH_MEMORY=ms: the process's memory every ms milliseconds (1: every half second), on stderr.
+const memoryTicker = process.env.BENCH_MEMORY
+  ? setInterval(() => {
+      const m = process.memoryUsage();
+      const mb = (x: number) => (x / 1048576).toFixed(0);
+      process.stderr.write(
+        `${((performance.now() - started) / 1000).toFixed(1)} s rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)} MB\n`,
+      );
+    }, Number(process.env.BENCH_MEMORY) || 500)
+  : undefined;
 const [result] = await runSync({
   store,
   integrations: [integration],

@@ -1,8 +1,22 @@
 import type { Profile, ProfilePage } from "../actito/types.ts";
 
+/**
+ * What the sync keeps of a listing page: per profile (same index in each array) its id, e-mail
+ * (null when it has none) and current REAID attribute. Parallel arrays rather than the parsed
+ * profiles: a store call waits for many pages, and objects that die young cost V8 far less memory
+ * than objects that live long enough to be promoted (measured: bench/sync.md).
+ */
+export interface ListedPage {
+  profileIds: number[];
+  emails: (string | null)[];
+  currentReaids: unknown[];
+  /** Listing cursor after this page. */
+  nextCursor: string | null;
+}
+
 /** A listing page and the store's REAIDs for (at least) every e-mail on it. */
 export interface PageWithReaids {
-  page: ProfilePage;
+  page: ListedPage;
   /** Normalised e-mail → REAID; shared by every page of one store call. */
   reaids: ReadonlyMap<string, string>;
 }
@@ -11,6 +25,8 @@ export interface PageWithReaids {
 export interface AssignReaidsOptions {
   /** The profile's e-mail, or null when it has none (it gets no REAID). */
   emailOf: (profile: Profile) => string | null;
+  /** The profile's REAID attribute as listed. */
+  reaidOf: (profile: Profile) => unknown;
   /** One store call: `getOrCreateReaids` in the integration's namespace. */
   getOrCreate: (emails: string[]) => Promise<Map<string, string>>;
   /**
@@ -36,12 +52,12 @@ export async function* assignReaids(
   pages: AsyncIterator<ProfilePage>,
   options: AssignReaidsOptions,
 ): AsyncGenerator<PageWithReaids> {
-  const { emailOf, getOrCreate } = options;
+  const { emailOf, reaidOf, getOrCreate } = options;
   const batchProfiles = Math.max(1, options.batchProfiles);
   let ended = false;
   while (!ended) {
-    const batch: ProfilePage[] = [];
-    const emails: string[] = [];
+    const batch: ListedPage[] = [];
+    let emails: string[] = [];
     let profiles = 0;
     while (profiles < batchProfiles) {
       const next = await pages.next();
@@ -49,14 +65,24 @@ export async function* assignReaids(
         ended = true;
         break;
       }
-      batch.push(next.value);
-      profiles += next.value.profiles.length;
+      const listed: ListedPage = {
+        profileIds: [],
+        emails: [],
+        currentReaids: [],
+        nextCursor: next.value.nextCursor,
+      };
       for (const profile of next.value.profiles) {
         const email = emailOf(profile);
+        listed.profileIds.push(profile.profileId);
+        listed.emails.push(email);
+        listed.currentReaids.push(reaidOf(profile));
         if (email !== null) emails.push(email);
       }
+      batch.push(listed);
+      profiles += next.value.profiles.length;
     }
     const reaids: ReadonlyMap<string, string> = emails.length > 0 ? await getOrCreate(emails) : new Map();
+    emails = [];
     // Served one by one; each page is let go once the caller moves on.
     for (let page = batch.shift(); page !== undefined; page = batch.shift()) yield { page, reaids };
   }

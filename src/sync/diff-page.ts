@@ -1,6 +1,6 @@
 import type { PageWithReaids } from "./assign-reaids.ts";
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
-import { carriesReaid, profileEmail, reaidOfEmail } from "./profile-fields.ts";
+import { carriesReaid, reaidOfEmail } from "./profile-fields.ts";
 import type { ReaidClaims } from "./reaid-claims.ts";
 import { importKey, profileRef, type ReaidWrite } from "./reaid-write.ts";
 import { countDuplicates, type RunState } from "./sync-run-state.ts";
@@ -34,21 +34,21 @@ export function diffPage(
   filter: PageFilter,
 ): ReaidWrite[] {
   const { target } = ctx;
-  const { emailAttribute, reaidAttribute } = target;
-  run.counts.seen += page.profiles.length;
+  run.counts.seen += page.profileIds.length;
   const candidates: { profileId: number; email: string; reaid: string; stale: boolean }[] = [];
-  for (const profile of page.profiles) {
-    const email = profileEmail(profile.attributes[emailAttribute]);
+  for (let i = 0; i < page.profileIds.length; i++) {
+    const profileId = page.profileIds[i]!;
+    const email = page.emails[i] ?? null;
     if (email === null) {
       run.withoutEmail += 1;
       run.counts.skipped += 1;
       continue;
     }
     run.emails += 1;
-    const reaid = reaidOfEmail(reaids, email, profile.profileId);
-    const current = profile.attributes[reaidAttribute];
+    const reaid = reaidOfEmail(reaids, email, profileId);
+    const current = page.currentReaids[i];
     if (current === reaid) filter.claims.add(reaid);
-    else candidates.push({ profileId: profile.profileId, email, reaid, stale: carriesReaid(current) });
+    else candidates.push({ profileId, email, reaid, stale: carriesReaid(current) });
   }
   if (candidates.length > 1) candidates.sort((a, b) => a.profileId - b.profileId);
   const rows: ReaidWrite[] = [];

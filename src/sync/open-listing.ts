@@ -46,6 +46,7 @@ export function openListing(
   );
   const pages = assignReaids(listed, {
     emailOf: (profile) => profileEmail(profile.attributes[target.emailAttribute]),
+    reaidOf: (profile) => profile.attributes[target.reaidAttribute],
     getOrCreate: (emails) => store.getOrCreateReaids(ctx.namespace, emails),
     batchProfiles: ctx.reaidBatchProfiles,
   });
@@ -75,7 +76,7 @@ export function openListing(
       return null;
     }
     const rows = diffPage(ctx, run, next.value, filter);
-    readThisRun += next.value.page.profiles.length;
+    readThisRun += next.value.page.profileIds.length;
     ctx.emit({
       type: "rows-read",
       account,

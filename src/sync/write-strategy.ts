@@ -39,12 +39,13 @@ export function importFileCap(limits: SyncLimits): number {
 }
 
 /**
- * Profiles listed before one store call creates their REAIDs: fifty pages of 1,000. Bigger calls
- * commit less often (SQLite rewrites every index page a commit touched, so calls of a page's 1,000
- * e-mails cost twice the time per million of calls of 50,000: bench/store.md), and a call this size
- * holds about 15 MB of pages and e-mails at once.
+ * Profiles listed before one store call creates their REAIDs: 25 pages of 1,000. Bigger calls commit
+ * less often, and SQLite rewrites every random index page a commit touched, so calls of one page's
+ * 1,000 e-mails cost about twice the time per million of calls of 20,000 or more (bench/store.md).
+ * Past ~25,000 the time hardly moves while the memory a call holds does: a 1M back-fill peaked at
+ * 282–296 MB with 25,000 and 306–320 MB with 50,000 (bench/sync.md; the target is under 300 MB).
  */
-export const reaidBatchProfiles = 50_000;
+export const reaidBatchProfiles = 25_000;
 
 /** The UTC day Actito counts imports in, `YYYY-MM-DD`. */
 export function utcDay(date: Date): string {

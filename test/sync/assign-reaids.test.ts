@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { ProfilePage } from "../../src/actito/types.ts";
 import { normaliseEmail } from "../../src/store/normalise-email.ts";
 import type { Store } from "../../src/store/store.ts";
-import { assignReaids } from "../../src/sync/assign-reaids.ts";
+import { assignReaids, type ListedPage } from "../../src/sync/assign-reaids.ts";
 import { profileEmail } from "../../src/sync/profile-fields.ts";
 import { runSync } from "../../src/sync/run-sync.ts";
 import { apiKey, assertExact, integration, type SyncWorld, syncSeed, syncWorld } from "./sync-fixture.ts";
@@ -37,21 +36,25 @@ describe("assignReaids", () => {
     const listed = api.listProfiles("acme", "16", { pageSize: 100, attributes: ["emailAddress", "reaid"] });
     const calls: number[] = [];
     const store = countingStore(w.store, calls);
-    const served: ProfilePage[] = [];
+    const served: ListedPage[] = [];
     for await (const { page, reaids } of assignReaids(listed[Symbol.asyncIterator](), {
       emailOf: (profile) => profileEmail(profile.attributes.emailAddress),
+      reaidOf: (profile) => profile.attributes.reaid,
       getOrCreate: (emails) => store.getOrCreateReaids("1042", emails),
       batchProfiles: 250,
     })) {
       served.push(page);
-      for (const profile of page.profiles) {
-        const email = profileEmail(profile.attributes.emailAddress);
+      for (const email of page.emails) {
         if (email === null) continue;
         expect(reaids.get(normaliseEmail(email))).toBe(await w.store.getReaid("1042", email));
       }
     }
     // 1,001 profiles in pages of 100: three pages (300 profiles) a call, the last call the rest.
-    expect(served.map((page) => page.profiles.length)).toEqual([...Array(10).fill(100), 1]);
+    expect(served.map((page) => page.profileIds.length)).toEqual([...Array(10).fill(100), 1]);
+    expect(served.flatMap((page) => page.profileIds)).toEqual(
+      [...world.sandbox.profiles("acme", "acme", "16")].map((p) => p.profileId),
+    );
+    expect(served.flatMap((page) => page.emails).filter((email) => email === null)).toHaveLength(1);
     expect(calls).toEqual([300, 300, 300, 100]);
     expect(await w.store.countReaids("1042")).toBe(1000);
   });
