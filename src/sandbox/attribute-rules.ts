@@ -12,6 +12,18 @@ export const technicalAttributes: ReadonlySet<string> = new Set([
 
 const emailPattern = /^[^@\s]+@[^@\s]+$/;
 
+/**
+ * True when `text` has more than `max` characters. Characters are code points, not UTF-16 units,
+ * so a value of 200 emoji (400 units) is 200 characters; the unit count is checked first because
+ * it is free and never smaller than the code point count.
+ */
+export function longerThan(text: string, max: number): boolean {
+  if (text.length <= max) return false;
+  let count = 0;
+  for (const _ of text) if (++count > max) return true;
+  return false;
+}
+
 /** Why `value` cannot be stored in `attribute`, or undefined when it can. */
 export function checkAttributeValue(attribute: SeedAttribute, value: AttributeValue): string | undefined {
   if (value === null) {
@@ -29,7 +41,7 @@ export function checkAttributeValue(attribute: SeedAttribute, value: AttributeVa
     default: {
       if (typeof value !== "string") return `attribute ${attribute.name} expects a string`;
       const max = Math.min(attribute.valueRestriction?.maxLength ?? maxStringLength, maxStringLength);
-      if (value.length > max) return `attribute ${attribute.name} is longer than ${max} characters`;
+      if (longerThan(value, max)) return `attribute ${attribute.name} is longer than ${max} characters`;
       if (attribute.type === "EMAIL_ADDRESS" && !emailPattern.test(value)) {
         return `attribute ${attribute.name} is not an e-mail address`;
       }

@@ -1,6 +1,6 @@
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
-import { maxStringLength, parseCsvCell, technicalAttributes } from "./attribute-rules.ts";
+import { longerThan, maxStringLength, parseCsvCell, technicalAttributes } from "./attribute-rules.ts";
 import { HttpError } from "./http-error.ts";
 import { CsvSyntaxError, readCsv } from "./read-csv.ts";
 import type { AttributeValue } from "./sandbox-seed.ts";
@@ -152,7 +152,7 @@ function checkCsv(table: TableState, definition: ImportDefinition, text: string)
         );
       }
       for (const field of record.fields) {
-        if (field.length > maxStringLength) {
+        if (longerThan(field, maxStringLength)) {
           throw new HttpError(
             400,
             "INVALID_FILE",

@@ -180,6 +180,19 @@ describe("sandbox mass imports", () => {
     expect(answer.json.message).toContain("line 2");
   });
 
+  it("counts the 255-character limit in characters, not UTF-16 units, when values hold emoji", async () => {
+    const status = await run(
+      definition("CREATE_ONLY"),
+      `emailAddress;firstName\nemoji@acme.example;${"\u{1F600}".repeat(255)}\n`,
+    );
+    expect(status.status).toBe("SUCCESS");
+    const answer = await submit(
+      definition("CREATE_ONLY"),
+      `emailAddress;firstName\nemoji2@acme.example;${"\u{1F600}".repeat(256)}\n`,
+    );
+    expect(answer.status).toBe(400);
+  });
+
   it("refuses with 400 an invalid definition, a missing part or a body that is not multipart", async () => {
     expect((await submit({ ...definition("UPDATE_ONLY"), mode: "UPSERT" }, "emailAddress\n")).status).toBe(
       400,

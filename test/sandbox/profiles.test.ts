@@ -135,6 +135,13 @@ describe("sandbox profile tables and profiles", () => {
     expect((await patch(JSON.stringify({ attributes: { shoeSize: "42" } }))).status).toBe(400);
     expect((await patch(JSON.stringify({ attributes: { profileId: 3 } }))).status).toBe(400);
     expect((await patch(JSON.stringify({ attributes: { firstName: "x".repeat(256) } }))).status).toBe(400);
+    expect((await patch(JSON.stringify({ attributes: { firstName: "\u{1F600}".repeat(256) } }))).status).toBe(
+      400,
+    );
+    // 255 emoji are 255 characters (510 UTF-16 units): within Actito's limit.
+    expect((await patch(JSON.stringify({ attributes: { firstName: "\u{1F600}".repeat(255) } }))).status).toBe(
+      204,
+    );
     expect((await patch("{not json")).status).toBe(400);
   });
 
