@@ -8,7 +8,9 @@ import {
   type Limits,
   type SandboxEndpoint,
   type SandboxSeed,
+  type SeedAttribute,
   type SeedLicence,
+  type SeedProfileTable,
   defaultAttributes,
   defaultFaults,
   defaultLimits,
@@ -48,6 +50,20 @@ export interface LicenceState {
 export interface IssuedToken {
   licence: LicenceState;
   expiresAt: number;
+}
+
+/**
+ * The attributes of a seeded table: the declared ones, or the defaults when none are declared. A
+ * default attribute (firstName, lastName) that explicit profiles use is added to declared ones
+ * too, as the seed example of the sandbox issue does (it declares emailAddress only and seeds a
+ * profile with a firstName). Any other undeclared name stays an error, so typos are caught.
+ */
+function tableAttributes(table: SeedProfileTable): readonly SeedAttribute[] {
+  if (table.attributes === undefined) return defaultAttributes;
+  const declared = new Set(table.attributes.map((a) => a.name));
+  const used = new Set((table.profiles ?? []).flatMap((p) => Object.keys(p)));
+  const completions = defaultAttributes.filter((a) => !declared.has(a.name) && used.has(a.name));
+  return [...table.attributes, ...completions];
 }
 
 /** Everything the sandbox knows: licences, tables and profiles, tokens, imports, knobs, counters. */
@@ -102,7 +118,7 @@ export class SandboxState {
             problems.push(`${where}: table id declared twice`);
             continue;
           }
-          const attributes = seedTable.attributes ?? defaultAttributes;
+          const attributes = tableAttributes(seedTable);
           const names = new Set<string>();
           for (const attribute of attributes) {
             if (names.has(attribute.name))

@@ -55,6 +55,45 @@ describe("sandbox seed", () => {
     }
   });
 
+  it("loads the seed example of the sandbox issue verbatim, adding the default firstName its profile uses", async () => {
+    const verbatim = `licences:
+  - name: acme
+    endpoint: api3                   # api | api1 | api3 | apitest
+    apiKeys: [acme-key-1]
+    entities:
+      - name: acme
+        profileTables:
+          - id: "16"
+            name: customers
+            attributes:              # optional; default: emailAddress (EMAIL_ADDRESS, STRING, unique),
+              - { name: emailAddress, type: EMAIL_ADDRESS, valueType: STRING, unique: true }  # firstName, lastName
+            generate: 100000         # optional: profiles user-1@acme.example … user-100000@acme.example
+            profiles:                # optional: explicit profiles, attribute name → value
+              - { emailAddress: jane@acme.example, firstName: Jane }
+limits: { concurrentRequests: 5, callsPerMinute: 100, importsPerTablePerDay: 12,
+          maxImportBytes: 104857600, tokenLifetimeSeconds: 900, maxPageSize: 1000 }  # Actito's values are the defaults
+faults: { errorRate: 0, latencyMs: 0, dropRate: 0, seed: 1 }
+`;
+    const sandbox = await startSandbox({ seed: await seedFile(verbatim) });
+    try {
+      const headers = await login(sandbox.url, "acme-key-1", "api3");
+      const base = `${sandbox.url}/profiles/v5/entities/acme/profile-tables/16/profiles`;
+      const jane = await raw(`${base}/emailAddress=jane@acme.example`, { headers });
+      expect(jane.json).toMatchObject({ profileId: 100001, attributes: { firstName: "Jane" } });
+      const last = await raw(`${base}/100000`, { headers });
+      expect(last.json.attributes.emailAddress).toBe("user-100000@acme.example");
+      const table = await raw(`${sandbox.url}/profile-table-structure/v5/entities/acme/profile-tables/16`, {
+        headers,
+      });
+      expect(table.json.attributes.map((a: { name: string }) => a.name)).toEqual([
+        "emailAddress",
+        "firstName",
+      ]);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it("reports every schema problem with its line and column when the seed file is invalid", async () => {
     const path = await seedFile(
       issueExample.replace("endpoint: api3", "endpoint: api7").replace("generate: 100", "generate: many"),
