@@ -8,7 +8,26 @@ export interface CliIO {
   cwd: string;
 }
 
+let quietOnClosedPipe = false;
+
+/**
+ * When the reader of stdout goes away (`emi reaid export | head`), stop quietly like other
+ * command-line tools instead of dying on an unhandled EPIPE with Node's stack trace: the reader
+ * asked for no more output.
+ */
+export function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream, exit: (code: number) => void): void {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+    else throw error;
+  });
+}
+
+/** The real process's streams, environment and terminal. */
 export function processIO(): CliIO {
+  if (!quietOnClosedPipe) {
+    quietOnClosedPipe = true;
+    exitQuietlyOnClosedPipe(process.stdout, (code) => process.exit(code));
+  }
   return {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { EmiError } from "../types/errors.ts";
+import { checkActitoUrl } from "./check-actito-url.ts";
 import { ExitCode } from "./exit-codes.ts";
 import { type CliIO, processIO } from "./io.ts";
 
@@ -28,10 +29,24 @@ const commands: Record<string, () => Promise<Register[]>> = {
   demo: async () => [(await import("./demo-command.ts")).registerDemoCommand],
 };
 
+/** Commands that talk to Actito: `EMI_ACTITO_URL` is checked before they start. */
+const actitoCommands = new Set(["plan", "apply", "sync", "drift"]);
+
+/**
+ * Commands whose contract gives exit code 2 a meaning other than "usage error" (changes, drift) or
+ * gives them only 0 and 1 (DESIGN.md, "Commands"): a bad flag there exits 1, so `emi drift --formt
+ * json` in a scheduled job is not read as drift. `validate` and the rest keep 2 for usage errors.
+ */
+const usageIsError = new Set(["plan", "apply", "sync", "drift", "demo"]);
+
 /** The command named in argv, skipping global options; undefined for `emi`, `emi --help`, typos. */
 function commandIn(argv: string[]): string | undefined {
   const name = argv.slice(2).find((arg) => !arg.startsWith("-"));
   return name !== undefined && Object.hasOwn(commands, name) ? name : undefined;
+}
+
+function isHelp(argv: string[]): boolean {
+  return argv.includes("--help") || argv.includes("-h");
 }
 
 /** Builds the program with the named command only, or with every command (help, unknown command). */
@@ -63,14 +78,17 @@ export async function buildProgram(ctx: CommandContext, only?: string): Promise<
 /** Runs emi with `argv` (as process.argv: node, script, args…) and returns the exit code. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const ctx: CommandContext = { io, exitCode: ExitCode.ok };
+  const name = commandIn(argv);
   try {
-    const program = await buildProgram(ctx, commandIn(argv));
+    const program = await buildProgram(ctx, name);
+    if (name !== undefined && actitoCommands.has(name) && !isHelp(argv)) checkActitoUrl(io.env);
     await program.parseAsync(argv);
     return ctx.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end here with exit code 0.
-      return error.exitCode === 0 ? 0 : ExitCode.usage;
+      if (error.exitCode === 0) return 0;
+      return name !== undefined && usageIsError.has(name) ? ExitCode.error : ExitCode.usage;
     }
     if (error instanceof EmiError) {
       io.stderr.write(`error: ${error.message}\n`);

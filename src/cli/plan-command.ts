@@ -13,6 +13,7 @@ import { resolveRepoId } from "../plan/resolve-repo-id.ts";
 import { formatAnnotations } from "../github/format-annotations.ts";
 import { reportPlan } from "../github/report-plan.ts";
 import { openStore } from "../store/open-store.ts";
+import { EmiError } from "../types/errors.ts";
 import { dirOption, formatOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
 import type { CliIO } from "./io.ts";
@@ -78,6 +79,22 @@ export async function planFromFlags(
   }
 }
 
+/** `--out` names a place that cannot hold the plan (a folder, a read-only path). */
+export class PlanSaveError extends EmiError {}
+
+async function savePlanFile(path: string, shown: string, json: string): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, json);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? "write failed";
+    throw new PlanSaveError(
+      `cannot save the plan to ${shown} (${reason}): pass --out a writable file path such as plan.json`,
+      { cause: error },
+    );
+  }
+}
+
 export function registerPlanCommand(program: Command, ctx: CommandContext): void {
   program
     .command("plan")
@@ -99,9 +116,7 @@ export function registerPlanCommand(program: Command, ctx: CommandContext): void
       const created = await planFromFlags(io, flags);
       printPlan(io, created, flags.format);
       if (flags.out) {
-        const path = resolve(io.cwd, flags.out);
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, renderPlanJson(created.plan));
+        await savePlanFile(resolve(io.cwd, flags.out), flags.out, renderPlanJson(created.plan));
         const saved = `Saved to ${flags.out}. Apply it with: emi apply ${flags.out}\n`;
         (flags.format === "text" ? io.stdout : io.stderr).write(saved);
       }

@@ -12,7 +12,17 @@ export async function readPlanFile(path: string, cwd: string): Promise<Plan> {
   try {
     text = await readFile(resolve(cwd, path), "utf8");
   } catch (error) {
-    throw new PlanFileError(`cannot read the plan file ${path}`, { cause: error });
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT"
+        ? "it does not exist"
+        : code === "EISDIR"
+          ? "it is a folder"
+          : (code ?? "read failed");
+    throw new PlanFileError(
+      `cannot read the plan file ${path} (${why}): save one with emi plan --out ${path}, or run emi apply without a file`,
+      { cause: error },
+    );
   }
   let value: unknown;
   try {
