@@ -23,11 +23,19 @@ function describe(error: ErrorObject): string {
   return `${where}: ${error.message ?? "is invalid"}${extra}`;
 }
 
+/** Table ids are strings in Actito's API; YAML users often write `id: 16` unquoted. */
+function withStringTableIds(seed: SandboxSeed): SandboxSeed {
+  for (const licence of seed.licences)
+    for (const entity of licence.entities)
+      for (const table of entity.profileTables) table.id = String(table.id);
+  return seed;
+}
+
 /** Checks a seed given as a value against schemas/sandbox-seed.schema.json. */
 export function checkSeed(value: unknown, source = "(inline seed)"): SandboxSeed {
   const errors = validate(value);
   if (errors.length > 0) throw new SandboxSeedError(source, errors.map(describe));
-  return value as SandboxSeed;
+  return withStringTableIds(value as SandboxSeed);
 }
 
 /**
@@ -63,5 +71,5 @@ export async function loadSeedFile(path: string): Promise<SandboxSeed> {
       }),
     );
   }
-  return value as SandboxSeed;
+  return withStringTableIds(value as SandboxSeed);
 }

@@ -94,6 +94,31 @@ faults: { errorRate: 0, latencyMs: 0, dropRate: 0, seed: 1 }
     }
   });
 
+  it("accepts a table id written as a number and serves it under the string id", async () => {
+    const seed = `licences:
+  - name: acme
+    endpoint: api3
+    apiKeys: [acme-key-1]
+    entities:
+      - name: acme
+        profileTables:
+          - id: 16
+            name: customers
+            generate: 3
+`;
+    const sandbox = await startSandbox({ seed: await seedFile(seed) });
+    try {
+      const headers = await login(sandbox.url, "acme-key-1", "api3");
+      const table = await raw(`${sandbox.url}/profile-table-structure/v5/entities/acme/profile-tables/16`, {
+        headers,
+      });
+      expect(table.status).toBe(200);
+      expect(table.json).toMatchObject({ id: "16", name: "customers" });
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it("reports every schema problem with its line and column when the seed file is invalid", async () => {
     const path = await seedFile(
       issueExample.replace("endpoint: api3", "endpoint: api7").replace("generate: 100", "generate: many"),
