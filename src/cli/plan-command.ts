@@ -117,7 +117,9 @@ export function registerPlanCommand(program: Command, ctx: CommandContext): void
       printPlan(io, created, flags.format);
       if (flags.out) {
         await savePlanFile(resolve(io.cwd, flags.out), flags.out, renderPlanJson(created.plan));
-        const saved = `Saved to ${flags.out}. Apply it with: emi apply ${flags.out}\n`;
+        // apply deactivates only with its own --allow-deactivate, even for a saved plan: say so.
+        const deactivates = created.plan.summary.deactivate > 0 ? " --allow-deactivate" : "";
+        const saved = `Saved to ${flags.out}. Apply it with: emi apply ${flags.out}${deactivates}\n`;
         (flags.format === "text" ? io.stdout : io.stderr).write(saved);
       }
       if (flags.comment) {

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createWorld, KEYS, REPO_ROOT, type World } from "../e2e/e2e-harness.ts";
@@ -92,4 +92,18 @@ describe("emi's contract at its edges", () => {
     expect(err).not.toContain("EPIPE");
     expectCleanError(err);
   }, 30_000);
+});
+
+describe("emi plan --out", () => {
+  it("names --allow-deactivate in the apply hint when the saved plan deactivates, as apply needs it again", async () => {
+    expect((await world.run(["apply", "--yes"])).code).toBe(0);
+    await rm(join(world.dir, "integrations/1010.yaml"));
+    const plan = await world.run(["plan", "--allow-deactivate", "--out", "plan.json"]);
+    expect(plan.out).toContain("Saved to plan.json. Apply it with: emi apply plan.json --allow-deactivate\n");
+    const without = await world.run(["apply", "plan.json", "--yes"]);
+    expect(without.out).toContain("1 blocked");
+    const withFlag = await world.run(["apply", "plan.json", "--yes", "--allow-deactivate"]);
+    expect(withFlag.code).toBe(0);
+    expect(withFlag.out).toContain("1 deactivated");
+  });
 });
