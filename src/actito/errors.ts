@@ -118,3 +118,6 @@ export class UnexpectedResponseError extends EmiError {
     this.route = site.route;
   }
 }
+
+/** `EMI_ACTITO_URL` (or an explicit base URL) is not an http(s) URL. */
+export class ActitoUrlError extends EmiError {}

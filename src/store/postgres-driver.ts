@@ -63,7 +63,8 @@ export class PostgresDriver implements SqlDriver {
       await pool.end().catch(() => {});
       throw new StoreError(
         "unavailable",
-        `cannot use the PostgreSQL store at ${describeTarget(target.connectionString)}: ${(error as Error).message}`,
+        `cannot use the PostgreSQL store at ${describeTarget(target.connectionString)}: ${(error as Error).message}; ` +
+          "check that the server is running and reachable, that the database exists and that the URL's user may connect (or pass another --store / EMI_STORE)",
         { cause: error },
       );
     }
