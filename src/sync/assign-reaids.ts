@@ -38,6 +38,12 @@ export interface AssignReaidsOptions {
   batchProfiles: number;
 }
 
+/** Listed pages waiting for the store call that creates their REAIDs. */
+interface BatchInStore {
+  batch: ListedPage[];
+  reaids: Promise<ReadonlyMap<string, string>>;
+}
+
 /**
  * Gives each listing page the store's REAIDs for its e-mails, gathering several pages per store
  * call. Pages still come out one at a time and in order, so the caller diffs, claims and checkpoints
@@ -54,36 +60,55 @@ export async function* assignReaids(
 ): AsyncGenerator<PageWithReaids> {
   const { emailOf, reaidOf, getOrCreate } = options;
   const batchProfiles = Math.max(1, options.batchProfiles);
+  // One batch waits for its store call while the next one is listed: the store call runs off the
+  // main thread (SQLite's in a worker, PostgreSQL's on the server), so listing and REAID creation
+  // overlap instead of adding up. At most two batches are held: the one in the store and the one
+  // being listed.
+  let inStore: BatchInStore | null = null;
   let ended = false;
-  while (!ended) {
-    const batch: ListedPage[] = [];
-    let emails: string[] = [];
-    let profiles = 0;
-    while (profiles < batchProfiles) {
-      const next = await pages.next();
-      if (next.done) {
-        ended = true;
-        break;
+  while (!ended || inStore) {
+    let listed: BatchInStore | null = null;
+    if (!ended) {
+      const batch: ListedPage[] = [];
+      const emails: string[] = [];
+      let profiles = 0;
+      while (profiles < batchProfiles) {
+        const next = await pages.next();
+        if (next.done) {
+          ended = true;
+          break;
+        }
+        const page: ListedPage = {
+          profileIds: [],
+          emails: [],
+          currentReaids: [],
+          nextCursor: next.value.nextCursor,
+        };
+        for (const profile of next.value.profiles) {
+          const email = emailOf(profile);
+          page.profileIds.push(profile.profileId);
+          page.emails.push(email);
+          page.currentReaids.push(reaidOf(profile));
+          if (email !== null) emails.push(email);
+        }
+        batch.push(page);
+        profiles += next.value.profiles.length;
       }
-      const listed: ListedPage = {
-        profileIds: [],
-        emails: [],
-        currentReaids: [],
-        nextCursor: next.value.nextCursor,
-      };
-      for (const profile of next.value.profiles) {
-        const email = emailOf(profile);
-        listed.profileIds.push(profile.profileId);
-        listed.emails.push(email);
-        listed.currentReaids.push(reaidOf(profile));
-        if (email !== null) emails.push(email);
+      if (batch.length > 0) {
+        const reaids: Promise<ReadonlyMap<string, string>> =
+          emails.length > 0 ? getOrCreate(emails) : Promise.resolve(new Map());
+        // Awaited below (or abandoned with the listing): a failure must not go unhandled meanwhile.
+        reaids.catch(() => undefined);
+        listed = { batch, reaids };
       }
-      batch.push(listed);
-      profiles += next.value.profiles.length;
     }
-    const reaids: ReadonlyMap<string, string> = emails.length > 0 ? await getOrCreate(emails) : new Map();
-    emails = [];
-    // Served one by one; each page is let go once the caller moves on.
-    for (let page = batch.shift(); page !== undefined; page = batch.shift()) yield { page, reaids };
+    if (inStore) {
+      const { batch } = inStore;
+      const reaids = await inStore.reaids;
+      inStore = null;
+      // Served one by one; each page is let go once the caller moves on.
+      for (let page = batch.shift(); page !== undefined; page = batch.shift()) yield { page, reaids };
+    }
+    inStore = listed;
   }
 }

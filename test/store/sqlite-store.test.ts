@@ -1,4 +1,59 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { openStore } from "../../src/store/open-store.ts";
 import { sqliteHarness } from "./store-harness.ts";
 import { describeStoreContract } from "./store-contract.ts";
 
 describeStoreContract(sqliteHarness());
+
+describe("SqliteStore REAID worker", () => {
+  const dir = mkdtempSync(join(tmpdir(), "emi-sqlite-worker-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("keeps the main thread free while it creates REAIDs when a call is large", async () => {
+    const store = await openStore(`sqlite:${join(dir, "free.db")}`);
+    try {
+      const emails = Array.from({ length: 100_000 }, (_, i) => `user${i}@example.com`);
+      // On the main thread, one synchronous transaction per 50,000 e-mails would let the timer fire
+      // at most between the two transactions.
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 2);
+      const reaids = await store.getOrCreateReaids("ns", emails);
+      clearInterval(timer);
+      expect(reaids.size).toBe(100_000);
+      expect(ticks).toBeGreaterThan(5);
+      // Written through the worker's connection, read back through the main one.
+      expect(await store.getReaid("ns", "user99999@example.com")).toBe(reaids.get("user99999@example.com"));
+      expect(await store.countReaids("ns")).toBe(100_000);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("gives every e-mail one REAID when calls overlap on one store", async () => {
+    const store = await openStore(`sqlite:${join(dir, "overlap.db")}`);
+    try {
+      const a = Array.from({ length: 3_000 }, (_, i) => `p${i}@example.com`);
+      const b = Array.from({ length: 3_000 }, (_, i) => `p${i + 1_500}@example.com`);
+      const [ra, rb] = await Promise.all([
+        store.getOrCreateReaids("ns", a),
+        store.getOrCreateReaids("ns", b),
+      ]);
+      for (let i = 1_500; i < 3_000; i++)
+        expect(rb.get(`p${i}@example.com`)).toBe(ra.get(`p${i}@example.com`));
+      expect(await store.countReaids("ns")).toBe(4_500);
+      expect(new Set([...ra.values(), ...rb.values()]).size).toBe(4_500);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("refuses REAID calls after close when the store is closed", async () => {
+    const store = await openStore(`sqlite:${join(dir, "closed.db")}`);
+    await store.getOrCreateReaids("ns", ["a@example.com"]);
+    await store.close();
+    await expect(store.getOrCreateReaids("ns", ["b@example.com"])).rejects.toThrow();
+  });
+});

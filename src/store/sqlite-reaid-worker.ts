@@ -1,0 +1,100 @@
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+import { sqliteReaidWorkerSource } from "./sqlite-reaid-worker-source.ts";
+
+interface Pending {
+  resolve: (reaids: string[]) => void;
+  reject: (error: Error) => void;
+}
+
+type Reply = { id: number; reaids: string[] } | { id: number; error: { message: string; code?: string } };
+
+/**
+ * A worker thread with its own better-sqlite3 connection to the store's file, where SqliteDriver
+ * creates REAIDs. better-sqlite3 is synchronous: on the main thread a 25,000-e-mail transaction
+ * stops everything else for the whole call, so a sync could not list its next pages meanwhile. In
+ * the worker, the main thread keeps listing while the worker commits (bench/sync.md).
+ *
+ * Guarantees are SQLite's, as before: the worker's transaction is IMMEDIATE on the same WAL file, so
+ * it is one writer among the others (the main connection, other processes) and waits for the lock
+ * (busy timeout) like them; a killed process loses only the uncommitted transaction. Requests run
+ * one at a time, in the order they were posted.
+ *
+ * The thread is started on first use and keeps the process alive only while a request is pending.
+ */
+export class SqliteReaidWorker {
+  readonly #path: string;
+  readonly #busyTimeoutMs: number;
+  readonly #pending = new Map<number, Pending>();
+  #worker: Worker | undefined;
+  #nextId = 0;
+  /** Set when the thread stopped on its own (it could not open the file, or crashed). */
+  #failure: Error | undefined;
+
+  constructor(path: string, busyTimeoutMs: number) {
+    this.#path = path;
+    this.#busyTimeoutMs = busyTimeoutMs;
+  }
+
+  /** The REAIDs of `emails` (normalised, unique, sorted), in the same order, created if missing. */
+  getOrCreate(namespace: string, emails: readonly string[], now: string): Promise<string[]> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    const worker = this.#start();
+    const id = this.#nextId++;
+    return new Promise<string[]>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      if (this.#pending.size === 1) worker.ref();
+      worker.postMessage({ id, namespace, emails, now });
+    });
+  }
+
+  /** Lets the thread finish what it was asked, closes its connection and waits for it to stop. */
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    if (!worker) return;
+    this.#worker = undefined;
+    this.#failure ??= new Error("the SQLite store is closed");
+    const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+    worker.ref();
+    // Requests are served in order, so the close request comes after every pending one.
+    worker.postMessage({ close: true });
+    await exited;
+  }
+
+  #start(): Worker {
+    if (this.#worker) return this.#worker;
+    const worker = new Worker(sqliteReaidWorkerSource, {
+      eval: true,
+      // The thread holds little (one call's e-mails and REAIDs): a small young generation keeps its
+      // heap from adding tens of MB to the process (a 1M back-fill peaked at 313 MB without it).
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+      workerData: {
+        path: this.#path,
+        busyTimeoutMs: this.#busyTimeoutMs,
+        // Resolved here, where the package resolves the same under tsx and from the bundle.
+        driverPath: createRequire(import.meta.url).resolve("better-sqlite3"),
+      },
+    });
+    worker.unref();
+    worker.on("message", (reply: Reply) => {
+      const pending = this.#pending.get(reply.id);
+      if (!pending) return;
+      this.#pending.delete(reply.id);
+      if (this.#pending.size === 0) worker.unref();
+      if ("error" in reply) {
+        // Rebuilt with its code, so callers tell SQLITE_BUSY and constraint errors apart as before.
+        pending.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
+      } else pending.resolve(reply.reaids);
+    });
+    const fail = (error: Error) => {
+      this.#failure ??= error;
+      if (this.#worker === worker) this.#worker = undefined;
+      for (const pending of this.#pending.values()) pending.reject(this.#failure);
+      this.#pending.clear();
+    };
+    worker.on("error", fail);
+    worker.on("exit", () => fail(new Error("the SQLite REAID worker stopped")));
+    this.#worker = worker;
+    return worker;
+  }
+}
