@@ -85,7 +85,9 @@ export function existingValueGuard(
     );
     if (rekeys.length > 0) {
       const done = await options.store.rekeyReaids(options.namespace, rekeys);
-      rekeys.forEach((r, i) => result.verdicts.set(r.profileId, { kind: done[i] ? "ours" : "mismatched" }));
+      for (const [i, r] of rekeys.entries()) {
+        result.verdicts.set(r.profileId, { kind: done[i] ? "ours" : "mismatched" });
+      }
     }
     const skip = new Map<number, ValueVerdict>();
     for (const [profileId, verdict] of result.verdicts) {
