@@ -5,6 +5,7 @@ import type { ConnectActito, PlanningStore } from "../plan/refresh-live-state.ts
 import type { RegistryEntry, RegistryWrite } from "../store/store.ts";
 import { runSync as defaultRunSync, type RunSyncOptions, type SyncResult } from "../sync/run-sync.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
+import { asReaidOwnershipStore } from "../store/reaid-ownership.ts";
 import { EmiError } from "../types/errors.ts";
 import { activateIntegration } from "./activate-integration.ts";
 import { PlanRefusedError } from "./apply-errors.ts";
@@ -122,6 +123,13 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
         toSync.push(desired);
         finish(change, "applied", "sync due");
         continue;
+      }
+      if (change.takeover) {
+        // The table's REAIDs stay as they are in Actito: only the namespace that owns them changes.
+        const from = String(change.takeover.from);
+        await journalStep(ctx, change.account, "take-over-reaids", { from }, async () => {
+          await asReaidOwnershipStore(options.store).takeOverReaids(from, String(change.account));
+        });
       }
       const activation = await activateIntegration({
         ctx,

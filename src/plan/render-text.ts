@@ -9,6 +9,7 @@ import {
   hasChanges,
   targetOf,
 } from "./describe-change.ts";
+import { describeAdoption, describeTakeover, VALUES_NOT_EMIS } from "./plan-table-ownership.ts";
 import type { Change, FieldDifference, Plan } from "./plan-types.ts";
 
 export interface RenderTextOptions {
@@ -89,11 +90,16 @@ function renderChange(change: Change, c: Colors): string[] {
     const live = describeLive(change);
     if (live) lines.push(`      ${change.actions.includes("create") ? "activation" : "live"}: ${live}`);
   }
-  if (change.syncAfter) {
-    const estimate = describeSyncEstimate(change.live);
+  const notEmis = change.problems.find((p) => p.code === VALUES_NOT_EMIS);
+  if (notEmis) lines.push(`      sync: ${c.red("ERROR")} ${notEmis.message}`);
+  else if (change.syncAfter) {
+    const estimate = describeAdoption(change) ?? describeSyncEstimate(change.live);
     lines.push(`      sync: ${estimate ?? "REAID sync runs after activation"}`);
   }
+  const takeover = describeTakeover(change);
+  if (takeover) lines.push(`      REAIDs: ${takeover}`);
   for (const p of change.problems) {
+    if (p === notEmis) continue;
     lines.push(
       `      ${p.severity === "error" ? c.red("error") : c.yellow("warning")} ${p.code}: ${p.message}`,
     );
