@@ -9,7 +9,8 @@ export function hashValue(value: unknown): string {
   return `sha256:${hash("sha256", canonicalJson(value))}`;
 }
 
-function canonicalJson(value: unknown): string {
+/** JSON with object keys sorted and undefined fields left out: equal values give equal text. */
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>)

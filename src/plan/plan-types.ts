@@ -163,6 +163,11 @@ export interface Plan {
   summary: PlanSummary;
   /** Validation diagnostics and live conflicts (e.g. `unmanaged-conflict`). */
   diagnostics: Diagnostic[];
+  /**
+   * `hmac-sha256:<hex>` of everything above, keyed by a secret only the store knows: apply refuses a
+   * saved plan whose digest does not match (the file was edited). Absent only in plans built in memory.
+   */
+  digest?: string;
 }
 
 /** Sentinel for a live-facts hash when there was no secret to check with. */
