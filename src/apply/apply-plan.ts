@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { SecretSource } from "../config/resolve-secret.ts";
+import { CLAIM_ORDER } from "../plan/plan-claim-order.ts";
 import type { Change, Plan } from "../plan/plan-types.ts";
 import type { ConnectActito, PlanningStore } from "../plan/refresh-live-state.ts";
 import type { RegistryEntry, RegistryWrite } from "../store/store.ts";
@@ -199,6 +200,12 @@ function refuseWholePlan(plan: Plan, options: ApplyPlanOptions): void {
   if (invalid.length > 0) {
     throw new PlanRefusedError(
       `the declarations have ${invalid.length} error(s); fix them (emi validate) before applying`,
+    );
+  }
+  const unordered = plan.changes.filter((c) => c.problems.some((p) => p.code === CLAIM_ORDER));
+  if (unordered.length > 0) {
+    throw new PlanRefusedError(
+      `the plan has claims apply cannot honour in order (${unordered.map((c) => c.account).join(", ")}: ${unordered[0]!.problems.find((p) => p.code === CLAIM_ORDER)!.message}); nothing was changed`,
     );
   }
   const deactivating = plan.changes.filter((c) => c.actions.includes("deactivate"));

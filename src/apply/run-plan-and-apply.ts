@@ -68,7 +68,8 @@ export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<
   const secrets = { env: options.env, cwd: options.cwd };
   const saved = options.savedPlan;
   // Before anything else: an edited plan file is never trusted for anything, not even its repo.
-  if (saved && !(await planDigestMatches(saved, store))) throw new TamperedPlanError(options.savedPlanFile ?? null);
+  if (saved && !(await planDigestMatches(saved, store)))
+    throw new TamperedPlanError(options.savedPlanFile ?? null);
   const repo = saved?.repo ?? options.repo ?? (await resolveRepoId({ env: options.env, cwd: options.cwd }));
   const lease = await acquireLockWaiting(
     store,

@@ -5,6 +5,7 @@ import type { Diagnostic } from "../types/diagnostic.ts";
 import { diffViews, replaceFields, viewFromDesired, viewFromEntry } from "./integration-view.ts";
 import { computeBasis } from "./plan-basis.ts";
 import type { Change, ChangeProblem, LiveFacts, Plan, PlanSummary } from "./plan-types.ts";
+import { planClaimOrder } from "./plan-claim-order.ts";
 import { planTableOwnership } from "./plan-table-ownership.ts";
 import { describeAttribute } from "./reaid-attribute.ts";
 import { type LiveState, unknownFacts } from "./refresh-live-state.ts";
@@ -72,6 +73,7 @@ export function buildPlan(input: BuildPlanInput): Plan {
     input.live.registry,
     new Map(input.declared.map((d) => [d.integration.account, d.integration])),
   );
+  planClaimOrder(all, input.live.registry);
   return {
     formatVersion: 1,
     createdAt: (input.now ?? new Date()).toISOString(),
