@@ -91,8 +91,14 @@ function renderChange(change: Change, c: Colors): string[] {
     if (live) lines.push(`      ${change.actions.includes("create") ? "activation" : "live"}: ${live}`);
   }
   const notEmis = change.problems.find((p) => p.code === VALUES_NOT_EMIS);
-  if (notEmis) lines.push(`      sync: ${c.red("ERROR")} ${notEmis.message}`);
-  else if (change.syncAfter) {
+  if (notEmis) {
+    // The finding on the sync line, what to do below it (as in examples/plan-adopt.txt).
+    const cut = notEmis.message.indexOf(". emi never");
+    const head = cut < 0 ? notEmis.message : notEmis.message.slice(0, cut);
+    lines.push(`      sync: ${c.red("ERROR")} ${head}`);
+    if (cut >= 0)
+      for (const line of wrap(notEmis.message.slice(cut + 2), 90)) lines.push(`            ${line}`);
+  } else if (change.syncAfter) {
     const estimate = describeAdoption(change) ?? describeSyncEstimate(change.live);
     lines.push(`      sync: ${estimate ?? "REAID sync runs after activation"}`);
   }
@@ -122,4 +128,18 @@ function renderDifference(d: FieldDifference, c: Colors): string {
     detail = parts.length ? `   (${parts.join(" ")})` : "";
   }
   return `${field} ${formatValue(d.before)}  →  ${formatValue(d.after)}${detail}`;
+}
+
+/** Words of `text` in lines of at most `width` characters (a longer word gets its own line). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ").filter((w) => w !== "")) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  if (line !== "") lines.push(line);
+  return lines;
 }

@@ -33,7 +33,13 @@ function loyaltySeed(): SandboxSeed {
   tableSeed.generate = 0;
   tableSeed.attributes = [
     ...defaultAttributes,
-    { name: "loyaltyCode", type: "CUSTOM", valueType: "STRING", unique: true, valueRestriction: { maxLength: 64 } },
+    {
+      name: "loyaltyCode",
+      type: "CUSTOM",
+      valueType: "STRING",
+      unique: true,
+      valueRestriction: { maxLength: 64 },
+    },
   ];
   tableSeed.profiles = Array.from({ length: 700 }, (_, i) => ({
     emailAddress: `member-${i + 1}@nordlys.example`,
@@ -71,7 +77,7 @@ describe("emi never destroys what it did not write", () => {
     expect(plan.out).toContain(
       "sync: ERROR attribute loyaltyCode holds 600 values emi did not write (e.g. profiles 1, 2, 3)",
     );
-    expect(plan.out).toContain("adoptExistingReaids: true` in integrations/1042.yaml");
+    expect(plan.out.replace(/\s+/g, " ")).toContain("adoptExistingReaids: true` in integrations/1042.yaml");
     expect(plan.out).not.toContain("member-");
     const apply = await world.run(["apply", "--yes"]);
     expect(apply.code).toBe(1);
@@ -94,7 +100,9 @@ describe("emi never destroys what it did not write", () => {
 
     const plan = await world.run(["plan", ...store]);
     expect(plan.code).toBe(1);
-    expect(plan.out).toContain("attribute reaid holds 2,000 values emi did not write (e.g. profiles 1, 2, 3)");
+    expect(plan.out).toContain(
+      "attribute reaid holds 2,000 values emi did not write (e.g. profiles 1, 2, 3)",
+    );
     expect((await world.run(["apply", "--yes", ...store])).code).toBe(1);
     expect(table(world, "nordlys", "16")).toEqual(synced);
 
@@ -198,9 +206,17 @@ sisterAccounts: [1073]
     await world.write("integrations/1042.yaml", nordlysYaml([1043, 1044]));
     expect((await world.run(["apply", "--yes"])).code).toBe(0);
     await world.write("integrations/1042.yaml", nordlysYaml([1043]));
-    const boreal = (await world.read("integrations/1050.yaml")).replace(/sisterAccounts: \[\]/, "sisterAccounts: [1044]");
-    await world.write("integrations/1050.yaml", boreal.includes("1044") ? boreal : `${boreal}\nsisterAccounts: [1044]\n`);
-    const plan = await world.run(["plan", "--format", "json"], { env: { ACTITO_KEY_NORDLYS: "a-wrong-key" } });
+    const boreal = (await world.read("integrations/1050.yaml")).replace(
+      /sisterAccounts: \[\]/,
+      "sisterAccounts: [1044]",
+    );
+    await world.write(
+      "integrations/1050.yaml",
+      boreal.includes("1044") ? boreal : `${boreal}\nsisterAccounts: [1044]\n`,
+    );
+    const plan = await world.run(["plan", "--format", "json"], {
+      env: { ACTITO_KEY_NORDLYS: "a-wrong-key" },
+    });
     const json = JSON.parse(plan.out);
     const claimant = json.changes.find((c: { account: number }) => c.account === 1050);
     expect(claimant.problems.map((p: { code: string }) => p.code)).toContain("claim-order");
