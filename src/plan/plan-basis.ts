@@ -34,7 +34,13 @@ export function computeBasis(declared: readonly Declared[], live: LiveState): Pl
   for (const account of [...live.accounts.keys()].sort((a, b) => a - b)) {
     const { facts, keyFingerprint } = live.accounts.get(account)!;
     liveHashes[String(account)] = facts.secretAvailable
-      ? hashValue({ ...facts, profilesWithoutReaid: undefined, existingValues: undefined, keyFingerprint })
+      ? hashValue({
+          ...facts,
+          profilesWithoutReaid: undefined,
+          existingValues: undefined,
+          lastSync: undefined,
+          keyFingerprint,
+        })
       : UNKNOWN_LIVE;
   }
   const core = { registryRevision: live.registryRevision, declarations, live: liveHashes };

@@ -60,6 +60,11 @@ export interface LiveFacts {
   };
   /** Profiles without a REAID: exact when `complete`, else a lower bound from the first pages. */
   profilesWithoutReaid: { count: number; complete: boolean } | null;
+  /**
+   * What the last completed sync found (from the store, without reading Actito): profiles carrying
+   * the REAID of another e-mail, values emi did not write. Absent before the first sync.
+   */
+  lastSync?: { mismatched: number; mismatchedExamples: number[]; foreign: number; foreignExamples: number[] };
   /** What the values already in the REAID attribute are (from the same pages); null when none or not read. */
   existingValues?: ExistingValues | null;
   /** A network or API failure while reading: never read as "gone". */

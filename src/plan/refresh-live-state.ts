@@ -7,6 +7,7 @@ import type { Declared, DesiredIntegration, Endpoint } from "../types/declared.t
 import { EmiError } from "../types/errors.ts";
 import type { LiveFacts } from "./plan-types.ts";
 import { isCompatibleReaidAttribute } from "./reaid-attribute.ts";
+import { lastRunFactsOf } from "../sync/last-run-facts.ts";
 import { readExistingValues } from "./read-existing-values.ts";
 
 /** Opens a client for one licence. The CLI passes one built on createActitoClient; tests may point it anywhere. */
@@ -86,7 +87,13 @@ export async function refreshLiveState(options: RefreshOptions): Promise<LiveSta
     options.declared.map(({ integration }) =>
       limit(async () => {
         const entry = registry.find((e) => e.account === integration.account) ?? null;
-        accounts.set(integration.account, await refreshOne(integration, entry, options));
+        const live = await refreshOne(integration, entry, options);
+        const last = entry ? lastRunFactsOf(await options.store.getCheckpoint(entry.account)) : null;
+        if (last) {
+          const { mismatched, mismatchedExamples, foreign, foreignExamples } = last;
+          live.facts.lastSync = { mismatched, mismatchedExamples, foreign, foreignExamples };
+        }
+        accounts.set(integration.account, live);
       }),
     ),
   );
