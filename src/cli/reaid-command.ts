@@ -7,8 +7,8 @@ import type { Store } from "../store/store.ts";
 import { storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
 import type { CliIO } from "./io.ts";
-import type { CommandContext } from "./main.ts";
-import { parseAccount } from "./state-command.ts";
+import type { CommandContext } from "./command-context.ts";
+import { parseAccount } from "./parse-account.ts";
 
 interface ReaidFlags {
   account: number;
