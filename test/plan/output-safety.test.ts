@@ -61,6 +61,7 @@ describe("output safety", () => {
       diagnostics: [
         {
           file: "a.yaml",
+          path: "",
           line: 1,
           column: 1,
           code: "unknown-key",
