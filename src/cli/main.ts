@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { terminalSafe } from "../plan/terminal-safe.ts";
 import { EmiError } from "../types/errors.ts";
 import { checkActitoUrl } from "./check-actito-url.ts";
 import type { CommandContext, RegisterCommand } from "./command-context.ts";
@@ -84,15 +85,17 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       return name !== undefined && usageIsError.has(name) ? ExitCode.error : ExitCode.usage;
     }
     if (error instanceof EmiError) {
-      io.stderr.write(`error: ${error.message}\n`);
+      io.stderr.write(terminalSafe(`error: ${error.message}\n`));
       return ExitCode.error;
     }
     const debug = argv.includes("--debug");
     io.stderr.write(
-      `error: this is a bug in emi: ${error instanceof Error ? error.message : String(error)}\n` +
-        (debug && error instanceof Error && error.stack
-          ? `${error.stack}\n`
-          : "(run with --debug for the stack)\n"),
+      terminalSafe(
+        `error: this is a bug in emi: ${error instanceof Error ? error.message : String(error)}\n` +
+          (debug && error instanceof Error && error.stack
+            ? `${error.stack}\n`
+            : "(run with --debug for the stack)\n"),
+      ),
     );
     return ExitCode.error;
   }

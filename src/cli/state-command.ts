@@ -1,4 +1,5 @@
-import type { Command } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
+import { terminalSafe } from "../plan/terminal-safe.ts";
 import { openStore } from "../store/open-store.ts";
 import type { Lease, RegistryEntry } from "../store/store.ts";
 import { formatOption, storeOption } from "./common-options.ts";
@@ -70,7 +71,7 @@ export function stateText(entries: readonly RegistryEntry[], locks: readonly Lea
       );
     }
   }
-  return `${lines.join("\n")}\n`;
+  return terminalSafe(`${lines.join("\n")}\n`);
 }
 
 /** `emi state show` prints the registry; `emi unlock <id>` breaks a lease on purpose. */

@@ -13,6 +13,10 @@ interface PropertySchema {
 const patternHints: Record<string, string> = {
   secretRef: "must be env:NAME (an environment variable) or file:PATH (a file), e.g. env:ACTITO_KEY_1042",
   reaidAttribute: "must start with a letter and hold only letters, digits and underscores",
+  entity:
+    "may hold only letters, digits, '_', '-' and '.', starting with a letter or digit (Actito's entity names)",
+  profileTable:
+    "may hold only letters, digits, '_', '-' and '.', starting with a letter or digit (Actito's table names)",
 };
 
 const typeNames: Record<string, string> = {
@@ -122,6 +126,18 @@ function describe(error: SchemaError): { pointer: string; target: "key" | "value
           params.limit === 1
             ? `${field} must be a positive account number, not ${shown(error.data, pointer)}`
             : `${field} must be at least ${String(params.limit)}`,
+      };
+    case "maximum":
+      return {
+        pointer,
+        target: "value",
+        message: `${field} is larger than ${String(params.limit)}, the largest account number emi can hold exactly`,
+      };
+    case "maxItems":
+      return {
+        pointer,
+        target: "value",
+        message: `${field} lists ${String((error.data as unknown[]).length)} accounts; at most ${String(params.limit)} are allowed`,
       };
     case "minLength":
       return {

@@ -69,6 +69,16 @@ export class DeclarationValidator {
     });
   }
 
+  /**
+   * Records a file that could not be read as a declaration (a symbolic link, an unreadable file):
+   * an error at its first line, so that nothing is planned from an incomplete set of files (a
+   * file left out would read as a removed declaration, i.e. a deactivation).
+   */
+  addUnreadable(file: string, code: string, message: string): void {
+    this.fileOrder.set(file, this.fileOrder.size);
+    this.diagnostics.push({ file, line: 1, column: 1, code, severity: "error", message, path: "" });
+  }
+
   /** Runs the cross-file rules over everything added and returns the result. */
   finish(rules: readonly Rule[] = declarationRules): ValidationResult {
     const { diagnostics, declarations } = this;
