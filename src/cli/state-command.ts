@@ -1,10 +1,10 @@
-import { type Command, InvalidArgumentError } from "commander";
+import type { Command } from "commander";
 import { terminalSafe } from "../plan/terminal-safe.ts";
 import { openStore } from "../store/open-store.ts";
 import type { Lease, RegistryEntry } from "../store/store.ts";
+import type { CommandContext } from "./command-context.ts";
 import { formatOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
-import type { CommandContext } from "./command-context.ts";
 import { parseAccount } from "./parse-account.ts";
 
 interface ShowFlags {

@@ -1,7 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { relative, resolve, sep } from "node:path";
-import type { Declared } from "../types/declared.ts";
-import type { Diagnostic } from "../types/diagnostic.ts";
 import { type DeclarationEntry, listDeclarationFiles } from "./list-declaration-files.ts";
 import { maxDeclarationBytes } from "./parse-declaration.ts";
 import { DeclarationValidator } from "./validate-declarations.ts";
