@@ -9,7 +9,9 @@ import { hasChanges } from "../plan/describe-change.ts";
 import { acquireLockWaiting, keepLeaseAlive } from "../store/acquire-lock-waiting.ts";
 import type { Store } from "../store/store.ts";
 import type { RunSyncOptions, SyncResult } from "../sync/run-sync.ts";
-import { PlanRefusedError, StalePlanError } from "./apply-errors.ts";
+import { planChangeDifferences } from "../plan/compare-plan-changes.ts";
+import { planDigestMatches } from "../plan/plan-digest.ts";
+import { PlanRefusedError, StalePlanError, TamperedPlanError } from "./apply-errors.ts";
 import { applyPlan } from "./apply-plan.ts";
 import type { ApplyEvent, ApplyResult } from "./apply-types.ts";
 import { recoverPendingSteps } from "./recover-pending-steps.ts";
@@ -22,8 +24,10 @@ export interface RunPlanAndApplyOptions {
   cwd: string;
   /** This repository's id; default from resolveRepoId. A saved plan's own repo wins. */
   repo?: string;
-  /** A plan saved by `emi plan --out`: applied exactly, refused if stale. */
+  /** A plan saved by `emi plan --out`: applied exactly, refused if stale or edited. */
   savedPlan?: Plan;
+  /** The saved plan's file name, for messages. */
+  savedPlanFile?: string;
   /** No confirmation needed. Without it, `confirm` must say yes. */
   yes?: boolean;
   /** Asked once the plan is known, before anything changes. */
@@ -63,6 +67,9 @@ export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<
   const connect = options.connect ?? connectActito(options.env);
   const secrets = { env: options.env, cwd: options.cwd };
   const saved = options.savedPlan;
+  // Before anything else: an edited plan file is never trusted for anything, not even its repo.
+  if (saved && !(await planDigestMatches(saved, store)))
+    throw new TamperedPlanError(options.savedPlanFile ?? null);
   const repo = saved?.repo ?? options.repo ?? (await resolveRepoId({ env: options.env, cwd: options.cwd }));
   const lease = await acquireLockWaiting(
     store,
@@ -90,6 +97,9 @@ export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<
     if (saved) {
       const changes = basisChanges(saved.basis, created.plan.basis);
       if (changes.length > 0) throw new StalePlanError(changes);
+      // The basis can match while what apply would do differs (e.g. a rule of this emi): refuse too.
+      const differences = planChangeDifferences(saved, created.plan);
+      if (differences.length > 0) throw new StalePlanError(differences);
     }
     const plan = saved ?? created.plan;
     options.onPlan?.({ ...created, plan });

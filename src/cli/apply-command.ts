@@ -136,7 +136,7 @@ async function applyAction(
       env: io.env,
       cwd: io.cwd,
       repo: await resolveRepoId({ flag: flags.repo, env: io.env, cwd: io.cwd }),
-      ...(savedPlan ? { savedPlan } : {}),
+      ...(savedPlan && planFile ? { savedPlan, savedPlanFile: planFile } : {}),
       yes: flags.yes === true,
       ...(prompt
         ? {

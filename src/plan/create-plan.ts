@@ -1,6 +1,7 @@
 import { validateDirectory } from "../config/validate-directory.ts";
 import type { Declared } from "../types/declared.ts";
 import { buildPlan } from "./build-plan.ts";
+import { signPlan } from "./plan-digest.ts";
 import type { Plan } from "./plan-types.ts";
 import { type ConnectActito, type PlanningStore, refreshLiveState } from "./refresh-live-state.ts";
 
@@ -48,5 +49,10 @@ export async function createPlan(options: CreatePlanOptions): Promise<CreatedPla
     allowDeactivate: options.allowDeactivate ?? false,
     ...(options.now ? { now: options.now } : {}),
   });
-  return { plan, declared: validation.declared, files: validation.files, refreshMs };
+  return {
+    plan: await signPlan(plan, options.store),
+    declared: validation.declared,
+    files: validation.files,
+    refreshMs,
+  };
 }

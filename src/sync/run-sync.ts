@@ -157,6 +157,7 @@ async function syncOne(options: RunSyncOptions, integration: DesiredIntegration)
           account,
           namespace: String(account),
           target,
+          adopt: integration.actito.adoptExistingReaids === true,
           full: options.full ?? false,
           limits,
           patchThreshold: options.patchThreshold ?? patchThreshold(limits),
