@@ -3,7 +3,10 @@ import { relative, resolve, sep } from "node:path";
 import type { Declared } from "../types/declared.ts";
 import type { Diagnostic } from "../types/diagnostic.ts";
 import { listDeclarationFiles } from "./list-declaration-files.ts";
+import { type LoadedRepoConfig, loadRepoConfig, repoRootOf } from "./load-repo-config.ts";
 import { maxDeclarationBytes } from "./parse-declaration.ts";
+import type { SecretPathFacts } from "./rules/rule.ts";
+import { confinedPath, inspectAgeFile, realPathInside, secretPathOf } from "./secret-path.ts";
 import { DeclarationValidator } from "./validate-declarations.ts";
 
 export interface ValidationResult {
@@ -13,6 +16,8 @@ export interface ValidationResult {
   declared: Declared[];
   /** Every problem found, in file then position order. */
   diagnostics: Diagnostic[];
+  /** The repository config (emi.config.yaml at the parent of the folder); absent for in-memory validation. */
+  repository?: LoadedRepoConfig;
 }
 
 /**
@@ -46,5 +51,21 @@ export async function validateDirectory(dir: string, options: { cwd: string }): 
     if (length > maxDeclarationBytes) validator.add(file, new Uint8Array(0), length);
     else validator.add(file, buffer.subarray(0, length));
   }
-  return validator.finish();
+  const repository = await loadRepoConfig(repoRootOf(dir, options.cwd), { cwd: options.cwd });
+  const paths = new Map<string, SecretPathFacts>();
+  for (const ref of validator.secretRefs()) {
+    const target = secretPathOf(ref);
+    const full = target && confinedPath(target.path, repository.root);
+    if (!target || !full) continue;
+    const facts: SecretPathFacts = { realPathInside: await realPathInside(full, repository.root) };
+    if (target.scheme === "age" && facts.realPathInside) facts.age = await inspectAgeFile(full);
+    paths.set(ref, facts);
+  }
+  const result = validator.finish(undefined, {
+    envAllowList: repository.config.secretEnvAllowList,
+    root: repository.root,
+    paths,
+  });
+  // A broken emi.config.yaml comes first: every other check depends on it.
+  return { ...result, diagnostics: [...repository.diagnostics, ...result.diagnostics], repository };
 }
