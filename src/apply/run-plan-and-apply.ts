@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { secretSourceFor } from "../config/resolve-secret.ts";
 import { type CreatedPlan, createPlan } from "../plan/create-plan.ts";
 import { basisChanges } from "../plan/plan-basis.ts";
 import type { Plan } from "../plan/plan-types.ts";
@@ -29,6 +30,8 @@ export interface RunPlanAndApplyOptions {
   /** Asked once the plan is known, before anything changes. */
   confirm?: (plan: Plan) => Promise<boolean>;
   allowDeactivate?: boolean;
+  /** Every API key must be available here (`--require-secrets`): the plan errs otherwise. */
+  requireSecrets?: boolean;
   allowEmpty?: boolean;
   /** Default: createActitoClient with `EMI_ACTITO_URL` from `env`. */
   connect?: ConnectActito;
@@ -61,8 +64,8 @@ const LOCK_TTL_MS = 60_000;
 export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<PlanAndApplyResult> {
   const store = asPlanningStore(options.store);
   const connect = options.connect ?? connectActito(options.env);
-  const secrets = { env: options.env, cwd: options.cwd };
   const saved = options.savedPlan;
+  const secrets = await secretSourceFor(saved?.dir ?? options.dir, options.env, options.cwd);
   const repo = saved?.repo ?? options.repo ?? (await resolveRepoId({ env: options.env, cwd: options.cwd }));
   const lease = await acquireLockWaiting(
     store,
@@ -86,6 +89,7 @@ export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<
       repo,
       connect,
       allowDeactivate: options.allowDeactivate ?? false,
+      requireSecrets: options.requireSecrets ?? false,
     });
     if (saved) {
       const changes = basisChanges(saved.basis, created.plan.basis);
@@ -103,6 +107,14 @@ export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<
           "fix them (emi validate) before applying",
       );
     }
+    const unavailable = created.plan.changes.flatMap((c) =>
+      c.problems.filter((p) => p.code === "secret-unavailable" && p.severity === "error"),
+    );
+    if (unavailable.length > 0) {
+      throw new PlanRefusedError(
+        `${unavailable.length} API key(s) not available here, e.g. ${unavailable[0]!.message}; nothing was applied`,
+      );
+    }
     if (!hasChanges(plan)) return { plan, result: null, confirmed: true };
     if (!options.yes) {
       if (!options.confirm) {
@@ -114,7 +126,7 @@ export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<
     const result = await applyPlan(plan, {
       store,
       desired: new Map(created.declared.map((d) => [d.integration.account, d.integration])),
-      secrets,
+      secrets: created.secrets,
       connect,
       allowDeactivate: options.allowDeactivate ?? false,
       allowEmpty: options.allowEmpty ?? false,

@@ -34,6 +34,7 @@ interface PlanFlags {
   format: "text" | "markdown" | "json";
   repo?: string;
   allowDeactivate?: boolean;
+  requireSecrets?: boolean;
   comment?: boolean;
   pr?: string;
 }
@@ -61,7 +62,7 @@ export function printPlan(io: CliIO, created: CreatedPlan, format: string): void
 /** Opens the store, validates `--dir` and plans against the live state: shared by plan and drift. */
 export async function planFromFlags(
   io: CliIO,
-  flags: { dir: string; store: string; repo?: string; allowDeactivate?: boolean },
+  flags: { dir: string; store: string; repo?: string; allowDeactivate?: boolean; requireSecrets?: boolean },
 ): Promise<CreatedPlan> {
   const store = asPlanningStore(await openStore(flags.store, { cwd: io.cwd }));
   try {
@@ -73,6 +74,7 @@ export async function planFromFlags(
       repo: await resolveRepoId({ flag: flags.repo, env: io.env, cwd: io.cwd }),
       connect: connectActito(io.env),
       allowDeactivate: flags.allowDeactivate === true,
+      requireSecrets: flags.requireSecrets === true,
     });
   } finally {
     await store.close();
@@ -106,6 +108,10 @@ export function registerPlanCommand(program: Command, ctx: CommandContext): void
     .addOption(formatOption(["text", "markdown", "json"]))
     .addOption(repoOption())
     .option("--allow-deactivate", "plan deactivations as allowed instead of blocked")
+    .option(
+      "--require-secrets",
+      "fail (exit 1) when any integration's API key is not available here, instead of planning it unchecked",
+    )
     .option(
       "--comment",
       "post the plan as the pull request's one emi comment (GitHub Actions, or --repo and --pr)",

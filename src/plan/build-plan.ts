@@ -7,6 +7,7 @@ import { computeBasis } from "./plan-basis.ts";
 import type { Change, ChangeProblem, LiveFacts, Plan, PlanSummary } from "./plan-types.ts";
 import { describeAttribute } from "./reaid-attribute.ts";
 import { type LiveState, unknownFacts } from "./refresh-live-state.ts";
+import { secretProblems, withEndpointHint } from "./secret-problems.ts";
 
 export interface BuildPlanInput {
   declared: readonly Declared[];
@@ -18,6 +19,8 @@ export interface BuildPlanInput {
   /** The declarations folder relative to the working directory, e.g. `integrations`. */
   dir: string;
   allowDeactivate: boolean;
+  /** A secret that is not here is an error, not a warning (`--require-secrets`). */
+  requireSecrets?: boolean;
   now?: Date;
 }
 
@@ -46,8 +49,11 @@ export function buildPlan(input: BuildPlanInput): Plan {
   const changes: Change[] = invalid
     ? []
     : input.declared.map((declared) => {
-        const facts = input.live.accounts.get(declared.integration.account)?.facts ?? unknownFacts(false);
+        const live = input.live.accounts.get(declared.integration.account);
+        const facts = live?.facts ?? unknownFacts(false);
         const change = planDeclared(declared, facts, owners.get(declared.integration.account) ?? null, input);
+        withEndpointHint(change.problems, live);
+        change.problems.push(...secretProblems(live, input.requireSecrets ?? false));
         for (const problem of holderProblems(declared, holders, blockedHolders, input.repo)) {
           change.problems.push(problem);
           if (problem.code === "unmanaged-conflict") {
