@@ -89,3 +89,11 @@ describe("a newcomer's first day with secrets", () => {
     expect(problem.hint).toBeUndefined();
   });
 });
+
+describe("drift without a secret", () => {
+  it("is neither drift nor a failure: that integration's facts are unknown", async () => {
+    expect((await world.run(["apply", "--yes"])).code).toBe(0);
+    const drift = await world.run(["drift"], { env: { ACTITO_KEY_LUMEN: undefined } });
+    expect(drift.code).toBe(0);
+  });
+});
