@@ -10,8 +10,8 @@ import {
 import { loadRepoConfig, repoRootOf } from "../config/load-repo-config.ts";
 import { dirOption } from "./common-options.ts";
 import type { CliIO } from "./io.ts";
-import type { CommandContext } from "./main.ts";
-import { parseAccount } from "./state-command.ts";
+import type { CommandContext } from "./command-context.ts";
+import { parseAccount } from "./parse-account.ts";
 
 interface RecipientFlags {
   dir: string;

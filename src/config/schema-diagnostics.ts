@@ -14,6 +14,10 @@ const patternHints: Record<string, string> = {
   secretRef:
     "must be env:NAME (an environment variable), file:PATH (a file) or age:PATH (an age-encrypted file), e.g. age:secrets/1042.age",
   reaidAttribute: "must start with a letter and hold only letters, digits and underscores",
+  entity:
+    "may hold only letters, digits, '_', '-' and '.', starting with a letter or digit (Actito's entity names)",
+  profileTable:
+    "may hold only letters, digits, '_', '-' and '.', starting with a letter or digit (Actito's table names)",
 };
 
 const typeNames: Record<string, string> = {
@@ -123,6 +127,18 @@ function describe(error: SchemaError): { pointer: string; target: "key" | "value
           params.limit === 1
             ? `${field} must be a positive account number, not ${shown(error.data, pointer)}`
             : `${field} must be at least ${String(params.limit)}`,
+      };
+    case "maximum":
+      return {
+        pointer,
+        target: "value",
+        message: `${field} is larger than ${String(params.limit)}, the largest account number emi can hold exactly`,
+      };
+    case "maxItems":
+      return {
+        pointer,
+        target: "value",
+        message: `${field} lists ${String((error.data as unknown[]).length)} accounts; at most ${String(params.limit)} are allowed`,
       };
     case "minLength":
       return {

@@ -9,7 +9,7 @@ import { declarationRules } from "./rules/declaration-rules.ts";
 import type { CheckedDeclaration, Rule, RuleContext, SecretRefFacts } from "./rules/rule.ts";
 import { salvageIntegration } from "./salvage-integration.ts";
 import { schemaDiagnostics } from "./schema-diagnostics.ts";
-import type { ValidationResult } from "./validate-directory.ts";
+import type { ValidationResult } from "./validation-result.ts";
 
 /** One declaration file's name (relative to the working directory, forward slashes) and bytes. */
 export interface DeclarationSource {
@@ -67,6 +67,16 @@ export class DeclarationValidator {
       source: parsed,
       integration: normaliseIntegration(parsed.value as unknown as Integration),
     });
+  }
+
+  /**
+   * Records a file that could not be read as a declaration (a symbolic link, an unreadable file):
+   * an error at its first line, so that nothing is planned from an incomplete set of files (a
+   * file left out would read as a removed declaration, i.e. a deactivation).
+   */
+  addUnreadable(file: string, code: string, message: string): void {
+    this.fileOrder.set(file, this.fileOrder.size);
+    this.diagnostics.push({ file, line: 1, column: 1, code, severity: "error", message, path: "" });
   }
 
   /** Every `secretRef` written in the files added so far (for the edge to look up on disk). */

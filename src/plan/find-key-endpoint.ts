@@ -1,5 +1,5 @@
+import type { ActitoApi } from "../actito/types.ts";
 import type { Endpoint } from "../types/declared.ts";
-import type { ConnectActito } from "./refresh-live-state.ts";
 
 /** Actito's environments, in the order a refused key is tried on them, with the names people know. */
 export const endpointLabels: Readonly<Record<Endpoint, string>> = {
@@ -15,7 +15,7 @@ export const endpointLabels: Readonly<Record<Endpoint, string>> = {
  * this finds where it belongs. Only `/auth/token` is called; failures of any kind count as "not here".
  */
 export async function findKeyEndpoint(
-  connect: ConnectActito,
+  connect: (options: { endpoint: Endpoint; apiKey: string }) => ActitoApi,
   apiKey: string,
   declared: Endpoint,
 ): Promise<Endpoint | null> {

@@ -10,6 +10,7 @@ import {
   targetOf,
 } from "./describe-change.ts";
 import type { Change, FieldDifference, Plan } from "./plan-types.ts";
+import { terminalSafe } from "./terminal-safe.ts";
 
 export interface RenderTextOptions {
   /** Colours (a terminal). Off by default so files and CI logs stay plain. */
@@ -45,7 +46,7 @@ export function renderPlanText(plan: Plan, options: RenderTextOptions = {}): str
         ? "No plan: fix the errors above first."
         : "No changes. The registry and Actito match the declarations.",
     );
-    return `${lines.join("\n")}\n`;
+    return terminalSafe(`${lines.join("\n")}\n`, { keepColour: options.color });
   }
   lines.push("emi will make these changes:", "");
   for (const change of shown) lines.push(...renderChange(change, c), "");
@@ -53,7 +54,7 @@ export function renderPlanText(plan: Plan, options: RenderTextOptions = {}): str
   if (plan.summary.errors > 0) {
     lines.push(c.red(`${plan.summary.errors} error(s): apply leaves the integrations in error unchanged.`));
   }
-  return `${lines.join("\n")}\n`;
+  return terminalSafe(`${lines.join("\n")}\n`, { keepColour: options.color });
 }
 
 function paint(label: string, text: string, c: Colors): string {
