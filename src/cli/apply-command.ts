@@ -22,6 +22,7 @@ interface ApplyFlags {
   store: string;
   yes?: boolean;
   allowDeactivate?: boolean;
+  requireSecrets?: boolean;
   allowEmpty?: boolean;
   format: "text" | "markdown" | "json";
   repo?: string;
@@ -74,6 +75,7 @@ export function registerApplyCommand(program: Command, ctx: CommandContext): voi
     .option("--yes", "apply without asking (required when there is no terminal)")
     .option("--allow-deactivate", "deactivate integrations whose declaration was removed")
     .option("--allow-empty", "allow a plan that deactivates every integration")
+    .option("--require-secrets", "refuse to apply when any integration's API key is not available here")
     .addOption(formatOption(["text", "markdown", "json"]))
     .addOption(repoOption())
     .option("--lock-wait <seconds>", "wait this long for another apply's lock", "0")
@@ -145,6 +147,7 @@ async function applyAction(
           }
         : {}),
       allowDeactivate: flags.allowDeactivate === true,
+      requireSecrets: flags.requireSecrets === true,
       allowEmpty: flags.allowEmpty === true,
       lockWaitMs: Number(flags.lockWait) * 1000 || 0,
       onLockWait: (message) => io.stderr.write(`waiting: ${message}\n`),

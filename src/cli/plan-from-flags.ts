@@ -9,7 +9,7 @@ import type { CliIO } from "./io.ts";
 /** Opens the store, validates `--dir` and plans against the live state: shared by plan and drift. */
 export async function planFromFlags(
   io: CliIO,
-  flags: { dir: string; store: string; repo?: string; allowDeactivate?: boolean },
+  flags: { dir: string; store: string; repo?: string; allowDeactivate?: boolean; requireSecrets?: boolean },
 ): Promise<CreatedPlan> {
   const store = asPlanningStore(await openStore(flags.store, { cwd: io.cwd }));
   try {
@@ -21,6 +21,7 @@ export async function planFromFlags(
       repo: await resolveRepoId({ flag: flags.repo, env: io.env, cwd: io.cwd }),
       connect: connectActito(io.env),
       allowDeactivate: flags.allowDeactivate === true,
+      requireSecrets: flags.requireSecrets === true,
     });
   } finally {
     await store.close();

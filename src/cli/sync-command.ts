@@ -1,5 +1,6 @@
 import { type Command, Option } from "commander";
 import { validateDirectory } from "../config/validate-directory.ts";
+import { secretSourceFrom } from "../config/resolve-secret.ts";
 import { openStore } from "../store/open-store.ts";
 import { runSync, type SyncResult } from "../sync/run-sync.ts";
 import { EmiError } from "../types/errors.ts";
@@ -42,6 +43,7 @@ export function registerSyncCommand(program: Command, ctx: CommandContext): void
         if (integrations.length === 0)
           throw new EmiError(`no declaration in ${flags.dir} covers account ${flags.account}`);
       }
+      const secrets = secretSourceFrom(validation.repository, io.env, io.cwd);
       const store = await openStore(flags.store, { cwd: io.cwd });
       const progress = syncProgress(io, flags.format);
       let results: SyncResult[];
@@ -49,7 +51,7 @@ export function registerSyncCommand(program: Command, ctx: CommandContext): void
         results = await runSync({
           store,
           integrations,
-          secrets: { env: io.env, cwd: io.cwd },
+          secrets,
           full: flags.full ?? false,
           onEvent: (event) => progress.onEvent(event),
         });

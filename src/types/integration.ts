@@ -61,7 +61,7 @@ export interface ActitoSettings {
  */
 export interface SecretRef {
   /**
-   * env:NAME reads the environment variable NAME; file:PATH reads the file at PATH (relative to the repository root).
+   * env:NAME reads the environment variable NAME (only names allowed by secretEnvAllowList in emi.config.yaml, default ACTITO_*); file:PATH reads the file at PATH; age:PATH decrypts the ASCII-armored age file at PATH with the identities in EMI_AGE_IDENTITY. Paths are relative to the repository root and must stay inside it.
    */
   secretRef: string;
 }
