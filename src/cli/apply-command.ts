@@ -11,7 +11,7 @@ import { reportApply } from "../github/report-apply.ts";
 import { resolveRepoId } from "../plan/resolve-repo-id.ts";
 import { openStore } from "../store/open-store.ts";
 import type { SyncEvent } from "../sync/run-sync.ts";
-import { dirOption, formatOption, storeOption } from "./common-options.ts";
+import { dirOption, formatOption, parseSeconds, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
 import type { CliIO } from "./io.ts";
 import type { CommandContext } from "./main.ts";
@@ -25,7 +25,7 @@ interface ApplyFlags {
   allowEmpty?: boolean;
   format: "text" | "markdown" | "json";
   repo?: string;
-  lockWait: string;
+  lockWait: number;
   comment?: boolean;
   pr?: string;
 }
@@ -76,7 +76,7 @@ export function registerApplyCommand(program: Command, ctx: CommandContext): voi
     .option("--allow-empty", "allow a plan that deactivates every integration")
     .addOption(formatOption(["text", "markdown", "json"]))
     .addOption(repoOption())
-    .option("--lock-wait <seconds>", "wait this long for another apply's lock", "0")
+    .option("--lock-wait <seconds>", "wait this long for another apply's lock", parseSeconds, 0)
     .option(
       "--comment",
       "report the result on the merged pull request (and an emi-apply-failed issue on failure)",
@@ -146,7 +146,7 @@ async function applyAction(
         : {}),
       allowDeactivate: flags.allowDeactivate === true,
       allowEmpty: flags.allowEmpty === true,
-      lockWaitMs: Number(flags.lockWait) * 1000 || 0,
+      lockWaitMs: flags.lockWait * 1000,
       onLockWait: (message) => io.stderr.write(`waiting: ${message}\n`),
       onPlan: (created) => {
         if (text && hasChanges(created.plan)) printPlan(io, created, "text");

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { terminalSafe } from "../plan/terminal-safe.ts";
 import { EmiError } from "../types/errors.ts";
 import { checkActitoUrl } from "./check-actito-url.ts";
+import { describeOperationalError } from "../store/describe-operational-error.ts";
 import { ExitCode } from "./exit-codes.ts";
 import { type CliIO, processIO } from "./io.ts";
 
@@ -96,6 +97,12 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       return ExitCode.error;
     }
     const debug = argv.includes("--debug");
+    const operational = describeOperationalError(error);
+    if (operational !== undefined) {
+      io.stderr.write(`error: ${operational}\n`);
+      if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+      return ExitCode.error;
+    }
     io.stderr.write(
       terminalSafe(
         `error: this is a bug in emi: ${error instanceof Error ? error.message : String(error)}\n` +

@@ -12,6 +12,7 @@ import { renderPlanText } from "../plan/render-text.ts";
 import { resolveRepoId } from "../plan/resolve-repo-id.ts";
 import { formatAnnotations } from "../github/format-annotations.ts";
 import { reportPlan } from "../github/report-plan.ts";
+import { StoreError } from "../store/errors.ts";
 import { openStore } from "../store/open-store.ts";
 import { EmiError } from "../types/errors.ts";
 import { dirOption, formatOption, storeOption } from "./common-options.ts";
@@ -58,12 +59,17 @@ export function printPlan(io: CliIO, created: CreatedPlan, format: string): void
   }
 }
 
-/** Opens the store, validates `--dir` and plans against the live state: shared by plan and drift. */
+/**
+ * Opens the store, validates `--dir` and plans against the live state: shared by plan and drift.
+ * Neither creates a store: drift needs one (`no store at …`); plan without one plans against an
+ * empty registry, in memory (the first plan of a new repository, before any apply).
+ */
 export async function planFromFlags(
   io: CliIO,
   flags: { dir: string; store: string; repo?: string; allowDeactivate?: boolean },
+  missingStore: "empty" | "error" = "empty",
 ): Promise<CreatedPlan> {
-  const store = asPlanningStore(await openStore(flags.store, { cwd: io.cwd }));
+  const store = asPlanningStore(await openExistingStore(io, flags.store, missingStore));
   try {
     return await createPlan({
       dir: flags.dir,
@@ -76,6 +82,15 @@ export async function planFromFlags(
     });
   } finally {
     await store.close();
+  }
+}
+
+async function openExistingStore(io: CliIO, url: string, missing: "empty" | "error") {
+  try {
+    return await openStore(url, { cwd: io.cwd, existing: true });
+  } catch (error) {
+    if (!(error instanceof StoreError && error.code === "no-store") || missing === "error") throw error;
+    return openStore("sqlite::memory:");
   }
 }
 
