@@ -19,6 +19,8 @@ const systemHints: Record<string, string> = {
   EROFS: "the file system is read-only: point emi at a writable place",
   EIO: "the disk reported an I/O error: check it",
   EMFILE: "too many open files: raise the limit (ulimit -n)",
+  EADDRINUSE: "the port is already in use (EADDRINUSE): stop what runs there, or choose another port",
+  EADDRNOTAVAIL: "this machine has no such address (EADDRNOTAVAIL): check the host to listen on",
 };
 
 /**
