@@ -84,3 +84,23 @@ describe("YAML errors", () => {
     expect(findIndentationProblem(text)).toBeUndefined();
   });
 });
+
+describe("1042.yml beside 1042.yaml", () => {
+  it("is one duplicate-declaration-file error on the later file, with no sister errors", () => {
+    const text = new TextEncoder().encode(good.join("\n"));
+    const other = new TextEncoder().encode(good.join("\n").replace("[1043]", "[1043, 1044]\nbogus: 1"));
+    const result = validateDeclarations([
+      { file: "integrations/1042.yaml", bytes: text },
+      { file: "integrations/1042.yml", bytes: other },
+    ]);
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({
+        file: "integrations/1042.yml",
+        line: 1,
+        code: "duplicate-declaration-file",
+        message:
+          "integrations/1042.yaml already declares this account: keep one of the two files (delete integrations/1042.yml)",
+      }),
+    ]);
+  });
+});
