@@ -85,13 +85,16 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
       }
       out("\nWhere to look next:");
       if (flags.keep) {
-        out(`  emi state show --store ${storeUrl}`);
-        out(`  emi reaid get --account 1042 user-1@nordlys.example --store ${storeUrl}`);
-        out(`  emi sandbox      # then EMI_ACTITO_URL=<its URL> emi plan --dir ${join(dir, "integrations")}`);
+        const store = shellWord(storeUrl);
+        out(`  npx emi state show --store ${store}`);
+        out(`  npx emi reaid get user-1@nordlys.example --account 1042 --store ${store}`);
+        out(
+          `  npx emi plan --dir ${shellWord(join(dir, "integrations"))} --store ${store} --repo emi-demo/integrations`,
+        );
       } else {
-        out("  emi demo --keep ./emi-demo   keeps the store and declarations to explore, e.g.");
-        out("  emi state show --store sqlite:./emi-demo/state.db");
-        out("  integrations/*.yaml          the declarations this demo applied");
+        out("  npx emi demo --keep ./emi-demo   keeps the store and declarations to explore, e.g.");
+        out("  npx emi state show --store sqlite:./emi-demo/state.db");
+        out("  integrations/*.yaml              the declarations this demo applied");
         await rm(dir, { recursive: true, force: true });
       }
       ctx.exitCode = succeeded ? ExitCode.ok : ExitCode.error;
@@ -110,4 +113,9 @@ export function describeEntry(entry: RegistryEntry): string {
     `${label} ${entry.status} · ${entry.emailSync ? `sync ${s.health}` : "sync off"}${s.reason ? ` (${s.reason})` : ""} · ` +
     `${n(s.counts.seen)} seen, ${n(s.counts.written)} written, ${n(s.counts.skipped)} skipped, ${n(s.counts.rejected)} rejected`
   );
+}
+
+/** A word a POSIX shell reads back as is: quoted only when it holds something the shell would interpret. */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
