@@ -11,11 +11,11 @@ import { reportApply } from "../github/report-apply.ts";
 import { resolveRepoId } from "../plan/resolve-repo-id.ts";
 import { openStore } from "../store/open-store.ts";
 import type { SyncEvent } from "../sync/run-sync.ts";
-import { dirOption, formatOption, parseSeconds, storeOption } from "./common-options.ts";
+import { dirOption, formatOption, parseSeconds, repoOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
 import type { CliIO } from "./io.ts";
-import type { CommandContext } from "./main.ts";
-import { printPlan, repoOption } from "./plan-command.ts";
+import type { CommandContext } from "./command-context.ts";
+import { printPlan } from "./print-plan.ts";
 
 interface ApplyFlags {
   dir: string;

@@ -29,3 +29,10 @@ export function parseSeconds(value: string): number {
 /** `--format`: how results are printed. */
 export const formatOption = (choices: string[], fallback = "text") =>
   new Option("--format <format>", "output format").choices(choices).default(fallback);
+
+/** `--repo`: the id the registry's `managedBy` is compared with (see docs/architecture.md). */
+export const repoOption = () =>
+  new Option(
+    "--repo <owner/name>",
+    "this repository's id (default: GITHUB_REPOSITORY, the git remote, or the folder name)",
+  );

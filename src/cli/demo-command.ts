@@ -13,8 +13,8 @@ import { formatCount } from "../plan/describe-change.ts";
 import { openStore } from "../store/open-store.ts";
 import type { RegistryEntry } from "../store/store.ts";
 import { ExitCode } from "./exit-codes.ts";
-import type { CommandContext } from "./main.ts";
-import { printPlan } from "./plan-command.ts";
+import type { CommandContext } from "./command-context.ts";
+import { printPlan } from "./print-plan.ts";
 import { syncProgress } from "./sync-progress.ts";
 
 /** The repository's example declarations, wherever emi is run from. */

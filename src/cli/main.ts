@@ -3,22 +3,15 @@ import { terminalSafe } from "../plan/terminal-safe.ts";
 import { EmiError } from "../types/errors.ts";
 import { checkActitoUrl } from "./check-actito-url.ts";
 import { describeOperationalError } from "../store/describe-operational-error.ts";
+import type { CommandContext, RegisterCommand } from "./command-context.ts";
 import { ExitCode } from "./exit-codes.ts";
 import { type CliIO, processIO } from "./io.ts";
-
-/** Shared by every command: where output goes, and the exit code the action decided. */
-export interface CommandContext {
-  io: CliIO;
-  exitCode: number;
-}
-
-type Register = (program: Command, ctx: CommandContext) => void;
 
 /**
  * Each command's module, loaded only when that command runs: `emi validate` then never loads the
  * store, the Actito client or octokit, which halves its start-up (bench/README.md).
  */
-const commands: Record<string, () => Promise<Register[]>> = {
+const commands: Record<string, () => Promise<RegisterCommand[]>> = {
   validate: async () => [(await import("./validate-command.ts")).registerValidateCommand],
   plan: async () => [(await import("./plan-command.ts")).registerPlanCommand],
   apply: async () => [(await import("./apply-command.ts")).registerApplyCommand],
@@ -66,7 +59,7 @@ export async function buildProgram(ctx: CommandContext, only?: string): Promise<
     })
     .showHelpAfterError("(run emi --help for usage)");
   const loaders = only ? [commands[only]!] : [...new Set(Object.values(commands))];
-  const registered = new Set<Register>();
+  const registered = new Set<RegisterCommand>();
   for (const load of loaders) {
     for (const register of await load()) {
       if (registered.has(register)) continue;

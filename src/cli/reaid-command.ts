@@ -8,8 +8,8 @@ import { storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
 import { neutraliseFormula } from "./neutralise-formula.ts";
 import type { CliIO } from "./io.ts";
-import type { CommandContext } from "./main.ts";
-import { parseAccount } from "./state-command.ts";
+import type { CommandContext } from "./command-context.ts";
+import { parseAccount } from "./parse-account.ts";
 
 interface ReaidFlags {
   account: number;

@@ -1,24 +1,16 @@
-import { type Command, InvalidArgumentError } from "commander";
+import type { Command } from "commander";
 import { terminalSafe } from "../plan/terminal-safe.ts";
 import { openStore } from "../store/open-store.ts";
 import type { Lease, RegistryEntry } from "../store/store.ts";
+import type { CommandContext } from "./command-context.ts";
 import { formatOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
-import type { CommandContext } from "./main.ts";
+import { parseAccount } from "./parse-account.ts";
 
 interface ShowFlags {
   account?: number;
   format: "text" | "json";
   store: string;
-}
-
-/** `--account A`: a Raptor account id. */
-export function parseAccount(value: string): number {
-  const account = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(account) || account <= 0) {
-    throw new InvalidArgumentError("an account is a positive whole number, e.g. 1042");
-  }
-  return account;
 }
 
 /**

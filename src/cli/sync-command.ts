@@ -5,7 +5,7 @@ import { runSync, type SyncResult } from "../sync/run-sync.ts";
 import { EmiError } from "../types/errors.ts";
 import { dirOption, formatOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
-import type { CommandContext } from "./main.ts";
+import type { CommandContext } from "./command-context.ts";
 import { syncProgress } from "./sync-progress.ts";
 
 interface SyncFlags {

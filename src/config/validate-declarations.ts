@@ -10,7 +10,7 @@ import { declarationRules } from "./rules/declaration-rules.ts";
 import type { CheckedDeclaration, Rule, RuleContext } from "./rules/rule.ts";
 import { salvageIntegration } from "./salvage-integration.ts";
 import { schemaDiagnostics } from "./schema-diagnostics.ts";
-import type { ValidationResult } from "./validate-directory.ts";
+import type { ValidationResult } from "./validation-result.ts";
 
 /** One declaration file's name (relative to the working directory, forward slashes) and bytes. */
 export interface DeclarationSource {

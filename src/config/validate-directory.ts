@@ -1,19 +1,11 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { relative, resolve, sep } from "node:path";
-import type { Declared } from "../types/declared.ts";
-import type { Diagnostic } from "../types/diagnostic.ts";
 import { type DeclarationEntry, listDeclarationFiles } from "./list-declaration-files.ts";
 import { maxDeclarationBytes } from "./parse-declaration.ts";
 import { DeclarationValidator } from "./validate-declarations.ts";
+import type { ValidationResult } from "./validation-result.ts";
 
-export interface ValidationResult {
-  /** How many declaration files were read. */
-  files: number;
-  /** The files that passed every check, typed and normalised, in stable (file name) order. */
-  declared: Declared[];
-  /** Every problem found, in file then position order. */
-  diagnostics: Diagnostic[];
-}
+export type { ValidationResult } from "./validation-result.ts";
 
 /**
  * Loads every `*.yaml`/`*.yml` under `dir` (relative to `options.cwd`) and validates them: YAML,

@@ -9,7 +9,7 @@ import type { Store } from "./store.ts";
 /**
  * Opens the store a `--store` URL names, applying pending migrations:
  * - `sqlite:PATH`: a SQLite file, PATH relative to `options.cwd` (default: the process's), its
- *   folder created if missing;
+ *   folder created if missing; `sqlite::memory:` is an in-memory store, gone when it is closed;
  * - `postgres://…` or `postgresql://…`: a PostgreSQL database; an optional `schema=NAME` query
  *   parameter keeps emi's tables in that schema (created if missing).
  * Anything else is a StoreError (`invalid-url`) that says what is accepted.
@@ -18,6 +18,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   if (url.startsWith("sqlite:")) {
     const path = url.slice("sqlite:".length);
     if (path === "") throw invalid(url);
+    if (path === ":memory:") return SqliteStore.open(path);
     const absolute = isAbsolute(path) ? path : resolve(options.cwd ?? process.cwd(), path);
     if (options.existing && !existsSync(absolute)) throw noStore(absolute);
     return SqliteStore.open(absolute);

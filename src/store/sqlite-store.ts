@@ -7,11 +7,14 @@ import { SqliteDriver } from "./sqlite-driver.ts";
 
 /** The embedded store: one SQLite file in WAL mode (the default, `sqlite:.emi/state.db`). */
 export class SqliteStore extends SqlStore {
-  /** Opens (creating the file and its folder if needed) and migrates the store at `path`. */
+  /**
+   * Opens (creating the file and its folder if needed) and migrates the store at `path`;
+   * `:memory:` is a store that lives and dies with this process (tests, experiments).
+   */
   static async open(path: string): Promise<SqliteStore> {
     let driver: SqliteDriver;
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
       driver = new SqliteDriver(path);
     } catch (error) {
       throw cannotOpen(path, error);
