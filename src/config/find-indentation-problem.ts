@@ -87,7 +87,7 @@ export function findIndentationProblem(text: string): IndentationProblem | undef
     const item = /^-\s+/.exec(content);
     const itemIndent = item ? indent + item[0].length : indent;
     if (item && keyOf(content)) levels.push({ indent: itemIndent, key, line: lineNumber });
-    const value = valueOf(content);
+    const value = valueAfterKey(content);
     const opens = value === "" || /^-\s*$/.test(content);
     if (value !== undefined && /^[|>][0-9+-]*\s*(#.*)?$/.test(value)) blockScalarIndent = itemIndent;
     flowDepth = Math.max(0, depthChange(value ?? content));
@@ -97,7 +97,7 @@ export function findIndentationProblem(text: string): IndentationProblem | undef
 }
 
 /** The value after `key:` on a line, without a trailing comment; undefined when the line has no key. */
-function valueOf(content: string): string | undefined {
+function valueAfterKey(content: string): string | undefined {
   const match = /^(?:-\s+)?[^\s#:'"][^:#]*?:(?:\s+|$)(.*)$/.exec(content);
   if (!match) return undefined;
   return (match[1] ?? "").replace(/\s+#.*$/, "").trim();
