@@ -9,6 +9,7 @@ import { runPlanAndApply } from "../apply/run-plan-and-apply.ts";
 import { applySucceeded } from "../apply/apply-types.ts";
 import { defaultSeed } from "../sandbox/default-seed.ts";
 import { startSandbox } from "../sandbox/start-sandbox.ts";
+import { terminalSafe } from "../plan/terminal-safe.ts";
 import { formatCount } from "../plan/describe-change.ts";
 import { openStore } from "../store/open-store.ts";
 import type { RegistryEntry } from "../store/store.ts";
@@ -45,7 +46,7 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
         env[`ACTITO_KEY_${licence.name.toUpperCase()}`] = licence.apiKeys[0];
       }
       const store = await openStore(storeUrl);
-      const out = (line: string) => io.stdout.write(`${line}\n`);
+      const out = (line: string) => io.stdout.write(terminalSafe(`${line}\n`));
       out(`emi demo: Actito sandbox at ${sandbox.url}, store ${storeUrl}`);
       out(`Declarations: ${join(dir, "integrations")} (copies of the repository's examples)\n`);
       const progress = syncProgress(io, "text", { intervalMs: 2000 });

@@ -1,4 +1,5 @@
 import { type Command, Option } from "commander";
+import { terminalSafe } from "../plan/terminal-safe.ts";
 import { validateDirectory } from "../config/validate-directory.ts";
 import { openStore } from "../store/open-store.ts";
 import { runSync, type SyncResult } from "../sync/run-sync.ts";
@@ -61,7 +62,7 @@ export function registerSyncCommand(program: Command, ctx: CommandContext): void
       if (flags.format === "json") {
         io.stdout.write(`${JSON.stringify({ type: "summary", results, seconds })}\n`);
       } else {
-        io.stdout.write(`${summaryLine(results, seconds)}\n`);
+        io.stdout.write(terminalSafe(`${summaryLine(results, seconds)}\n`));
       }
       ctx.exitCode = results.some((r) => r.failed) ? ExitCode.error : ExitCode.ok;
     });

@@ -50,7 +50,8 @@ function fieldName(pointer: string): string {
 
 /** A value may be quoted back to the user only when it cannot be a secret. */
 function shown(value: unknown, pointer: string): string {
-  if (pointer.startsWith("/actito/apiKey")) return "not a valid value";
+  // A declaration's apiKey, and a sandbox seed's apiKeys, are keys whatever they look like.
+  if (pointer.startsWith("/actito/apiKey") || /\/apiKeys(\/|$)/.test(pointer)) return "not a valid value";
   if (typeof value === "string") {
     return value.length <= 40 && !looksLikeSecret(value) ? JSON.stringify(value) : "not a valid value";
   }

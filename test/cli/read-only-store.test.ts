@@ -68,10 +68,12 @@ describe("read-only commands never create a store", () => {
       const url = new URL(process.env.EMI_TEST_POSTGRES_URL!);
       const schema = `typo_${process.pid}`;
       url.searchParams.set("schema", schema);
+      url.password = "hunter2-not-printed";
       const run = emi(["state", "show", "--store", url.toString()], tmpdir());
       expect(run.code).toBe(1);
       expect(run.err).toMatch(new RegExp(`no store at postgres://[^ ]+ \\(schema ${schema}\\)`));
       expect(run.err).not.toContain("postgres@");
+      expect(run.err).not.toContain("hunter2");
       const client = new pg.Client({ connectionString: process.env.EMI_TEST_POSTGRES_URL });
       await client.connect();
       try {
