@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { terminalSafe } from "../plan/terminal-safe.ts";
 import type { ApplyEvent } from "../apply/apply-types.ts";
 import { formatSyncEvent } from "../apply/format-sync-event.ts";
 import { applySucceeded } from "../apply/apply-types.ts";
@@ -147,7 +148,7 @@ async function applyAction(
       allowDeactivate: flags.allowDeactivate === true,
       allowEmpty: flags.allowEmpty === true,
       lockWaitMs: flags.lockWait * 1000,
-      onLockWait: (message) => io.stderr.write(`waiting: ${message}\n`),
+      onLockWait: (message) => io.stderr.write(terminalSafe(`waiting: ${message}\n`)),
       onPlan: (created) => {
         if (text && hasChanges(created.plan)) printPlan(io, created, "text");
       },

@@ -54,8 +54,8 @@ export async function buildProgram(ctx: CommandContext, only?: string): Promise<
     .option("--debug", "print stack traces of unexpected errors")
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => ctx.io.stdout.write(s),
-      writeErr: (s) => ctx.io.stderr.write(s),
+      writeOut: (s) => ctx.io.stdout.write(terminalSafe(s)),
+      writeErr: (s) => ctx.io.stderr.write(terminalSafe(s)),
     })
     .showHelpAfterError("(run emi --help for usage)");
   const loaders = only ? [commands[only]!] : [...new Set(Object.values(commands))];
