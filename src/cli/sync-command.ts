@@ -1,4 +1,5 @@
 import { type Command, Option } from "commander";
+import { terminalSafe } from "../plan/terminal-safe.ts";
 import { validateDirectory } from "../config/validate-directory.ts";
 import { secretSourceFrom } from "../config/resolve-secret.ts";
 import { openStore } from "../store/open-store.ts";
@@ -63,7 +64,7 @@ export function registerSyncCommand(program: Command, ctx: CommandContext): void
       if (flags.format === "json") {
         io.stdout.write(`${JSON.stringify({ type: "summary", results, seconds })}\n`);
       } else {
-        io.stdout.write(`${summaryLine(results, seconds)}\n`);
+        io.stdout.write(terminalSafe(`${summaryLine(results, seconds)}\n`));
       }
       // Data at risk or left for a person is an error for CI; a lease held elsewhere is not.
       ctx.exitCode = results.some(needsAttention) ? ExitCode.error : ExitCode.ok;
