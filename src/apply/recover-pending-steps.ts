@@ -1,4 +1,4 @@
-import { resolveSecret, type SecretSource } from "../config/resolve-secret.ts";
+import { readSecret, type SecretSource } from "../config/resolve-secret.ts";
 import type { ConnectActito } from "../plan/refresh-live-state.ts";
 import type { JournalEntry, RegistryEntry, Store } from "../store/store.ts";
 import type { Endpoint } from "../types/declared.ts";
@@ -52,8 +52,9 @@ async function check(
   const d = entry.detail;
   switch (entry.step) {
     case "add-attribute": {
-      const apiKey = await resolveSecret(String(d.secretRef), options.secrets);
-      if (apiKey === null) return ["unknown", `no secret ${String(d.secretRef)} here to check Actito with`];
+      const secret = await readSecret(String(d.secretRef), options.secrets);
+      if (!secret.ok) return ["unknown", `${secret.message}: Actito cannot be checked`];
+      const apiKey = secret.value;
       const client = options.connect({ endpoint: d.endpoint as Endpoint, apiKey });
       try {
         const table = await client.getProfileTable(String(d.entity), String(d.tableId));

@@ -1,11 +1,13 @@
 import { type Command, Option } from "commander";
+import { terminalSafe } from "../plan/terminal-safe.ts";
 import { validateDirectory } from "../config/validate-directory.ts";
+import { secretSourceFrom } from "../config/resolve-secret.ts";
 import { openStore } from "../store/open-store.ts";
 import { runSync, type SyncResult } from "../sync/run-sync.ts";
 import { EmiError } from "../types/errors.ts";
 import { dirOption, formatOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
-import type { CommandContext } from "./main.ts";
+import type { CommandContext } from "./command-context.ts";
 import { syncProgress } from "./sync-progress.ts";
 
 interface SyncFlags {
@@ -42,6 +44,7 @@ export function registerSyncCommand(program: Command, ctx: CommandContext): void
         if (integrations.length === 0)
           throw new EmiError(`no declaration in ${flags.dir} covers account ${flags.account}`);
       }
+      const secrets = secretSourceFrom(validation.repository, io.env, io.cwd);
       const store = await openStore(flags.store, { cwd: io.cwd });
       const progress = syncProgress(io, flags.format);
       let results: SyncResult[];
@@ -49,7 +52,7 @@ export function registerSyncCommand(program: Command, ctx: CommandContext): void
         results = await runSync({
           store,
           integrations,
-          secrets: { env: io.env, cwd: io.cwd },
+          secrets,
           full: flags.full ?? false,
           onEvent: (event) => progress.onEvent(event),
         });
@@ -61,7 +64,7 @@ export function registerSyncCommand(program: Command, ctx: CommandContext): void
       if (flags.format === "json") {
         io.stdout.write(`${JSON.stringify({ type: "summary", results, seconds })}\n`);
       } else {
-        io.stdout.write(`${summaryLine(results, seconds)}\n`);
+        io.stdout.write(terminalSafe(`${summaryLine(results, seconds)}\n`));
       }
       // Data at risk or left for a person is an error for CI; a lease held elsewhere is not.
       ctx.exitCode = results.some(needsAttention) ? ExitCode.error : ExitCode.ok;

@@ -9,6 +9,7 @@ import { planClaimOrder } from "./plan-claim-order.ts";
 import { planTableOwnership } from "./plan-table-ownership.ts";
 import { describeAttribute } from "./reaid-attribute.ts";
 import { type LiveState, unknownFacts } from "./refresh-live-state.ts";
+import { secretProblems, withEndpointHint } from "./secret-problems.ts";
 
 export interface BuildPlanInput {
   declared: readonly Declared[];
@@ -20,6 +21,8 @@ export interface BuildPlanInput {
   /** The declarations folder relative to the working directory, e.g. `integrations`. */
   dir: string;
   allowDeactivate: boolean;
+  /** A secret that is not here is an error, not a warning (`--require-secrets`). */
+  requireSecrets?: boolean;
   now?: Date;
 }
 
@@ -48,8 +51,11 @@ export function buildPlan(input: BuildPlanInput): Plan {
   const changes: Change[] = invalid
     ? []
     : input.declared.map((declared) => {
-        const facts = input.live.accounts.get(declared.integration.account)?.facts ?? unknownFacts(false);
+        const live = input.live.accounts.get(declared.integration.account);
+        const facts = live?.facts ?? unknownFacts(false);
         const change = planDeclared(declared, facts, owners.get(declared.integration.account) ?? null, input);
+        withEndpointHint(change.problems, live);
+        change.problems.push(...secretProblems(live, input.requireSecrets ?? false));
         for (const problem of holderProblems(declared, holders, blockedHolders, input.repo)) {
           change.problems.push(problem);
           if (problem.code === "unmanaged-conflict") {

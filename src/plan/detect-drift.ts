@@ -61,7 +61,9 @@ export function detectDrift(plan: Plan): DriftReport {
     for (const p of change.problems) {
       const kind = problemKinds[p.code];
       if (kind) add(kind, p.message);
-      else errors.push(`${change.account}: ${p.message}`);
+      // A secret not available here is not drift, nor a failure of the check: the facts are unknown.
+      else if (p.code !== "secret-unavailable" || p.severity === "error")
+        errors.push(`${change.account}: ${p.message}`);
     }
     if (change.problems.some((p) => p.code === "unmanaged-conflict")) continue;
     if (change.actions.includes("deactivate")) {

@@ -97,6 +97,8 @@ export interface ChangeProblem {
   severity: "error" | "warning";
   code: string;
   message: string;
+  /** What to do, when emi found out (e.g. `the key works on api3 (ENV-3, Paris): set endpoint: api3`); also in `message`. */
+  hint?: string;
 }
 
 /** The plan for one integration. */

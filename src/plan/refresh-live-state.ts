@@ -1,10 +1,11 @@
 import pLimit from "p-limit";
 import { AuthError } from "../actito/errors.ts";
 import type { ActitoApi } from "../actito/types.ts";
-import { resolveSecret, type SecretSource } from "../config/resolve-secret.ts";
+import { readSecret, type SecretMissReason, type SecretSource } from "../config/resolve-secret.ts";
 import type { RegistryEntry, Store } from "../store/store.ts";
 import type { Declared, DesiredIntegration, Endpoint } from "../types/declared.ts";
 import { EmiError } from "../types/errors.ts";
+import { findKeyEndpoint } from "./find-key-endpoint.ts";
 import type { LiveFacts } from "./plan-types.ts";
 import { isCompatibleReaidAttribute } from "./reaid-attribute.ts";
 import { lastRunFactsOf } from "../sync/last-run-facts.ts";
@@ -33,6 +34,10 @@ export interface AccountLive {
   facts: LiveFacts;
   /** Keyed fingerprint of the key that was read, never the key; null without a secret. */
   keyFingerprint: string | null;
+  /** Why the secret is not here (names the variable or file, never a value); absent when it was read. */
+  secretMissing?: { reason: SecretMissReason; message: string };
+  /** Another environment that accepts a key this one refused (the declared endpoint is likely wrong). */
+  keyWorksOn?: Endpoint;
 }
 
 /** The live state a plan is built against. */
@@ -105,12 +110,20 @@ async function refreshOne(
   entry: RegistryEntry | null,
   options: RefreshOptions,
 ): Promise<AccountLive> {
-  const apiKey = await resolveSecret(integration.actito.apiKey.secretRef, options.secrets);
-  if (apiKey === null) return { facts: unknownFacts(false), keyFingerprint: null };
+  const secret = await readSecret(integration.actito.apiKey.secretRef, options.secrets);
+  if (!secret.ok) {
+    return {
+      facts: unknownFacts(false),
+      keyFingerprint: null,
+      secretMissing: { reason: secret.reason, message: secret.message },
+    };
+  }
+  const apiKey = secret.value;
   const keyFingerprint = await options.store.fingerprintKey(apiKey);
   const facts = unknownFacts(true);
   facts.keyChanged = entry?.keyFingerprint ? entry.keyFingerprint !== keyFingerprint : null;
   const client = options.connect({ endpoint: integration.actito.endpoint, apiKey });
+  let keyWorksOn: Endpoint | null = null;
   try {
     // An integration in sync needs no estimate: skipping it keeps a steady-state plan at three
     // calls per licence, which matters at Actito's 100 calls a minute.
@@ -119,13 +132,14 @@ async function refreshOne(
   } catch (error) {
     if (error instanceof AuthError && facts.key === "unknown") {
       facts.key = "rejected";
+      keyWorksOn = await findKeyEndpoint(options.connect, apiKey, integration.actito.endpoint);
     } else {
       facts.error = error instanceof EmiError ? error.message : "unexpected failure while reading Actito";
     }
   } finally {
     await client.close();
   }
-  return { facts, keyFingerprint };
+  return { facts, keyFingerprint, ...(keyWorksOn ? { keyWorksOn } : {}) };
 }
 
 async function readActito(

@@ -11,6 +11,7 @@ import {
 } from "./describe-change.ts";
 import { describeAdoption, describeTakeover, VALUES_NOT_EMIS } from "./plan-table-ownership.ts";
 import type { Change, FieldDifference, Plan } from "./plan-types.ts";
+import { terminalSafe } from "./terminal-safe.ts";
 
 export interface RenderTextOptions {
   /** Colours (a terminal). Off by default so files and CI logs stay plain. */
@@ -46,7 +47,7 @@ export function renderPlanText(plan: Plan, options: RenderTextOptions = {}): str
         ? "No plan: fix the errors above first."
         : "No changes. The registry and Actito match the declarations.",
     );
-    return `${lines.join("\n")}\n`;
+    return terminalSafe(`${lines.join("\n")}\n`, { keepColour: options.color });
   }
   lines.push("emi will make these changes:", "");
   for (const change of shown) lines.push(...renderChange(change, c), "");
@@ -54,7 +55,7 @@ export function renderPlanText(plan: Plan, options: RenderTextOptions = {}): str
   if (plan.summary.errors > 0) {
     lines.push(c.red(`${plan.summary.errors} error(s): apply leaves the integrations in error unchanged.`));
   }
-  return `${lines.join("\n")}\n`;
+  return terminalSafe(`${lines.join("\n")}\n`, { keepColour: options.color });
 }
 
 function paint(label: string, text: string, c: Colors): string {

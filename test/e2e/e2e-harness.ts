@@ -33,7 +33,12 @@ export interface World {
   outputs: string[];
   run(
     args: string[],
-    options?: { env?: Record<string, string | undefined>; prompt?: (q: string) => Promise<string> },
+    options?: {
+      env?: Record<string, string | undefined>;
+      prompt?: (q: string) => Promise<string>;
+      /** What `emi secret encrypt` reads from stdin. */
+      stdin?: string;
+    },
   ): Promise<RunResult>;
   write(file: string, text: string): Promise<void>;
   remove(file: string): Promise<void>;
@@ -69,6 +74,7 @@ export async function createWorld(options: { seed?: SandboxSeed } = {}): Promise
         env: { ...env, ...options.env },
         cwd: dir,
         ...(options.prompt ? { prompt: options.prompt } : {}),
+        ...(options.stdin !== undefined ? { secretInput: async () => options.stdin ?? "" } : {}),
       };
       const code = await main(["node", "emi", ...args], io);
       outputs.push(out, err);
