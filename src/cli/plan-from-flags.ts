@@ -11,12 +11,14 @@ import type { CliIO } from "./io.ts";
 /**
  * Opens the store, validates `--dir` and plans against the live state: shared by plan and drift.
  * Neither creates a store: drift needs one (`no store at …`); plan without one plans against an
- * empty registry, in memory (the first plan of a new repository, before any apply).
+ * empty registry, in memory (the first plan of a new repository, before any apply). The exception is
+ * `missingStore: "create"` (`plan --out`): a saved plan is signed with a key only the store knows, so
+ * the store that will apply it must exist before the plan is signed.
  */
 export async function planFromFlags(
   io: CliIO,
   flags: { dir: string; store: string; repo?: string; allowDeactivate?: boolean; requireSecrets?: boolean },
-  missingStore: "empty" | "error" = "empty",
+  missingStore: "empty" | "error" | "create" = "empty",
 ): Promise<CreatedPlan> {
   const store = asPlanningStore(await openExistingStore(io, flags.store, missingStore));
   try {
@@ -35,7 +37,12 @@ export async function planFromFlags(
   }
 }
 
-async function openExistingStore(io: CliIO, url: string, missing: "empty" | "error"): Promise<Store> {
+async function openExistingStore(
+  io: CliIO,
+  url: string,
+  missing: "empty" | "error" | "create",
+): Promise<Store> {
+  if (missing === "create") return openStore(url, { cwd: io.cwd });
   try {
     return await openStore(url, { cwd: io.cwd, existing: true });
   } catch (error) {
