@@ -41,6 +41,8 @@ export interface RunSyncOptions {
   secrets: SecretSource;
   /** Read every profile, not only those changed since the last run. */
   full?: boolean;
+  /** Read every profile of these accounts only (the `--watch` daily full read). */
+  fullAccounts?: ReadonlySet<number>;
   onEvent?: (event: SyncEvent) => void;
   signal?: AbortSignal;
   /** Builds the Actito client of an integration (default: createActitoClient with `secrets.env`). */
@@ -96,7 +98,14 @@ export async function runSync(options: RunSyncOptions): Promise<SyncResult[]> {
             if (options.signal?.aborted) break;
             const result = await syncOne(options, integration, hold);
             results.set(integration, result);
-            await recordScheduled(options, integration, result);
+            // A run stopped by the signal checkpointed: it is neither a success nor a failure.
+            if (!options.signal?.aborted) {
+              await recordScheduled(
+                { ...options, full: isFull(options, integration.account) },
+                integration,
+                result,
+              );
+            }
           }
         } finally {
           await hold.release();
@@ -190,7 +199,7 @@ async function syncOne(
           account,
           namespace: String(account),
           target,
-          full: options.full ?? false,
+          full: isFull(options, account),
           limits,
           patchThreshold: options.patchThreshold ?? patchThreshold(limits),
           reaidBatchProfiles: options.reaidBatchProfiles ?? reaidBatchProfiles,
@@ -228,6 +237,10 @@ async function syncOne(
     await api.close().catch(() => undefined);
     await lease.release();
   }
+}
+
+function isFull(options: RunSyncOptions, account: number): boolean {
+  return (options.full ?? false) || (options.fullAccounts?.has(account) ?? false);
 }
 
 function defaultClient(secrets: SecretSource) {

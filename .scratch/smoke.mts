@@ -1,0 +1,18 @@
+import { createWorld } from "/work/wt/w13/test/e2e/e2e-harness.ts";
+import { spawnEmi } from "/work/wt/w13/test/watch/emi-process.ts";
+const world = await createWorld();
+const a = await world.run(["apply", "--yes"]);
+console.log(a.code, a.out.slice(-600), a.err);
+const w = spawnEmi(["sync", "--watch", "--interval", "2", "--metrics-port", "0"], { cwd: world.dir, env: world.env });
+const start = await w.line(/metrics on :\d+/);
+console.log(start);
+const port = /:(\d+)$/.exec(start)![1];
+await new Promise((r) => setTimeout(r, 6000));
+console.log((await (await fetch(`http://127.0.0.1:${port}/healthz`)).text()));
+const m = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+console.log(m.split("\n").filter((l) => l.startsWith("emi_")).join("\n"));
+const t0 = Date.now();
+w.child.kill("SIGTERM");
+console.log(await w.exited(), Date.now() - t0);
+console.log(w.out(), w.err());
+await world.close();
