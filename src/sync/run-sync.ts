@@ -21,7 +21,13 @@ import type { IntegrationRunOutcome } from "./report-run.ts";
 import { resolveSyncTarget } from "./resolve-sync-target.ts";
 import type { SyncEvent, SyncEventBody, SyncOutcome, SyncRunCounts } from "./sync-events.ts";
 import { syncIntegrationOnce } from "./sync-integration-once.ts";
-import { actitoSyncLimits, patchThreshold, reaidBatchProfiles, type SyncLimits } from "./write-strategy.ts";
+import {
+  actitoSyncLimits,
+  choosePatchThreshold,
+  reaidBatchProfiles,
+  type SyncLimits,
+  utcDay,
+} from "./write-strategy.ts";
 
 export type { SyncEvent, SyncOutcome, SyncRunCounts } from "./sync-events.ts";
 
@@ -49,7 +55,7 @@ export interface RunSyncOptions {
   clientFor?: (integration: DesiredIntegration, apiKey: string) => ActitoApi;
   /** Actito's limits as the sync plans for them (default: Actito's documented values). */
   limits?: Partial<SyncLimits>;
-  /** Rows written one profile at a time before switching to a mass import (default: from the limits). */
+  /** Rows written one profile at a time before switching to a mass import (default: choosePatchThreshold). */
   patchThreshold?: number;
   /** Profiles read per store call that creates REAIDs (default `reaidBatchProfiles`, 25,000). */
   reaidBatchProfiles?: number;
@@ -201,7 +207,14 @@ async function syncOne(
           target,
           full: isFull(options, account),
           limits,
-          patchThreshold: options.patchThreshold ?? patchThreshold(limits),
+          patchThreshold:
+            options.patchThreshold ??
+            choosePatchThreshold({
+              limits,
+              importsUsedToday: await store.countImports(target.quotaKey, utcDay(now())),
+              now: now(),
+              firstSync: (await store.getCheckpoint(account))?.watermark == null,
+            }),
           reaidBatchProfiles: options.reaidBatchProfiles ?? reaidBatchProfiles,
           uncertainGraceMs: options.uncertainGraceMs ?? 60_000,
           pollMs: options.pollMs ?? 1000,

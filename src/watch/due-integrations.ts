@@ -73,7 +73,9 @@ export function dueIntegrations(input: DueInput): DuePlan {
                   ? "interval"
                   : null;
     if (why === null) {
-      later(account, Math.max(notBefore, lastSuccess === null ? 0 : lastSuccess + input.intervalMs));
+      const pressing =
+        (s?.failures ?? 0) > 0 || s?.dueReason || input.inbox.has(account) || lastSuccess === null;
+      later(account, pressing ? notBefore : Math.max(notBefore, lastSuccess + input.intervalMs));
       continue;
     }
     const lastFull = s?.lastFullAt ? Date.parse(s.lastFullAt) : null;

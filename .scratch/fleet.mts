@@ -1,0 +1,13 @@
+import { createFleetWorld } from "/work/wt/w13/test/watch/fleet-world.ts";
+import { spawnEmi } from "/work/wt/w13/test/watch/emi-process.ts";
+const world = await createFleetWorld({ licences: 3, profiles: 300 });
+const a = spawnEmi(["apply", "--yes"], { cwd: world.dir, env: world.env });
+console.log(await a.exited(), a.out().slice(-1500), a.err());
+const w = spawnEmi(["sync", "--watch", "--interval", "2"], { cwd: world.dir, env: world.env });
+await new Promise((r) => setTimeout(r, 5000));
+await world.signUp(2, ["new-1@fleet2.example", "new-2@fleet2.example"]);
+await new Promise((r) => setTimeout(r, 5000));
+console.log(await world.wrongReaids(2));
+w.child.kill("SIGTERM");
+console.log(await w.exited(), w.out(), w.err());
+await world.close();
