@@ -1,4 +1,4 @@
-import type { ScheduleEntry, SyncSchedule } from "./sync-schedule.ts";
+import type { LicenceLeaseHolder, ScheduleEntry, SyncSchedule } from "./sync-schedule.ts";
 import type { SqlSession } from "./sql-driver.ts";
 import { SqlStore } from "./sql-store.ts";
 import type { Store } from "./store.ts";
@@ -74,6 +74,21 @@ export class SqlSyncSchedule implements SyncSchedule {
        ON CONFLICT (account) DO UPDATE SET due_reason = excluded.due_reason, updated_at = excluded.updated_at`,
       [account, reason, at],
     );
+  }
+
+  async licenceLeases(): Promise<LicenceLeaseHolder[]> {
+    const rows = await this.#sql.all<{
+      name: string;
+      owner: string;
+      acquired_at: string;
+      expires_at: number | string;
+    }>("SELECT name, owner, acquired_at, expires_at FROM locks WHERE name LIKE 'licence:%' ORDER BY name");
+    return rows.map((r) => ({
+      licence: r.name.slice("licence:".length),
+      owner: r.owner,
+      since: r.acquired_at,
+      expiresAt: new Date(Number(r.expires_at)).toISOString(),
+    }));
   }
 
   async list(): Promise<ScheduleEntry[]> {

@@ -26,4 +26,14 @@ export interface SyncSchedule {
   setRetryAt(account: number, retryAt: string): Promise<void>;
   markDue(account: number, reason: string, at: string): Promise<void>;
   list(): Promise<ScheduleEntry[]>;
+  /** Who holds each licence lease (`api3/nordlys`), since when: the syncs running now. */
+  licenceLeases(): Promise<LicenceLeaseHolder[]>;
+}
+
+export interface LicenceLeaseHolder {
+  /** `<endpoint>/<entity>`. */
+  licence: string;
+  owner: string;
+  since: string;
+  expiresAt: string;
 }
