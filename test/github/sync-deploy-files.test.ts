@@ -62,7 +62,7 @@ describe(".github/workflows/sync.yml", () => {
   it("runs emi sync --concurrency 8 against the shared store with every declared key and pinned actions", () => {
     const sync = steps.find((s) => typeof s.run === "string" && s.run.includes("npx --no-install emi sync"));
     expect(sync?.run).toMatch(/emi sync --concurrency 8\b/);
-    expect(o(job.env).EMI_STORE).toBe("${{ secrets.EMI_STORE }}");
+    expect(o(job.env).EMI_STORE).toBe(`$${"{{"} secrets.EMI_STORE }}`);
     expect(Object.keys(o(sync?.env)).sort()).toEqual(declaredSecretEnvNames());
     for (const step of steps.filter((s) => typeof s.uses === "string")) {
       expect(step.uses).toMatch(/^[\w-]+\/[\w-]+@[0-9a-f]{40}$/);
