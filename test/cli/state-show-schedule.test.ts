@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.ts";
 import { runSync } from "../../src/sync/run-sync.ts";
-import { integration, type SyncWorld, syncSeed, syncWorld } from "../sync/sync-fixture.ts";
+import { apiKey, integration, type SyncWorld, syncSeed, syncWorld } from "../sync/sync-fixture.ts";
 import { captureIO } from "./capture-io.ts";
 
 let world: SyncWorld | undefined;
@@ -57,5 +57,6 @@ describe("emi state show: the sync schedule", () => {
     expect(typeof json.integrations[0]?.schedule.lastSuccessAt).toBe("string");
     expect(typeof json.integrations[0]?.schedule.lagSeconds).toBe("number");
     expect(typeof json.integrations[0]?.schedule.nextDueAt).toBe("string");
+    for (const out of [idle.out, busy.out, JSON.stringify(json)]) expect(out).not.toContain(apiKey);
   });
 });
