@@ -241,6 +241,12 @@ async function syncOne(
       outcome.importsUsedToday,
     );
   } catch (error) {
+    if (options.signal?.aborted && !lease.lost.aborted) {
+      // Stopped on purpose (SIGTERM to a --watch worker): the checkpoint says where to resume.
+      const reason = `stopped (${String(options.signal.reason)}); resumes from its checkpoint`;
+      await store.setSyncStatus(account, { health: "due", reason }).catch(() => undefined);
+      return done({ account, health: "skipped", reason, counts: noCounts(), failed: false }, null);
+    }
     return fail(
       stop.aborted && lease.lost.aborted
         ? `the sync lease was lost: ${errorMessage(error)}`

@@ -232,7 +232,7 @@ export async function runWatch(options: WatchOptions): Promise<void> {
         continue;
       }
       busyUntil.delete(account);
-      if (options.signal.aborted && result.failed) continue;
+      if (options.signal.aborted && (result.failed || result.health === "skipped")) continue;
       options.metrics?.run(result, at, after.get(account)?.withoutReaid ?? null);
       options.onRecord({
         type: "run",

@@ -27,7 +27,7 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Prom
   return Date.now() - started;
 }
 
-describe("emi sync --watch (a real worker on a SQLite store)", () => {
+describe("emi sync --watch (a real worker on a SQLite store)", { timeout: 120_000 }, () => {
   it("gives new sign-ups their REAID, serves metrics and health, and stops cleanly on SIGTERM", async () => {
     world = await createFleetWorld({ licences: 3, profiles: 300 });
     const applied = emi(["apply", "--yes"]);
@@ -73,6 +73,31 @@ describe("emi sync --watch (a real worker on a SQLite store)", () => {
     expect((await next.exited()).code).toBe(0);
     expect(next.out()).not.toContain("busy");
     for (const out of workers.map((w) => w.out() + w.err())) expect(out).not.toContain("fleet-key");
+  });
+
+  it("checkpoints the sync under way on SIGTERM, releases its lease and exits 0 within 15 s", async () => {
+    world = await createFleetWorld({ licences: 1, profiles: 20_000, limits: { callsPerMinute: 100_000 } });
+    expect((await emi(["apply", "--yes"]).exited()).code).toBe(0);
+    world.sandbox.setFaults({ latencyMs: 300 });
+    // A full read every cycle (--full-every 0.0001 h): 20 slow pages, so the stop comes mid-read.
+    const worker = emi(["sync", "--watch", "--interval", "1", "--full-every", "0.0001"]);
+    await worker.line(/^emi sync --watch: /);
+    await new Promise((r) => setTimeout(r, 2_500));
+    const stopping = Date.now();
+    worker.child.kill("SIGTERM");
+    expect((await worker.exited()).code).toBe(0);
+    expect(Date.now() - stopping).toBeLessThan(15_000);
+    expect(worker.out()).toMatch(
+      /stopping \(SIGTERM\): finishing 3001 fleet1\/customers \(checkpointed\), releasing 1 licence lease/,
+    );
+    const store = await openStore(world.env.EMI_STORE!, { cwd: world.dir });
+    expect(await store.listLocks()).toEqual([]);
+    expect((await store.findByAccount(3001))?.sync).toMatchObject({ health: "due" });
+    await store.close();
+    world.sandbox.setFaults({ latencyMs: 0 });
+    const next = emi(["sync"]);
+    expect((await next.exited()).code).toBe(0);
+    expect(await world.wrongReaids(1)).toBe(0);
   });
 
   it("prints one NDJSON record per line with --format json", async () => {
