@@ -4,6 +4,8 @@ export interface CliIO {
   stderr: { write(chunk: string): unknown; isTTY?: boolean };
   /** Reads one line from the terminal (confirmation prompts); absent when there is none. */
   prompt?: (question: string) => Promise<string>;
+  /** Reads a secret from stdin (`emi secret encrypt`): on a terminal, asks without echo. */
+  secretInput?: (question: string) => Promise<string>;
   env: Record<string, string | undefined>;
   cwd: string;
   /**
@@ -51,6 +53,7 @@ export function processIO(): CliIO {
       };
     },
     exitNow: (code) => process.exit(code),
+    secretInput: async (question) => (await import("./read-secret-input.ts")).readSecretInput(question),
     prompt: process.stdin.isTTY
       ? async (question) => {
           const { createInterface } = await import("node:readline/promises");

@@ -1,11 +1,13 @@
-import { type Command, InvalidArgumentError, Option } from "commander";
+import { type Command, Option } from "commander";
+import { terminalSafe } from "../plan/terminal-safe.ts";
 import { openStore } from "../store/open-store.ts";
 import { syncScheduleOf } from "../store/sql-sync-schedule.ts";
 import type { Lease, RegistryEntry } from "../store/store.ts";
+import type { CommandContext } from "./command-context.ts";
 import { formatOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
-import type { CommandContext } from "./main.ts";
 import { wholeNumber } from "./number-flags.ts";
+import { parseAccount } from "./parse-account.ts";
 import { type ScheduleView, scheduleView, stateTable } from "./state-table.ts";
 
 interface ShowFlags {
@@ -13,15 +15,6 @@ interface ShowFlags {
   interval: number;
   format: "text" | "json";
   store: string;
-}
-
-/** `--account A`: a Raptor account id. */
-export function parseAccount(value: string): number {
-  const account = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(account) || account <= 0) {
-    throw new InvalidArgumentError("an account is a positive whole number, e.g. 1042");
-  }
-  return account;
 }
 
 /**
@@ -85,7 +78,7 @@ export function stateText(
       );
     }
   }
-  return `${lines.join("\n")}\n`;
+  return terminalSafe(`${lines.join("\n")}\n`);
 }
 
 const DEFAULT_INTERVAL_MS = 300_000;
@@ -105,7 +98,7 @@ export function registerStateCommand(program: Command, ctx: CommandContext): voi
     .addOption(formatOption(["text", "json"]))
     .addOption(storeOption())
     .action(async (flags: ShowFlags) => {
-      const store = await openStore(flags.store, { cwd: ctx.io.cwd });
+      const store = await openStore(flags.store, { cwd: ctx.io.cwd, existing: true });
       try {
         let entries: RegistryEntry[];
         if (flags.account === undefined) {
@@ -142,7 +135,7 @@ export function registerStateCommand(program: Command, ctx: CommandContext): voi
     .description("break a lock on purpose (its id is in the error that named it, or in `emi state show`)")
     .addOption(storeOption())
     .action(async (id: string, flags: { store: string }) => {
-      const store = await openStore(flags.store, { cwd: ctx.io.cwd });
+      const store = await openStore(flags.store, { cwd: ctx.io.cwd, existing: true });
       try {
         const lease = (await store.listLocks()).find((l) => l.id === id);
         if (lease && (await store.breakLock(id))) {

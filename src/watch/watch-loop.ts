@@ -1,6 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { createActitoClient } from "../actito/create-actito-client.ts";
 import type { ActitoApi } from "../actito/types.ts";
+import { type SecretSource, secretSourceFrom } from "../config/resolve-secret.ts";
 import { validateDirectory } from "../config/validate-directory.ts";
 import { syncScheduleOf } from "../store/sql-sync-schedule.ts";
 import type { Store } from "../store/store.ts";
@@ -95,6 +96,7 @@ export async function runWatch(options: WatchOptions): Promise<void> {
   let lastWaiting = "";
   const time = () => new Date(now()).toISOString();
 
+  let secrets: SecretSource = { env: options.env, cwd: options.cwd };
   const readDeclarations = async (): Promise<DesiredIntegration[]> => {
     const validation = await validateDirectory(options.dir, { cwd: options.cwd });
     const errors = validation.diagnostics.filter((d) => d.severity === "error");
@@ -115,6 +117,7 @@ export async function runWatch(options: WatchOptions): Promise<void> {
       );
     }
     declared = validation.declared.map((d) => d.integration);
+    secrets = secretSourceFrom(validation.repository, options.env, options.cwd);
     return declared;
   };
 
@@ -207,7 +210,7 @@ export async function runWatch(options: WatchOptions): Promise<void> {
       integrations,
       fullAccounts,
       concurrency: options.concurrency,
-      secrets: { env: options.env, cwd: options.cwd },
+      secrets,
       signal: options.signal,
       ...(options.leaseTtlMs !== undefined ? { leaseTtlMs: options.leaseTtlMs } : {}),
       onEvent: (event: SyncEvent) => tally.onEvent(event),
