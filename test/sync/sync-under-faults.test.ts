@@ -132,6 +132,8 @@ describe("runSync under faults", () => {
         clientFor: refusing,
         pollMs: 20,
         full: true,
+        // Written one PATCH at a time (a first sync would otherwise import): the refusal is a PATCH's.
+        patchThreshold: 1000,
       });
       outcomes.push(result!);
     }
