@@ -86,7 +86,8 @@ async function classify(
       result.ours++;
       if (row.email !== null && holder.email !== normaliseEmail(row.email)) result.mismatched++;
     } else {
-      const other = (result.otherNamespaces[holder.namespace] ??= { count: 0, examples: [] });
+      const other = result.otherNamespaces[holder.namespace] ?? { count: 0, examples: [] };
+      result.otherNamespaces[holder.namespace] = other;
       other.count++;
       if (other.examples.length < EXAMPLES) other.examples.push(row.profileId);
     }
