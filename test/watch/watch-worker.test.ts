@@ -100,6 +100,28 @@ describe("emi sync --watch (a real worker on a SQLite store)", { timeout: 120_00
     expect(await world.wrongReaids(1)).toBe(0);
   });
 
+  it("exits at once on a second signal, and the next sync resumes", async () => {
+    world = await createFleetWorld({ licences: 1, profiles: 20_000, limits: { callsPerMinute: 100_000 } });
+    expect((await emi(["apply", "--yes"]).exited()).code).toBe(0);
+    world.sandbox.setFaults({ latencyMs: 1_000 });
+    const worker = emi(["sync", "--watch", "--interval", "1", "--full-every", "0.0001"]);
+    await worker.line(/^emi sync --watch: /);
+    await new Promise((r) => setTimeout(r, 2_500));
+    worker.child.kill("SIGINT");
+    await worker.line(/stopping \(SIGINT\)/);
+    const second = Date.now();
+    worker.child.kill("SIGINT");
+    expect((await worker.exited()).code).toBe(130);
+    expect(Date.now() - second).toBeLessThan(2_000);
+    expect(worker.err()).toContain("SIGINT again: exiting at once");
+    world.sandbox.setFaults({ latencyMs: 0 });
+    // Its lease names a dead process on this host: the next sync breaks it at once.
+    const next = emi(["sync"]);
+    expect((await next.exited()).code).toBe(0);
+    expect(next.out()).not.toContain("busy");
+    expect(await world.wrongReaids(1)).toBe(0);
+  });
+
   it("prints one NDJSON record per line with --format json", async () => {
     world = await createFleetWorld({ licences: 1, profiles: 50 });
     expect((await emi(["apply", "--yes"]).exited()).code).toBe(0);
