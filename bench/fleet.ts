@@ -57,12 +57,25 @@ if (mode === "backfill") {
   const world = await createFleetWorld({ licences: integrations, profiles, limits: { callsPerMinute: 600 } });
   const apply = spawnEmi(["apply", "--yes"], { cwd: world.dir, env: world.env });
   if ((await apply.exited()).code !== 0) throw new Error(apply.err());
-  const worker = spawnEmi(["sync", "--watch", "--interval", "1", "--format", "json"], { cwd: world.dir, env: world.env });
+  const worker = spawnEmi(["sync", "--watch", "--interval", "1", "--format", "json"], {
+    cwd: world.dir,
+    env: world.env,
+  });
   const pid = worker.child.pid!;
-  const runs = () => worker.out().split("\n").filter((l) => l.includes('"type":"run"')).length;
+  const runs = () =>
+    worker
+      .out()
+      .split("\n")
+      .filter((l) => l.includes('"type":"run"')).length;
   // Two passes first: the first incremental run after the back-fill re-reads the rows it wrote.
   while (runs() < integrations * 2) await sleep(200);
-  const samples: { cycle: number; seconds: number; cpuMsPerIntegration: number; callsPerIntegration: number; rssMb: number }[] = [];
+  const samples: {
+    cycle: number;
+    seconds: number;
+    cpuMsPerIntegration: number;
+    callsPerIntegration: number;
+    rssMb: number;
+  }[] = [];
   for (let c = 1; c <= cycles; c++) {
     const before = { runs: runs(), usage: usage(pid), calls: totalCalls(), at: Date.now() };
     while (runs() < before.runs + integrations) await sleep(50);
