@@ -11,9 +11,9 @@ import type { CliIO } from "./io.ts";
 /**
  * Opens the store, validates `--dir` and plans against the live state: shared by plan and drift.
  * Neither creates a store: drift needs one (`no store at …`); plan without one plans against an
- * empty registry, in memory (the first plan of a new repository, before any apply) — except
- * `plan --out` (`missingStore: "create"`): a saved plan is signed with the store's secret, so apply
- * can tell an edited file, and an in-memory secret would be gone before apply runs.
+ * empty registry, in memory (the first plan of a new repository, before any apply). The exception is
+ * `missingStore: "create"` (`plan --out`): a saved plan is signed with a key only the store knows, so
+ * the store that will apply it must exist before the plan is signed.
  */
 export async function planFromFlags(
   io: CliIO,
