@@ -50,7 +50,10 @@ export async function readSecret(ref: string, source: SecretSource): Promise<Sec
       );
     }
     const value = source.env[name]?.trim();
-    return value ? { ok: true, value } : miss("unset", `${ref} is not set here`);
+    if (!value) return miss("unset", `${ref} is not set here`);
+    // Masked before posting to GitHub even when the variable's name does not look secret.
+    rememberSecret(value);
+    return { ok: true, value };
   }
   const target = secretPathOf(ref);
   if (!target) return miss("not-allowed", "the secret reference is not env:NAME, file:PATH or age:PATH");
