@@ -67,6 +67,12 @@ export async function activateIntegration(input: ActivateInput): Promise<Activat
       );
       result.notes.push(added ? `attribute ${reaidAttribute} added` : `attribute ${reaidAttribute} found`);
     } else if (!isCompatibleReaidAttribute(existing)) {
+      if (desired.emailSync) {
+        // The plan showed this as an error; met here, it appeared since: refuse all the same.
+        throw new EmiError(
+          `reaid-attribute-conflict: attribute ${reaidAttribute} exists as ${describeAttribute(existing)}; emi never writes to it: declare another actito.reaidAttribute`,
+        );
+      }
       result.attributeConflict = true;
       result.warnings.push(
         `attribute ${reaidAttribute} exists as ${describeAttribute(existing)}: left unchanged; a person must resolve it before REAIDs can sync`,

@@ -80,6 +80,13 @@ async function check(
         ? ["succeeded", "the registry records the sync"]
         : ["failed", "no sync recorded: the next plan schedules it"];
     }
+    case "take-over-reaids": {
+      // One transaction: the REAIDs moved, or none did (and the next apply moves them).
+      const left = await options.store.countReaids(String(d.from));
+      return left === 0
+        ? ["succeeded", `namespace ${String(d.from)} holds no REAIDs any more: the step had happened`]
+        : ["failed", `namespace ${String(d.from)} still holds ${left} REAIDs: the next apply moves them`];
+    }
     default:
       return ["failed", "interrupted while reading (nothing to undo)"];
   }

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { terminalSafe } from "../plan/terminal-safe.ts";
 import { EmiError } from "../types/errors.ts";
 import { checkActitoUrl } from "./check-actito-url.ts";
+import { describeOperationalError } from "../store/describe-operational-error.ts";
 import type { CommandContext, RegisterCommand } from "./command-context.ts";
 import { ExitCode } from "./exit-codes.ts";
 import { type CliIO, processIO } from "./io.ts";
@@ -54,8 +55,8 @@ export async function buildProgram(ctx: CommandContext, only?: string): Promise<
     .option("--debug", "print stack traces of unexpected errors")
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => ctx.io.stdout.write(s),
-      writeErr: (s) => ctx.io.stderr.write(s),
+      writeOut: (s) => ctx.io.stdout.write(terminalSafe(s)),
+      writeErr: (s) => ctx.io.stderr.write(terminalSafe(s)),
     })
     .showHelpAfterError("(run emi --help for usage)");
   const loaders = only ? [commands[only]!] : [...new Set(Object.values(commands))];
@@ -90,6 +91,12 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       return ExitCode.error;
     }
     const debug = argv.includes("--debug");
+    const operational = describeOperationalError(error);
+    if (operational !== undefined) {
+      io.stderr.write(`error: ${operational}\n`);
+      if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+      return ExitCode.error;
+    }
     io.stderr.write(
       terminalSafe(
         `error: this is a bug in emi: ${error instanceof Error ? error.message : String(error)}\n` +

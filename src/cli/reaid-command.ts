@@ -42,7 +42,7 @@ export function registerReaidCommand(program: Command, ctx: CommandContext): voi
     .requiredOption("--account <account>", "an account of the integration (owner or sister)", parseAccount)
     .addOption(storeOption())
     .action(async (email: string, flags: ReaidFlags) => {
-      const store = await openStore(flags.store, { cwd: ctx.io.cwd });
+      const store = await openStore(flags.store, { cwd: ctx.io.cwd, existing: true });
       try {
         const found = await store.getReaid(await namespaceFor(store, flags.account), email);
         if (found === null) {
@@ -66,7 +66,7 @@ export function registerReaidCommand(program: Command, ctx: CommandContext): voi
     .requiredOption("--account <account>", "an account of the integration (owner or sister)", parseAccount)
     .addOption(storeOption())
     .action(async (flags: ReaidFlags) => {
-      const store = await openStore(flags.store, { cwd: ctx.io.cwd });
+      const store = await openStore(flags.store, { cwd: ctx.io.cwd, existing: true });
       try {
         const namespace = await namespaceFor(store, flags.account);
         ctx.io.stderr.write(

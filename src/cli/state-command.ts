@@ -84,7 +84,7 @@ export function registerStateCommand(program: Command, ctx: CommandContext): voi
     .addOption(formatOption(["text", "json"]))
     .addOption(storeOption())
     .action(async (flags: ShowFlags) => {
-      const store = await openStore(flags.store, { cwd: ctx.io.cwd });
+      const store = await openStore(flags.store, { cwd: ctx.io.cwd, existing: true });
       try {
         let entries: RegistryEntry[];
         if (flags.account === undefined) {
@@ -111,7 +111,7 @@ export function registerStateCommand(program: Command, ctx: CommandContext): voi
     .description("break a lock on purpose (its id is in the error that named it, or in `emi state show`)")
     .addOption(storeOption())
     .action(async (id: string, flags: { store: string }) => {
-      const store = await openStore(flags.store, { cwd: ctx.io.cwd });
+      const store = await openStore(flags.store, { cwd: ctx.io.cwd, existing: true });
       try {
         const lease = (await store.listLocks()).find((l) => l.id === id);
         if (lease && (await store.breakLock(id))) {

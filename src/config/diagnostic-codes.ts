@@ -4,6 +4,7 @@ import { declarationRules } from "./rules/declaration-rules.ts";
 export const diagnosticCodes: Readonly<Record<string, string>> = {
   "file-too-large": "A declaration file may be at most 1 MiB.",
   "not-utf8": "A declaration file must be UTF-8 text.",
+  "duplicate-declaration-file": "Two files declare one account by name (1042.yaml and 1042.yml).",
   "symlinked-declaration": "A declaration is a symbolic link; emi reads only regular files.",
   "unreadable-file": "A declaration file could not be read.",
   "unreadable-folder": "A folder under the declarations folder could not be listed.",

@@ -1,5 +1,6 @@
 import type { Diagnostic } from "../types/diagnostic.ts";
 import { closestMatch } from "./closest-match.ts";
+import type { ValidateFunction } from "ajv/dist/2020.js";
 import { integrationValidator, type SchemaError } from "./integration-schema.ts";
 import { diagnosticAt, type LocatableSource } from "./locate-diagnostic.ts";
 import { looksLikeSecret } from "./looks-like-secret.ts";
@@ -50,7 +51,8 @@ function fieldName(pointer: string): string {
 
 /** A value may be quoted back to the user only when it cannot be a secret. */
 function shown(value: unknown, pointer: string): string {
-  if (pointer.startsWith("/actito/apiKey")) return "not a valid value";
+  // A declaration's apiKey, and a sandbox seed's apiKeys, are keys whatever they look like.
+  if (pointer.startsWith("/actito/apiKey") || /\/apiKeys(\/|$)/.test(pointer)) return "not a valid value";
   if (typeof value === "string") {
     return value.length <= 40 && !looksLikeSecret(value) ? JSON.stringify(value) : "not a valid value";
   }
@@ -184,9 +186,14 @@ function describe(error: SchemaError): { pointer: string; target: "key" | "value
 /**
  * Checks a parsed declaration against the JSON Schema and turns each failure into one diagnostic at
  * the offending key or value, worded for people. Values that might be secrets are never quoted.
+ * `validate` is another schema's validator (compiled with ajv's `verbose`) for other YAML files
+ * emi reads, such as the sandbox seed.
  */
-export function schemaDiagnostics(source: LocatableSource, value: unknown): Diagnostic[] {
-  const validate = integrationValidator();
+export function schemaDiagnostics(
+  source: LocatableSource,
+  value: unknown,
+  validate: ValidateFunction = integrationValidator(),
+): Diagnostic[] {
   if (validate(value)) return [];
   const described = (validate.errors ?? []).map((error) => ({ ...describe(error), keyword: error.keyword }));
   // A misspelt key also makes the real one "missing": the did-you-mean says both, so keep only it.

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Declared } from "../types/declared.ts";
 import type { Diagnostic } from "../types/diagnostic.ts";
 import type { Integration } from "../types/integration.ts";
+import { findDuplicateDeclarationFiles } from "./find-duplicate-declaration-files.ts";
 import { diagnosticAt } from "./locate-diagnostic.ts";
 import { normaliseIntegration } from "./normalise-integration.ts";
 import { type ParsedDeclaration, parseDeclaration } from "./parse-declaration.ts";
@@ -95,7 +96,20 @@ export class DeclarationValidator {
    * the edge learned about secret references (allow-list, repository root, files on disk).
    */
   finish(rules: readonly Rule[] = declarationRules, secrets?: SecretRefFacts): ValidationResult {
-    const { diagnostics, declarations } = this;
+    const { diagnostics } = this;
+    const duplicates = findDuplicateDeclarationFiles(this.fileOrder.keys());
+    for (const [file, earlier] of duplicates) {
+      diagnostics.push({
+        file,
+        line: 1,
+        column: 1,
+        code: "duplicate-declaration-file",
+        severity: "error",
+        message: `${earlier} already declares this account: keep one of the two files (delete ${file})`,
+        path: "",
+      });
+    }
+    const declarations = this.declarations.filter(({ source }) => !duplicates.has(source.file));
     const context: RuleContext = {
       documents: this.documents,
       declarations,
@@ -104,7 +118,11 @@ export class DeclarationValidator {
         diagnostics.push(diagnosticAt(source, pointer, target, draft)),
     };
     for (const rule of rules) rule.check(context);
-    const sorted = withoutNoiseUnderSecrets(diagnostics).sort(byPosition(this.fileOrder));
+    // The duplicate file is to be deleted: its own problems would only distract.
+    const relevant = diagnostics.filter(
+      (d) => !duplicates.has(d.file) || d.code === "duplicate-declaration-file",
+    );
+    const sorted = withoutNoiseUnderSecrets(relevant).sort(byPosition(this.fileOrder));
     const failed = new Set(sorted.filter((d) => d.severity === "error").map((d) => d.file));
     const declared: Declared[] = declarations
       .filter(({ source }) => !failed.has(source.file))

@@ -2,6 +2,7 @@ import { type SecretSource, secretSourceFrom } from "../config/resolve-secret.ts
 import { validateDirectory } from "../config/validate-directory.ts";
 import type { Declared } from "../types/declared.ts";
 import { buildPlan } from "./build-plan.ts";
+import { signPlan } from "./plan-digest.ts";
 import type { Plan } from "./plan-types.ts";
 import { type ConnectActito, type PlanningStore, refreshLiveState } from "./refresh-live-state.ts";
 
@@ -55,5 +56,11 @@ export async function createPlan(options: CreatePlanOptions): Promise<CreatedPla
     requireSecrets: options.requireSecrets ?? false,
     ...(options.now ? { now: options.now } : {}),
   });
-  return { plan, declared: validation.declared, files: validation.files, refreshMs, secrets };
+  return {
+    plan: await signPlan(plan, options.store),
+    declared: validation.declared,
+    files: validation.files,
+    refreshMs,
+    secrets,
+  };
 }

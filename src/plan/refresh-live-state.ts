@@ -8,6 +8,8 @@ import { EmiError } from "../types/errors.ts";
 import { findKeyEndpoint } from "./find-key-endpoint.ts";
 import type { LiveFacts } from "./plan-types.ts";
 import { isCompatibleReaidAttribute } from "./reaid-attribute.ts";
+import { lastRunFactsOf } from "../sync/last-run-facts.ts";
+import { readExistingValues } from "./read-existing-values.ts";
 
 /** Opens a client for one licence. The CLI passes one built on createActitoClient; tests may point it anywhere. */
 export type ConnectActito = (options: { endpoint: Endpoint; apiKey: string }) => ActitoApi;
@@ -90,7 +92,13 @@ export async function refreshLiveState(options: RefreshOptions): Promise<LiveSta
     options.declared.map(({ integration }) =>
       limit(async () => {
         const entry = registry.find((e) => e.account === integration.account) ?? null;
-        accounts.set(integration.account, await refreshOne(integration, entry, options));
+        const live = await refreshOne(integration, entry, options);
+        const last = entry ? lastRunFactsOf(await options.store.getCheckpoint(entry.account)) : null;
+        if (last) {
+          const { mismatched, mismatchedExamples, foreign, foreignExamples } = last;
+          live.facts.lastSync = { mismatched, mismatchedExamples, foreign, foreignExamples };
+        }
+        accounts.set(integration.account, live);
       }),
     ),
   );
@@ -120,7 +128,7 @@ async function refreshOne(
     // An integration in sync needs no estimate: skipping it keeps a steady-state plan at three
     // calls per licence, which matters at Actito's 100 calls a minute.
     const inSync = entry?.status === "active" && entry.sync.health === "in sync";
-    await readActito(client, integration, facts, inSync ? 0 : (options.estimatePages ?? 5));
+    await readActito(client, integration, facts, inSync ? 0 : (options.estimatePages ?? 5), options.store);
   } catch (error) {
     if (error instanceof AuthError && facts.key === "unknown") {
       facts.key = "rejected";
@@ -139,6 +147,7 @@ async function readActito(
   integration: DesiredIntegration,
   facts: LiveFacts,
   estimatePages: number,
+  store: Store,
 ): Promise<void> {
   const { entity, profileTable, reaidAttribute } = integration.actito;
   await client.checkAuth();
@@ -172,22 +181,15 @@ async function readActito(
     definition: attribute,
   };
   if (facts.attribute.status === "conflict" || (estimatePages === 0 && attribute !== null)) return;
-  let count = 0;
-  let pages = 0;
-  let complete = true;
-  for await (const page of client.listProfiles(entity, table.id, {
-    pageSize: 1000,
-    ...(attribute ? { attributes: [reaidAttribute] } : {}),
-  })) {
-    for (const profile of page.profiles) {
-      const value = attribute ? profile.attributes[reaidAttribute] : null;
-      if (value === null || value === undefined || value === "") count++;
-    }
-    pages++;
-    if (page.nextCursor !== null && pages >= estimatePages) {
-      complete = false;
-      break;
-    }
-  }
-  facts.profilesWithoutReaid = { count, complete };
+  const read = await readExistingValues(client, {
+    entity,
+    table,
+    reaidAttribute,
+    store,
+    namespace: String(integration.account),
+    adopt: integration.actito.adoptExistingReaids === true,
+    pages: estimatePages,
+  });
+  facts.profilesWithoutReaid = read.profilesWithoutReaid;
+  facts.existingValues = read.existingValues ?? null;
 }

@@ -156,6 +156,7 @@ async function syncOne(options: RunSyncOptions, integration: DesiredIntegration)
           account,
           namespace: String(account),
           target,
+          adopt: integration.actito.adoptExistingReaids === true,
           full: options.full ?? false,
           limits,
           patchThreshold: options.patchThreshold ?? patchThreshold(limits),

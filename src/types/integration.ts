@@ -51,6 +51,10 @@ export interface ActitoSettings {
    * The technical name of the profile attribute that holds the REAID (at most 50 characters, Actito's limit).
    */
   reaidAttribute?: string;
+  /**
+   * Keep the values already in the REAID attribute as the REAIDs of their e-mails (a migration from Raptor's web form, or a lost store). Values that are ambiguous (shared by two e-mails, two values on one e-mail, not URL-safe, or already another e-mail's REAID) are left for a person. Without it, emi never writes to a table whose REAID attribute holds values emi did not write.
+   */
+  adoptExistingReaids?: boolean;
 }
 /**
  * A reference to the Actito API key, never the key itself.

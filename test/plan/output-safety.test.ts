@@ -131,4 +131,12 @@ describe("output safety", () => {
     expect(linesStartingWithColons(io.out())).toEqual([]);
     expect(io.out()).not.toContain("\u001b");
   });
+
+  it("escapes a hostile --dir and option name in error messages (commander and emi's own)", async () => {
+    const io = captureIO(tmpdir());
+    await main(["node", "emi", "validate", "--dir", "x\n::error::INJECTED\u001b[31m"], io);
+    await main(["node", "emi", "validate", "--x\n::error::INJ"], io);
+    expect(linesStartingWithColons(io.err())).toEqual([]);
+    expect(io.err()).not.toContain("\u001b");
+  });
 });
