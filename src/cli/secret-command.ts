@@ -102,7 +102,7 @@ export function registerSecretCommand(program: Command, ctx: CommandContext): vo
     .action(async (flags: RecipientFlags) => {
       const { io } = ctx;
       const { root, recipients } = await recipientsFor(io, flags);
-      const files = await rekeySecretFiles(root, await readAgeIdentities(io.env), recipients);
+      const files = await rekeySecretFiles(root, await readAgeIdentities(io.env, io.cwd), recipients);
       io.stdout.write(
         files.length === 0
           ? "No secrets/*.age files to re-encrypt.\n"
