@@ -1,6 +1,8 @@
 import type { CreatedPlan } from "../plan/create-plan.ts";
 import { createPlan } from "../plan/create-plan.ts";
 import { connectActito } from "../plan/connect-actito.ts";
+import { hashValue } from "../plan/plan-basis.ts";
+import { UNKNOWN_LIVE } from "../plan/plan-types.ts";
 import { asPlanningStore } from "../plan/refresh-live-state.ts";
 import { resolveRepoId } from "../plan/resolve-repo-id.ts";
 import { StoreError } from "../store/errors.ts";
@@ -18,9 +20,10 @@ export async function planFromFlags(
   flags: { dir: string; store: string; repo?: string; allowDeactivate?: boolean },
   missingStore: "empty" | "error" = "empty",
 ): Promise<CreatedPlan> {
-  const store = asPlanningStore(await openExistingStore(io, flags.store, missingStore));
+  const opened = await openExistingStore(io, flags.store, missingStore);
+  const store = asPlanningStore(opened.store);
   try {
-    return await createPlan({
+    const created = await createPlan({
       dir: flags.dir,
       cwd: io.cwd,
       env: io.env,
@@ -29,16 +32,36 @@ export async function planFromFlags(
       connect: connectActito(io.env),
       allowDeactivate: flags.allowDeactivate === true,
     });
+    return opened.inMemory ? withoutStoreFingerprints(created) : created;
   } finally {
     await store.close();
   }
 }
 
-async function openExistingStore(io: CliIO, url: string, missing: "empty" | "error"): Promise<Store> {
+async function openExistingStore(
+  io: CliIO,
+  url: string,
+  missing: "empty" | "error",
+): Promise<{ store: Store; inMemory: boolean }> {
   try {
-    return await openStore(url, { cwd: io.cwd, existing: true });
+    return { store: await openStore(url, { cwd: io.cwd, existing: true }), inMemory: false };
   } catch (error) {
     if (!(error instanceof StoreError && error.code === "no-store") || missing === "error") throw error;
-    return openStore("sqlite::memory:");
+    return { store: await openStore("sqlite::memory:"), inMemory: true };
   }
+}
+
+/**
+ * A plan made without a store fingerprinted the keys with a throwaway store's secret, which the
+ * store apply creates will not share: its live facts go into the basis as unchecked (apply checks
+ * them itself during activation), so that `plan --out` then `apply plan.json` works on a first run.
+ */
+function withoutStoreFingerprints(created: CreatedPlan): CreatedPlan {
+  const live = Object.fromEntries(Object.keys(created.plan.basis.live).map((a) => [a, UNKNOWN_LIVE]));
+  const core = {
+    registryRevision: created.plan.basis.registryRevision,
+    declarations: created.plan.basis.declarations,
+    live,
+  };
+  return { ...created, plan: { ...created.plan, basis: { fingerprint: hashValue(core), ...core } } };
 }
