@@ -191,7 +191,7 @@ export class ActitoClient implements ActitoApi {
     entity: string,
     tableId: string,
     key: string,
-    attributes: Record<string, string>,
+    attributes: Record<string, string | null>,
   ): Promise<void> {
     await this.#call({
       method: "PATCH",

@@ -23,6 +23,7 @@ interface ApplyFlags {
   store: string;
   yes?: boolean;
   allowDeactivate?: boolean;
+  requireSecrets?: boolean;
   allowEmpty?: boolean;
   format: "text" | "markdown" | "json";
   repo?: string;
@@ -75,6 +76,7 @@ export function registerApplyCommand(program: Command, ctx: CommandContext): voi
     .option("--yes", "apply without asking (required when there is no terminal)")
     .option("--allow-deactivate", "deactivate integrations whose declaration was removed")
     .option("--allow-empty", "allow a plan that deactivates every integration")
+    .option("--require-secrets", "refuse to apply when any integration's API key is not available here")
     .addOption(formatOption(["text", "markdown", "json"]))
     .addOption(repoOption())
     .option("--lock-wait <seconds>", "wait this long for another apply's lock", parseSeconds, 0)
@@ -137,7 +139,7 @@ async function applyAction(
       env: io.env,
       cwd: io.cwd,
       repo: await resolveRepoId({ flag: flags.repo, env: io.env, cwd: io.cwd }),
-      ...(savedPlan ? { savedPlan } : {}),
+      ...(savedPlan && planFile ? { savedPlan, savedPlanFile: planFile } : {}),
       yes: flags.yes === true,
       ...(prompt
         ? {
@@ -146,6 +148,7 @@ async function applyAction(
           }
         : {}),
       allowDeactivate: flags.allowDeactivate === true,
+      requireSecrets: flags.requireSecrets === true,
       allowEmpty: flags.allowEmpty === true,
       lockWaitMs: flags.lockWait * 1000,
       onLockWait: (message) => io.stderr.write(terminalSafe(`waiting: ${message}\n`)),

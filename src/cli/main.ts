@@ -22,6 +22,7 @@ const commands: Record<string, () => Promise<RegisterCommand[]>> = {
   reaid: async () => [(await import("./reaid-command.ts")).registerReaidCommand],
   sandbox: async () => [(await import("./sandbox-command.ts")).registerSandboxCommand],
   demo: async () => [(await import("./demo-command.ts")).registerDemoCommand],
+  secret: async () => [(await import("./secret-command.ts")).registerSecretCommand],
 };
 
 /** Commands that talk to Actito: `EMI_ACTITO_URL` is checked before they start. */

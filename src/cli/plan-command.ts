@@ -21,6 +21,7 @@ interface PlanFlags {
   format: "text" | "markdown" | "json";
   repo?: string;
   allowDeactivate?: boolean;
+  requireSecrets?: boolean;
   comment?: boolean;
   pr?: string;
 }
@@ -53,13 +54,17 @@ export function registerPlanCommand(program: Command, ctx: CommandContext): void
     .addOption(repoOption())
     .option("--allow-deactivate", "plan deactivations as allowed instead of blocked")
     .option(
+      "--require-secrets",
+      "fail (exit 1) when any integration's API key is not available here, instead of planning it unchecked",
+    )
+    .option(
       "--comment",
       "post the plan as the pull request's one emi comment (GitHub Actions, or --repo and --pr)",
     )
     .option("--pr <number>", "with --comment: the pull request to comment on")
     .action(async (flags: PlanFlags) => {
       const { io } = ctx;
-      const created = await planFromFlags(io, flags);
+      const created = await planFromFlags(io, flags, flags.out ? "create" : "empty");
       printPlan(io, created, flags.format);
       if (flags.out) {
         await savePlanFile(resolve(io.cwd, flags.out), flags.out, renderPlanJson(created.plan));

@@ -21,5 +21,6 @@ export const diagnosticCodes: Readonly<Record<string, string>> = {
   "wrong-type": "A value has the wrong type.",
   "invalid-value": "A value is outside what the field allows.",
   "duplicate-item": "A list holds the same item twice.",
+  "config-unreadable": "emi.config.yaml exists but cannot be read.",
   ...Object.fromEntries(declarationRules.map((rule) => [rule.code, rule.summary])),
 };

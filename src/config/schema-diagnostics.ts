@@ -12,7 +12,8 @@ interface PropertySchema {
 }
 
 const patternHints: Record<string, string> = {
-  secretRef: "must be env:NAME (an environment variable) or file:PATH (a file), e.g. env:ACTITO_KEY_1042",
+  secretRef:
+    "must be env:NAME (an environment variable), file:PATH (a file) or age:PATH (an age-encrypted file), e.g. age:secrets/1042.age",
   reaidAttribute: "must start with a letter and hold only letters, digits and underscores",
   entity:
     "may hold only letters, digits, '_', '-' and '.', starting with a letter or digit (Actito's entity names)",

@@ -7,7 +7,7 @@ import { diagnosticAt } from "./locate-diagnostic.ts";
 import { normaliseIntegration } from "./normalise-integration.ts";
 import { type ParsedDeclaration, parseDeclaration } from "./parse-declaration.ts";
 import { declarationRules } from "./rules/declaration-rules.ts";
-import type { CheckedDeclaration, Rule, RuleContext } from "./rules/rule.ts";
+import type { CheckedDeclaration, Rule, RuleContext, SecretRefFacts } from "./rules/rule.ts";
 import { salvageIntegration } from "./salvage-integration.ts";
 import { schemaDiagnostics } from "./schema-diagnostics.ts";
 import type { ValidationResult } from "./validation-result.ts";
@@ -80,8 +80,22 @@ export class DeclarationValidator {
     this.diagnostics.push({ file, line: 1, column: 1, code, severity: "error", message, path: "" });
   }
 
-  /** Runs the cross-file rules over everything added and returns the result. */
-  finish(rules: readonly Rule[] = declarationRules): ValidationResult {
+  /** Every `secretRef` written in the files added so far (for the edge to look up on disk). */
+  secretRefs(): string[] {
+    const refs = new Set<string>();
+    for (const { value } of this.documents) {
+      const actito = value?.actito as { apiKey?: { secretRef?: unknown } } | undefined;
+      const ref = actito?.apiKey?.secretRef;
+      if (typeof ref === "string") refs.add(ref);
+    }
+    return [...refs];
+  }
+
+  /**
+   * Runs the cross-file rules over everything added and returns the result. `secrets` holds what
+   * the edge learned about secret references (allow-list, repository root, files on disk).
+   */
+  finish(rules: readonly Rule[] = declarationRules, secrets?: SecretRefFacts): ValidationResult {
     const { diagnostics } = this;
     const duplicates = findDuplicateDeclarationFiles(this.fileOrder.keys());
     for (const [file, earlier] of duplicates) {
@@ -99,6 +113,7 @@ export class DeclarationValidator {
     const context: RuleContext = {
       documents: this.documents,
       declarations,
+      ...(secrets ? { secrets } : {}),
       report: (source, pointer, target, draft) =>
         diagnostics.push(diagnosticAt(source, pointer, target, draft)),
     };

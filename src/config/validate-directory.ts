@@ -1,7 +1,10 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { relative, resolve, sep } from "node:path";
 import { type DeclarationEntry, listDeclarationFiles } from "./list-declaration-files.ts";
+import { loadRepoConfig, repoRootOf } from "./load-repo-config.ts";
 import { maxDeclarationBytes } from "./parse-declaration.ts";
+import type { SecretPathFacts } from "./rules/rule.ts";
+import { confinedPath, inspectAgeFile, realPathInside, secretPathOf } from "./secret-path.ts";
 import { DeclarationValidator } from "./validate-declarations.ts";
 import type { ValidationResult } from "./validation-result.ts";
 
@@ -53,7 +56,23 @@ export async function validateDirectory(dir: string, options: { cwd: string }): 
     if (length > maxDeclarationBytes) validator.add(file, new Uint8Array(0), length);
     else validator.add(file, buffer.subarray(0, length));
   }
-  return validator.finish();
+  const repository = await loadRepoConfig(repoRootOf(dir, options.cwd), { cwd: options.cwd });
+  const paths = new Map<string, SecretPathFacts>();
+  for (const ref of validator.secretRefs()) {
+    const target = secretPathOf(ref);
+    const full = target && confinedPath(target.path, repository.root);
+    if (!target || !full) continue;
+    const facts: SecretPathFacts = { realPathInside: await realPathInside(full, repository.root) };
+    if (target.scheme === "age" && facts.realPathInside) facts.age = await inspectAgeFile(full);
+    paths.set(ref, facts);
+  }
+  const result = validator.finish(undefined, {
+    envAllowList: repository.config.secretEnvAllowList,
+    root: repository.root,
+    paths,
+  });
+  // A broken emi.config.yaml comes first: every other check depends on it.
+  return { ...result, diagnostics: [...repository.diagnostics, ...result.diagnostics], repository };
 }
 
 function readHint(code: string, what: "file" | "folder" = "file"): string {

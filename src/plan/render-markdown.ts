@@ -8,6 +8,7 @@ import {
   targetOf,
 } from "./describe-change.ts";
 import { abbreviateList, codeFence, inlineCode, markdownCell, markdownText } from "./markdown-safe.ts";
+import { describeAdoption, describeTakeover } from "./plan-table-ownership.ts";
 import type { Change, IntegrationView, Plan } from "./plan-types.ts";
 
 export interface RenderMarkdownOptions {
@@ -179,8 +180,10 @@ function details(change: Change): string {
   if (lines.length) body.push(...codeFence("diff", lines));
   const live = describeLive(change);
   if (live) body.push(`Live: ${escapeMd(live.replaceAll(", ", " · "))}`);
-  const estimate = change.syncAfter ? describeSyncEstimate(change.live) : null;
-  if (estimate) body.push(`Sync: ${estimate}`);
+  const estimate = change.syncAfter ? (describeAdoption(change) ?? describeSyncEstimate(change.live)) : null;
+  if (estimate) body.push(`Sync: ${escapeMd(estimate)}`);
+  const takeover = describeTakeover(change);
+  if (takeover) body.push(`REAIDs: ${escapeMd(takeover)}`);
   for (const p of change.problems) {
     body.push(`${p.severity === "error" ? "❌" : "⚠️"} **${p.code}**: ${escapeMd(p.message)}`);
   }
