@@ -21,6 +21,7 @@ import type { IntegrationRunOutcome } from "./report-run.ts";
 import { resolveSyncTarget } from "./resolve-sync-target.ts";
 import type { SyncEvent, SyncEventBody, SyncRunCounts } from "./sync-events.ts";
 import { syncIntegrationOnce } from "./sync-integration-once.ts";
+import type { SyncResult } from "./sync-result.ts";
 import {
   actitoSyncLimits,
   choosePatchThreshold,
@@ -31,8 +32,6 @@ import {
 
 export type { SyncEvent, SyncOutcome, SyncRunCounts } from "./sync-events.ts";
 export type { SyncResult } from "./sync-result.ts";
-
-import type { SyncResult } from "./sync-result.ts";
 
 export interface RunSyncOptions {
   store: Store;
