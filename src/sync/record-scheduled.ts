@@ -2,15 +2,7 @@ import { syncScheduleOf } from "../store/sql-sync-schedule.ts";
 import type { Store } from "../store/store.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import { retryBackoffMs } from "./retry-backoff.ts";
-import type { SyncOutcome, SyncRunCounts } from "./sync-events.ts";
-
-/** What recordScheduled reads of a SyncResult (kept structural: run-sync imports this module). */
-interface RunResult {
-  health: SyncOutcome;
-  reason: string | null;
-  failed: boolean;
-  counts: Pick<SyncRunCounts, "skipped" | "rejected">;
-}
+import type { SyncResult } from "./sync-result.ts";
 
 /**
  * Writes a run's result to the sync schedule: a run that read its listing to the end is a success
@@ -21,7 +13,7 @@ interface RunResult {
 export async function recordScheduled(
   options: { store: Store; full?: boolean; now?: () => Date; random?: () => number },
   integration: DesiredIntegration,
-  result: RunResult,
+  result: SyncResult,
 ): Promise<void> {
   const schedule = syncScheduleOf(options.store);
   if (!schedule) return;
