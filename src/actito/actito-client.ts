@@ -9,7 +9,6 @@ import {
   ActitoUnavailableError,
   AuthError,
   ImportOutcomeUnknownError,
-  MassImportTimeoutError,
   RateLimitedError,
   UnexpectedResponseError,
 } from "./errors.ts";
@@ -244,26 +243,6 @@ export class ActitoClient implements ActitoApi {
 
   async getMassImport(entity: string, id: string): Promise<MassImportStatus> {
     return this.#get(ROUTES.massImport, { entity, id }, parseMassImportStatus);
-  }
-
-  /** Polls with a growing interval (×1.5 up to 15 s); default first interval 1 s, timeout 1 h. */
-  async waitForMassImport(
-    entity: string,
-    id: string,
-    options: { pollMs?: number; timeoutMs?: number } = {},
-  ): Promise<MassImportStatus> {
-    const { clock, sleep } = this.#parts;
-    const timeoutMs = options.timeoutMs ?? 3_600_000;
-    const started = clock.now();
-    let interval = options.pollMs ?? 1000;
-    for (;;) {
-      const status = await this.getMassImport(entity, id);
-      if (status.status !== "RUNNING") return status;
-      const waited = clock.now() - started;
-      if (waited >= timeoutMs) throw new MassImportTimeoutError(id, waited);
-      await sleep(Math.min(interval, timeoutMs - waited));
-      interval = Math.min(interval * 1.5, 15_000);
-    }
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { SecretSource } from "../config/resolve-secret.ts";
+import type { ConnectActito } from "../actito/connect-actito.ts";
+import { type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
 import type { Change, Plan } from "../plan/plan-types.ts";
-import type { ConnectActito, PlanningStore } from "../plan/refresh-live-state.ts";
+import type { PlanningStore } from "../plan/refresh-live-state.ts";
 import type { RegistryEntry, RegistryWrite } from "../store/store.ts";
 import { runSync as defaultRunSync, type RunSyncOptions, type SyncResult } from "../sync/run-sync.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
@@ -15,7 +16,8 @@ export interface ApplyPlanOptions {
   store: PlanningStore;
   /** The declarations the plan was made from, by account (their secret references). */
   desired: ReadonlyMap<number, DesiredIntegration>;
-  secrets: SecretSource;
+  secrets: Secrets;
+  /** How activation and the sync after it reach Actito. */
   connect: ConnectActito;
   allowDeactivate?: boolean;
   allowEmpty?: boolean;
@@ -39,6 +41,7 @@ export interface ApplyPlanOptions {
 export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<ApplyResult> {
   const started = performance.now();
   refuseWholePlan(plan, options);
+  const secret = secretResolver(options.secrets);
   const ctx: StepContext = {
     store: options.store,
     applyId: randomUUID(),
@@ -127,7 +130,7 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
         ctx,
         store: options.store,
         connect: options.connect,
-        secrets: options.secrets,
+        secret,
         repo: plan.repo,
         change,
         desired,
@@ -162,7 +165,8 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
         ...(await (options.runSync ?? defaultRunSync)({
           store: options.store,
           integrations: [...integrations],
-          secrets: options.secrets,
+          secrets: secret,
+          connect: options.connect,
           full,
           onEvent: (event) => options.onEvent?.({ type: "sync", event }),
           ...(options.signal ? { signal: options.signal } : {}),

@@ -1,5 +1,5 @@
-import { resolveSecret, type SecretSource } from "../config/resolve-secret.ts";
-import type { ConnectActito } from "../plan/refresh-live-state.ts";
+import type { ConnectActito } from "../actito/connect-actito.ts";
+import { type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
 import type { JournalEntry, RegistryEntry, Store } from "../store/store.ts";
 import type { Endpoint } from "../types/declared.ts";
 import type { ApplyEvent, RecoveredStep } from "./apply-types.ts";
@@ -8,7 +8,7 @@ import { safeMessage } from "./journal-step.ts";
 export interface RecoverOptions {
   store: Store;
   connect: ConnectActito;
-  secrets: SecretSource;
+  secrets: Secrets;
   onEvent?: ((event: ApplyEvent) => void) | undefined;
 }
 
@@ -52,7 +52,7 @@ async function check(
   const d = entry.detail;
   switch (entry.step) {
     case "add-attribute": {
-      const apiKey = await resolveSecret(String(d.secretRef), options.secrets);
+      const apiKey = await secretResolver(options.secrets)(String(d.secretRef));
       if (apiKey === null) return ["unknown", `no secret ${String(d.secretRef)} here to check Actito with`];
       const client = options.connect({ endpoint: d.endpoint as Endpoint, apiKey });
       try {

@@ -2,8 +2,9 @@ import { hostname } from "node:os";
 import { type CreatedPlan, createPlan } from "../plan/create-plan.ts";
 import { basisChanges } from "../plan/plan-basis.ts";
 import type { Plan } from "../plan/plan-types.ts";
-import { asPlanningStore, type ConnectActito } from "../plan/refresh-live-state.ts";
-import { connectActito } from "../plan/connect-actito.ts";
+import { type ConnectActito, connectActito } from "../actito/connect-actito.ts";
+import { resolveSecretsOnce } from "../config/resolve-secrets-once.ts";
+import { asPlanningStore } from "../plan/refresh-live-state.ts";
 import { resolveRepoId } from "../plan/resolve-repo-id.ts";
 import { hasChanges } from "../plan/describe-change.ts";
 import { acquireLockWaiting, keepLeaseAlive } from "../store/acquire-lock-waiting.ts";
@@ -30,7 +31,7 @@ export interface RunPlanAndApplyOptions {
   confirm?: (plan: Plan) => Promise<boolean>;
   allowDeactivate?: boolean;
   allowEmpty?: boolean;
-  /** Default: createActitoClient with `EMI_ACTITO_URL` from `env`. */
+  /** How every step, sync included, reaches Actito (default: createActitoClient with `EMI_ACTITO_URL` from `env`). */
   connect?: ConnectActito;
   /** The plan, as soon as it is known (the CLI prints it). */
   onPlan?: (created: CreatedPlan) => void;
@@ -61,7 +62,8 @@ const LOCK_TTL_MS = 60_000;
 export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<PlanAndApplyResult> {
   const store = asPlanningStore(options.store);
   const connect = options.connect ?? connectActito(options.env);
-  const secrets = { env: options.env, cwd: options.cwd };
+  // Each secret is read once for the whole run: refresh, activation and sync share it.
+  const secrets = resolveSecretsOnce({ env: options.env, cwd: options.cwd });
   const saved = options.savedPlan;
   const repo = saved?.repo ?? options.repo ?? (await resolveRepoId({ env: options.env, cwd: options.cwd }));
   const lease = await acquireLockWaiting(
@@ -85,6 +87,7 @@ export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<
       store,
       repo,
       connect,
+      secrets,
       allowDeactivate: options.allowDeactivate ?? false,
     });
     if (saved) {

@@ -1,6 +1,6 @@
 import type { CreatedPlan } from "../plan/create-plan.ts";
 import { createPlan } from "../plan/create-plan.ts";
-import { connectActito } from "../plan/connect-actito.ts";
+import { connectActito } from "../actito/connect-actito.ts";
 import { asPlanningStore } from "../plan/refresh-live-state.ts";
 import { resolveRepoId } from "../plan/resolve-repo-id.ts";
 import { openStore } from "../store/open-store.ts";

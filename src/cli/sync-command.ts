@@ -1,4 +1,5 @@
 import { type Command, Option } from "commander";
+import { connectActito } from "../actito/connect-actito.ts";
 import { validateDirectory } from "../config/validate-directory.ts";
 import { openStore } from "../store/open-store.ts";
 import { runSync, type SyncResult } from "../sync/run-sync.ts";
@@ -50,6 +51,7 @@ export function registerSyncCommand(program: Command, ctx: CommandContext): void
           store,
           integrations,
           secrets: { env: io.env, cwd: io.cwd },
+          connect: connectActito(io.env),
           full: flags.full ?? false,
           onEvent: (event) => progress.onEvent(event),
         });

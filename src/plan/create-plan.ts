@@ -1,8 +1,10 @@
+import type { ConnectActito } from "../actito/connect-actito.ts";
+import type { Secrets } from "../config/resolve-secrets-once.ts";
 import { validateDirectory } from "../config/validate-directory.ts";
 import type { Declared } from "../types/declared.ts";
 import { buildPlan } from "./build-plan.ts";
 import type { Plan } from "./plan-types.ts";
-import { type ConnectActito, type PlanningStore, refreshLiveState } from "./refresh-live-state.ts";
+import { type PlanningStore, refreshLiveState } from "./refresh-live-state.ts";
 
 export interface CreatePlanOptions {
   dir: string;
@@ -11,6 +13,8 @@ export interface CreatePlanOptions {
   store: PlanningStore;
   repo: string;
   connect: ConnectActito;
+  /** Default: resolved from `env` and `cwd`; apply passes the run's, shared with activation and sync. */
+  secrets?: Secrets;
   allowDeactivate?: boolean;
   now?: Date;
 }
@@ -35,7 +39,7 @@ export async function createPlan(options: CreatePlanOptions): Promise<CreatedPla
   const live = await refreshLiveState({
     declared: invalid ? [] : validation.declared,
     store: options.store,
-    secrets: { env: options.env, cwd: options.cwd },
+    secrets: options.secrets ?? { env: options.env, cwd: options.cwd },
     connect: options.connect,
   });
   const refreshMs = performance.now() - started;

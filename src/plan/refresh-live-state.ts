@@ -1,15 +1,14 @@
 import pLimit from "p-limit";
+import type { ConnectActito } from "../actito/connect-actito.ts";
 import { AuthError } from "../actito/errors.ts";
+import { pickProfileTable } from "../actito/pick-profile-table.ts";
 import type { ActitoApi } from "../actito/types.ts";
-import { resolveSecret, type SecretSource } from "../config/resolve-secret.ts";
+import { type SecretResolver, type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
 import type { RegistryEntry, Store } from "../store/store.ts";
-import type { Declared, DesiredIntegration, Endpoint } from "../types/declared.ts";
+import type { Declared, DesiredIntegration } from "../types/declared.ts";
 import { EmiError } from "../types/errors.ts";
 import type { LiveFacts } from "./plan-types.ts";
 import { isCompatibleReaidAttribute } from "./reaid-attribute.ts";
-
-/** Opens a client for one licence. The CLI passes one built on createActitoClient; tests may point it anywhere. */
-export type ConnectActito = (options: { endpoint: Endpoint; apiKey: string }) => ActitoApi;
 
 /** The store as refresh and apply use it: the registry plus the keyed fingerprint of a key. */
 export type PlanningStore = Store & { fingerprintKey(apiKey: string): string | Promise<string> };
@@ -44,7 +43,7 @@ export interface LiveState {
 export interface RefreshOptions {
   declared: readonly Declared[];
   store: PlanningStore;
-  secrets: SecretSource;
+  secrets: Secrets;
   connect: ConnectActito;
   /** Integrations read from Actito at once (each licence has its own limits; this bounds our sockets). */
   concurrency?: number;
@@ -80,12 +79,13 @@ export async function refreshLiveState(options: RefreshOptions): Promise<LiveSta
     options.store.registryRevision(),
   ]);
   const limit = pLimit(options.concurrency ?? 4);
+  const secret = secretResolver(options.secrets);
   const accounts = new Map<number, AccountLive>();
   await Promise.all(
     options.declared.map(({ integration }) =>
       limit(async () => {
         const entry = registry.find((e) => e.account === integration.account) ?? null;
-        accounts.set(integration.account, await refreshOne(integration, entry, options));
+        accounts.set(integration.account, await refreshOne(integration, entry, secret, options));
       }),
     ),
   );
@@ -95,9 +95,10 @@ export async function refreshLiveState(options: RefreshOptions): Promise<LiveSta
 async function refreshOne(
   integration: DesiredIntegration,
   entry: RegistryEntry | null,
+  secret: SecretResolver,
   options: RefreshOptions,
 ): Promise<AccountLive> {
-  const apiKey = await resolveSecret(integration.actito.apiKey.secretRef, options.secrets);
+  const apiKey = await secret(integration.actito.apiKey.secretRef);
   if (apiKey === null) return { facts: unknownFacts(false), keyFingerprint: null };
   const keyFingerprint = await options.store.fingerprintKey(apiKey);
   const facts = unknownFacts(true);
@@ -135,22 +136,17 @@ async function readActito(
     return;
   }
   facts.entity = "found";
-  const tables = await client.listProfileTables(entity);
-  const table =
-    profileTable !== undefined
-      ? tables.find((t) => t.name === profileTable)
-      : tables.length === 1
-        ? tables[0]
-        : undefined;
-  if (!table) {
+  const choice = pickProfileTable(await client.listProfileTables(entity), profileTable);
+  if (choice.status !== "found") {
     facts.table = {
-      status: profileTable === undefined && tables.length > 1 ? "ambiguous" : "missing",
+      status: choice.status,
       id: null,
       name: profileTable ?? null,
-      candidates: tables.map((t) => t.name).sort(),
+      candidates: choice.candidates,
     };
     return;
   }
+  const { table } = choice;
   facts.table = { status: "found", id: table.id, name: table.name };
   const attribute = table.attributes.find((a) => a.name === reaidAttribute) ?? null;
   facts.attribute = {

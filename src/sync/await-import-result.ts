@@ -1,3 +1,4 @@
+import { waitForMassImport } from "../actito/wait-for-mass-import.ts";
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import { profileRef } from "./reaid-write.ts";
 import { settleRefusals, splitDuplicates } from "./settle-refusals.ts";
@@ -16,9 +17,13 @@ export async function awaitImportResult(
   retriedRefs: ReadonlySet<string>,
 ): Promise<string | null> {
   const { api, account, target } = ctx;
-  const status = await api.waitForMassImport(target.entity, id, {
+  // Polling goes on when the run is asked to stop: the import's result is recorded either way.
+  const running = new AbortController().signal;
+  const status = await waitForMassImport(api, target.entity, id, {
     pollMs: ctx.pollMs,
     timeoutMs: ctx.importTimeoutMs,
+    now: () => ctx.now().getTime(),
+    sleep: (ms) => ctx.sleep(ms, running),
   });
   const finished = (duplicates: number) =>
     ctx.emit({

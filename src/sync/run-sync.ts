@@ -1,13 +1,12 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { createActitoClient } from "../actito/create-actito-client.ts";
+import type { ConnectActito } from "../actito/connect-actito.ts";
 import {
   ActitoUnavailableError,
   ImportOutcomeUnknownError,
   MassImportTimeoutError,
   RateLimitedError,
 } from "../actito/errors.ts";
-import type { ActitoApi } from "../actito/types.ts";
-import { resolveSecret, type SecretSource } from "../config/resolve-secret.ts";
+import { type SecretResolver, type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
 import { LockHeldError } from "../store/errors.ts";
 import type { Store } from "../store/store.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
@@ -34,13 +33,14 @@ export interface SyncResult {
 export interface RunSyncOptions {
   store: Store;
   integrations: DesiredIntegration[];
-  secrets: SecretSource;
+  /** Where keys come from; apply passes its run's resolver, so each key is read once per apply. */
+  secrets: Secrets;
+  /** How each integration reaches Actito: the CLI passes `connectActito(env)`, apply its own. */
+  connect: ConnectActito;
   /** Read every profile, not only those changed since the last run. */
   full?: boolean;
   onEvent?: (event: SyncEvent) => void;
   signal?: AbortSignal;
-  /** Builds the Actito client of an integration (default: createActitoClient with `secrets.env`). */
-  clientFor?: (integration: DesiredIntegration, apiKey: string) => ActitoApi;
   /** Actito's limits as the sync plans for them (default: Actito's documented values). */
   limits?: Partial<SyncLimits>;
   /** Rows written one profile at a time before switching to a mass import (default: from the limits). */
@@ -76,14 +76,19 @@ const noCounts = (): SyncRunCounts => ({ seen: 0, written: 0, skipped: 0, reject
  */
 export async function runSync(options: RunSyncOptions): Promise<SyncResult[]> {
   const results: SyncResult[] = [];
+  const secret = secretResolver(options.secrets);
   for (const integration of options.integrations) {
     if (options.signal?.aborted) break;
-    results.push(await syncOne(options, integration));
+    results.push(await syncOne(options, integration, secret));
   }
   return results;
 }
 
-async function syncOne(options: RunSyncOptions, integration: DesiredIntegration): Promise<SyncResult> {
+async function syncOne(
+  options: RunSyncOptions,
+  integration: DesiredIntegration,
+  secret: SecretResolver,
+): Promise<SyncResult> {
   const { store, account } = { store: options.store, account: integration.account };
   const onEvent = options.onEvent ?? (() => {});
   // Every event names its table, so each output line can: the declared name until Actito answers.
@@ -117,7 +122,7 @@ async function syncOne(options: RunSyncOptions, integration: DesiredIntegration)
   if (!entry || entry.account !== account || entry.status !== "active") {
     return skipped("not active in the registry yet: run emi apply first");
   }
-  const apiKey = await resolveSecret(integration.actito.apiKey.secretRef, options.secrets);
+  const apiKey = await secret(integration.actito.apiKey.secretRef);
   if (apiKey === null) {
     return fail(`the API key is not available here (${integration.actito.apiKey.secretRef} is not set)`);
   }
@@ -141,7 +146,7 @@ async function syncOne(options: RunSyncOptions, integration: DesiredIntegration)
     }
     throw error;
   }
-  const api = (options.clientFor ?? defaultClient(options.secrets))(integration, apiKey);
+  const api = options.connect({ endpoint: integration.actito.endpoint, apiKey });
   const stop = AbortSignal.any([lease.lost, ...(options.signal ? [options.signal] : [])]);
   try {
     await store.setSyncStatus(account, { health: "syncing", reason: null });
@@ -195,11 +200,6 @@ async function syncOne(options: RunSyncOptions, integration: DesiredIntegration)
     await api.close().catch(() => undefined);
     await lease.release();
   }
-}
-
-function defaultClient(secrets: SecretSource) {
-  return (integration: DesiredIntegration, apiKey: string): ActitoApi =>
-    createActitoClient({ endpoint: integration.actito.endpoint, apiKey, env: secrets.env });
 }
 
 function isTransient(error: unknown): boolean {

@@ -2,13 +2,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { ConnectActito } from "../../src/actito/connect-actito.ts";
 import { createActitoClient } from "../../src/actito/create-actito-client.ts";
-import {
-  asPlanningStore,
-  type ConnectActito,
-  type PlanningStore,
-  refreshLiveState,
-} from "../../src/plan/refresh-live-state.ts";
+import { asPlanningStore, type PlanningStore, refreshLiveState } from "../../src/plan/refresh-live-state.ts";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/start-sandbox.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import { declaredOf, desired } from "./plan-fixture.ts";

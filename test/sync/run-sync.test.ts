@@ -25,7 +25,7 @@ const run = (w: SyncWorld, extra: Partial<Parameters<typeof runSync>[0]> = {}) =
     store: w.store,
     integrations: [integration()],
     secrets: { env: w.env, cwd: w.dir },
-    clientFor: w.clientFor,
+    connect: w.connect,
     onEvent: (e) => events.push(e),
     pollMs: 20,
     uncertainGraceMs: 200,
@@ -74,8 +74,8 @@ describe("runSync", () => {
     const w = world;
     let lost = 0;
     const { results, events } = await run(w, {
-      clientFor: (i, key) => {
-        const api = w.clientFor(i, key);
+      connect: (target) => {
+        const api = w.connect(target);
         const startMassImport = async (...args: Parameters<ActitoApi["startMassImport"]>) => {
           const started = await api.startMassImport(...args);
           if (lost++ > 0) return started;

@@ -17,7 +17,7 @@ async function syncUntilSettled(w: SyncWorld, extra: Partial<Parameters<typeof r
       store: w.store,
       integrations: [integration()],
       secrets: { env: w.env, cwd: w.dir },
-      clientFor: w.clientFor,
+      connect: w.connect,
       onEvent: (e) => events.push(e),
       pollMs: 20,
       uncertainGraceMs: 300,
@@ -79,7 +79,7 @@ describe("runSync under faults", () => {
         store: world.store,
         integrations: [integration()],
         secrets: { env: world.env, cwd: world.dir },
-        clientFor: world.clientFor,
+        connect: world.connect,
         pollMs: 20,
         ...options,
       });
@@ -112,7 +112,7 @@ describe("runSync under faults", () => {
         store: world.store,
         integrations: [integration()],
         secrets: { env: world.env, cwd: world.dir },
-        clientFor: world.clientFor,
+        connect: world.connect,
         pollMs: 20,
         full: true,
       });
@@ -129,7 +129,7 @@ describe("runSync under faults", () => {
       store: world.store,
       integrations: [integration()],
       secrets: { env: world.env, cwd: world.dir },
-      clientFor: world.clientFor,
+      connect: world.connect,
       full: true,
     });
     const after = world.sandbox.stats().tables["acme/16"]!;
