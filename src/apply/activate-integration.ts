@@ -9,14 +9,16 @@ import {
   isCompatibleReaidAttribute,
   reaidAttributeDefinition,
 } from "../plan/reaid-attribute.ts";
-import type { PlanningStore } from "../plan/refresh-live-state.ts";
+import type { KeyFingerprints } from "../plan/registry-reader.ts";
+import type { SyncHealthRecorder } from "../sync/sync-store.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import { EmiError } from "../types/errors.ts";
 import { journalStep, type StepContext } from "./journal-step.ts";
+import type { RegistryWriter } from "./registry-writer.ts";
 
 export interface ActivateInput {
   ctx: StepContext;
-  store: PlanningStore;
+  store: KeyFingerprints & RegistryWriter & SyncHealthRecorder;
   connect: ConnectActito;
   /** The run's secrets (resolved once per integration for the whole apply). */
   secret: SecretResolver;

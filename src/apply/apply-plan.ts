@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { ConnectActito } from "../actito/connect-actito.ts";
 import { type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
 import type { Change, Plan } from "../plan/plan-types.ts";
-import type { PlanningStore } from "../plan/refresh-live-state.ts";
-import type { RegistryEntry, RegistryWrite } from "../store/store.ts";
+import type { RegistryReader } from "../plan/registry-reader.ts";
+import type { RegistryEntry, RegistryWrite, Store } from "../store/store.ts";
 import { runSync as defaultRunSync, type RunSyncOptions, type SyncResult } from "../sync/run-sync.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import { EmiError } from "../types/errors.ts";
@@ -13,7 +13,8 @@ import type { ApplyEvent, ApplyResult, ChangeOutcome, RecoveredStep } from "./ap
 import { journalStep, type StepContext, safeMessage } from "./journal-step.ts";
 
 export interface ApplyPlanOptions {
-  store: PlanningStore;
+  /** Every role: activation, the journal, and the sync after it (which takes its own leases). */
+  store: Store;
   /** The declarations the plan was made from, by account (their secret references). */
   desired: ReadonlyMap<number, DesiredIntegration>;
   secrets: Secrets;
@@ -207,7 +208,7 @@ function refuseWholePlan(plan: Plan, options: ApplyPlanOptions): void {
   }
 }
 
-async function ownerEntry(store: PlanningStore, account: number): Promise<RegistryEntry> {
+async function ownerEntry(store: RegistryReader, account: number): Promise<RegistryEntry> {
   const entry = await store.findByAccount(account);
   if (!entry || entry.account !== account) {
     throw new EmiError(`integration ${account} is no longer in the registry`);

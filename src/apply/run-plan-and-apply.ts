@@ -4,7 +4,6 @@ import { basisChanges } from "../plan/plan-basis.ts";
 import type { Plan } from "../plan/plan-types.ts";
 import { type ConnectActito, connectActito } from "../actito/connect-actito.ts";
 import { resolveSecretsOnce } from "../config/resolve-secrets-once.ts";
-import { asPlanningStore } from "../plan/refresh-live-state.ts";
 import { resolveRepoId } from "../plan/resolve-repo-id.ts";
 import { hasChanges } from "../plan/describe-change.ts";
 import { acquireLockWaiting, keepLeaseAlive } from "../store/acquire-lock-waiting.ts";
@@ -60,7 +59,7 @@ const LOCK_TTL_MS = 60_000;
  * @throws StalePlanError, PlanRefusedError, LockHeldError, DirectoryNotFoundError
  */
 export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<PlanAndApplyResult> {
-  const store = asPlanningStore(options.store);
+  const { store } = options;
   const connect = options.connect ?? connectActito(options.env);
   // Each secret is read once for the whole run: refresh, activation and sync share it.
   const secrets = resolveSecretsOnce({ env: options.env, cwd: options.cwd });

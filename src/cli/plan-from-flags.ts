@@ -1,7 +1,6 @@
 import type { CreatedPlan } from "../plan/create-plan.ts";
 import { createPlan } from "../plan/create-plan.ts";
 import { connectActito } from "../actito/connect-actito.ts";
-import { asPlanningStore } from "../plan/refresh-live-state.ts";
 import { resolveRepoId } from "../plan/resolve-repo-id.ts";
 import { openStore } from "../store/open-store.ts";
 import type { CliIO } from "./io.ts";
@@ -11,7 +10,7 @@ export async function planFromFlags(
   io: CliIO,
   flags: { dir: string; store: string; repo?: string; allowDeactivate?: boolean },
 ): Promise<CreatedPlan> {
-  const store = asPlanningStore(await openStore(flags.store, { cwd: io.cwd }));
+  const store = await openStore(flags.store, { cwd: io.cwd });
   try {
     return await createPlan({
       dir: flags.dir,

@@ -4,13 +4,14 @@ import { validateDirectory } from "../config/validate-directory.ts";
 import type { Declared } from "../types/declared.ts";
 import { buildPlan } from "./build-plan.ts";
 import type { Plan } from "./plan-types.ts";
-import { type PlanningStore, refreshLiveState } from "./refresh-live-state.ts";
+import { refreshLiveState } from "./refresh-live-state.ts";
+import type { PlanStore } from "./registry-reader.ts";
 
 export interface CreatePlanOptions {
   dir: string;
   cwd: string;
   env: Record<string, string | undefined>;
-  store: PlanningStore;
+  store: PlanStore;
   repo: string;
   connect: ConnectActito;
   /** Default: resolved from `env` and `cwd`; apply passes the run's, shared with activation and sync. */

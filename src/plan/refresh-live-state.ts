@@ -4,26 +4,12 @@ import { AuthError } from "../actito/errors.ts";
 import { pickProfileTable } from "../actito/pick-profile-table.ts";
 import type { ActitoApi } from "../actito/types.ts";
 import { type SecretResolver, type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
-import type { RegistryEntry, Store } from "../store/store.ts";
+import type { RegistryEntry } from "../store/store-records.ts";
 import type { Declared, DesiredIntegration } from "../types/declared.ts";
 import { EmiError } from "../types/errors.ts";
 import type { LiveFacts } from "./plan-types.ts";
+import type { PlanStore } from "./registry-reader.ts";
 import { isCompatibleReaidAttribute } from "./reaid-attribute.ts";
-
-/** The store as refresh and apply use it: the registry plus the keyed fingerprint of a key. */
-export type PlanningStore = Store & { fingerprintKey(apiKey: string): string | Promise<string> };
-
-/**
- * The store with its key fingerprinting (SqlStore has it; the Store interface predates it).
- * @throws EmiError when the store cannot fingerprint keys.
- */
-export function asPlanningStore(store: Store): PlanningStore {
-  const candidate = store as Partial<PlanningStore>;
-  if (typeof candidate.fingerprintKey !== "function") {
-    throw new EmiError("this store cannot fingerprint API keys, which plan and apply need");
-  }
-  return store as PlanningStore;
-}
 
 /** What refresh learned about one declared integration. */
 export interface AccountLive {
@@ -42,7 +28,7 @@ export interface LiveState {
 
 export interface RefreshOptions {
   declared: readonly Declared[];
-  store: PlanningStore;
+  store: PlanStore;
   secrets: Secrets;
   connect: ConnectActito;
   /** Integrations read from Actito at once (each licence has its own limits; this bounds our sockets). */

@@ -1,4 +1,5 @@
-import type { Store, SyncCheckpoint, SyncCounts } from "../store/store.ts";
+import type { SyncCheckpoint, SyncCounts } from "../store/store-records.ts";
+import type { SyncCheckpoints } from "./sync-store.ts";
 
 /** A mass import between "about to submit" and "result recorded". */
 export interface InFlight {
@@ -115,7 +116,11 @@ export function runStateOf(checkpoint: SyncCheckpoint | null): RunState | null {
  * Saves a running run's checkpoint. The watermark stays the previous run's until this run completes,
  * so a run killed halfway never lets the next incremental run skip what this one had not read.
  */
-export function runStateSaver(store: Store, account: number, previousWatermark: string | null): SaveRunState {
+export function runStateSaver(
+  store: SyncCheckpoints,
+  account: number,
+  previousWatermark: string | null,
+): SaveRunState {
   return (run, cursor) =>
     store.putCheckpoint(account, {
       phase: "running",
