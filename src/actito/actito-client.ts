@@ -174,7 +174,7 @@ export class ActitoClient implements ActitoApi {
     entity: string,
     tableId: string,
     key: string,
-    attributes: Record<string, string>,
+    attributes: Record<string, string | null>,
   ): Promise<void> {
     await this.#call({
       method: "PATCH",
@@ -288,6 +288,9 @@ export class ActitoClient implements ActitoApi {
           reason: decision.reason,
           secrets: this.#secrets(),
           now: clock.now(),
+          host: new URL(this.#origin).host,
+          endpoint: this.endpoint,
+          throughEmiActitoUrl: this.#parts.sendEndpointHeader,
         });
       }
       logger({

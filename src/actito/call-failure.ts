@@ -28,6 +28,11 @@ export interface FailedCall {
   /** The key and tokens, scrubbed from every body and message. */
   secrets: readonly string[];
   now: number;
+  /** Where the call went, named when the connection failed. */
+  host: string;
+  endpoint: string;
+  /** The base URL came from `EMI_ACTITO_URL` (the sandbox, a proxy) rather than Actito itself. */
+  throughEmiActitoUrl: boolean;
 }
 
 /** The error for an answer the caller did not accept: its body redacted. */
@@ -45,7 +50,8 @@ export function apiError(
 }
 
 /** The typed error for a call that will not be retried: never carrying the key or a token. */
-export function callFailure({ spec, answer, error, reason, secrets, now }: FailedCall): Error {
+export function callFailure(call: FailedCall): Error {
+  const { spec, answer, error, reason, secrets, now } = call;
   const site = { method: spec.method, route: spec.route };
   if (answer !== undefined) {
     const body = redactBody(answer.text, secrets);
@@ -73,13 +79,15 @@ export function callFailure({ spec, answer, error, reason, secrets, now }: Faile
   }
   const cause = safeCause(error, secrets);
   const code = errorCode(error) ?? "request failed";
+  const detail = `the connection to ${call.host} failed: ${code}`;
   if (reason === "outcome-unknown") {
-    return new ImportOutcomeUnknownError(
-      { route: spec.route, detail: `the connection failed: ${code}` },
-      { cause },
-    );
+    return new ImportOutcomeUnknownError({ route: spec.route, detail }, { cause });
   }
-  return new ActitoUnavailableError({ ...site, detail: `the connection failed: ${code}` }, { cause });
+  // Without EMI_ACTITO_URL emi talks to Actito itself: a newcomer rehearsing meant the sandbox.
+  const hint = call.throughEmiActitoUrl
+    ? "; check that EMI_ACTITO_URL points at a running server"
+    : `; this is Actito's ${call.endpoint} endpoint: check the network, or set EMI_ACTITO_URL to use the sandbox (npx emi sandbox)`;
+  return new ActitoUnavailableError({ ...site, detail: `${detail}${hint}` }, { cause });
 }
 
 /** A copy of a library error fit to travel as `cause`: its message redacted, no stack, no properties. */

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ConnectActito } from "../actito/connect-actito.ts";
 import { type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
+import { CLAIM_ORDER } from "../plan/plan-claim-order.ts";
 import type { Change, Plan } from "../plan/plan-types.ts";
 import type { RegistryReader } from "../plan/registry-reader.ts";
 import type { RegistryEntry, RegistryWrite, Store } from "../store/store.ts";
@@ -127,6 +128,13 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
         finish(change, "applied", "sync due");
         continue;
       }
+      if (change.takeover) {
+        // The table's REAIDs stay as they are in Actito: only the namespace that owns them changes.
+        const from = String(change.takeover.from);
+        await journalStep(ctx, change.account, "take-over-reaids", { from }, async () => {
+          await options.store.takeOverReaids(from, String(change.account));
+        });
+      }
       const activation = await activateIntegration({
         ctx,
         store: options.store,
@@ -196,6 +204,12 @@ function refuseWholePlan(plan: Plan, options: ApplyPlanOptions): void {
   if (invalid.length > 0) {
     throw new PlanRefusedError(
       `the declarations have ${invalid.length} error(s); fix them (emi validate) before applying`,
+    );
+  }
+  const unordered = plan.changes.filter((c) => c.problems.some((p) => p.code === CLAIM_ORDER));
+  if (unordered.length > 0) {
+    throw new PlanRefusedError(
+      `the plan has claims apply cannot honour in order (${unordered.map((c) => c.account).join(", ")}: ${unordered[0]!.problems.find((p) => p.code === CLAIM_ORDER)!.message}); nothing was changed`,
     );
   }
   const deactivating = plan.changes.filter((c) => c.actions.includes("deactivate"));

@@ -20,7 +20,7 @@ export function registerDriftCommand(program: Command, ctx: CommandContext): voi
     .action(
       async (flags: { dir: string; store: string; format: string; repo?: string; report?: boolean }) => {
         const { io } = ctx;
-        const report = detectDrift((await planFromFlags(io, flags)).plan);
+        const report = detectDrift((await planFromFlags(io, flags, "error")).plan);
         io.stdout.write(
           flags.format === "json"
             ? `${JSON.stringify(report, null, 2)}\n`

@@ -21,6 +21,7 @@ interface PlanFlags {
   format: "text" | "markdown" | "json";
   repo?: string;
   allowDeactivate?: boolean;
+  requireSecrets?: boolean;
   comment?: boolean;
   pr?: string;
 }
@@ -52,6 +53,10 @@ export function registerPlanCommand(program: Command, ctx: CommandContext): void
     .addOption(formatOption(["text", "markdown", "json"]))
     .addOption(repoOption())
     .option("--allow-deactivate", "plan deactivations as allowed instead of blocked")
+    .option(
+      "--require-secrets",
+      "fail (exit 1) when any integration's API key is not available here, instead of planning it unchecked",
+    )
     .option(
       "--comment",
       "post the plan as the pull request's one emi comment (GitHub Actions, or --repo and --pr)",

@@ -1,9 +1,10 @@
 import type { Command } from "commander";
+import { terminalSafe } from "../plan/terminal-safe.ts";
 import { openStore } from "../store/open-store.ts";
 import type { Lease, RegistryEntry } from "../store/store.ts";
+import type { CommandContext } from "./command-context.ts";
 import { formatOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
-import type { CommandContext } from "./command-context.ts";
 import { parseAccount } from "./parse-account.ts";
 
 interface ShowFlags {
@@ -70,7 +71,7 @@ export function stateText(entries: readonly RegistryEntry[], locks: readonly Lea
       );
     }
   }
-  return `${lines.join("\n")}\n`;
+  return terminalSafe(`${lines.join("\n")}\n`);
 }
 
 /** `emi state show` prints the registry; `emi unlock <id>` breaks a lease on purpose. */
@@ -83,7 +84,7 @@ export function registerStateCommand(program: Command, ctx: CommandContext): voi
     .addOption(formatOption(["text", "json"]))
     .addOption(storeOption())
     .action(async (flags: ShowFlags) => {
-      const store = await openStore(flags.store, { cwd: ctx.io.cwd });
+      const store = await openStore(flags.store, { cwd: ctx.io.cwd, existing: true });
       try {
         let entries: RegistryEntry[];
         if (flags.account === undefined) {
@@ -110,7 +111,7 @@ export function registerStateCommand(program: Command, ctx: CommandContext): voi
     .description("break a lock on purpose (its id is in the error that named it, or in `emi state show`)")
     .addOption(storeOption())
     .action(async (id: string, flags: { store: string }) => {
-      const store = await openStore(flags.store, { cwd: ctx.io.cwd });
+      const store = await openStore(flags.store, { cwd: ctx.io.cwd, existing: true });
       try {
         const lease = (await store.listLocks()).find((l) => l.id === id);
         if (lease && (await store.breakLock(id))) {

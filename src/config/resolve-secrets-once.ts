@@ -1,7 +1,7 @@
-import { resolveSecret, type SecretSource } from "./resolve-secret.ts";
+import { readSecret, type SecretReading, type SecretSource } from "./resolve-secret.ts";
 
-/** Resolves a secret reference (`env:NAME`, `file:PATH`) to the secret, or null when it is not available here. */
-export type SecretResolver = (ref: string) => Promise<string | null>;
+/** Reads a secret reference (`env:NAME`, `file:PATH`, `age:PATH`): its value, or why it is not here. */
+export type SecretResolver = (ref: string) => Promise<SecretReading>;
 
 /**
  * Secrets as a run's steps ask for them: a SecretSource (each step resolving for itself), or the
@@ -10,16 +10,16 @@ export type SecretResolver = (ref: string) => Promise<string | null>;
 export type Secrets = SecretSource | SecretResolver;
 
 /**
- * A resolver that reads each reference once for the run (one `resolveSecret` per integration, not
+ * A resolver that reads each reference once for the run (one `readSecret` per integration, not
  * one per step) and keeps the values only in memory, for as long as the run holds the resolver.
  * A long-running process takes a new one per run, so a rotated key is read again.
  */
 export function resolveSecretsOnce(source: SecretSource): SecretResolver {
-  const resolved = new Map<string, Promise<string | null>>();
+  const resolved = new Map<string, Promise<SecretReading>>();
   return (ref) => {
     let secret = resolved.get(ref);
     if (secret === undefined) {
-      secret = resolveSecret(ref, source);
+      secret = readSecret(ref, source);
       resolved.set(ref, secret);
     }
     return secret;

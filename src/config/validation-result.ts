@@ -1,5 +1,6 @@
 import type { Declared } from "../types/declared.ts";
 import type { Diagnostic } from "../types/diagnostic.ts";
+import type { LoadedRepoConfig } from "./load-repo-config.ts";
 
 /** What validating a folder of declarations found. */
 export interface ValidationResult {
@@ -9,4 +10,6 @@ export interface ValidationResult {
   declared: Declared[];
   /** Every problem found, in file then position order. */
   diagnostics: Diagnostic[];
+  /** The repository config (emi.config.yaml at the parent of the folder); absent for in-memory validation. */
+  repository?: LoadedRepoConfig;
 }

@@ -1,11 +1,13 @@
 import type { ConnectActito } from "../actito/connect-actito.ts";
 import type { Secrets } from "../config/resolve-secrets-once.ts";
+import { type SecretSource, secretSourceFrom } from "../config/resolve-secret.ts";
 import { validateDirectory } from "../config/validate-directory.ts";
 import type { Declared } from "../types/declared.ts";
 import { buildPlan } from "./build-plan.ts";
+import { signPlan } from "./plan-digest.ts";
 import type { Plan } from "./plan-types.ts";
 import { refreshLiveState } from "./refresh-live-state.ts";
-import type { PlanStore } from "./registry-reader.ts";
+import type { PlanStore } from "./plan-store.ts";
 
 export interface CreatePlanOptions {
   dir: string;
@@ -17,6 +19,8 @@ export interface CreatePlanOptions {
   /** Default: resolved from `env` and `cwd`; apply passes the run's, shared with activation and sync. */
   secrets?: Secrets;
   allowDeactivate?: boolean;
+  /** Every secret must be available: a missing one is an error instead of a warning (`--require-secrets`). */
+  requireSecrets?: boolean;
   now?: Date;
 }
 
@@ -27,6 +31,8 @@ export interface CreatedPlan {
   /** Declaration files read. */
   files: number;
   refreshMs: number;
+  /** Where the secrets were read (repository root and allow-list): apply reads them the same way. */
+  secrets: SecretSource;
 }
 
 /**
@@ -37,10 +43,11 @@ export async function createPlan(options: CreatePlanOptions): Promise<CreatedPla
   const validation = await validateDirectory(options.dir, { cwd: options.cwd });
   const invalid = validation.diagnostics.some((d) => d.severity === "error");
   const started = performance.now();
+  const secrets = secretSourceFrom(validation.repository, options.env, options.cwd);
   const live = await refreshLiveState({
     declared: invalid ? [] : validation.declared,
     store: options.store,
-    secrets: options.secrets ?? { env: options.env, cwd: options.cwd },
+    secrets: options.secrets ?? secrets,
     connect: options.connect,
   });
   const refreshMs = performance.now() - started;
@@ -51,7 +58,14 @@ export async function createPlan(options: CreatePlanOptions): Promise<CreatedPla
     repo: options.repo,
     dir: options.dir,
     allowDeactivate: options.allowDeactivate ?? false,
+    requireSecrets: options.requireSecrets ?? false,
     ...(options.now ? { now: options.now } : {}),
   });
-  return { plan, declared: validation.declared, files: validation.files, refreshMs };
+  return {
+    plan: await signPlan(plan, options.store),
+    declared: validation.declared,
+    files: validation.files,
+    refreshMs,
+    secrets,
+  };
 }

@@ -3,19 +3,27 @@ import type { ConnectActito } from "../actito/connect-actito.ts";
 import { AuthError } from "../actito/errors.ts";
 import { pickProfileTable } from "../actito/pick-profile-table.ts";
 import type { ActitoApi } from "../actito/types.ts";
+import type { SecretMissReason } from "../config/resolve-secret.ts";
 import { type SecretResolver, type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
 import type { RegistryEntry } from "../store/store-records.ts";
-import type { Declared, DesiredIntegration } from "../types/declared.ts";
+import type { Declared, DesiredIntegration, Endpoint } from "../types/declared.ts";
 import { EmiError } from "../types/errors.ts";
+import { findKeyEndpoint } from "./find-key-endpoint.ts";
 import type { LiveFacts } from "./plan-types.ts";
-import type { PlanStore } from "./registry-reader.ts";
+import type { PlanStore } from "./plan-store.ts";
 import { isCompatibleReaidAttribute } from "./reaid-attribute.ts";
+import { lastRunFactsOf } from "../sync/last-run-facts.ts";
+import { readExistingValues } from "./read-existing-values.ts";
 
 /** What refresh learned about one declared integration. */
 export interface AccountLive {
   facts: LiveFacts;
   /** Keyed fingerprint of the key that was read, never the key; null without a secret. */
   keyFingerprint: string | null;
+  /** Why the secret is not here (names the variable or file, never a value); absent when it was read. */
+  secretMissing?: { reason: SecretMissReason; message: string };
+  /** Another environment that accepts a key this one refused (the declared endpoint is likely wrong). */
+  keyWorksOn?: Endpoint;
 }
 
 /** The live state a plan is built against. */
@@ -71,7 +79,13 @@ export async function refreshLiveState(options: RefreshOptions): Promise<LiveSta
     options.declared.map(({ integration }) =>
       limit(async () => {
         const entry = registry.find((e) => e.account === integration.account) ?? null;
-        accounts.set(integration.account, await refreshOne(integration, entry, secret, options));
+        const live = await refreshOne(integration, entry, secret, options);
+        const last = entry ? lastRunFactsOf(await options.store.getCheckpoint(entry.account)) : null;
+        if (last) {
+          const { mismatched, mismatchedExamples, foreign, foreignExamples } = last;
+          live.facts.lastSync = { mismatched, mismatchedExamples, foreign, foreignExamples };
+        }
+        accounts.set(integration.account, live);
       }),
     ),
   );
@@ -84,27 +98,36 @@ async function refreshOne(
   secret: SecretResolver,
   options: RefreshOptions,
 ): Promise<AccountLive> {
-  const apiKey = await secret(integration.actito.apiKey.secretRef);
-  if (apiKey === null) return { facts: unknownFacts(false), keyFingerprint: null };
+  const reading = await secret(integration.actito.apiKey.secretRef);
+  if (!reading.ok) {
+    return {
+      facts: unknownFacts(false),
+      keyFingerprint: null,
+      secretMissing: { reason: reading.reason, message: reading.message },
+    };
+  }
+  const apiKey = reading.value;
   const keyFingerprint = await options.store.fingerprintKey(apiKey);
   const facts = unknownFacts(true);
   facts.keyChanged = entry?.keyFingerprint ? entry.keyFingerprint !== keyFingerprint : null;
   const client = options.connect({ endpoint: integration.actito.endpoint, apiKey });
+  let keyWorksOn: Endpoint | null = null;
   try {
     // An integration in sync needs no estimate: skipping it keeps a steady-state plan at three
     // calls per licence, which matters at Actito's 100 calls a minute.
     const inSync = entry?.status === "active" && entry.sync.health === "in sync";
-    await readActito(client, integration, facts, inSync ? 0 : (options.estimatePages ?? 5));
+    await readActito(client, integration, facts, inSync ? 0 : (options.estimatePages ?? 5), options.store);
   } catch (error) {
     if (error instanceof AuthError && facts.key === "unknown") {
       facts.key = "rejected";
+      keyWorksOn = await findKeyEndpoint(options.connect, apiKey, integration.actito.endpoint);
     } else {
       facts.error = error instanceof EmiError ? error.message : "unexpected failure while reading Actito";
     }
   } finally {
     await client.close();
   }
-  return { facts, keyFingerprint };
+  return { facts, keyFingerprint, ...(keyWorksOn ? { keyWorksOn } : {}) };
 }
 
 async function readActito(
@@ -112,6 +135,7 @@ async function readActito(
   integration: DesiredIntegration,
   facts: LiveFacts,
   estimatePages: number,
+  store: PlanStore,
 ): Promise<void> {
   const { entity, profileTable, reaidAttribute } = integration.actito;
   await client.checkAuth();
@@ -140,22 +164,15 @@ async function readActito(
     definition: attribute,
   };
   if (facts.attribute.status === "conflict" || (estimatePages === 0 && attribute !== null)) return;
-  let count = 0;
-  let pages = 0;
-  let complete = true;
-  for await (const page of client.listProfiles(entity, table.id, {
-    pageSize: 1000,
-    ...(attribute ? { attributes: [reaidAttribute] } : {}),
-  })) {
-    for (const profile of page.profiles) {
-      const value = attribute ? profile.attributes[reaidAttribute] : null;
-      if (value === null || value === undefined || value === "") count++;
-    }
-    pages++;
-    if (page.nextCursor !== null && pages >= estimatePages) {
-      complete = false;
-      break;
-    }
-  }
-  facts.profilesWithoutReaid = { count, complete };
+  const read = await readExistingValues(client, {
+    entity,
+    table,
+    reaidAttribute,
+    store,
+    namespace: String(integration.account),
+    adopt: integration.actito.adoptExistingReaids === true,
+    pages: estimatePages,
+  });
+  facts.profilesWithoutReaid = read.profilesWithoutReaid;
+  facts.existingValues = read.existingValues ?? null;
 }

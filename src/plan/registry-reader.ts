@@ -19,6 +19,3 @@ export interface KeyFingerprints {
    */
   fingerprintKey(apiKey: string): Promise<string>;
 }
-
-/** What refresh and plan need of the store. */
-export type PlanStore = RegistryReader & KeyFingerprints;

@@ -1,5 +1,7 @@
+import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { StoreError } from "./errors.ts";
+import { noStore } from "./no-store.ts";
 import { PostgresStore } from "./postgres-store.ts";
 import { SqliteStore } from "./sqlite-store.ts";
 import type { Store } from "./store.ts";
@@ -12,12 +14,14 @@ import type { Store } from "./store.ts";
  *   parameter keeps emi's tables in that schema (created if missing).
  * Anything else is a StoreError (`invalid-url`) that says what is accepted.
  */
-export async function openStore(url: string, options: { cwd?: string } = {}): Promise<Store> {
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   if (url.startsWith("sqlite:")) {
     const path = url.slice("sqlite:".length);
     if (path === "") throw invalid(url);
     if (path === ":memory:") return SqliteStore.open(path);
-    return SqliteStore.open(isAbsolute(path) ? path : resolve(options.cwd ?? process.cwd(), path));
+    const absolute = isAbsolute(path) ? path : resolve(options.cwd ?? process.cwd(), path);
+    if (options.existing && !existsSync(absolute)) throw noStore(absolute);
+    return SqliteStore.open(absolute);
   }
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
     let parsed: URL;
@@ -31,9 +35,22 @@ export async function openStore(url: string, options: { cwd?: string } = {}): Pr
     return PostgresStore.open({
       connectionString: parsed.toString(),
       ...(schema !== null ? { schema } : {}),
+      ...(options.existing ? { existing: true } : {}),
     });
   }
   throw invalid(url);
+}
+
+/** How {@link openStore} opens. */
+export interface OpenStoreOptions {
+  /** Folder a relative SQLite path is resolved from (default: the process's). */
+  cwd?: string;
+  /**
+   * Only open a store that exists: read-only commands (`state show`, `reaid`, `drift`) must not
+   * create a file, its folders or a PostgreSQL schema because of a typo. A missing one is a
+   * StoreError `no-store` that says what to do.
+   */
+  existing?: boolean;
 }
 
 function invalid(url: string): StoreError {

@@ -10,6 +10,14 @@ import { SqlReaids } from "./sql-reaids.ts";
 import { SqlRegistry } from "./sql-registry.ts";
 import { SqlSyncState } from "./sql-sync-state.ts";
 import type { Store } from "./store.ts";
+import type { AdoptionOutcome, AdoptionRequest, ReaidHolder } from "./reaid-ownership.ts";
+import {
+  adoptReaidsSql,
+  findReaidsSql,
+  holdersOfReaidsSql,
+  rekeyReaidsSql,
+  takeOverReaidsSql,
+} from "./reaid-ownership-sql.ts";
 import type {
   IntegrationStatus,
   JournalEntry,
@@ -131,6 +139,27 @@ export class SqlStore implements Store {
   }
   countReaids(namespace: string): Promise<number> {
     return this.#reaids.countReaids(namespace);
+  }
+
+  // Value ownership and adoption (ReaidOwnershipStore; SQL in reaid-ownership-sql.ts)
+
+  holdersOfReaids(values: readonly string[]): Promise<Map<string, ReaidHolder>> {
+    return holdersOfReaidsSql(this.#driver, values);
+  }
+  findReaids(namespace: string, emails: readonly string[]): Promise<Map<string, string>> {
+    return findReaidsSql(this.#driver, namespace, emails);
+  }
+  adoptReaids(namespace: string, pairs: readonly AdoptionRequest[]): Promise<AdoptionOutcome[]> {
+    return adoptReaidsSql(this.#driver, namespace, pairs);
+  }
+  takeOverReaids(from: string, to: string): Promise<{ moved: number; kept: number }> {
+    return takeOverReaidsSql(this.#driver, from, to);
+  }
+  rekeyReaids(
+    namespace: string,
+    moves: readonly { from: string; to: string; reaid: string }[],
+  ): Promise<boolean[]> {
+    return rekeyReaidsSql(this.#driver, namespace, moves);
   }
 
   journalBegin(step: Parameters<ApplyJournal["journalBegin"]>[0]): Promise<number> {

@@ -9,6 +9,7 @@ import type {
   SyncHealthRecorder,
 } from "../sync/sync-store.ts";
 import type { Leases } from "./leases.ts";
+import type { ReaidOwnershipStore } from "./reaid-ownership.ts";
 
 export type {
   IntegrationStatus,
@@ -35,6 +36,7 @@ export interface Store
     RegistryWriter,
     SyncHealthRecorder,
     ReaidStore,
+    ReaidOwnershipStore,
     ApplyJournal,
     SyncCheckpoints,
     RejectionStore,

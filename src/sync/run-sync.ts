@@ -122,10 +122,9 @@ async function syncOne(
   if (!entry || entry.account !== account || entry.status !== "active") {
     return skipped("not active in the registry yet: run emi apply first");
   }
-  const apiKey = await secret(integration.actito.apiKey.secretRef);
-  if (apiKey === null) {
-    return fail(`the API key is not available here (${integration.actito.apiKey.secretRef} is not set)`);
-  }
+  const reading = await secret(integration.actito.apiKey.secretRef);
+  if (!reading.ok) return fail(`the API key is not available here (${reading.message})`);
+  const apiKey = reading.value;
 
   async function fail(reason: string, counts: SyncRunCounts = noCounts()): Promise<SyncResult> {
     await store
@@ -162,6 +161,7 @@ async function syncOne(
           account,
           namespace: String(account),
           target,
+          adopt: integration.actito.adoptExistingReaids === true,
           full: options.full ?? false,
           limits,
           patchThreshold: options.patchThreshold ?? patchThreshold(limits),

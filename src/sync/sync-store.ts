@@ -1,4 +1,5 @@
 import type { RegistryReader } from "../plan/registry-reader.ts";
+import type { ReaidOwnershipStore } from "../store/reaid-ownership.ts";
 import type { Rejection, SyncCheckpoint, SyncStatus } from "../store/store-records.ts";
 
 /** REAIDs by namespace: created once, never changed. */
@@ -42,6 +43,7 @@ export interface ImportQuota {
 
 /** What one integration's sync needs of the store (its lease is taken by runSync). */
 export type SyncStore = Pick<RegistryReader, "findByAccount"> &
+  ReaidOwnershipStore &
   SyncHealthRecorder &
   ReaidStore &
   SyncCheckpoints &

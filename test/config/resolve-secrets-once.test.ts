@@ -14,17 +14,23 @@ describe("resolveSecretsOnce", () => {
   it("reads each reference once for the run, and again in a new run", async () => {
     await writeFile(join(dir, "key.txt"), "first-key\n");
     const run = resolveSecretsOnce({ env: {}, cwd: dir });
-    expect(await run("file:key.txt")).toBe("first-key");
+    expect(await run("file:key.txt")).toEqual({ ok: true, value: "first-key" });
     await writeFile(join(dir, "key.txt"), "rotated-key\n");
-    expect(await run("file:key.txt")).toBe("first-key");
-    expect(await resolveSecretsOnce({ env: {}, cwd: dir })("file:key.txt")).toBe("rotated-key");
+    expect(await run("file:key.txt")).toEqual({ ok: true, value: "first-key" });
+    expect(await resolveSecretsOnce({ env: {}, cwd: dir })("file:key.txt")).toEqual({
+      ok: true,
+      value: "rotated-key",
+    });
   });
 
   it("answers null for a missing secret, and keeps the run's resolver when given one", async () => {
-    const run = resolveSecretsOnce({ env: { SET: " k " }, cwd: dir });
-    expect(await run("env:MISSING")).toBeNull();
-    expect(await run("env:SET")).toBe("k");
+    const run = resolveSecretsOnce({ env: { ACTITO_SET: " k " }, cwd: dir });
+    expect(await run("env:ACTITO_MISSING")).toMatchObject({ ok: false, reason: "unset" });
+    expect(await run("env:ACTITO_SET")).toEqual({ ok: true, value: "k" });
     expect(secretResolver(run)).toBe(run);
-    expect(await secretResolver({ env: { SET: "v" }, cwd: dir })("env:SET")).toBe("v");
+    expect(await secretResolver({ env: { ACTITO_SET: "v" }, cwd: dir })("env:ACTITO_SET")).toEqual({
+      ok: true,
+      value: "v",
+    });
   });
 });
