@@ -1,4 +1,4 @@
-import type { SyncCheckpoint, SyncCounts } from "../store/store-records.ts";
+import type { SyncCounts } from "../store/store-records.ts";
 import type { SyncCheckpoints } from "./sync-store.ts";
 import { copyOwnership, type OwnershipTally } from "./ownership-tally.ts";
 
@@ -111,13 +111,6 @@ export function rewind(run: RunState): void {
   Object.assign(run, tallies({ ...run, ...run.chunkBase }));
   run.listingDone = false;
   run.inFlight = null;
-}
-
-/** The run a checkpoint describes, or null when no run is under way (or it is not ours). */
-export function runStateOf(checkpoint: SyncCheckpoint | null): RunState | null {
-  if (checkpoint?.phase !== "running") return null;
-  const data = checkpoint.data as Partial<RunState>;
-  return data.kind === "emi-sync-run/1" ? (data as RunState) : null;
 }
 
 /**
