@@ -6,7 +6,7 @@ import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import { profileEmail } from "./profile-fields.ts";
 import { readAhead } from "./read-ahead.ts";
 import type { ReaidWrite } from "./reaid-write.ts";
-import { expectedRows, type RunState } from "./sync-run-state.ts";
+import { countPage, expectedRows, type RunState } from "./sync-run-state.ts";
 
 /** The writes one listing page needs, and the cursor after that page. */
 export interface PageOfWrites {
@@ -87,7 +87,8 @@ export function openListing(
       });
       return null;
     }
-    const rows = diffPage(ctx, run, next.value, filter);
+    const { writes: rows, tally } = diffPage(ctx.target, next.value, filter);
+    countPage(run, tally);
     readThisRun += next.value.page.profileIds.length;
     ctx.emit({
       type: "rows-read",

@@ -1,5 +1,6 @@
 import type { SyncCounts } from "../store/store-records.ts";
 import type { SyncCheckpoints } from "./sync-store.ts";
+import type { PageTally } from "./diff-page.ts";
 import { copyOwnership, type OwnershipTally } from "./ownership-tally.ts";
 
 /** A mass import between "about to submit" and "result recorded". */
@@ -130,6 +131,16 @@ export function runStateSaver(
       importsInFlight: run.inFlight?.id ? [run.inFlight.id] : [],
       data: run as unknown as Record<string, unknown>,
     });
+}
+
+/** Adds what one page counted (diffPage) to the run. */
+export function countPage(run: RunState, page: PageTally): void {
+  run.counts.seen += page.seen;
+  run.counts.skipped += page.skipped;
+  run.withoutEmail += page.withoutEmail;
+  run.emails += page.emails;
+  run.toWrite += page.toWrite;
+  countDuplicates(run, page.duplicates);
 }
 
 /** Duplicates are skipped profiles too: the registry keeps only the four counts. */
