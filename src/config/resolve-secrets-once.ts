@@ -1,7 +1,11 @@
 import { readSecret, type SecretReading, type SecretSource } from "./resolve-secret.ts";
 
 /** Reads a secret reference (`env:NAME`, `file:PATH`, `age:PATH`): its value, or why it is not here. */
-export type SecretResolver = (ref: string) => Promise<SecretReading>;
+export interface SecretResolver {
+  (ref: string): Promise<SecretReading>;
+  /** Where it reads from (the environment also holds emi's own settings, e.g. Actito quotas). */
+  readonly source: SecretSource;
+}
 
 /**
  * Secrets as a run's steps ask for them: a SecretSource (each step resolving for itself), or the
@@ -16,7 +20,7 @@ export type Secrets = SecretSource | SecretResolver;
  */
 export function resolveSecretsOnce(source: SecretSource): SecretResolver {
   const resolved = new Map<string, Promise<SecretReading>>();
-  return (ref) => {
+  const read = (ref: string) => {
     let secret = resolved.get(ref);
     if (secret === undefined) {
       secret = readSecret(ref, source);
@@ -24,6 +28,12 @@ export function resolveSecretsOnce(source: SecretSource): SecretResolver {
     }
     return secret;
   };
+  return Object.assign(read, { source });
+}
+
+/** The SecretSource behind `secrets`. */
+export function secretSourceOf(secrets: Secrets): SecretSource {
+  return typeof secrets === "function" ? secrets.source : secrets;
 }
 
 /** The resolver for `secrets`: the run's own, or a fresh one over a SecretSource. */

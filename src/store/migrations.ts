@@ -190,6 +190,21 @@ ALTER TABLE reaids
 `;
 const byteOrderSqlite = "-- TEXT already compares byte by byte (BINARY) in SQLite.";
 
+// When each integration last synced and when it is due again (src/store/sql-sync-schedule.ts).
+const syncScheduleSql = `
+CREATE TABLE sync_schedule (
+  account BIGINT PRIMARY KEY,
+  last_success_at TEXT,
+  last_full_at TEXT,
+  failures INTEGER NOT NULL DEFAULT 0,
+  retry_at TEXT,
+  due_reason TEXT,
+  without_reaid BIGINT,
+  skipped_at_full BIGINT,
+  updated_at TEXT NOT NULL
+);
+`;
+
 /** Every migration, in order. */
 export const migrations: readonly Migration[] = [
   { version: 1, name: "initial schema", sqlite: initialSqlite, postgres: initialPostgres },
@@ -199,6 +214,7 @@ export const migrations: readonly Migration[] = [
     sqlite: byteOrderSqlite,
     postgres: byteOrderPostgres,
   },
+  { version: 4, name: "sync schedule", sqlite: syncScheduleSql, postgres: syncScheduleSql },
 ];
 
 /** Bookkeeping table, created before any numbered migration runs. Same SQL in both dialects. */
