@@ -1,12 +1,11 @@
 import { assignReaids } from "./assign-reaids.ts";
 import { existingValueGuard } from "./guard-existing-values.ts";
-import { emptyOwnership } from "./ownership-tally.ts";
 import { diffPage, type PageFilter } from "./diff-page.ts";
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import { profileEmail } from "./profile-fields.ts";
 import { readAhead } from "./read-ahead.ts";
 import type { ReaidWrite } from "./reaid-write.ts";
-import { countPage, expectedRows, type RunState } from "./sync-run-state.ts";
+import { countPage, expectedRows, finishListing, ownershipOf, type RunState } from "./sync-run-state.ts";
 
 /** The writes one listing page needs, and the cursor after that page. */
 export interface PageOfWrites {
@@ -56,10 +55,7 @@ export function openListing(
       store,
       namespace: ctx.namespace,
       adopt: ctx.adopt,
-      tally: () => {
-        run.ownership ??= emptyOwnership();
-        return run.ownership;
-      },
+      tally: () => ownershipOf(run),
     }),
   });
 
@@ -68,7 +64,7 @@ export function openListing(
     if (ctx.signal.aborted) throw ctx.signal.reason;
     const next = await pages.next();
     if (next.done) {
-      run.listingDone = true;
+      finishListing(run);
       ctx.emit({
         type: "reading-done",
         account,

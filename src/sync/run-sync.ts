@@ -14,7 +14,7 @@ import type { HeldLease } from "../store/lease-keeper.ts";
 import type { Store } from "../store/store.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import { errorMessage } from "./error-message.ts";
-import { busyReason, groupByLicence, LicenceHold, } from "./licence-lease.ts";
+import { busyReason, groupByLicence, LicenceHold } from "./licence-lease.ts";
 import { recordScheduled } from "./record-scheduled.ts";
 import type { IntegrationRunOutcome } from "./report-run.ts";
 import { resolveSyncTarget } from "./resolve-sync-target.ts";

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { countPage, rewind, startRunState, tallies } from "../../src/sync/sync-run-state.ts";
 
@@ -39,5 +40,22 @@ describe("run state transitions", () => {
       listingDone: false,
       inFlight: null,
     });
+  });
+});
+
+describe("run state ownership", () => {
+  it("is changed only through the named transitions of sync-run-state.ts", () => {
+    const dir = new URL("../../src/sync/", import.meta.url);
+    const direct = /\b(run|flight|run\.inFlight)\.[\w.]+\s*(\+|-|\?\?)?=(?!=)|Object\.assign\(run\b/;
+    const offenders = readdirSync(dir)
+      .filter((name) => name.endsWith(".ts") && name !== "sync-run-state.ts")
+      .flatMap((name) =>
+        readFileSync(new URL(name, dir), "utf8")
+          .split("\n")
+          .map((line, i) => ({ where: `${name}:${i + 1}`, line }))
+          .filter(({ line }) => direct.test(line)),
+      )
+      .map(({ where }) => where);
+    expect(offenders).toEqual([]);
   });
 });
