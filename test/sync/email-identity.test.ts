@@ -85,7 +85,7 @@ describe("e-mail identity in the sync", () => {
 
   it("leaves a legacy-keyed REAID on its profile, for a person, when the new key got another REAID first", async () => {
     world = await syncWorld(seedWith({ generate: 2, profiles: [{ emailAddress: "ÉLODIE@x.example" }] }));
-    const ownership = asReaidOwnershipStore(world.store);
+    const ownership = world.store;
     await ownership.adoptReaids("1042", [{ email: "élodie@x.example", reaid: "LegacyReaid0000000000A" }]);
     await patchProfiles(world, [{ ref: "3", attributes: { reaid: "LegacyReaid0000000000A" } }]);
     // e.g. GetOrCreate handed out a REAID for the address under the new key before any sync re-keyed it.
