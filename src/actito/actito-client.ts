@@ -4,19 +4,11 @@ import { type Dispatcher, FormData } from "undici";
 import type { Endpoint } from "../types/declared.ts";
 import type { ClientLogEvent } from "./client-log-event.ts";
 import type { Clock } from "./clock.ts";
-import {
-  ActitoApiError,
-  ActitoUnavailableError,
-  AuthError,
-  ImportOutcomeUnknownError,
-  MassImportTimeoutError,
-  RateLimitedError,
-  UnexpectedResponseError,
-} from "./errors.ts";
+import { type Answer, apiError, callFailure, type Method } from "./call-failure.ts";
+import { type ActitoApiError, UnexpectedResponseError } from "./errors.ts";
 import { gzipToTempFile } from "./gzip-to-temp-file.ts";
 import type { LicenceLimiter } from "./licence-limiter.ts";
-import { redactBody, redactText } from "./redact-text.ts";
-import { errorCode, parseRetryAfter, retryDecision, type RetryPolicy } from "./retry-decision.ts";
+import { errorCode, retryDecision, type RetryPolicy } from "./retry-decision.ts";
 import {
   addAttributeBody,
   fillRoute,
@@ -68,8 +60,6 @@ export interface ActitoClientParts {
   tempDir?: string;
 }
 
-type Method = "GET" | "POST" | "PATCH";
-
 interface CallSpec {
   method: Method;
   route: RouteTemplate;
@@ -81,13 +71,6 @@ interface CallSpec {
   idempotent: boolean;
   /** Non-2xx statuses handed back to the caller instead of thrown. */
   accept?: readonly number[];
-}
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  attempts: number;
 }
 
 const JSON_HEADERS = { "content-type": "application/json" } as const;
@@ -246,26 +229,6 @@ export class ActitoClient implements ActitoApi {
     return this.#get(ROUTES.massImport, { entity, id }, parseMassImportStatus);
   }
 
-  /** Polls with a growing interval (×1.5 up to 15 s); default first interval 1 s, timeout 1 h. */
-  async waitForMassImport(
-    entity: string,
-    id: string,
-    options: { pollMs?: number; timeoutMs?: number } = {},
-  ): Promise<MassImportStatus> {
-    const { clock, sleep } = this.#parts;
-    const timeoutMs = options.timeoutMs ?? 3_600_000;
-    const started = clock.now();
-    let interval = options.pollMs ?? 1000;
-    for (;;) {
-      const status = await this.getMassImport(entity, id);
-      if (status.status !== "RUNNING") return status;
-      const waited = clock.now() - started;
-      if (waited >= timeoutMs) throw new MassImportTimeoutError(id, waited);
-      await sleep(Math.min(interval, timeoutMs - waited));
-      interval = Math.min(interval * 1.5, 15_000);
-    }
-  }
-
   async close(): Promise<void> {
     if (this.#parts.ownsDispatcher) await this.#parts.dispatcher.close();
   }
@@ -317,7 +280,19 @@ export class ActitoClient implements ActitoApi {
         },
         this.#parts.retryPolicy,
       );
-      if (!decision.retry) throw this.#failure(spec, answer, error, decision.reason);
+      if (!decision.retry) {
+        throw callFailure({
+          spec,
+          answer,
+          error,
+          reason: decision.reason,
+          secrets: this.#secrets(),
+          now: clock.now(),
+          host: new URL(this.#origin).host,
+          endpoint: this.endpoint,
+          throughEmiActitoUrl: this.#parts.sendEndpointHeader,
+        });
+      }
       logger({
         type: "retry",
         method: spec.method,
@@ -398,69 +373,7 @@ export class ActitoClient implements ActitoApi {
   }
 
   #apiError(spec: CallSpec, answer: Answer): ActitoApiError {
-    return new ActitoApiError({
-      method: spec.method,
-      route: spec.route,
-      status: answer.status,
-      body: redactBody(answer.text, this.#secrets()),
-    });
-  }
-
-  /** The error for a call that will not be retried. */
-  #failure(
-    spec: CallSpec,
-    answer: Answer | undefined,
-    error: unknown,
-    reason: "not-retryable" | "attempts-exhausted" | "outcome-unknown" | "wait-too-long",
-  ): Error {
-    const site = { method: spec.method, route: spec.route };
-    if (answer !== undefined) {
-      const body = redactBody(answer.text, this.#secrets());
-      if (reason === "outcome-unknown") {
-        return new ImportOutcomeUnknownError({
-          route: spec.route,
-          status: answer.status,
-          detail: `Actito answered ${answer.status}`,
-        });
-      }
-      if (answer.status === 401 || answer.status === 403)
-        return new AuthError({ ...site, status: answer.status, body });
-      if (answer.status === 429) {
-        const retryAfterMs = parseRetryAfter(answer.headers["retry-after"], this.#parts.clock.now());
-        return new RateLimitedError({ ...site, body, retryAfterMs });
-      }
-      if (answer.status >= 500) {
-        return new ActitoUnavailableError({
-          ...site,
-          status: answer.status,
-          detail: `${answer.status} after ${answer.attempts} attempts`,
-        });
-      }
-      return this.#apiError(spec, answer);
-    }
-    const cause = this.#safeCause(error);
-    const code = errorCode(error) ?? "request failed";
-    const host = new URL(this.#origin).host;
-    const detail = `the connection to ${host} failed: ${code}`;
-    if (reason === "outcome-unknown") {
-      return new ImportOutcomeUnknownError({ route: spec.route, detail }, { cause });
-    }
-    // Without EMI_ACTITO_URL emi talks to Actito itself: a newcomer rehearsing meant the sandbox.
-    const hint = this.#parts.sendEndpointHeader
-      ? "; check that EMI_ACTITO_URL points at a running server"
-      : `; this is Actito's ${this.endpoint} endpoint: check the network, or set EMI_ACTITO_URL to use the sandbox (npx emi sandbox)`;
-    return new ActitoUnavailableError({ ...site, detail: `${detail}${hint}` }, { cause });
-  }
-
-  /** A copy of a library error fit to travel as `cause`: its message redacted, no stack, no properties. */
-  #safeCause(error: unknown): Error {
-    const message = error instanceof Error ? error.message : String(error);
-    const safe = new Error(redactText(message, this.#secrets()));
-    safe.name = error instanceof Error ? error.name : "Error";
-    safe.stack = `${safe.name}: ${safe.message}`;
-    const code = errorCode(error);
-    if (code !== undefined) Object.assign(safe, { code });
-    return safe;
+    return apiError(spec, answer, this.#secrets());
   }
 }
 

@@ -98,11 +98,5 @@ export interface ActitoApi {
     csv: Readable | AsyncIterable<string | Buffer>,
   ): Promise<{ id: string; bytes: number }>;
   getMassImport(entity: string, id: string): Promise<MassImportStatus>;
-  /** Polls until the import is no longer RUNNING. */
-  waitForMassImport(
-    entity: string,
-    id: string,
-    options?: { pollMs?: number; timeoutMs?: number },
-  ): Promise<MassImportStatus>;
   close(): Promise<void>;
 }

@@ -1,33 +1,19 @@
 import pLimit from "p-limit";
+import type { ConnectActito } from "../actito/connect-actito.ts";
 import { AuthError } from "../actito/errors.ts";
+import { pickProfileTable } from "../actito/pick-profile-table.ts";
 import type { ActitoApi } from "../actito/types.ts";
-import { readSecret, type SecretMissReason, type SecretSource } from "../config/resolve-secret.ts";
-import type { RegistryEntry, Store } from "../store/store.ts";
+import type { SecretMissReason } from "../config/resolve-secret.ts";
+import { type SecretResolver, type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
+import type { RegistryEntry } from "../store/store-records.ts";
 import type { Declared, DesiredIntegration, Endpoint } from "../types/declared.ts";
 import { EmiError } from "../types/errors.ts";
 import { findKeyEndpoint } from "./find-key-endpoint.ts";
 import type { LiveFacts } from "./plan-types.ts";
+import type { PlanStore } from "./plan-store.ts";
 import { isCompatibleReaidAttribute } from "./reaid-attribute.ts";
 import { lastRunFactsOf } from "../sync/last-run-facts.ts";
 import { readExistingValues } from "./read-existing-values.ts";
-
-/** Opens a client for one licence. The CLI passes one built on createActitoClient; tests may point it anywhere. */
-export type ConnectActito = (options: { endpoint: Endpoint; apiKey: string }) => ActitoApi;
-
-/** The store as refresh and apply use it: the registry plus the keyed fingerprint of a key. */
-export type PlanningStore = Store & { fingerprintKey(apiKey: string): string | Promise<string> };
-
-/**
- * The store with its key fingerprinting (SqlStore has it; the Store interface predates it).
- * @throws EmiError when the store cannot fingerprint keys.
- */
-export function asPlanningStore(store: Store): PlanningStore {
-  const candidate = store as Partial<PlanningStore>;
-  if (typeof candidate.fingerprintKey !== "function") {
-    throw new EmiError("this store cannot fingerprint API keys, which plan and apply need");
-  }
-  return store as PlanningStore;
-}
 
 /** What refresh learned about one declared integration. */
 export interface AccountLive {
@@ -50,8 +36,8 @@ export interface LiveState {
 
 export interface RefreshOptions {
   declared: readonly Declared[];
-  store: PlanningStore;
-  secrets: SecretSource;
+  store: PlanStore;
+  secrets: Secrets;
   connect: ConnectActito;
   /** Integrations read from Actito at once (each licence has its own limits; this bounds our sockets). */
   concurrency?: number;
@@ -87,12 +73,13 @@ export async function refreshLiveState(options: RefreshOptions): Promise<LiveSta
     options.store.registryRevision(),
   ]);
   const limit = pLimit(options.concurrency ?? 4);
+  const secret = secretResolver(options.secrets);
   const accounts = new Map<number, AccountLive>();
   await Promise.all(
     options.declared.map(({ integration }) =>
       limit(async () => {
         const entry = registry.find((e) => e.account === integration.account) ?? null;
-        const live = await refreshOne(integration, entry, options);
+        const live = await refreshOne(integration, entry, secret, options);
         const last = entry ? lastRunFactsOf(await options.store.getCheckpoint(entry.account)) : null;
         if (last) {
           const { mismatched, mismatchedExamples, foreign, foreignExamples } = last;
@@ -108,17 +95,18 @@ export async function refreshLiveState(options: RefreshOptions): Promise<LiveSta
 async function refreshOne(
   integration: DesiredIntegration,
   entry: RegistryEntry | null,
+  secret: SecretResolver,
   options: RefreshOptions,
 ): Promise<AccountLive> {
-  const secret = await readSecret(integration.actito.apiKey.secretRef, options.secrets);
-  if (!secret.ok) {
+  const reading = await secret(integration.actito.apiKey.secretRef);
+  if (!reading.ok) {
     return {
       facts: unknownFacts(false),
       keyFingerprint: null,
-      secretMissing: { reason: secret.reason, message: secret.message },
+      secretMissing: { reason: reading.reason, message: reading.message },
     };
   }
-  const apiKey = secret.value;
+  const apiKey = reading.value;
   const keyFingerprint = await options.store.fingerprintKey(apiKey);
   const facts = unknownFacts(true);
   facts.keyChanged = entry?.keyFingerprint ? entry.keyFingerprint !== keyFingerprint : null;
@@ -147,7 +135,7 @@ async function readActito(
   integration: DesiredIntegration,
   facts: LiveFacts,
   estimatePages: number,
-  store: Store,
+  store: PlanStore,
 ): Promise<void> {
   const { entity, profileTable, reaidAttribute } = integration.actito;
   await client.checkAuth();
@@ -158,22 +146,17 @@ async function readActito(
     return;
   }
   facts.entity = "found";
-  const tables = await client.listProfileTables(entity);
-  const table =
-    profileTable !== undefined
-      ? tables.find((t) => t.name === profileTable)
-      : tables.length === 1
-        ? tables[0]
-        : undefined;
-  if (!table) {
+  const choice = pickProfileTable(await client.listProfileTables(entity), profileTable);
+  if (choice.status !== "found") {
     facts.table = {
-      status: profileTable === undefined && tables.length > 1 ? "ambiguous" : "missing",
+      status: choice.status,
       id: null,
       name: profileTable ?? null,
-      candidates: tables.map((t) => t.name).sort(),
+      candidates: choice.candidates,
     };
     return;
   }
+  const { table } = choice;
   facts.table = { status: "found", id: table.id, name: table.name };
   const attribute = table.attributes.find((a) => a.name === reaidAttribute) ?? null;
   facts.attribute = {
