@@ -61,7 +61,7 @@ export function registerReaidCommand(program: Command, ctx: CommandContext): voi
   reaid
     .command("export")
     .description(
-      "stream every e-mail address and its REAID as CSV (personal data; cells that a spreadsheet would run as a formula start with ')",
+      "stream every e-mail address and its REAID as CSV (personal data; e-mail cells that a spreadsheet would run as a formula start with ')",
     )
     .requiredOption("--account <account>", "an account of the integration (owner or sister)", parseAccount)
     .addOption(storeOption())
@@ -75,7 +75,9 @@ export function registerReaidCommand(program: Command, ctx: CommandContext): voi
         await write(ctx.io.stdout, "email,reaid\n");
         let rows: string[][] = [];
         for await (const pair of store.exportReaids(namespace)) {
-          rows.push([neutraliseFormula(pair.email), neutraliseFormula(pair.reaid)]);
+          // A REAID is URL-safe ([A-Za-z0-9_-], generated or adopted), so it cannot carry a formula, and it
+          // must stay exact for whoever joins on it: only the e-mail cell is neutralised.
+          rows.push([neutraliseFormula(pair.email), pair.reaid]);
           if (rows.length === ROWS_PER_WRITE) {
             await write(ctx.io.stdout, stringify(rows));
             rows = [];

@@ -44,7 +44,7 @@ describe("emi sync --watch (a real worker on a SQLite store)", { timeout: 120_00
     const took = await waitUntil(async () => (await world!.wrongReaids(2)) === 0, 15_000);
     expect(took).toBeLessThan(10_000);
     expect(
-      await worker.line(/ 3002 fleet2\/customers +incremental +in sync +\+\d+ read, 2 written \(PATCH\)/),
+      await worker.line(/ 3002 fleet2\/customers +incremental +in sync +\+\d+ read, [12] written \(PATCH\)/),
     ).toBeTruthy();
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
