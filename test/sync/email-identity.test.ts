@@ -82,4 +82,19 @@ describe("e-mail identity in the sync", () => {
     expect(await world.store.getReaid("1042", "ÉLODIE@x.example")).toBe("LegacyReaid0000000000A");
     await assertExact(world);
   });
+
+  it("leaves a legacy-keyed REAID on its profile, for a person, when the new key got another REAID first", async () => {
+    world = await syncWorld(seedWith({ generate: 2, profiles: [{ emailAddress: "ÉLODIE@x.example" }] }));
+    const ownership = world.store;
+    await ownership.adoptReaids("1042", [{ email: "élodie@x.example", reaid: "LegacyReaid0000000000A" }]);
+    await patchProfiles(world, [{ ref: "3", attributes: { reaid: "LegacyReaid0000000000A" } }]);
+    // e.g. GetOrCreate handed out a REAID for the address under the new key before any sync re-keyed it.
+    const fresh = (await world.store.getOrCreateReaids("1042", ["ÉLODIE@x.example"])).get("Élodie@x.example");
+    expect(fresh).toBeDefined();
+
+    const result = await sync(world);
+    expect(result.health).toBe("degraded");
+    expect(result.reason).toContain("left for a person (profiles 3)");
+    expect(snapshot(world).get(3)!.reaid).toBe("LegacyReaid0000000000A");
+  });
 });

@@ -18,6 +18,7 @@ afterEach(async () => {
 interface RunRecord {
   type: "run";
   time: string;
+  startedAt: string | null;
   account: number;
   seconds: number;
   health: string;
