@@ -1,12 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";
+import { describePostgres } from "./describe-postgres.ts";
 import { postgresHarness, type StoreHarness, sqliteHarness } from "./store-harness.ts";
 
-const harnesses: StoreHarness[] = [sqliteHarness()];
-if (process.env.EMI_TEST_POSTGRES_URL) harnesses.push(postgresHarness(process.env.EMI_TEST_POSTGRES_URL));
-
-for (const harness of harnesses) {
+function ownershipSuite(harness: StoreHarness): void {
   describe(`REAID ownership in ${harness.label}`, () => {
     let store: Store | undefined;
     afterEach(async () => {
@@ -74,3 +72,6 @@ for (const harness of harnesses) {
     });
   });
 }
+
+ownershipSuite(sqliteHarness());
+describePostgres("REAID ownership on PostgreSQL", (url) => ownershipSuite(postgresHarness(url)));
