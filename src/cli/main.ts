@@ -27,6 +27,8 @@ const commands: Record<string, () => Promise<Register[]>> = {
   reaid: async () => [(await import("./reaid-command.ts")).registerReaidCommand],
   sandbox: async () => [(await import("./sandbox-command.ts")).registerSandboxCommand],
   demo: async () => [(await import("./demo-command.ts")).registerDemoCommand],
+  serve: async () => [(await import("./serve-command.ts")).registerServeCommand],
+  "api-key": async () => [(await import("./api-key-command.ts")).registerApiKeyCommand],
 };
 
 /** Commands that talk to Actito: `EMI_ACTITO_URL` is checked before they start. */

@@ -1,0 +1,47 @@
+import type { CliIO } from "../cli/io.ts";
+import { validateDirectory } from "../config/validate-directory.ts";
+import type { DesiredIntegration } from "../types/declared.ts";
+import type { ServeStores } from "./build-server.ts";
+import { InboxWorker, pollInbox } from "./inbox-worker.ts";
+import type { ServeMetrics } from "./serve-metrics.ts";
+
+/**
+ * The `--worker` of `emi serve`: the inbox worker in the same process, polling every second, with
+ * the declarations of `--dir` (read again every minute) for each integration's Actito API key.
+ */
+export function inboxWorkerForServe(options: {
+  dir: string;
+  io: CliIO;
+  log: (line: Record<string, unknown>) => void;
+  intervalMs?: number;
+}): (stores: ServeStores, metrics: ServeMetrics) => { stop(): Promise<void> } {
+  return (stores, metrics) => {
+    let declared = new Map<number, DesiredIntegration>();
+    let readAt = 0;
+    const refresh = async () => {
+      if (Date.now() - readAt < 60_000) return;
+      readAt = Date.now();
+      const validation = await validateDirectory(options.dir, { cwd: options.io.cwd });
+      const next = new Map<number, DesiredIntegration>();
+      for (const { integration } of validation.declared) next.set(integration.account, integration);
+      declared = next;
+    };
+    const worker = new InboxWorker({
+      ...stores,
+      integrationFor: (account) => declared.get(account) ?? null,
+      secrets: { env: options.io.env, cwd: options.io.cwd },
+      log: options.log,
+      onOutcome: (outcome, count) => metrics.inboxWritten.inc({ outcome }, count),
+    });
+    const drainOnce = worker.drainOnce.bind(worker);
+    worker.drainOnce = async () => {
+      await refresh().catch((error: unknown) =>
+        options.log({ msg: "cannot read the declarations", dir: options.dir, error: String(error) }),
+      );
+      const settled = await drainOnce();
+      metrics.inboxPending.set(await stores.inbox.countInbox().catch(() => 0));
+      return settled;
+    };
+    return pollInbox(worker, { intervalMs: options.intervalMs });
+  };
+}

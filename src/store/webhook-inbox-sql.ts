@@ -1,0 +1,101 @@
+import type { InboxEvent, WebhookInboxStore } from "../serve/webhook-inbox-store.ts";
+import type { SqlDriver } from "./sql-driver.ts";
+
+// Rows per INSERT: few distinct statements for SQLite's statement cache, few round trips for PostgreSQL.
+const ROWS_PER_INSERT = 100;
+
+interface InboxRow {
+  account: number | string;
+  profile_id: string;
+  event_type: string;
+  seq: number | string;
+}
+
+/** WebhookInboxStore over the store's SQL connection (tables of migration 5). */
+export class WebhookInboxSql implements WebhookInboxStore {
+  readonly #db: SqlDriver;
+
+  constructor(db: SqlDriver) {
+    this.#db = db;
+  }
+
+  async addInboxEvents(
+    account: number,
+    events: readonly { profileId: string; eventType: string }[],
+    at: string,
+  ): Promise<void> {
+    // One row per profile per statement: PostgreSQL refuses to update a row twice in one statement.
+    const latest = new Map<string, string>();
+    for (const event of events) latest.set(event.profileId, event.eventType);
+    const rows = [...latest];
+    if (rows.length === 0) return;
+    await this.#db.transaction(async (tx) => {
+      for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+        const chunk = rows.slice(start, start + ROWS_PER_INSERT);
+        const params: unknown[] = [];
+        for (const [profileId, eventType] of chunk) params.push(account, profileId, eventType, at);
+        await tx.run(
+          `INSERT INTO webhook_inbox (account, profile_id, event_type, seq, received_at)
+           VALUES ${chunk.map(() => "(?, ?, ?, 1, ?)").join(", ")}
+           ON CONFLICT (account, profile_id) DO UPDATE SET seq = webhook_inbox.seq + 1,
+             event_type = excluded.event_type, received_at = excluded.received_at`,
+          params,
+        );
+      }
+    });
+  }
+
+  async accountsWithInbox(): Promise<number[]> {
+    const rows = await this.#db.all<{ account: number | string }>(
+      "SELECT account, MIN(id) AS first FROM webhook_inbox GROUP BY account ORDER BY first",
+    );
+    return rows.map((row) => Number(row.account));
+  }
+
+  async peekInbox(account: number, limit: number): Promise<InboxEvent[]> {
+    const rows = await this.#db.all<InboxRow>(
+      "SELECT account, profile_id, event_type, seq FROM webhook_inbox WHERE account = ? ORDER BY id LIMIT ?",
+      [account, limit],
+    );
+    return rows.map((row) => ({
+      account: Number(row.account),
+      profileId: row.profile_id,
+      eventType: row.event_type,
+      seq: Number(row.seq),
+    }));
+  }
+
+  async removeInboxEvents(events: readonly InboxEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.#db.transaction(async (tx) => {
+      for (const event of events) {
+        await tx.run("DELETE FROM webhook_inbox WHERE account = ? AND profile_id = ? AND seq = ?", [
+          event.account,
+          event.profileId,
+          event.seq,
+        ]);
+      }
+    });
+  }
+
+  async countInbox(): Promise<number> {
+    const [row] = await this.#db.all<{ n: number | string }>("SELECT COUNT(*) AS n FROM webhook_inbox");
+    return Number(row?.n ?? 0);
+  }
+
+  async putWebhookSecret(account: number, secretHash: string, at: string): Promise<void> {
+    await this.#db.run(
+      `INSERT INTO webhook_secrets (account, secret_hash, created_at) VALUES (?, ?, ?)
+       ON CONFLICT (account) DO UPDATE SET secret_hash = excluded.secret_hash, created_at = excluded.created_at`,
+      [account, secretHash, at],
+    );
+  }
+
+  async webhookSecretHash(account: number): Promise<string | null> {
+    const [row] = await this.#db.all<{ secret_hash: string }>(
+      "SELECT secret_hash FROM webhook_secrets WHERE account = ?",
+      [account],
+    );
+    return row?.secret_hash ?? null;
+  }
+}
