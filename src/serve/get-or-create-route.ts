@@ -41,11 +41,9 @@ export function registerGetOrCreateRoute(
         return reply.code(400).send({ error: "no valid e-mail address in emailAddresses" });
       }
       if (valid.length > MAX_ADDRESSES) {
-        return reply
-          .code(400)
-          .send({
-            error: `at most ${MAX_ADDRESSES} valid e-mail addresses per request (got ${valid.length})`,
-          });
+        return reply.code(400).send({
+          error: `at most ${MAX_ADDRESSES} valid e-mail addresses per request (got ${valid.length})`,
+        });
       }
       const reaids = await store.getOrCreateReaids(caller.namespace, valid);
       options.metrics.addresses.inc({ outcome: "answered" }, valid.length);

@@ -57,7 +57,14 @@ export async function startServe(options: StartServeOptions): Promise<RunningSer
       store,
       close() {
         closing ??= (async () => {
-          await app.close();
+          // A keep-alive connection whose request was under way goes idle only after close()
+          // started, and would then keep the server open until its keep-alive timeout.
+          const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+          try {
+            await app.close();
+          } finally {
+            clearInterval(sweep);
+          }
           await background?.stop();
           await store.close();
         })();
