@@ -16,13 +16,14 @@ import {
 import { gzipToTempFile } from "./gzip-to-temp-file.ts";
 import type { LicenceLimiter } from "./licence-limiter.ts";
 import { redactBody, redactText } from "./redact-text.ts";
-import { errorCode, parseRetryAfter, retryDecision, type RetryPolicy } from "./retry-decision.ts";
+import { errorCode, parseRetryAfter, type RetryPolicy, retryDecision } from "./retry-decision.ts";
 import {
   addAttributeBody,
   fillRoute,
   listProfilesQuery,
   MASS_IMPORT_PARTS,
   massImportDefinition,
+  parseCreatedId,
   parseEntities,
   parseMassImportStarted,
   parseMassImportStatus,
@@ -31,6 +32,7 @@ import {
   parseProfileTable,
   parseProfileTables,
   parseToken,
+  parseWebhookSubscriptions,
   patchProfileBody,
   ROUTES,
   type RouteTemplate,
@@ -47,6 +49,8 @@ import type {
   Profile,
   ProfilePage,
   ProfileTable,
+  WebhookSubscriptionBody,
+  WebhookSubscriptionInfo,
 } from "./types.ts";
 
 /** Everything an ActitoClient is built from; `createActitoClient` fills it from friendlier options. */
@@ -68,7 +72,7 @@ export interface ActitoClientParts {
   tempDir?: string;
 }
 
-type Method = "GET" | "POST" | "PATCH";
+type Method = "GET" | "POST" | "PATCH" | "PUT";
 
 interface CallSpec {
   method: Method;
@@ -264,6 +268,32 @@ export class ActitoClient implements ActitoApi {
       await sleep(Math.min(interval, timeoutMs - waited));
       interval = Math.min(interval * 1.5, 15_000);
     }
+  }
+
+  async listWebhookSubscriptions(entity: string): Promise<WebhookSubscriptionInfo[]> {
+    return this.#get(ROUTES.webhookSubscriptions, { entity }, parseWebhookSubscriptions);
+  }
+
+  /** Not retried once it may have reached Actito: a second POST would make a second subscription. */
+  async createWebhookSubscription(entity: string, body: WebhookSubscriptionBody): Promise<string> {
+    const answer = await this.#call({
+      method: "POST",
+      route: ROUTES.webhookSubscriptions,
+      params: { entity },
+      json: body,
+      idempotent: false,
+    });
+    return this.#parse(answer, "POST", ROUTES.webhookSubscriptions, parseCreatedId);
+  }
+
+  async changeWebhookSubscription(entity: string, id: string, body: WebhookSubscriptionBody): Promise<void> {
+    await this.#call({
+      method: "PUT",
+      route: ROUTES.webhookSubscription,
+      params: { entity, id },
+      json: body,
+      idempotent: true,
+    });
   }
 
   async close(): Promise<void> {

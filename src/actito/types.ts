@@ -67,6 +67,25 @@ export interface MassImportStatus {
   errors: { line: number; key: string; message: string }[];
 }
 
+/** A webhook subscription as emi writes it (actito-api.md, "Webhooks"; the shape is [model]). */
+export interface WebhookSubscriptionBody {
+  on: "PROFILE_TABLE";
+  eventType: string;
+  onElementId: string;
+  onFields: string[];
+  targetUrl: string;
+  /** Carries the shared secret: never logged, never shown. */
+  headers: Record<string, string>;
+  isActive: boolean;
+  pushMode: "ONE_BY_ONE" | "BULK";
+  maxBlockSize: number;
+}
+
+/** A subscription as Actito lists it. */
+export interface WebhookSubscriptionInfo extends WebhookSubscriptionBody {
+  id: string;
+}
+
 /** The calls emi makes to one Actito licence. Implemented by ActitoClient over HTTP. */
 export interface ActitoApi {
   readonly endpoint: Endpoint;
@@ -98,6 +117,11 @@ export interface ActitoApi {
     csv: Readable | AsyncIterable<string | Buffer>,
   ): Promise<{ id: string; bytes: number }>;
   getMassImport(entity: string, id: string): Promise<MassImportStatus>;
+  listWebhookSubscriptions(entity: string): Promise<WebhookSubscriptionInfo[]>;
+  /** Creates a subscription and returns its id. */
+  createWebhookSubscription(entity: string, body: WebhookSubscriptionBody): Promise<string>;
+  /** Replaces a subscription (e.g. to deactivate it or rotate its secret header). */
+  changeWebhookSubscription(entity: string, id: string, body: WebhookSubscriptionBody): Promise<void>;
   /** Polls until the import is no longer RUNNING. */
   waitForMassImport(
     entity: string,

@@ -10,6 +10,7 @@ import {
 import type { ConnectActito, PlanningStore } from "../plan/refresh-live-state.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import { EmiError } from "../types/errors.ts";
+import { ensureRealtimeStep } from "./ensure-realtime-step.ts";
 import { journalStep, type StepContext } from "./journal-step.ts";
 
 export interface ActivateInput {
@@ -88,6 +89,8 @@ export async function activateIntegration(input: ActivateInput): Promise<Activat
     await journalStep(ctx, account, "write-registry", { ...write, keyFingerprint: undefined }, () =>
       input.store.putIntegration(write),
     );
+    const realtime = await ensureRealtimeStep({ ctx, store: input.store, client, change, desired, table });
+    if (realtime) result.notes.push(realtime);
     for (const a of change.sisters.claimed) if (change.before) result.notes.push(`sister ${a} claimed`);
     if (change.differences.some((d) => d.field === "apiKey") && change.before)
       result.notes.push("API key changed");

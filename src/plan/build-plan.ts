@@ -6,6 +6,7 @@ import { diffViews, replaceFields, viewFromDesired, viewFromEntry } from "./inte
 import { computeBasis } from "./plan-basis.ts";
 import type { Change, ChangeProblem, LiveFacts, Plan, PlanSummary } from "./plan-types.ts";
 import { describeAttribute } from "./reaid-attribute.ts";
+import { withRealtime } from "./realtime-change.ts";
 import { type LiveState, unknownFacts } from "./refresh-live-state.ts";
 
 export interface BuildPlanInput {
@@ -18,6 +19,8 @@ export interface BuildPlanInput {
   /** The declarations folder relative to the working directory, e.g. `integrations`. */
   dir: string;
   allowDeactivate: boolean;
+  /** `EMI_PUBLIC_URL` (see publicUrlFrom): where `realtime: true` points Actito's webhooks; null when unset. */
+  publicUrl?: string | null;
   now?: Date;
 }
 
@@ -37,6 +40,19 @@ export function buildPlan(input: BuildPlanInput): Plan {
     : active
         .filter((e) => e.managedBy === input.repo && !declaredAccounts.has(e.account))
         .map((entry) => planDeactivation(entry, input));
+  for (const change of deactivations) {
+    if (input.live.realtimeAccounts?.has(change.account)) {
+      change.realtime = {
+        enabled: false,
+        targetUrl: null,
+        subscriptions: [
+          { eventType: "CREATE", state: "unknown", action: "deactivate" },
+          { eventType: "UPDATE", state: "unknown", action: "deactivate" },
+        ],
+        rotateSecret: false,
+      };
+    }
+  }
   const blockedHolders = new Map(deactivations.filter((c) => c.blocked).map((c) => [c.account, c]));
   // Indexes, so a plan of thousands of declarations stays linear.
   const holders = new Map<number, RegistryEntry>();
@@ -47,7 +63,11 @@ export function buildPlan(input: BuildPlanInput): Plan {
     ? []
     : input.declared.map((declared) => {
         const facts = input.live.accounts.get(declared.integration.account)?.facts ?? unknownFacts(false);
-        const change = planDeclared(declared, facts, owners.get(declared.integration.account) ?? null, input);
+        const change = withRealtime(
+          planDeclared(declared, facts, owners.get(declared.integration.account) ?? null, input),
+          declared.integration,
+          input.publicUrl ?? null,
+        );
         for (const problem of holderProblems(declared, holders, blockedHolders, input.repo)) {
           change.problems.push(problem);
           if (problem.code === "unmanaged-conflict") {

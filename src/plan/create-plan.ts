@@ -2,6 +2,7 @@ import { validateDirectory } from "../config/validate-directory.ts";
 import type { Declared } from "../types/declared.ts";
 import { buildPlan } from "./build-plan.ts";
 import type { Plan } from "./plan-types.ts";
+import { publicUrlFrom } from "./realtime-plan.ts";
 import { type ConnectActito, type PlanningStore, refreshLiveState } from "./refresh-live-state.ts";
 
 export interface CreatePlanOptions {
@@ -46,6 +47,7 @@ export async function createPlan(options: CreatePlanOptions): Promise<CreatedPla
     repo: options.repo,
     dir: options.dir,
     allowDeactivate: options.allowDeactivate ?? false,
+    publicUrl: publicUrlFrom(options.env),
     ...(options.now ? { now: options.now } : {}),
   });
   return { plan, declared: validation.declared, files: validation.files, refreshMs };

@@ -11,7 +11,9 @@ export type DriftKind =
   | "attribute-conflict"
   | "entity-missing"
   | "table-missing"
-  | "unmanaged";
+  | "unmanaged"
+  | "webhook-missing"
+  | "webhook-inactive";
 
 /** One difference between the declarations and the registry or Actito that nobody declared. */
 export interface DriftItem {
@@ -78,6 +80,17 @@ export function detectDrift(plan: Plan): DriftReport {
           "setting-changed",
           `${d.field}: registry has ${formatValue(d.before)}, declared ${formatValue(d.after)}`,
         );
+    }
+    if (change.realtime?.enabled && !change.actions.includes("create")) {
+      for (const s of change.realtime.subscriptions) {
+        if (s.state === "missing")
+          add("webhook-missing", `the realtime ${s.eventType} webhook subscription is missing in Actito`);
+        else if (s.state === "inactive" || s.state === "different")
+          add(
+            "webhook-inactive",
+            `the realtime ${s.eventType} webhook subscription is ${s.state === "inactive" ? "inactive" : "changed (target, mode or filter)"} in Actito`,
+          );
+      }
     }
     if (change.live?.attribute.status === "missing" && !change.actions.includes("create")) {
       add(

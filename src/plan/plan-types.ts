@@ -2,6 +2,7 @@ import type { ActitoAttribute } from "../actito/types.ts";
 import type { IntegrationStatus } from "../store/store.ts";
 import type { Endpoint } from "../types/declared.ts";
 import type { Diagnostic } from "../types/diagnostic.ts";
+import type { RealtimeChange, WebhookFacts } from "./realtime-plan.ts";
 
 /** What apply will do to one integration. `replace` = endpoint, entity, table or REAID attribute changes. */
 export type PlanAction = "create" | "update" | "replace" | "deactivate" | "sync" | "no-op";
@@ -61,6 +62,8 @@ export interface LiveFacts {
   profilesWithoutReaid: { count: number; complete: boolean } | null;
   /** A network or API failure while reading: never read as "gone". */
   error: string | null;
+  /** Webhook subscriptions, read only for integrations that are (or were) `realtime: true`. */
+  webhooks?: WebhookFacts;
 }
 
 /** A problem attached to one change: errors stop that change, warnings need a person but do not. */
@@ -91,6 +94,8 @@ export interface Change {
   /** Whether apply runs the REAID sync for this integration after activation. */
   syncAfter: boolean;
   problems: ChangeProblem[];
+  /** The webhook subscriptions of `realtime: true` (absent when realtime is neither wanted nor set up). */
+  realtime?: RealtimeChange;
 }
 
 /** What a saved plan was computed from: if any of it changes, the plan is stale. */

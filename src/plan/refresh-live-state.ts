@@ -2,11 +2,14 @@ import pLimit from "p-limit";
 import { AuthError } from "../actito/errors.ts";
 import type { ActitoApi } from "../actito/types.ts";
 import { resolveSecret, type SecretSource } from "../config/resolve-secret.ts";
+import { sqlDriverOf } from "../store/sql-driver-of.ts";
 import type { RegistryEntry, Store } from "../store/store.ts";
+import { WebhookInboxSql } from "../store/webhook-inbox-sql.ts";
 import type { Declared, DesiredIntegration, Endpoint } from "../types/declared.ts";
 import { EmiError } from "../types/errors.ts";
 import type { LiveFacts } from "./plan-types.ts";
 import { isCompatibleReaidAttribute } from "./reaid-attribute.ts";
+import { classifyWebhooks, publicUrlFrom, realtimeTargetUrl } from "./realtime-plan.ts";
 
 /** Opens a client for one licence. The CLI passes one built on createActitoClient; tests may point it anywhere. */
 export type ConnectActito = (options: { endpoint: Endpoint; apiKey: string }) => ActitoApi;
@@ -39,6 +42,19 @@ export interface LiveState {
   registryRevision: number;
   /** Per declared account. */
   accounts: Map<number, AccountLive>;
+  /** Accounts apply set realtime webhooks up for (the store keeps their secret's hash). */
+  realtimeAccounts?: ReadonlyMap<number, { secretRef: string; secretHash: string }>;
+}
+
+/** The accounts with realtime set up, from the store's webhook secrets (none for a store without SQL). */
+export async function readRealtimeAccounts(
+  store: Store,
+): Promise<Map<number, { secretRef: string; secretHash: string }>> {
+  try {
+    return await new WebhookInboxSql(sqlDriverOf(store)).realtimeAccounts();
+  } catch {
+    return new Map();
+  }
 }
 
 export interface RefreshOptions {
@@ -75,9 +91,10 @@ export function unknownFacts(secretAvailable: boolean, error: string | null = nu
  * Never writes. A failure to reach Actito becomes an `error` fact for that integration, never "gone".
  */
 export async function refreshLiveState(options: RefreshOptions): Promise<LiveState> {
-  const [registry, registryRevision] = await Promise.all([
+  const [registry, registryRevision, realtimeAccounts] = await Promise.all([
     options.store.listIntegrations(),
     options.store.registryRevision(),
+    readRealtimeAccounts(options.store),
   ]);
   const limit = pLimit(options.concurrency ?? 4);
   const accounts = new Map<number, AccountLive>();
@@ -85,17 +102,20 @@ export async function refreshLiveState(options: RefreshOptions): Promise<LiveSta
     options.declared.map(({ integration }) =>
       limit(async () => {
         const entry = registry.find((e) => e.account === integration.account) ?? null;
-        accounts.set(integration.account, await refreshOne(integration, entry, options));
+        const registered = realtimeAccounts.get(integration.account)?.secretHash ?? null;
+        accounts.set(integration.account, await refreshOne(integration, entry, options, registered));
       }),
     ),
   );
-  return { registry, registryRevision, accounts };
+  return { registry, registryRevision, accounts, realtimeAccounts };
 }
 
 async function refreshOne(
   integration: DesiredIntegration,
   entry: RegistryEntry | null,
   options: RefreshOptions,
+  /** Hash of the webhook secret apply stored for this account; null when realtime was never set up. */
+  realtimeSecretHash: string | null,
 ): Promise<AccountLive> {
   const apiKey = await resolveSecret(integration.actito.apiKey.secretRef, options.secrets);
   if (apiKey === null) return { facts: unknownFacts(false), keyFingerprint: null };
@@ -107,7 +127,15 @@ async function refreshOne(
     // An integration in sync needs no estimate: skipping it keeps a steady-state plan at three
     // calls per licence, which matters at Actito's 100 calls a minute.
     const inSync = entry?.status === "active" && entry.sync.health === "in sync";
-    await readActito(client, integration, facts, inSync ? 0 : (options.estimatePages ?? 5));
+    const publicUrl = publicUrlFrom(options.secrets.env);
+    const webhooks =
+      integration.realtime || realtimeSecretHash !== null
+        ? {
+            secretHash: realtimeSecretHash,
+            targetUrl: publicUrl === null ? null : realtimeTargetUrl(publicUrl, integration.account),
+          }
+        : null;
+    await readActito(client, integration, facts, inSync ? 0 : (options.estimatePages ?? 5), webhooks);
   } catch (error) {
     if (error instanceof AuthError && facts.key === "unknown") {
       facts.key = "rejected";
@@ -125,6 +153,7 @@ async function readActito(
   integration: DesiredIntegration,
   facts: LiveFacts,
   estimatePages: number,
+  webhooks: { secretHash: string | null; targetUrl: string | null } | null,
 ): Promise<void> {
   const { entity, profileTable, reaidAttribute } = integration.actito;
   await client.checkAuth();
@@ -152,6 +181,19 @@ async function readActito(
     return;
   }
   facts.table = { status: "found", id: table.id, name: table.name };
+  if (webhooks !== null) {
+    const emailAttribute = table.attributes.find((a) => a.type === "EMAIL_ADDRESS")?.name ?? "emailAddress";
+    facts.webhooks = {
+      registered: webhooks.secretHash !== null,
+      ...classifyWebhooks(await client.listWebhookSubscriptions(entity), {
+        account: integration.account,
+        tableId: table.id,
+        emailAttribute,
+        targetUrl: webhooks.targetUrl,
+        secretHash: webhooks.secretHash,
+      }),
+    };
+  }
   const attribute = table.attributes.find((a) => a.name === reaidAttribute) ?? null;
   facts.attribute = {
     status: attribute === null ? "missing" : isCompatibleReaidAttribute(attribute) ? "present" : "conflict",

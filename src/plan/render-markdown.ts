@@ -8,6 +8,7 @@ import {
   targetOf,
 } from "./describe-change.ts";
 import type { Change, IntegrationView, Plan } from "./plan-types.ts";
+import { realtimeLine } from "./realtime-plan.ts";
 
 export interface RenderMarkdownOptions {
   /** GitHub's comment limit is 65,536; stay clear of it. */
@@ -143,6 +144,7 @@ function summaryCell(change: Change, label: string, moves: SisterMoves): string 
   if (change.syncAfter && estimate) {
     parts.push(`${estimate.complete ? "about" : "at least"} ${formatCount(estimate.count)} REAIDs to write`);
   }
+  if (change.realtime?.subscriptions.some((s) => s.action !== "keep")) parts.push("realtime webhooks");
   for (const p of change.problems) parts.push(`${p.severity === "error" ? "❌" : "⚠️"} ${p.code}`);
   return parts.join(", ");
 }
@@ -176,6 +178,7 @@ function details(change: Change): string {
   if (live) body.push(`Live: ${escapeMd(live.replaceAll(", ", " · "))}`);
   const estimate = change.syncAfter ? describeSyncEstimate(change.live) : null;
   if (estimate) body.push(`Sync: ${estimate}`);
+  if (change.realtime) body.push(escapeMd(realtimeLine(change.realtime).replace(/^webhooks:/, "Webhooks:")));
   for (const p of change.problems) {
     body.push(`${p.severity === "error" ? "❌" : "⚠️"} **${p.code}**: ${escapeMd(p.message)}`);
   }

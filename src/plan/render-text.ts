@@ -10,6 +10,7 @@ import {
   targetOf,
 } from "./describe-change.ts";
 import type { Change, FieldDifference, Plan } from "./plan-types.ts";
+import { realtimeLine } from "./realtime-plan.ts";
 
 export interface RenderTextOptions {
   /** Colours (a terminal). Off by default so files and CI logs stay plain. */
@@ -73,6 +74,7 @@ function renderChange(change: Change, c: Colors): string[] {
       `${head}${change.blocked ? `deactivate: ${change.reason}; run apply with --allow-deactivate` : change.reason}`,
       `                   actito ${targetOf(change)} · REAIDs and Actito data are kept`,
     );
+    if (change.realtime) lines.push(`      ${realtimeLine(change.realtime)}`);
     return lines;
   }
   const notes: string[] = [];
@@ -93,6 +95,7 @@ function renderChange(change: Change, c: Colors): string[] {
     const estimate = describeSyncEstimate(change.live);
     lines.push(`      sync: ${estimate ?? "REAID sync runs after activation"}`);
   }
+  if (change.realtime) lines.push(`      ${realtimeLine(change.realtime)}`);
   for (const p of change.problems) {
     lines.push(
       `      ${p.severity === "error" ? c.red("error") : c.yellow("warning")} ${p.code}: ${p.message}`,

@@ -7,8 +7,8 @@ import { registerReaidLookupRoute } from "./reaid-lookup-route.ts";
 import type { ReaidLookupStore } from "./reaid-lookup-store.ts";
 import type { ServeMetrics } from "./serve-metrics.ts";
 import { type ServiceCaller, serviceKeyAuth } from "./service-key-auth.ts";
-import { registerWebhookRoute } from "./webhook-route.ts";
 import type { WebhookInboxStore } from "./webhook-inbox-store.ts";
+import { registerWebhookRoute } from "./webhook-route.ts";
 
 /** What the service reads and writes. */
 export interface ServeStores {

@@ -7,19 +7,21 @@ import type { ServeMetrics } from "./serve-metrics.ts";
 
 /**
  * The `--worker` of `emi serve`: the inbox worker in the same process, polling every second, with
- * the declarations of `--dir` (read again every minute) for each integration's Actito API key.
+ * the declarations of `--dir` (read again every few seconds) for each integration's Actito API key.
  */
 export function inboxWorkerForServe(options: {
   dir: string;
   io: CliIO;
   log: (line: Record<string, unknown>) => void;
   intervalMs?: number;
+  /** How often the declarations are read again (default 5 s). */
+  rereadMs?: number;
 }): (stores: ServeStores, metrics: ServeMetrics) => { stop(): Promise<void> } {
   return (stores, metrics) => {
     let declared = new Map<number, DesiredIntegration>();
     let readAt = 0;
     const refresh = async () => {
-      if (Date.now() - readAt < 60_000) return;
+      if (Date.now() - readAt < (options.rereadMs ?? 5_000)) return;
       readAt = Date.now();
       const validation = await validateDirectory(options.dir, { cwd: options.io.cwd });
       const next = new Map<number, DesiredIntegration>();

@@ -24,6 +24,9 @@ export interface WebhookInboxStore {
   countInbox(): Promise<number>;
 
   /** Stores the hash of an account's webhook shared secret (replacing the previous one). */
-  putWebhookSecret(account: number, secretHash: string, at: string): Promise<void>;
+  putWebhookSecret(account: number, secretHash: string, secretRef: string, at: string): Promise<void>;
   webhookSecretHash(account: number): Promise<string | null>;
+  /** Accounts with realtime webhooks set up by apply, and the key reference that did it. */
+  realtimeAccounts(): Promise<Map<number, { secretRef: string; secretHash: string }>>;
+  deleteWebhookSecret(account: number): Promise<void>;
 }

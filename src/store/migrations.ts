@@ -192,7 +192,8 @@ const byteOrderSqlite = "-- TEXT already compares byte by byte (BINARY) in SQLit
 
 // Issue 14 (emi serve): service keys (only a hash of each), the webhook inbox (one row per profile
 // waiting for its REAID; `seq` grows on every event so a processor never drops an event that came in
-// while it worked) and the hashes of the webhook shared secrets.
+// while it worked) and the hashes of the webhook shared secrets, with the reference (never the value)
+// of the Actito key that set them up, so a removed declaration's subscriptions can still be switched off.
 const serveTables = (dialect: Dialect) => {
   const big = dialect === "postgres" ? "BIGINT" : "INTEGER";
   const serial = dialect === "postgres" ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT";
@@ -220,6 +221,7 @@ CREATE INDEX webhook_inbox_account ON webhook_inbox (account, id);
 CREATE TABLE webhook_secrets (
   account ${big} PRIMARY KEY,
   secret_hash TEXT NOT NULL,
+  secret_ref TEXT NOT NULL,
   created_at TEXT NOT NULL
 );
 `;

@@ -83,12 +83,26 @@ export class WebhookInboxSql implements WebhookInboxStore {
     return Number(row?.n ?? 0);
   }
 
-  async putWebhookSecret(account: number, secretHash: string, at: string): Promise<void> {
+  async putWebhookSecret(account: number, secretHash: string, secretRef: string, at: string): Promise<void> {
     await this.#db.run(
-      `INSERT INTO webhook_secrets (account, secret_hash, created_at) VALUES (?, ?, ?)
-       ON CONFLICT (account) DO UPDATE SET secret_hash = excluded.secret_hash, created_at = excluded.created_at`,
-      [account, secretHash, at],
+      `INSERT INTO webhook_secrets (account, secret_hash, secret_ref, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (account) DO UPDATE SET secret_hash = excluded.secret_hash,
+         secret_ref = excluded.secret_ref, created_at = excluded.created_at`,
+      [account, secretHash, secretRef, at],
     );
+  }
+
+  async realtimeAccounts(): Promise<Map<number, { secretRef: string; secretHash: string }>> {
+    const rows = await this.#db.all<{ account: number | string; secret_ref: string; secret_hash: string }>(
+      "SELECT account, secret_ref, secret_hash FROM webhook_secrets ORDER BY account",
+    );
+    return new Map(
+      rows.map((row) => [Number(row.account), { secretRef: row.secret_ref, secretHash: row.secret_hash }]),
+    );
+  }
+
+  async deleteWebhookSecret(account: number): Promise<void> {
+    await this.#db.run("DELETE FROM webhook_secrets WHERE account = ?", [account]);
   }
 
   async webhookSecretHash(account: number): Promise<string | null> {

@@ -1,4 +1,5 @@
 import { startServe, type RunningServe, type StartServeOptions } from "../../src/serve/start-serve.ts";
+import { inboxWorkerForServe } from "../../src/serve/inbox-worker-for-serve.ts";
 import { createWorld, type World } from "../e2e/e2e-harness.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: answers are read field by field in assertions.
@@ -21,7 +22,7 @@ export interface ServeWorld {
 }
 
 export async function createServeWorld(
-  options: { storeUrl?: string; serve?: Partial<StartServeOptions> } = {},
+  options: { storeUrl?: string; serve?: Partial<StartServeOptions>; worker?: boolean } = {},
 ): Promise<ServeWorld> {
   const world = await createWorld();
   if (options.storeUrl) {
@@ -37,6 +38,22 @@ export async function createServeWorld(
     host: "127.0.0.1",
     port: 0,
     log: (line) => logs.push(JSON.stringify(line)),
+    ...(options.worker
+      ? {
+          background: inboxWorkerForServe({
+            dir: "integrations",
+            io: {
+              stdout: { write: () => true },
+              stderr: { write: () => true },
+              env: world.env,
+              cwd: world.dir,
+            },
+            log: (line) => logs.push(JSON.stringify(line)),
+            intervalMs: 100,
+            rereadMs: 200,
+          }),
+        }
+      : {}),
     ...options.serve,
   });
   return {
@@ -55,13 +72,11 @@ export async function createServeWorld(
         body: typeof body === "string" ? body : JSON.stringify(body),
       });
       const text = await response.text();
-      world.outputs.push(text);
       return { status: response.status, json: text ? JSON.parse(text) : null, headers: response.headers };
     },
     async get(path, headers = {}) {
       const response = await fetch(`${serve.url}${path}`, { headers });
       const text = await response.text();
-      world.outputs.push(text);
       let json: unknown = null;
       try {
         json = JSON.parse(text);

@@ -95,7 +95,9 @@ describe("emi serve as a process", () => {
   });
 
   it("keeps acknowledged webhook events through a kill -9 and requires the secret header", async () => {
-    await withInbox((inbox) => inbox.putWebhookSecret(1042, hashSecret(SECRET), new Date().toISOString()));
+    await withInbox((inbox) =>
+      inbox.putWebhookSecret(1042, hashSecret(SECRET), "env:ACTITO_KEY_NORDLYS", new Date().toISOString()),
+    );
     const serve = spawnServe();
     const url = await serve.url;
     const deliver = (headers: Record<string, string>, body: unknown) =>
