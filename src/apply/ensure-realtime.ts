@@ -43,8 +43,7 @@ export async function ensureRealtime(input: {
   const fine = REALTIME_EVENTS.every((eventType) => {
     const s = onTable(eventType);
     return (
-      s !== undefined &&
-      s.isActive &&
+      s?.isActive === true &&
       s.onElementId === table.id &&
       s.targetUrl === input.targetUrl &&
       s.pushMode === "BULK" &&

@@ -46,7 +46,7 @@ export function serviceKeyAuth(
       return null;
     }
     const entry = await store.findByAccount(record.account);
-    if (!entry || entry.status !== "active") {
+    if (entry?.status !== "active") {
       await reply.code(403).send({ error: "the integration of this key is not active" });
       return null;
     }

@@ -26,8 +26,12 @@ export async function createServeWorld(
 ): Promise<ServeWorld> {
   const world = await createWorld();
   if (options.storeUrl) {
-    world.env.EMI_STORE = options.storeUrl;
-    (world as { storeUrl: string }).storeUrl = options.storeUrl;
+    const storeUrl = options.storeUrl;
+    world.env.EMI_STORE = storeUrl;
+    (world as { storeUrl: string }).storeUrl = storeUrl;
+    // commander reads EMI_STORE from the process, not from the injected environment: say it.
+    const run = world.run.bind(world);
+    world.run = (args, runOptions) => run([...args, "--store", storeUrl], runOptions);
   }
   const applied = await world.run(["apply", "--yes"]);
   if (applied.code !== 0) throw new Error(`apply failed: ${applied.err}`);
