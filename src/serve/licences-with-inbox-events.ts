@@ -14,7 +14,7 @@ export async function licencesWithInboxEvents(
   const due = new Map<string, number[]>();
   for (const account of await inbox.accountsWithInbox()) {
     const entry = await store.findByAccount(account);
-    if (!entry || entry.status !== "active") continue;
+    if (entry?.status !== "active") continue;
     const licence = licenceLeaseName(entry.endpoint, entry.entity);
     due.set(licence, [...(due.get(licence) ?? []), account]);
   }
