@@ -1,3 +1,5 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { postgresHarness } from "../store/store-harness.ts";
 import { login, raw } from "../sandbox/raw-http.ts";
@@ -147,6 +149,19 @@ async function realtimeFlow(storeUrl?: string): Promise<void> {
   );
   expect(refused.status).toBe(401);
 
+  // Nor in the store: only hashes of the webhook secret and of the service key.
+  const storeFiles = storeUrl
+    ? []
+    : await Promise.all(
+        (await readdir(join(w.world.dir, ".emi"))).map(async (name) =>
+          (await readFile(join(w.world.dir, ".emi", name))).toString("latin1"),
+        ),
+      );
+  expect(storeFiles.length === 0 || storeFiles.join("").includes("webhook_secrets")).toBe(true);
+  for (const text of storeFiles) {
+    expect(text).not.toContain(secret);
+    expect(text).not.toContain(key);
+  }
   for (const text of [...w.world.outputs, ...w.logs]) {
     expect(text).not.toContain(secret);
     expect(text.toLowerCase()).not.toContain("fresh.sub@");
