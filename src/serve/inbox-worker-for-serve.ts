@@ -35,15 +35,15 @@ export function inboxWorkerForServe(options: {
       log: options.log,
       onOutcome: (outcome, count) => metrics.inboxWritten.inc({ outcome }, count),
     });
-    const drainOnce = worker.drainOnce.bind(worker);
-    worker.drainOnce = async () => {
-      await refresh().catch((error: unknown) =>
-        options.log({ msg: "cannot read the declarations", dir: options.dir, error: String(error) }),
-      );
-      const settled = await drainOnce();
-      metrics.inboxPending.set(await stores.inbox.countInbox().catch(() => 0));
-      return settled;
-    };
-    return pollInbox(worker, { intervalMs: options.intervalMs });
+    return pollInbox(worker, {
+      intervalMs: options.intervalMs,
+      before: () =>
+        refresh().catch((error: unknown) =>
+          options.log({ msg: "cannot read the declarations", dir: options.dir, error: String(error) }),
+        ),
+      after: async () => {
+        metrics.inboxPending.set(await stores.inbox.countInbox().catch(() => 0));
+      },
+    });
   };
 }

@@ -45,6 +45,8 @@ interface Connection {
 export class InboxWorker {
   readonly #deps: InboxWorkerDeps;
   readonly #connections = new Map<number, Connection>();
+  /** Accounts already reported as undeclared, so the log says it once, not every second. */
+  readonly #undeclared = new Set<number>();
 
   constructor(deps: InboxWorkerDeps) {
     this.#deps = deps;
@@ -75,9 +77,13 @@ export class InboxWorker {
     }
     const integration = this.#deps.integrationFor(account);
     if (!integration) {
-      this.#deps.log?.({ msg: "inbox events for an account not declared in --dir", account });
+      if (!this.#undeclared.has(account)) {
+        this.#undeclared.add(account);
+        this.#deps.log?.({ msg: "inbox events for an account not declared in --dir: they wait", account });
+      }
       return 0;
     }
+    this.#undeclared.delete(account);
     let lease: Awaited<ReturnType<typeof holdSyncLease>>;
     try {
       lease = await holdSyncLease(store, licenceLeaseName(entry.endpoint, entry.entity), { ttlMs: 60_000 });
@@ -141,18 +147,28 @@ export class InboxWorker {
   }
 }
 
-/** Runs `worker.drainOnce()` every `intervalMs` (default 1 s) until stopped; a round never overlaps the next. */
+/**
+ * Runs `worker.drainOnce()` every `intervalMs` (default 1 s) until stopped, with `before` and
+ * `after` around each round; a round never overlaps the next.
+ */
 export function pollInbox(
   worker: InboxWorker,
-  options: { intervalMs?: number } = {},
+  options: { intervalMs?: number; before?: () => Promise<void>; after?: () => Promise<void> } = {},
 ): { stop(): Promise<void> } {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let round: Promise<unknown> = Promise.resolve();
+  const once = async () => {
+    await options.before?.();
+    await worker.drainOnce();
+    await options.after?.();
+  };
   const tick = () => {
-    round = worker.drainOnce().finally(() => {
-      if (!stopped) timer = setTimeout(tick, options.intervalMs ?? 1000);
-    });
+    round = once()
+      .catch(() => undefined)
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, options.intervalMs ?? 1000);
+      });
   };
   tick();
   return {
