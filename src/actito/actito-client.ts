@@ -195,7 +195,7 @@ export class ActitoClient implements ActitoApi {
     entity: string,
     tableId: string,
     key: string,
-    attributes: Record<string, string>,
+    attributes: Record<string, string | null>,
   ): Promise<void> {
     await this.#call({
       method: "PATCH",
@@ -470,13 +470,16 @@ export class ActitoClient implements ActitoApi {
     }
     const cause = this.#safeCause(error);
     const code = errorCode(error) ?? "request failed";
+    const host = new URL(this.#origin).host;
+    const detail = `the connection to ${host} failed: ${code}`;
     if (reason === "outcome-unknown") {
-      return new ImportOutcomeUnknownError(
-        { route: spec.route, detail: `the connection failed: ${code}` },
-        { cause },
-      );
+      return new ImportOutcomeUnknownError({ route: spec.route, detail }, { cause });
     }
-    return new ActitoUnavailableError({ ...site, detail: `the connection failed: ${code}` }, { cause });
+    // Without EMI_ACTITO_URL emi talks to Actito itself: a newcomer rehearsing meant the sandbox.
+    const hint = this.#parts.sendEndpointHeader
+      ? "; check that EMI_ACTITO_URL points at a running server"
+      : `; this is Actito's ${this.endpoint} endpoint: check the network, or set EMI_ACTITO_URL to use the sandbox (npx emi sandbox)`;
+    return new ActitoUnavailableError({ ...site, detail: `${detail}${hint}` }, { cause });
   }
 
   /** A copy of a library error fit to travel as `cause`: its message redacted, no stack, no properties. */

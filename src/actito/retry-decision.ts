@@ -45,7 +45,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 const NOT_SENT_CODES = new Set([
   "ECONNREFUSED",
   "UND_ERR_CONNECT_TIMEOUT",
-  "ENOTFOUND",
+  // Not ENOTFOUND: the name does not exist (a typo, no network, a sandbox URL not set), which
+  // three more tries over fourteen seconds do not change. EAI_AGAIN is the transient DNS failure.
   "EAI_AGAIN",
   "EHOSTUNREACH",
   "ENETUNREACH",

@@ -66,7 +66,7 @@ export function listProfilesQuery(
 
 export const addAttributeBody = (attribute: ActitoAttribute) => ({ addAttributes: [attribute] });
 
-export const patchProfileBody = (attributes: Record<string, string>) => ({ attributes });
+export const patchProfileBody = (attributes: Record<string, string | null>) => ({ attributes });
 
 /** The full definition part of a mass import whose file is gzip-compressed. */
 export function massImportDefinition(

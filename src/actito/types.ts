@@ -105,7 +105,7 @@ export interface ActitoApi {
     entity: string,
     tableId: string,
     key: string,
-    attributes: Record<string, string>,
+    attributes: Record<string, string | null>,
   ): Promise<void>;
   /**
    * Streams a CSV (header line first) through gzip into a mass import. Never retried once the

@@ -1,6 +1,6 @@
 import { ActitoApiError } from "../actito/errors.ts";
 import type { ActitoApi, ProfileTable } from "../actito/types.ts";
-import { resolveSecret, type SecretSource } from "../config/resolve-secret.ts";
+import { readSecret, type SecretSource } from "../config/resolve-secret.ts";
 import type { Change } from "../plan/plan-types.ts";
 import {
   describeAttribute,
@@ -40,10 +40,13 @@ export async function activateIntegration(input: ActivateInput): Promise<Activat
   const { ctx, desired, change } = input;
   const { account } = desired;
   const { endpoint, entity, profileTable, reaidAttribute, apiKey: ref } = desired.actito;
-  const apiKey = await resolveSecret(ref.secretRef, input.secrets);
-  if (apiKey === null) {
-    throw new EmiError(`the API key ${ref.secretRef} is not available here, and activation needs it`);
+  const secret = await readSecret(ref.secretRef, input.secrets);
+  if (!secret.ok) {
+    throw new EmiError(
+      `the API key ${ref.secretRef} is not available here (${secret.message}), and activation needs it`,
+    );
   }
+  const apiKey = secret.value;
   const result: Activation = { notes: [], warnings: [], attributeConflict: false };
   const client = input.connect({ endpoint, apiKey });
   try {
@@ -65,6 +68,12 @@ export async function activateIntegration(input: ActivateInput): Promise<Activat
       );
       result.notes.push(added ? `attribute ${reaidAttribute} added` : `attribute ${reaidAttribute} found`);
     } else if (!isCompatibleReaidAttribute(existing)) {
+      if (desired.emailSync) {
+        // The plan showed this as an error; met here, it appeared since: refuse all the same.
+        throw new EmiError(
+          `reaid-attribute-conflict: attribute ${reaidAttribute} exists as ${describeAttribute(existing)}; emi never writes to it: declare another actito.reaidAttribute`,
+        );
+      }
       result.attributeConflict = true;
       result.warnings.push(
         `attribute ${reaidAttribute} exists as ${describeAttribute(existing)}: left unchanged; a person must resolve it before REAIDs can sync`,

@@ -11,3 +11,13 @@ export class StalePlanError extends EmiError {
 
 /** Apply refuses the plan as a whole (nothing was changed): invalid declarations, everything deactivated, … */
 export class PlanRefusedError extends EmiError {}
+
+/** A saved plan whose digest does not match its content: the file was edited after `emi plan`. */
+export class TamperedPlanError extends EmiError {
+  constructor(file: string | null) {
+    super(
+      `${file ?? "the saved plan"} was modified after \`emi plan\` (or made against another store): its digest does not match its content. ` +
+        "Nothing was changed. Run emi plan --out again and apply that file unedited",
+    );
+  }
+}

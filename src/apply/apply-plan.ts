@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { SecretSource } from "../config/resolve-secret.ts";
+import { CLAIM_ORDER } from "../plan/plan-claim-order.ts";
 import type { Change, Plan } from "../plan/plan-types.ts";
 import type { ConnectActito, PlanningStore } from "../plan/refresh-live-state.ts";
 import type { RegistryEntry, RegistryWrite } from "../store/store.ts";
 import { runSync as defaultRunSync, type RunSyncOptions, type SyncResult } from "../sync/run-sync.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
+import { asReaidOwnershipStore } from "../store/reaid-ownership.ts";
 import { EmiError } from "../types/errors.ts";
 import { activateIntegration } from "./activate-integration.ts";
 import { PlanRefusedError } from "./apply-errors.ts";
@@ -138,6 +140,13 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
         finish(change, "applied", "sync due");
         continue;
       }
+      if (change.takeover) {
+        // The table's REAIDs stay as they are in Actito: only the namespace that owns them changes.
+        const from = String(change.takeover.from);
+        await journalStep(ctx, change.account, "take-over-reaids", { from }, async () => {
+          await asReaidOwnershipStore(options.store).takeOverReaids(from, String(change.account));
+        });
+      }
       const activation = await activateIntegration({
         ctx,
         store: options.store,
@@ -206,6 +215,12 @@ function refuseWholePlan(plan: Plan, options: ApplyPlanOptions): void {
   if (invalid.length > 0) {
     throw new PlanRefusedError(
       `the declarations have ${invalid.length} error(s); fix them (emi validate) before applying`,
+    );
+  }
+  const unordered = plan.changes.filter((c) => c.problems.some((p) => p.code === CLAIM_ORDER));
+  if (unordered.length > 0) {
+    throw new PlanRefusedError(
+      `the plan has claims apply cannot honour in order (${unordered.map((c) => c.account).join(", ")}: ${unordered[0]!.problems.find((p) => p.code === CLAIM_ORDER)!.message}); nothing was changed`,
     );
   }
   const deactivating = plan.changes.filter((c) => c.actions.includes("deactivate"));

@@ -46,7 +46,7 @@ export type ApplyEvent =
 export function applySucceeded(result: ApplyResult): boolean {
   return (
     result.syncError === null &&
-    !result.syncs.some((s) => s.failed) &&
+    !result.syncs.some((s) => s.failed || s.health === "degraded") &&
     !result.outcomes.some((o) => o.outcome === "failed") &&
     !result.recovered.some((r) => r.outcome === "unknown")
   );

@@ -1,4 +1,5 @@
 import { formatCount } from "../plan/describe-change.ts";
+import { terminalSafe } from "../plan/terminal-safe.ts";
 import type { SyncEvent } from "../sync/run-sync.ts";
 
 /**
@@ -15,10 +16,12 @@ export function formatSyncEvent(event: SyncEvent): string | null {
   const label = `${`${event.account} ${event.table}`.padEnd(syncLabelWidth)} `;
   const text = describe(event);
   if (text === null) return null;
-  return text
-    .split("\n")
-    .map((line) => `${label}${line}`)
-    .join("\n");
+  return terminalSafe(
+    text
+      .split("\n")
+      .map((line) => `${label}${line}`)
+      .join("\n"),
+  );
 }
 
 function describe(event: SyncEvent): string | null {

@@ -1,4 +1,4 @@
-import { resolveSecret, type SecretSource } from "../config/resolve-secret.ts";
+import { readSecret, type SecretSource } from "../config/resolve-secret.ts";
 import type { ConnectActito } from "../plan/refresh-live-state.ts";
 import type { JournalEntry, RegistryEntry, Store } from "../store/store.ts";
 import type { Endpoint } from "../types/declared.ts";
@@ -52,8 +52,9 @@ async function check(
   const d = entry.detail;
   switch (entry.step) {
     case "add-attribute": {
-      const apiKey = await resolveSecret(String(d.secretRef), options.secrets);
-      if (apiKey === null) return ["unknown", `no secret ${String(d.secretRef)} here to check Actito with`];
+      const secret = await readSecret(String(d.secretRef), options.secrets);
+      if (!secret.ok) return ["unknown", `${secret.message}: Actito cannot be checked`];
+      const apiKey = secret.value;
       const client = options.connect({ endpoint: d.endpoint as Endpoint, apiKey });
       try {
         const table = await client.getProfileTable(String(d.entity), String(d.tableId));
@@ -78,6 +79,13 @@ async function check(
       return owner && owner.sync.health !== "never"
         ? ["succeeded", "the registry records the sync"]
         : ["failed", "no sync recorded: the next plan schedules it"];
+    }
+    case "take-over-reaids": {
+      // One transaction: the REAIDs moved, or none did (and the next apply moves them).
+      const left = await options.store.countReaids(String(d.from));
+      return left === 0
+        ? ["succeeded", `namespace ${String(d.from)} holds no REAIDs any more: the step had happened`]
+        : ["failed", `namespace ${String(d.from)} still holds ${left} REAIDs: the next apply moves them`];
     }
     default:
       return ["failed", "interrupted while reading (nothing to undo)"];

@@ -1,3 +1,4 @@
+import { markdownText } from "../plan/markdown-safe.ts";
 import { markerLine } from "../plan/render-markdown.ts";
 import type { ApplyResult } from "./apply-types.ts";
 import { renderApplySummary } from "./render-apply-text.ts";
@@ -10,7 +11,7 @@ export function renderApplyMarkdown(
   options: { marker?: string; maxChars?: number } = {},
 ): string {
   const maxChars = options.maxChars ?? 60_000;
-  const cell = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");
+  const cell = (s: string) => markdownText(s).replaceAll("|", "\\|");
   const lines = [
     markerLine(options.marker ?? "emi:apply"),
     `### emi apply — ${renderApplySummary(result)}`,

@@ -1,3 +1,4 @@
+import { terminalSafe } from "../plan/terminal-safe.ts";
 import type { ApplyResult, ChangeOutcome, RecoveredStep } from "./apply-types.ts";
 
 /** `1071 lumen/customers   activated (attribute reaid added)` */
@@ -5,12 +6,14 @@ export function formatOutcomeLine(outcome: ChangeOutcome): string {
   const head = `${outcome.account} ${outcome.target}`.padEnd(24);
   const lines = [`${head} ${outcome.outcome === "failed" ? `FAILED: ${outcome.message}` : outcome.message}`];
   for (const warning of outcome.warnings) lines.push(`${" ".repeat(24)} warning: ${warning}`);
-  return lines.join("\n");
+  return terminalSafe(lines.join("\n"));
 }
 
 /** `recovered: 1071 add-attribute from an interrupted apply: succeeded (…)` */
 export function formatRecoveredLine(step: RecoveredStep): string {
-  return `recovered: ${step.account} ${step.step} left pending by an interrupted apply: ${step.outcome} (${step.note})`;
+  return terminalSafe(
+    `recovered: ${step.account} ${step.step} left pending by an interrupted apply: ${step.outcome} (${step.note})`,
+  );
 }
 
 /** `Applied: 1 created, 2 updated, 1 blocked. 1 sync ran, 0 failed. 41.2 s.` */
@@ -40,5 +43,5 @@ export function renderApplyText(result: ApplyResult): string {
   ];
   if (result.syncError) lines.push(`sync FAILED: ${result.syncError}`);
   lines.push(renderApplySummary(result));
-  return `${lines.join("\n")}\n`;
+  return terminalSafe(`${lines.join("\n")}\n`);
 }

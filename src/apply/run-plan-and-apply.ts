@@ -1,15 +1,18 @@
 import { hostname } from "node:os";
+import { secretSourceFor } from "../config/resolve-secret.ts";
+import { planChangeDifferences } from "../plan/compare-plan-changes.ts";
+import { connectActito } from "../plan/connect-actito.ts";
 import { type CreatedPlan, createPlan } from "../plan/create-plan.ts";
+import { hasChanges } from "../plan/describe-change.ts";
 import { basisChanges } from "../plan/plan-basis.ts";
+import { planDigestMatches } from "../plan/plan-digest.ts";
 import type { Plan } from "../plan/plan-types.ts";
 import { asPlanningStore, type ConnectActito } from "../plan/refresh-live-state.ts";
-import { connectActito } from "../plan/connect-actito.ts";
 import { resolveRepoId } from "../plan/resolve-repo-id.ts";
-import { hasChanges } from "../plan/describe-change.ts";
 import { acquireLockWaiting, keepLeaseAlive } from "../store/acquire-lock-waiting.ts";
 import type { Store } from "../store/store.ts";
 import type { RunSyncOptions, SyncResult } from "../sync/run-sync.ts";
-import { PlanRefusedError, StalePlanError } from "./apply-errors.ts";
+import { PlanRefusedError, StalePlanError, TamperedPlanError } from "./apply-errors.ts";
 import { applyPlan } from "./apply-plan.ts";
 import type { ApplyEvent, ApplyResult } from "./apply-types.ts";
 import { recoverPendingSteps } from "./recover-pending-steps.ts";
@@ -22,13 +25,17 @@ export interface RunPlanAndApplyOptions {
   cwd: string;
   /** This repository's id; default from resolveRepoId. A saved plan's own repo wins. */
   repo?: string;
-  /** A plan saved by `emi plan --out`: applied exactly, refused if stale. */
+  /** A plan saved by `emi plan --out`: applied exactly, refused if stale or edited. */
   savedPlan?: Plan;
+  /** The saved plan's file name, for messages. */
+  savedPlanFile?: string;
   /** No confirmation needed. Without it, `confirm` must say yes. */
   yes?: boolean;
   /** Asked once the plan is known, before anything changes. */
   confirm?: (plan: Plan) => Promise<boolean>;
   allowDeactivate?: boolean;
+  /** Every API key must be available here (`--require-secrets`): the plan errs otherwise. */
+  requireSecrets?: boolean;
   allowEmpty?: boolean;
   /** Default: createActitoClient with `EMI_ACTITO_URL` from `env`. */
   connect?: ConnectActito;
@@ -61,8 +68,11 @@ const LOCK_TTL_MS = 60_000;
 export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<PlanAndApplyResult> {
   const store = asPlanningStore(options.store);
   const connect = options.connect ?? connectActito(options.env);
-  const secrets = { env: options.env, cwd: options.cwd };
   const saved = options.savedPlan;
+  // Before anything else: an edited plan file is never trusted for anything, not even its repo.
+  if (saved && !(await planDigestMatches(saved, store)))
+    throw new TamperedPlanError(options.savedPlanFile ?? null);
+  const secrets = await secretSourceFor(saved?.dir ?? options.dir, options.env, options.cwd);
   const repo = saved?.repo ?? options.repo ?? (await resolveRepoId({ env: options.env, cwd: options.cwd }));
   const lease = await acquireLockWaiting(
     store,
@@ -86,10 +96,14 @@ export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<
       repo,
       connect,
       allowDeactivate: options.allowDeactivate ?? false,
+      requireSecrets: options.requireSecrets ?? false,
     });
     if (saved) {
       const changes = basisChanges(saved.basis, created.plan.basis);
       if (changes.length > 0) throw new StalePlanError(changes);
+      // The basis can match while what apply would do differs (e.g. a rule of this emi): refuse too.
+      const differences = planChangeDifferences(saved, created.plan);
+      if (differences.length > 0) throw new StalePlanError(differences);
     }
     const plan = saved ?? created.plan;
     options.onPlan?.({ ...created, plan });
@@ -103,6 +117,14 @@ export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<
           "fix them (emi validate) before applying",
       );
     }
+    const unavailable = created.plan.changes.flatMap((c) =>
+      c.problems.filter((p) => p.code === "secret-unavailable" && p.severity === "error"),
+    );
+    if (unavailable.length > 0) {
+      throw new PlanRefusedError(
+        `${unavailable.length} API key(s) not available here, e.g. ${unavailable[0]!.message}; nothing was applied`,
+      );
+    }
     if (!hasChanges(plan)) return { plan, result: null, confirmed: true };
     if (!options.yes) {
       if (!options.confirm) {
@@ -114,7 +136,7 @@ export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<
     const result = await applyPlan(plan, {
       store,
       desired: new Map(created.declared.map((d) => [d.integration.account, d.integration])),
-      secrets,
+      secrets: created.secrets,
       connect,
       allowDeactivate: options.allowDeactivate ?? false,
       allowEmpty: options.allowEmpty ?? false,

@@ -7,8 +7,8 @@ import { sqlDriverOf } from "../store/sql-driver-of.ts";
 import type { Store } from "../store/store.ts";
 import { formatOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
-import type { CommandContext } from "./main.ts";
-import { parseAccount } from "./state-command.ts";
+import type { CommandContext } from "./command-context.ts";
+import { parseAccount } from "./parse-account.ts";
 
 interface CreateFlags {
   account: number;

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { terminalSafe } from "../plan/terminal-safe.ts";
 import type { ApplyEvent } from "../apply/apply-types.ts";
 import { formatSyncEvent } from "../apply/format-sync-event.ts";
 import { applySucceeded } from "../apply/apply-types.ts";
@@ -11,21 +12,22 @@ import { reportApply } from "../github/report-apply.ts";
 import { resolveRepoId } from "../plan/resolve-repo-id.ts";
 import { openStore } from "../store/open-store.ts";
 import type { SyncEvent } from "../sync/run-sync.ts";
-import { dirOption, formatOption, storeOption } from "./common-options.ts";
+import { dirOption, formatOption, parseSeconds, repoOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
 import type { CliIO } from "./io.ts";
-import type { CommandContext } from "./main.ts";
-import { printPlan, repoOption } from "./plan-command.ts";
+import type { CommandContext } from "./command-context.ts";
+import { printPlan } from "./print-plan.ts";
 
 interface ApplyFlags {
   dir: string;
   store: string;
   yes?: boolean;
   allowDeactivate?: boolean;
+  requireSecrets?: boolean;
   allowEmpty?: boolean;
   format: "text" | "markdown" | "json";
   repo?: string;
-  lockWait: string;
+  lockWait: number;
   comment?: boolean;
   pr?: string;
 }
@@ -74,9 +76,10 @@ export function registerApplyCommand(program: Command, ctx: CommandContext): voi
     .option("--yes", "apply without asking (required when there is no terminal)")
     .option("--allow-deactivate", "deactivate integrations whose declaration was removed")
     .option("--allow-empty", "allow a plan that deactivates every integration")
+    .option("--require-secrets", "refuse to apply when any integration's API key is not available here")
     .addOption(formatOption(["text", "markdown", "json"]))
     .addOption(repoOption())
-    .option("--lock-wait <seconds>", "wait this long for another apply's lock", "0")
+    .option("--lock-wait <seconds>", "wait this long for another apply's lock", parseSeconds, 0)
     .option(
       "--comment",
       "report the result on the merged pull request (and an emi-apply-failed issue on failure)",
@@ -136,7 +139,7 @@ async function applyAction(
       env: io.env,
       cwd: io.cwd,
       repo: await resolveRepoId({ flag: flags.repo, env: io.env, cwd: io.cwd }),
-      ...(savedPlan ? { savedPlan } : {}),
+      ...(savedPlan && planFile ? { savedPlan, savedPlanFile: planFile } : {}),
       yes: flags.yes === true,
       ...(prompt
         ? {
@@ -145,9 +148,10 @@ async function applyAction(
           }
         : {}),
       allowDeactivate: flags.allowDeactivate === true,
+      requireSecrets: flags.requireSecrets === true,
       allowEmpty: flags.allowEmpty === true,
-      lockWaitMs: Number(flags.lockWait) * 1000 || 0,
-      onLockWait: (message) => io.stderr.write(`waiting: ${message}\n`),
+      lockWaitMs: flags.lockWait * 1000,
+      onLockWait: (message) => io.stderr.write(terminalSafe(`waiting: ${message}\n`)),
       onPlan: (created) => {
         if (text && hasChanges(created.plan)) printPlan(io, created, "text");
       },

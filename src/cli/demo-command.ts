@@ -9,12 +9,13 @@ import { runPlanAndApply } from "../apply/run-plan-and-apply.ts";
 import { applySucceeded } from "../apply/apply-types.ts";
 import { defaultSeed } from "../sandbox/default-seed.ts";
 import { startSandbox } from "../sandbox/start-sandbox.ts";
+import { terminalSafe } from "../plan/terminal-safe.ts";
 import { formatCount } from "../plan/describe-change.ts";
 import { openStore } from "../store/open-store.ts";
 import type { RegistryEntry } from "../store/store.ts";
 import { ExitCode } from "./exit-codes.ts";
-import type { CommandContext } from "./main.ts";
-import { printPlan } from "./plan-command.ts";
+import type { CommandContext } from "./command-context.ts";
+import { printPlan } from "./print-plan.ts";
 import { syncProgress } from "./sync-progress.ts";
 
 /** The repository's example declarations, wherever emi is run from. */
@@ -45,7 +46,7 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
         env[`ACTITO_KEY_${licence.name.toUpperCase()}`] = licence.apiKeys[0];
       }
       const store = await openStore(storeUrl);
-      const out = (line: string) => io.stdout.write(`${line}\n`);
+      const out = (line: string) => io.stdout.write(terminalSafe(`${line}\n`));
       out(`emi demo: Actito sandbox at ${sandbox.url}, store ${storeUrl}`);
       out(`Declarations: ${join(dir, "integrations")} (copies of the repository's examples)\n`);
       const progress = syncProgress(io, "text", { intervalMs: 2000 });
@@ -85,13 +86,16 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
       }
       out("\nWhere to look next:");
       if (flags.keep) {
-        out(`  emi state show --store ${storeUrl}`);
-        out(`  emi reaid get --account 1042 user-1@nordlys.example --store ${storeUrl}`);
-        out(`  emi sandbox      # then EMI_ACTITO_URL=<its URL> emi plan --dir ${join(dir, "integrations")}`);
+        const store = shellWord(storeUrl);
+        out(`  npx emi state show --store ${store}`);
+        out(`  npx emi reaid get user-1@nordlys.example --account 1042 --store ${store}`);
+        out(
+          `  npx emi plan --dir ${shellWord(join(dir, "integrations"))} --store ${store} --repo emi-demo/integrations`,
+        );
       } else {
-        out("  emi demo --keep ./emi-demo   keeps the store and declarations to explore, e.g.");
-        out("  emi state show --store sqlite:./emi-demo/state.db");
-        out("  integrations/*.yaml          the declarations this demo applied");
+        out("  npx emi demo --keep ./emi-demo   keeps the store and declarations to explore, e.g.");
+        out("  npx emi state show --store sqlite:./emi-demo/state.db");
+        out("  integrations/*.yaml              the declarations this demo applied");
         await rm(dir, { recursive: true, force: true });
       }
       ctx.exitCode = succeeded ? ExitCode.ok : ExitCode.error;
@@ -110,4 +114,9 @@ export function describeEntry(entry: RegistryEntry): string {
     `${label} ${entry.status} · ${entry.emailSync ? `sync ${s.health}` : "sync off"}${s.reason ? ` (${s.reason})` : ""} · ` +
     `${n(s.counts.seen)} seen, ${n(s.counts.written)} written, ${n(s.counts.skipped)} skipped, ${n(s.counts.rejected)} rejected`
   );
+}
+
+/** A word a POSIX shell reads back as is: quoted only when it holds something the shell would interpret. */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }

@@ -3,10 +3,10 @@ import { detectDrift } from "../plan/detect-drift.ts";
 import { renderDriftMarkdown } from "../plan/render-drift-markdown.ts";
 import { renderDriftText } from "../plan/render-drift-text.ts";
 import { reportDrift } from "../github/report-drift.ts";
-import { dirOption, formatOption, storeOption } from "./common-options.ts";
+import { dirOption, formatOption, repoOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
-import type { CommandContext } from "./main.ts";
-import { planFromFlags, repoOption } from "./plan-command.ts";
+import type { CommandContext } from "./command-context.ts";
+import { planFromFlags } from "./plan-from-flags.ts";
 
 export function registerDriftCommand(program: Command, ctx: CommandContext): void {
   program
@@ -20,7 +20,7 @@ export function registerDriftCommand(program: Command, ctx: CommandContext): voi
     .action(
       async (flags: { dir: string; store: string; format: string; repo?: string; report?: boolean }) => {
         const { io } = ctx;
-        const report = detectDrift((await planFromFlags(io, flags)).plan);
+        const report = detectDrift((await planFromFlags(io, flags, "error")).plan);
         io.stdout.write(
           flags.format === "json"
             ? `${JSON.stringify(report, null, 2)}\n`

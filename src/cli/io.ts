@@ -4,6 +4,8 @@ export interface CliIO {
   stderr: { write(chunk: string): unknown; isTTY?: boolean };
   /** Reads one line from the terminal (confirmation prompts); absent when there is none. */
   prompt?: (question: string) => Promise<string>;
+  /** Reads a secret from stdin (`emi secret encrypt`): on a terminal, asks without echo. */
+  secretInput?: (question: string) => Promise<string>;
   env: Record<string, string | undefined>;
   cwd: string;
 }
@@ -33,6 +35,7 @@ export function processIO(): CliIO {
     stderr: process.stderr,
     env: process.env,
     cwd: process.cwd(),
+    secretInput: async (question) => (await import("./read-secret-input.ts")).readSecretInput(question),
     prompt: process.stdin.isTTY
       ? async (question) => {
           const { createInterface } = await import("node:readline/promises");

@@ -1,22 +1,17 @@
 import { Command, CommanderError } from "commander";
+import { terminalSafe } from "../plan/terminal-safe.ts";
 import { EmiError } from "../types/errors.ts";
 import { checkActitoUrl } from "./check-actito-url.ts";
+import { describeOperationalError } from "../store/describe-operational-error.ts";
+import type { CommandContext, RegisterCommand } from "./command-context.ts";
 import { ExitCode } from "./exit-codes.ts";
 import { type CliIO, processIO } from "./io.ts";
-
-/** Shared by every command: where output goes, and the exit code the action decided. */
-export interface CommandContext {
-  io: CliIO;
-  exitCode: number;
-}
-
-type Register = (program: Command, ctx: CommandContext) => void;
 
 /**
  * Each command's module, loaded only when that command runs: `emi validate` then never loads the
  * store, the Actito client or octokit, which halves its start-up (bench/README.md).
  */
-const commands: Record<string, () => Promise<Register[]>> = {
+const commands: Record<string, () => Promise<RegisterCommand[]>> = {
   validate: async () => [(await import("./validate-command.ts")).registerValidateCommand],
   plan: async () => [(await import("./plan-command.ts")).registerPlanCommand],
   apply: async () => [(await import("./apply-command.ts")).registerApplyCommand],
@@ -29,6 +24,7 @@ const commands: Record<string, () => Promise<Register[]>> = {
   demo: async () => [(await import("./demo-command.ts")).registerDemoCommand],
   serve: async () => [(await import("./serve-command.ts")).registerServeCommand],
   "api-key": async () => [(await import("./api-key-command.ts")).registerApiKeyCommand],
+  secret: async () => [(await import("./secret-command.ts")).registerSecretCommand],
 };
 
 /** Commands that talk to Actito: `EMI_ACTITO_URL` is checked before they start. */
@@ -61,12 +57,12 @@ export async function buildProgram(ctx: CommandContext, only?: string): Promise<
     .option("--debug", "print stack traces of unexpected errors")
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => ctx.io.stdout.write(s),
-      writeErr: (s) => ctx.io.stderr.write(s),
+      writeOut: (s) => ctx.io.stdout.write(terminalSafe(s)),
+      writeErr: (s) => ctx.io.stderr.write(terminalSafe(s)),
     })
     .showHelpAfterError("(run emi --help for usage)");
   const loaders = only ? [commands[only]!] : [...new Set(Object.values(commands))];
-  const registered = new Set<Register>();
+  const registered = new Set<RegisterCommand>();
   for (const load of loaders) {
     for (const register of await load()) {
       if (registered.has(register)) continue;
@@ -93,15 +89,23 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       return name !== undefined && usageIsError.has(name) ? ExitCode.error : ExitCode.usage;
     }
     if (error instanceof EmiError) {
-      io.stderr.write(`error: ${error.message}\n`);
+      io.stderr.write(terminalSafe(`error: ${error.message}\n`));
       return ExitCode.error;
     }
     const debug = argv.includes("--debug");
+    const operational = describeOperationalError(error);
+    if (operational !== undefined) {
+      io.stderr.write(`error: ${operational}\n`);
+      if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+      return ExitCode.error;
+    }
     io.stderr.write(
-      `error: this is a bug in emi: ${error instanceof Error ? error.message : String(error)}\n` +
-        (debug && error instanceof Error && error.stack
-          ? `${error.stack}\n`
-          : "(run with --debug for the stack)\n"),
+      terminalSafe(
+        `error: this is a bug in emi: ${error instanceof Error ? error.message : String(error)}\n` +
+          (debug && error instanceof Error && error.stack
+            ? `${error.stack}\n`
+            : "(run with --debug for the stack)\n"),
+      ),
     );
     return ExitCode.error;
   }

@@ -1,30 +1,17 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { type Command, Option } from "commander";
-import type { CreatedPlan } from "../plan/create-plan.ts";
-import { createPlan } from "../plan/create-plan.ts";
-import { connectActito } from "../plan/connect-actito.ts";
+import type { Command } from "commander";
 import { hasChanges, hasErrors } from "../plan/describe-change.ts";
-import { asPlanningStore } from "../plan/refresh-live-state.ts";
 import { renderPlanJson } from "../plan/render-json.ts";
 import { renderPlanMarkdown } from "../plan/render-markdown.ts";
-import { renderPlanText } from "../plan/render-text.ts";
-import { resolveRepoId } from "../plan/resolve-repo-id.ts";
 import { formatAnnotations } from "../github/format-annotations.ts";
 import { reportPlan } from "../github/report-plan.ts";
-import { openStore } from "../store/open-store.ts";
 import { EmiError } from "../types/errors.ts";
-import { dirOption, formatOption, storeOption } from "./common-options.ts";
+import { dirOption, formatOption, repoOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
-import type { CliIO } from "./io.ts";
-import type { CommandContext } from "./main.ts";
-
-/** `--repo`: the id the registry's `managedBy` is compared with (see docs/architecture.md). */
-export const repoOption = () =>
-  new Option(
-    "--repo <owner/name>",
-    "this repository's id (default: GITHUB_REPOSITORY, the git remote, or the folder name)",
-  );
+import { planFromFlags } from "./plan-from-flags.ts";
+import { printPlan } from "./print-plan.ts";
+import type { CommandContext } from "./command-context.ts";
 
 interface PlanFlags {
   dir: string;
@@ -34,49 +21,9 @@ interface PlanFlags {
   format: "text" | "markdown" | "json";
   repo?: string;
   allowDeactivate?: boolean;
+  requireSecrets?: boolean;
   comment?: boolean;
   pr?: string;
-}
-
-/** `Refreshing 12 integrations … done in 1.4 s (9 checked against Actito, 3 without a secret: unknown)` */
-export function refreshLine(created: CreatedPlan): string {
-  const live = created.plan.changes.filter((c) => c.live !== null);
-  const unchecked = live.filter((c) => !c.live?.secretAvailable).length;
-  return (
-    `Refreshing ${live.length} integration${live.length === 1 ? "" : "s"} … done in ${(created.refreshMs / 1000).toFixed(1)} s ` +
-    `(${live.length - unchecked} checked against Actito, ${unchecked} without a secret: unknown)\n`
-  );
-}
-
-/** Writes a plan in the chosen format to stdout. */
-export function printPlan(io: CliIO, created: CreatedPlan, format: string): void {
-  if (format === "json") io.stdout.write(renderPlanJson(created.plan));
-  else if (format === "markdown") io.stdout.write(renderPlanMarkdown(created.plan));
-  else {
-    io.stdout.write(`${refreshLine(created)}\n`);
-    io.stdout.write(renderPlanText(created.plan, { color: io.stdout.isTTY === true && !io.env.NO_COLOR }));
-  }
-}
-
-/** Opens the store, validates `--dir` and plans against the live state: shared by plan and drift. */
-export async function planFromFlags(
-  io: CliIO,
-  flags: { dir: string; store: string; repo?: string; allowDeactivate?: boolean },
-): Promise<CreatedPlan> {
-  const store = asPlanningStore(await openStore(flags.store, { cwd: io.cwd }));
-  try {
-    return await createPlan({
-      dir: flags.dir,
-      cwd: io.cwd,
-      env: io.env,
-      store,
-      repo: await resolveRepoId({ flag: flags.repo, env: io.env, cwd: io.cwd }),
-      connect: connectActito(io.env),
-      allowDeactivate: flags.allowDeactivate === true,
-    });
-  } finally {
-    await store.close();
-  }
 }
 
 /** `--out` names a place that cannot hold the plan (a folder, a read-only path). */
@@ -106,6 +53,10 @@ export function registerPlanCommand(program: Command, ctx: CommandContext): void
     .addOption(formatOption(["text", "markdown", "json"]))
     .addOption(repoOption())
     .option("--allow-deactivate", "plan deactivations as allowed instead of blocked")
+    .option(
+      "--require-secrets",
+      "fail (exit 1) when any integration's API key is not available here, instead of planning it unchecked",
+    )
     .option(
       "--comment",
       "post the plan as the pull request's one emi comment (GitHub Actions, or --repo and --pr)",

@@ -6,9 +6,10 @@ import { openStore } from "../store/open-store.ts";
 import type { Store } from "../store/store.ts";
 import { storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
+import { neutraliseFormula } from "./neutralise-formula.ts";
 import type { CliIO } from "./io.ts";
-import type { CommandContext } from "./main.ts";
-import { parseAccount } from "./state-command.ts";
+import type { CommandContext } from "./command-context.ts";
+import { parseAccount } from "./parse-account.ts";
 
 interface ReaidFlags {
   account: number;
@@ -41,7 +42,7 @@ export function registerReaidCommand(program: Command, ctx: CommandContext): voi
     .requiredOption("--account <account>", "an account of the integration (owner or sister)", parseAccount)
     .addOption(storeOption())
     .action(async (email: string, flags: ReaidFlags) => {
-      const store = await openStore(flags.store, { cwd: ctx.io.cwd });
+      const store = await openStore(flags.store, { cwd: ctx.io.cwd, existing: true });
       try {
         const found = await store.getReaid(await namespaceFor(store, flags.account), email);
         if (found === null) {
@@ -59,11 +60,13 @@ export function registerReaidCommand(program: Command, ctx: CommandContext): voi
 
   reaid
     .command("export")
-    .description("stream every e-mail address and its REAID as CSV (personal data)")
+    .description(
+      "stream every e-mail address and its REAID as CSV (personal data; cells that a spreadsheet would run as a formula start with ')",
+    )
     .requiredOption("--account <account>", "an account of the integration (owner or sister)", parseAccount)
     .addOption(storeOption())
     .action(async (flags: ReaidFlags) => {
-      const store = await openStore(flags.store, { cwd: ctx.io.cwd });
+      const store = await openStore(flags.store, { cwd: ctx.io.cwd, existing: true });
       try {
         const namespace = await namespaceFor(store, flags.account);
         ctx.io.stderr.write(
@@ -72,7 +75,7 @@ export function registerReaidCommand(program: Command, ctx: CommandContext): voi
         await write(ctx.io.stdout, "email,reaid\n");
         let rows: string[][] = [];
         for await (const pair of store.exportReaids(namespace)) {
-          rows.push([pair.email, pair.reaid]);
+          rows.push([neutraliseFormula(pair.email), neutraliseFormula(pair.reaid)]);
           if (rows.length === ROWS_PER_WRITE) {
             await write(ctx.io.stdout, stringify(rows));
             rows = [];

@@ -1,5 +1,6 @@
 import { createColors } from "picocolors";
 import { looksLikeSecret } from "../config/looks-like-secret.ts";
+import { terminalSafe } from "../plan/terminal-safe.ts";
 import type { Diagnostic } from "../types/diagnostic.ts";
 
 /** How to render: excerpts need the files' text; colour only on a terminal. */
@@ -89,5 +90,5 @@ export function renderDiagnosticsText(
   }
   if (result.diagnostics.length > 0) out.push("");
   out.push(summaryLine(result.files, result.diagnostics));
-  return `${out.join("\n")}\n`;
+  return terminalSafe(`${out.join("\n")}\n`, { keepColour: options.color });
 }

@@ -1,6 +1,6 @@
 import { type Command, Option } from "commander";
 import { startSandbox } from "../sandbox/start-sandbox.ts";
-import type { CommandContext } from "./main.ts";
+import type { CommandContext } from "./command-context.ts";
 
 interface SandboxFlags {
   port: string;

@@ -2,7 +2,7 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import { pino } from "pino";
 import { startServe } from "../serve/start-serve.ts";
 import { dirOption, storeOption } from "./common-options.ts";
-import type { CommandContext } from "./main.ts";
+import type { CommandContext } from "./command-context.ts";
 
 interface ServeFlags {
   port: number;

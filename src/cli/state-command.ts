@@ -1,23 +1,16 @@
-import { type Command, InvalidArgumentError } from "commander";
+import type { Command } from "commander";
+import { terminalSafe } from "../plan/terminal-safe.ts";
 import { openStore } from "../store/open-store.ts";
 import type { Lease, RegistryEntry } from "../store/store.ts";
+import type { CommandContext } from "./command-context.ts";
 import { formatOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
-import type { CommandContext } from "./main.ts";
+import { parseAccount } from "./parse-account.ts";
 
 interface ShowFlags {
   account?: number;
   format: "text" | "json";
   store: string;
-}
-
-/** `--account A`: a Raptor account id. */
-export function parseAccount(value: string): number {
-  const account = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(account) || account <= 0) {
-    throw new InvalidArgumentError("an account is a positive whole number, e.g. 1042");
-  }
-  return account;
 }
 
 /**
@@ -78,7 +71,7 @@ export function stateText(entries: readonly RegistryEntry[], locks: readonly Lea
       );
     }
   }
-  return `${lines.join("\n")}\n`;
+  return terminalSafe(`${lines.join("\n")}\n`);
 }
 
 /** `emi state show` prints the registry; `emi unlock <id>` breaks a lease on purpose. */
@@ -91,7 +84,7 @@ export function registerStateCommand(program: Command, ctx: CommandContext): voi
     .addOption(formatOption(["text", "json"]))
     .addOption(storeOption())
     .action(async (flags: ShowFlags) => {
-      const store = await openStore(flags.store, { cwd: ctx.io.cwd });
+      const store = await openStore(flags.store, { cwd: ctx.io.cwd, existing: true });
       try {
         let entries: RegistryEntry[];
         if (flags.account === undefined) {
@@ -118,7 +111,7 @@ export function registerStateCommand(program: Command, ctx: CommandContext): voi
     .description("break a lock on purpose (its id is in the error that named it, or in `emi state show`)")
     .addOption(storeOption())
     .action(async (id: string, flags: { store: string }) => {
-      const store = await openStore(flags.store, { cwd: ctx.io.cwd });
+      const store = await openStore(flags.store, { cwd: ctx.io.cwd, existing: true });
       try {
         const lease = (await store.listLocks()).find((l) => l.id === id);
         if (lease && (await store.breakLock(id))) {

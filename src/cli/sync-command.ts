@@ -1,11 +1,13 @@
 import { type Command, Option } from "commander";
+import { terminalSafe } from "../plan/terminal-safe.ts";
 import { validateDirectory } from "../config/validate-directory.ts";
+import { secretSourceFrom } from "../config/resolve-secret.ts";
 import { openStore } from "../store/open-store.ts";
 import { runSync, type SyncResult } from "../sync/run-sync.ts";
 import { EmiError } from "../types/errors.ts";
 import { dirOption, formatOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
-import type { CommandContext } from "./main.ts";
+import type { CommandContext } from "./command-context.ts";
 import { syncProgress } from "./sync-progress.ts";
 
 interface SyncFlags {
@@ -42,6 +44,7 @@ export function registerSyncCommand(program: Command, ctx: CommandContext): void
         if (integrations.length === 0)
           throw new EmiError(`no declaration in ${flags.dir} covers account ${flags.account}`);
       }
+      const secrets = secretSourceFrom(validation.repository, io.env, io.cwd);
       const store = await openStore(flags.store, { cwd: io.cwd });
       const progress = syncProgress(io, flags.format);
       let results: SyncResult[];
@@ -49,7 +52,7 @@ export function registerSyncCommand(program: Command, ctx: CommandContext): void
         results = await runSync({
           store,
           integrations,
-          secrets: { env: io.env, cwd: io.cwd },
+          secrets,
           full: flags.full ?? false,
           onEvent: (event) => progress.onEvent(event),
         });
@@ -61,10 +64,16 @@ export function registerSyncCommand(program: Command, ctx: CommandContext): void
       if (flags.format === "json") {
         io.stdout.write(`${JSON.stringify({ type: "summary", results, seconds })}\n`);
       } else {
-        io.stdout.write(`${summaryLine(results, seconds)}\n`);
+        io.stdout.write(terminalSafe(`${summaryLine(results, seconds)}\n`));
       }
-      ctx.exitCode = results.some((r) => r.failed) ? ExitCode.error : ExitCode.ok;
+      // Data at risk or left for a person is an error for CI; a lease held elsewhere is not.
+      ctx.exitCode = results.some(needsAttention) ? ExitCode.error : ExitCode.ok;
     });
+}
+
+/** An integration left degraded (rejections for a person, an import refused, a conflict) or failed. */
+export function needsAttention(result: SyncResult): boolean {
+  return result.failed || result.health === "degraded";
 }
 
 /** `Synced 3 integrations: 2 in sync, 1 skipped. 4.2 s.` */
@@ -75,6 +84,19 @@ export function summaryLine(results: readonly SyncResult[], seconds: number): st
   const failed = results.filter((r) => r.failed).length;
   return (
     `Synced ${results.length} integration${results.length === 1 ? "" : "s"}: ${parts.join(", ") || "nothing to do"}` +
-    `${failed > 0 ? ` (${failed} failed)` : ""}. ${seconds.toFixed(1)} s.`
+    `${failed > 0 ? ` (${failed} failed)` : ""}. ${seconds.toFixed(1)} s.` +
+    attentionLines(results)
   );
+}
+
+/** One line per integration that needs a person, and per one skipped because another process syncs it. */
+function attentionLines(results: readonly SyncResult[]): string {
+  const lines: string[] = [];
+  for (const r of results) {
+    if (needsAttention(r)) lines.push(`\n  ${r.account} needs attention: ${r.reason ?? r.health}`);
+    else if (r.health === "skipped" && r.reason?.includes("held")) {
+      lines.push(`\n  ${r.account} skipped: ${r.reason} (another process is syncing it)`);
+    }
+  }
+  return lines.join("");
 }

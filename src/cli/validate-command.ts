@@ -1,14 +1,15 @@
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { terminalSafe } from "../plan/terminal-safe.ts";
 import { DirectoryNotFoundError } from "../config/directory-not-found-error.ts";
 import { maxDeclarationBytes } from "../config/parse-declaration.ts";
 import { validateDirectory } from "../config/validate-directory.ts";
 import type { Diagnostic } from "../types/diagnostic.ts";
 import { dirOption, formatOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
-import type { CommandContext } from "./main.ts";
-import { renderDiagnosticsGithub } from "./render-diagnostics-github.ts";
+import type { CommandContext } from "./command-context.ts";
+import { renderDiagnosticsGithub } from "../github/render-diagnostics-github.ts";
 import { renderDiagnosticsJson } from "./render-diagnostics-json.ts";
 import { renderDiagnosticsSarif } from "./render-diagnostics-sarif.ts";
 import { renderDiagnosticsText } from "./render-diagnostics-text.ts";
@@ -52,7 +53,7 @@ export function registerValidateCommand(program: Command, ctx: CommandContext): 
         result = await validateDirectory(options.dir, { cwd: io.cwd });
       } catch (error) {
         if (!(error instanceof DirectoryNotFoundError)) throw error;
-        io.stderr.write(`error: ${error.message}\n`);
+        io.stderr.write(terminalSafe(`error: ${error.message}\n`));
         ctx.exitCode = ExitCode.usage;
         return;
       }

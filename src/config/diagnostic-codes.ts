@@ -4,6 +4,10 @@ import { declarationRules } from "./rules/declaration-rules.ts";
 export const diagnosticCodes: Readonly<Record<string, string>> = {
   "file-too-large": "A declaration file may be at most 1 MiB.",
   "not-utf8": "A declaration file must be UTF-8 text.",
+  "duplicate-declaration-file": "Two files declare one account by name (1042.yaml and 1042.yml).",
+  "symlinked-declaration": "A declaration is a symbolic link; emi reads only regular files.",
+  "unreadable-file": "A declaration file could not be read.",
+  "unreadable-folder": "A folder under the declarations folder could not be listed.",
   "yaml-syntax": "The file is not valid YAML.",
   "yaml-warning": "The YAML parser noticed something that is probably a mistake.",
   "duplicate-key": "A key appears twice in the same map.",
@@ -17,5 +21,6 @@ export const diagnosticCodes: Readonly<Record<string, string>> = {
   "wrong-type": "A value has the wrong type.",
   "invalid-value": "A value is outside what the field allows.",
   "duplicate-item": "A list holds the same item twice.",
+  "config-unreadable": "emi.config.yaml exists but cannot be read.",
   ...Object.fromEntries(declarationRules.map((rule) => [rule.code, rule.summary])),
 };

@@ -7,7 +7,7 @@ export class DirectoryNotFoundError extends EmiError {
     options?: { cause?: unknown },
   ) {
     super(
-      `the declarations folder "${dir}" does not exist or is not a folder (use --dir to name another)`,
+      `the declarations folder ${JSON.stringify(dir)} does not exist or is not a folder (use --dir to name another)`,
       options,
     );
   }

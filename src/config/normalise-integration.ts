@@ -14,6 +14,7 @@ export function normaliseIntegration(declared: Integration): DesiredIntegration 
       apiKey: { secretRef: actito.apiKey.secretRef },
       ...(actito.profileTable === undefined ? {} : { profileTable: actito.profileTable }),
       reaidAttribute: actito.reaidAttribute ?? "reaid",
+      ...(actito.adoptExistingReaids === true ? { adoptExistingReaids: true } : {}),
     },
     sisterAccounts: [...(declared.sisterAccounts ?? [])].sort((a, b) => a - b),
     emailSync: declared.emailSync ?? true,

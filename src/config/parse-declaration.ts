@@ -1,11 +1,12 @@
 import { createRequire } from "node:module";
 import type { Node, YAMLError } from "yaml";
 import type { Diagnostic } from "../types/diagnostic.ts";
+import { findIndentationProblem } from "./find-indentation-problem.ts";
 import { findInvalidUtf8 } from "./find-invalid-utf8.ts";
 import { indexYamlPositions } from "./index-yaml-positions.ts";
 import { diagnosticAtRange } from "./locate-diagnostic.ts";
 import { parseYamlSubset } from "./parse-yaml-subset.ts";
-import { lineStartsOf, type PositionIndex } from "./source-positions.ts";
+import { lineColumnAt, lineStartsOf, type PositionIndex } from "./source-positions.ts";
 
 /** Declarations are a dozen lines; anything this big is a mistake or an attack. */
 export const maxDeclarationBytes = 1024 * 1024;
@@ -127,14 +128,7 @@ export function parseDeclaration(file: string, bytes: Uint8Array, size = bytes.l
   const source = { file, lineStarts };
   const { isMap, parseDocument, visit } = yaml();
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
-  const diagnostics: Diagnostic[] = [];
-  for (const error of doc.errors) {
-    const known = yamlCodes[error.code];
-    const message = known?.message ?? yamlMessage(error, text);
-    diagnostics.push(
-      diagnosticAtRange(source, error.pos, "", { code: known?.code ?? "yaml-syntax", message }),
-    );
-  }
+  const diagnostics: Diagnostic[] = syntaxDiagnostics(source, text, doc.errors);
   for (const warning of doc.warnings) {
     diagnostics.push(
       diagnosticAtRange(source, warning.pos, "", {
@@ -195,12 +189,60 @@ export function parseDeclaration(file: string, bytes: Uint8Array, size = bytes.l
   };
 }
 
+/**
+ * The file's YAML errors as diagnostics, without the cascade one mistake causes: an indentation
+ * mistake (the usual cause) is reported once, on its own line, in plain words; otherwise the first
+ * syntax error is kept (what follows it is the parser's guesswork) along with duplicate keys and
+ * extra documents, which are independent of it.
+ */
+function syntaxDiagnostics(
+  source: { file: string; lineStarts: number[] },
+  text: string,
+  errors: readonly YAMLError[],
+): Diagnostic[] {
+  if (errors.length === 0) return [];
+  const independent = new Set<YAMLError["code"]>(["DUPLICATE_KEY", "MULTIPLE_DOCS"]);
+  const firstSyntax = errors.find((e) => !independent.has(e.code));
+  const kept = errors.filter((e) => independent.has(e.code) || e === firstSyntax);
+  const firstLine = firstSyntax ? lineColumnAt(source.lineStarts, firstSyntax.pos[0]).line : 0;
+  const indentation = firstSyntax ? findIndentationProblem(text) : undefined;
+  // Only when it explains the first error: YAML reports an indentation mistake on its line or the one before.
+  const explains = indentation !== undefined && indentation.line <= firstLine + 1;
+  const diagnostics = kept
+    .filter((e) => !(explains && e === firstSyntax))
+    .map((error) => {
+      const known = yamlCodes[error.code];
+      const message = known?.message ?? yamlMessage(error, text);
+      return diagnosticAtRange(source, error.pos, "", { code: known?.code ?? "yaml-syntax", message });
+    });
+  if (explains) {
+    const start = (source.lineStarts[indentation.line - 1] ?? 0) + indentation.column - 1;
+    diagnostics.push(
+      diagnosticAtRange(source, [start, start + 1], "", {
+        code: indentation.code,
+        message: indentation.message,
+      }),
+    );
+  }
+  return diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+const plainWords: Partial<Record<YAMLError["code"], string>> = {
+  BLOCK_AS_IMPLICIT_KEY: "a key must fit on one line: is a colon or a closing quote or bracket missing?",
+  MISSING_CHAR: "something is not closed: check for a missing quote, ] or }",
+  BAD_INDENT:
+    "the indentation of this line does not match the lines around it: indent with 2 spaces per level",
+  UNEXPECTED_TOKEN: "this is not valid YAML here: check the line for a stray character",
+};
+
 function yamlMessage(error: YAMLError, text: string): string {
   if (error.code === "DUPLICATE_KEY") {
     const line = text.slice(error.pos[0]).split("\n")[0] ?? "";
     const key = line.split(/:(\s|$)/)[0]?.trim() ?? "";
     return `the key "${key}" appears twice in the same map; keep one`;
   }
+  const plain = plainWords[error.code];
+  if (plain) return plain;
   // The library's messages are clear but start with a capital and may end with a colon.
   const message = error.message.replace(/:\s*$/, "").split("\n")[0] ?? error.message;
   return message.charAt(0).toLowerCase() + message.slice(1);

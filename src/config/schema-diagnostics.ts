@@ -1,5 +1,6 @@
 import type { Diagnostic } from "../types/diagnostic.ts";
 import { closestMatch } from "./closest-match.ts";
+import type { ValidateFunction } from "ajv/dist/2020.js";
 import { integrationValidator, type SchemaError } from "./integration-schema.ts";
 import { diagnosticAt, type LocatableSource } from "./locate-diagnostic.ts";
 import { looksLikeSecret } from "./looks-like-secret.ts";
@@ -11,8 +12,13 @@ interface PropertySchema {
 }
 
 const patternHints: Record<string, string> = {
-  secretRef: "must be env:NAME (an environment variable) or file:PATH (a file), e.g. env:ACTITO_KEY_1042",
+  secretRef:
+    "must be env:NAME (an environment variable), file:PATH (a file) or age:PATH (an age-encrypted file), e.g. age:secrets/1042.age",
   reaidAttribute: "must start with a letter and hold only letters, digits and underscores",
+  entity:
+    "may hold only letters, digits, '_', '-' and '.', starting with a letter or digit (Actito's entity names)",
+  profileTable:
+    "may hold only letters, digits, '_', '-' and '.', starting with a letter or digit (Actito's table names)",
 };
 
 const typeNames: Record<string, string> = {
@@ -45,7 +51,8 @@ function fieldName(pointer: string): string {
 
 /** A value may be quoted back to the user only when it cannot be a secret. */
 function shown(value: unknown, pointer: string): string {
-  if (pointer.startsWith("/actito/apiKey")) return "not a valid value";
+  // A declaration's apiKey, and a sandbox seed's apiKeys, are keys whatever they look like.
+  if (pointer.startsWith("/actito/apiKey") || /\/apiKeys(\/|$)/.test(pointer)) return "not a valid value";
   if (typeof value === "string") {
     return value.length <= 40 && !looksLikeSecret(value) ? JSON.stringify(value) : "not a valid value";
   }
@@ -123,6 +130,18 @@ function describe(error: SchemaError): { pointer: string; target: "key" | "value
             ? `${field} must be a positive account number, not ${shown(error.data, pointer)}`
             : `${field} must be at least ${String(params.limit)}`,
       };
+    case "maximum":
+      return {
+        pointer,
+        target: "value",
+        message: `${field} is larger than ${String(params.limit)}, the largest account number emi can hold exactly`,
+      };
+    case "maxItems":
+      return {
+        pointer,
+        target: "value",
+        message: `${field} lists ${String((error.data as unknown[]).length)} accounts; at most ${String(params.limit)} are allowed`,
+      };
     case "minLength":
       return {
         pointer,
@@ -167,9 +186,14 @@ function describe(error: SchemaError): { pointer: string; target: "key" | "value
 /**
  * Checks a parsed declaration against the JSON Schema and turns each failure into one diagnostic at
  * the offending key or value, worded for people. Values that might be secrets are never quoted.
+ * `validate` is another schema's validator (compiled with ajv's `verbose`) for other YAML files
+ * emi reads, such as the sandbox seed.
  */
-export function schemaDiagnostics(source: LocatableSource, value: unknown): Diagnostic[] {
-  const validate = integrationValidator();
+export function schemaDiagnostics(
+  source: LocatableSource,
+  value: unknown,
+  validate: ValidateFunction = integrationValidator(),
+): Diagnostic[] {
   if (validate(value)) return [];
   const described = (validate.errors ?? []).map((error) => ({ ...describe(error), keyword: error.keyword }));
   // A misspelt key also makes the real one "missing": the did-you-mean says both, so keep only it.

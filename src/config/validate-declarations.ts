@@ -2,14 +2,15 @@ import { createHash } from "node:crypto";
 import type { Declared } from "../types/declared.ts";
 import type { Diagnostic } from "../types/diagnostic.ts";
 import type { Integration } from "../types/integration.ts";
+import { findDuplicateDeclarationFiles } from "./find-duplicate-declaration-files.ts";
 import { diagnosticAt } from "./locate-diagnostic.ts";
 import { normaliseIntegration } from "./normalise-integration.ts";
 import { type ParsedDeclaration, parseDeclaration } from "./parse-declaration.ts";
 import { declarationRules } from "./rules/declaration-rules.ts";
-import type { CheckedDeclaration, Rule, RuleContext } from "./rules/rule.ts";
+import type { CheckedDeclaration, Rule, RuleContext, SecretRefFacts } from "./rules/rule.ts";
 import { salvageIntegration } from "./salvage-integration.ts";
 import { schemaDiagnostics } from "./schema-diagnostics.ts";
-import type { ValidationResult } from "./validate-directory.ts";
+import type { ValidationResult } from "./validation-result.ts";
 
 /** One declaration file's name (relative to the working directory, forward slashes) and bytes. */
 export interface DeclarationSource {
@@ -69,17 +70,59 @@ export class DeclarationValidator {
     });
   }
 
-  /** Runs the cross-file rules over everything added and returns the result. */
-  finish(rules: readonly Rule[] = declarationRules): ValidationResult {
-    const { diagnostics, declarations } = this;
+  /**
+   * Records a file that could not be read as a declaration (a symbolic link, an unreadable file):
+   * an error at its first line, so that nothing is planned from an incomplete set of files (a
+   * file left out would read as a removed declaration, i.e. a deactivation).
+   */
+  addUnreadable(file: string, code: string, message: string): void {
+    this.fileOrder.set(file, this.fileOrder.size);
+    this.diagnostics.push({ file, line: 1, column: 1, code, severity: "error", message, path: "" });
+  }
+
+  /** Every `secretRef` written in the files added so far (for the edge to look up on disk). */
+  secretRefs(): string[] {
+    const refs = new Set<string>();
+    for (const { value } of this.documents) {
+      const actito = value?.actito as { apiKey?: { secretRef?: unknown } } | undefined;
+      const ref = actito?.apiKey?.secretRef;
+      if (typeof ref === "string") refs.add(ref);
+    }
+    return [...refs];
+  }
+
+  /**
+   * Runs the cross-file rules over everything added and returns the result. `secrets` holds what
+   * the edge learned about secret references (allow-list, repository root, files on disk).
+   */
+  finish(rules: readonly Rule[] = declarationRules, secrets?: SecretRefFacts): ValidationResult {
+    const { diagnostics } = this;
+    const duplicates = findDuplicateDeclarationFiles(this.fileOrder.keys());
+    for (const [file, earlier] of duplicates) {
+      diagnostics.push({
+        file,
+        line: 1,
+        column: 1,
+        code: "duplicate-declaration-file",
+        severity: "error",
+        message: `${earlier} already declares this account: keep one of the two files (delete ${file})`,
+        path: "",
+      });
+    }
+    const declarations = this.declarations.filter(({ source }) => !duplicates.has(source.file));
     const context: RuleContext = {
       documents: this.documents,
       declarations,
+      ...(secrets ? { secrets } : {}),
       report: (source, pointer, target, draft) =>
         diagnostics.push(diagnosticAt(source, pointer, target, draft)),
     };
     for (const rule of rules) rule.check(context);
-    const sorted = withoutNoiseUnderSecrets(diagnostics).sort(byPosition(this.fileOrder));
+    // The duplicate file is to be deleted: its own problems would only distract.
+    const relevant = diagnostics.filter(
+      (d) => !duplicates.has(d.file) || d.code === "duplicate-declaration-file",
+    );
+    const sorted = withoutNoiseUnderSecrets(relevant).sort(byPosition(this.fileOrder));
     const failed = new Set(sorted.filter((d) => d.severity === "error").map((d) => d.file));
     const declared: Declared[] = declarations
       .filter(({ source }) => !failed.has(source.file))

@@ -1,4 +1,4 @@
-import { renderDiagnosticsGithub } from "../cli/render-diagnostics-github.ts";
+import { renderDiagnosticsGithub } from "./render-diagnostics-github.ts";
 import type { Diagnostic } from "../types/diagnostic.ts";
 
 /**

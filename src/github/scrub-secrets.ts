@@ -1,5 +1,8 @@
-/** Names of environment variables whose values are secrets. */
-const SECRET_NAME = /(TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL|PRIVATE)/i;
+import { identityLines } from "../config/age-identities.ts";
+import { knownSecrets } from "../config/known-secrets.ts";
+
+/** Names of environment variables whose values are secrets (EMI_AGE_IDENTITY among them). */
+const SECRET_NAME = /(TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL|PRIVATE|IDENTITY)/i;
 
 /** Short values are too likely to appear by chance to be masked meaningfully. */
 const MIN_SECRET_LENGTH = 8;
@@ -15,12 +18,16 @@ export function secretValuesIn(env: Record<string, string | undefined>): string[
     if (!value) continue;
     const trimmed = value.trim();
     if (SECRET_NAME.test(name) && trimmed.length >= MIN_SECRET_LENGTH) values.add(trimmed);
+    // An identity variable holds several lines: each key is masked on its own.
+    for (const identity of identityLines(trimmed)) values.add(identity);
     const password = urlPassword(trimmed);
     if (password && password.length >= 4) {
       values.add(password);
       values.add(encodeURIComponent(password));
     }
   }
+  // Keys read from files or decrypted from age: files are not in the environment.
+  for (const secret of knownSecrets()) values.add(secret);
   return [...values].sort((a, b) => b.length - a.length);
 }
 

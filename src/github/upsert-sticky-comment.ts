@@ -1,6 +1,7 @@
 import type { GitHubClient } from "./create-github-client.ts";
 import { fitComment, GITHUB_BODY_LIMIT } from "./fit-comment.ts";
 import { wrapGitHubError } from "./github-error.ts";
+import { resolveOwnLogin, writtenBy } from "./resolve-own-login.ts";
 
 /** The hidden marker that finds emi's plan comment again: one per repository of declarations. */
 export function planCommentMarker(owner: string, repo: string): string {
@@ -36,7 +37,9 @@ export interface StickyCommentResult {
 
 /**
  * Keeps exactly one comment of ours on the pull request: finds every comment carrying the marker
- * (all pages), edits the oldest in place, deletes the others, or creates it when there is none.
+ * (all pages) and written by emi's own identity ({@link resolveOwnLogin}: anyone can paste the
+ * marker into a comment, and emi must never edit or delete someone else's), edits the oldest in
+ * place, deletes the others, or creates it when there is none.
  * Throws a GitHubError when any of it fails: a silently missing plan is dangerous.
  */
 export async function upsertStickyComment(
@@ -53,6 +56,7 @@ export async function upsertStickyComment(
   const body = `${marker}\n${fitted}${footer}`;
   const truncated = fitted !== comment.body;
 
+  const login = await resolveOwnLogin(client);
   let ours: { id: number; html_url: string; body?: string | undefined }[];
   try {
     const all = await client.paginate(client.rest.issues.listComments, {
@@ -61,7 +65,7 @@ export async function upsertStickyComment(
       issue_number: issueNumber,
       per_page: 100,
     });
-    ours = all.filter((c) => c.body?.startsWith(marker)).sort((a, b) => a.id - b.id);
+    ours = all.filter((c) => c.body?.startsWith(marker) && writtenBy(c, login)).sort((a, b) => a.id - b.id);
   } catch (error) {
     throw wrapGitHubError(`reading the comments of ${where}`, error);
   }

@@ -5,9 +5,12 @@ import type { Diagnostic } from "../types/diagnostic.ts";
 import { diffViews, replaceFields, viewFromDesired, viewFromEntry } from "./integration-view.ts";
 import { computeBasis } from "./plan-basis.ts";
 import type { Change, ChangeProblem, LiveFacts, Plan, PlanSummary } from "./plan-types.ts";
+import { planClaimOrder } from "./plan-claim-order.ts";
+import { planTableOwnership } from "./plan-table-ownership.ts";
 import { describeAttribute } from "./reaid-attribute.ts";
 import { withRealtime } from "./realtime-change.ts";
 import { type LiveState, unknownFacts } from "./refresh-live-state.ts";
+import { secretProblems, withEndpointHint } from "./secret-problems.ts";
 
 export interface BuildPlanInput {
   declared: readonly Declared[];
@@ -19,6 +22,8 @@ export interface BuildPlanInput {
   /** The declarations folder relative to the working directory, e.g. `integrations`. */
   dir: string;
   allowDeactivate: boolean;
+  /** A secret that is not here is an error, not a warning (`--require-secrets`). */
+  requireSecrets?: boolean;
   /** `EMI_PUBLIC_URL` (see publicUrlFrom): where `realtime: true` points Actito's webhooks; null when unset. */
   publicUrl?: string | null;
   now?: Date;
@@ -62,12 +67,15 @@ export function buildPlan(input: BuildPlanInput): Plan {
   const changes: Change[] = invalid
     ? []
     : input.declared.map((declared) => {
-        const facts = input.live.accounts.get(declared.integration.account)?.facts ?? unknownFacts(false);
+        const live = input.live.accounts.get(declared.integration.account);
+        const facts = live?.facts ?? unknownFacts(false);
         const change = withRealtime(
           planDeclared(declared, facts, owners.get(declared.integration.account) ?? null, input),
           declared.integration,
           input.publicUrl ?? null,
         );
+        withEndpointHint(change.problems, live);
+        change.problems.push(...secretProblems(live, input.requireSecrets ?? false));
         for (const problem of holderProblems(declared, holders, blockedHolders, input.repo)) {
           change.problems.push(problem);
           if (problem.code === "unmanaged-conflict") {
@@ -86,6 +94,12 @@ export function buildPlan(input: BuildPlanInput): Plan {
       });
 
   const all = [...deactivations, ...changes.sort((a, b) => a.account - b.account)];
+  planTableOwnership(
+    all,
+    input.live.registry,
+    new Map(input.declared.map((d) => [d.integration.account, d.integration])),
+  );
+  planClaimOrder(all, input.live.registry);
   return {
     formatVersion: 1,
     createdAt: (input.now ?? new Date()).toISOString(),
@@ -247,12 +261,14 @@ function liveProblems(desired: DesiredIntegration, facts: LiveFacts): ChangeProb
   }
   if (facts.attribute.status === "conflict" && facts.attribute.definition) {
     problems.push({
-      severity: "warning",
+      // With emailSync on, the declaration asks for something that can never happen: an error, so
+      // apply exits 1. With it off nothing is written, and a person may fix Actito later.
+      severity: desired.emailSync ? "error" : "warning",
       code: "reaid-attribute-conflict",
       message:
         `attribute ${reaidAttribute} already exists as ${describeAttribute(facts.attribute.definition)}; ` +
         `REAIDs need CUSTOM STRING unique. emi never changes an existing attribute: a person must fix it ` +
-        `in Actito or declare another actito.reaidAttribute. Sync is held back until then`,
+        `in Actito or declare another actito.reaidAttribute. emi never writes to it`,
     });
   }
   return problems;

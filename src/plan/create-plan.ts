@@ -1,6 +1,8 @@
+import { type SecretSource, secretSourceFrom } from "../config/resolve-secret.ts";
 import { validateDirectory } from "../config/validate-directory.ts";
 import type { Declared } from "../types/declared.ts";
 import { buildPlan } from "./build-plan.ts";
+import { signPlan } from "./plan-digest.ts";
 import type { Plan } from "./plan-types.ts";
 import { publicUrlFrom } from "./realtime-plan.ts";
 import { type ConnectActito, type PlanningStore, refreshLiveState } from "./refresh-live-state.ts";
@@ -13,6 +15,8 @@ export interface CreatePlanOptions {
   repo: string;
   connect: ConnectActito;
   allowDeactivate?: boolean;
+  /** Every secret must be available: a missing one is an error instead of a warning (`--require-secrets`). */
+  requireSecrets?: boolean;
   now?: Date;
 }
 
@@ -23,6 +27,8 @@ export interface CreatedPlan {
   /** Declaration files read. */
   files: number;
   refreshMs: number;
+  /** Where the secrets were read (repository root and allow-list): apply reads them the same way. */
+  secrets: SecretSource;
 }
 
 /**
@@ -33,10 +39,11 @@ export async function createPlan(options: CreatePlanOptions): Promise<CreatedPla
   const validation = await validateDirectory(options.dir, { cwd: options.cwd });
   const invalid = validation.diagnostics.some((d) => d.severity === "error");
   const started = performance.now();
+  const secrets = secretSourceFrom(validation.repository, options.env, options.cwd);
   const live = await refreshLiveState({
     declared: invalid ? [] : validation.declared,
     store: options.store,
-    secrets: { env: options.env, cwd: options.cwd },
+    secrets,
     connect: options.connect,
   });
   const refreshMs = performance.now() - started;
@@ -48,7 +55,14 @@ export async function createPlan(options: CreatePlanOptions): Promise<CreatedPla
     dir: options.dir,
     allowDeactivate: options.allowDeactivate ?? false,
     publicUrl: publicUrlFrom(options.env),
+    requireSecrets: options.requireSecrets ?? false,
     ...(options.now ? { now: options.now } : {}),
   });
-  return { plan, declared: validation.declared, files: validation.files, refreshMs };
+  return {
+    plan: await signPlan(plan, options.store),
+    declared: validation.declared,
+    files: validation.files,
+    refreshMs,
+    secrets,
+  };
 }

@@ -1,4 +1,6 @@
+import { describeMismatched } from "../sync/ownership-tally.ts";
 import { formatValue } from "./describe-change.ts";
+import { VALUES_NOT_EMIS } from "./plan-table-ownership.ts";
 import type { Plan } from "./plan-types.ts";
 
 export type DriftKind =
@@ -12,6 +14,8 @@ export type DriftKind =
   | "entity-missing"
   | "table-missing"
   | "unmanaged"
+  | "reaid-mismatch"
+  | "values-not-emi"
   | "webhook-missing"
   | "webhook-inactive";
 
@@ -44,6 +48,7 @@ const problemKinds: Record<string, DriftKind> = {
   "reaid-attribute-conflict": "attribute-conflict",
   "unmanaged-conflict": "unmanaged",
   "account-held": "setting-changed",
+  [VALUES_NOT_EMIS]: "values-not-emi",
 };
 
 /** Drift is the plan seen from the other side: what differs although nobody changed a declaration. */
@@ -58,7 +63,9 @@ export function detectDrift(plan: Plan): DriftReport {
     for (const p of change.problems) {
       const kind = problemKinds[p.code];
       if (kind) add(kind, p.message);
-      else errors.push(`${change.account}: ${p.message}`);
+      // A secret not available here is not drift, nor a failure of the check: the facts are unknown.
+      else if (p.code !== "secret-unavailable" || p.severity === "error")
+        errors.push(`${change.account}: ${p.message}`);
     }
     if (change.problems.some((p) => p.code === "unmanaged-conflict")) continue;
     if (change.actions.includes("deactivate")) {
@@ -91,6 +98,19 @@ export function detectDrift(plan: Plan): DriftReport {
             `the realtime ${s.eventType} webhook subscription is ${s.state === "inactive" ? "inactive" : "changed (target, mode or filter)"} in Actito`,
           );
       }
+    }
+    const last = change.live?.lastSync;
+    if (last && last.mismatched > 0) {
+      add(
+        "reaid-mismatch",
+        `${describeMismatched(last)} at the last sync: the next sync clears and then sets them (e.g. e-mails swapped between profiles)`,
+      );
+    }
+    if (last && last.foreign > 0 && !change.problems.some((p) => p.code === VALUES_NOT_EMIS)) {
+      add(
+        "values-not-emi",
+        `the last sync found ${last.foreign} value(s) emi did not write in the REAID attribute (e.g. profiles ${last.foreignExamples.join(", ")}) and wrote nothing over them`,
+      );
     }
     if (change.live?.attribute.status === "missing" && !change.actions.includes("create")) {
       add(

@@ -9,7 +9,8 @@ export function hashValue(value: unknown): string {
   return `sha256:${hash("sha256", canonicalJson(value))}`;
 }
 
-function canonicalJson(value: unknown): string {
+/** JSON with object keys sorted and undefined fields left out: equal values give equal text. */
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>)
@@ -33,7 +34,13 @@ export function computeBasis(declared: readonly Declared[], live: LiveState): Pl
   for (const account of [...live.accounts.keys()].sort((a, b) => a - b)) {
     const { facts, keyFingerprint } = live.accounts.get(account)!;
     liveHashes[String(account)] = facts.secretAvailable
-      ? hashValue({ ...facts, profilesWithoutReaid: undefined, keyFingerprint })
+      ? hashValue({
+          ...facts,
+          profilesWithoutReaid: undefined,
+          existingValues: undefined,
+          lastSync: undefined,
+          keyFingerprint,
+        })
       : UNKNOWN_LIVE;
   }
   const core = { registryRevision: live.registryRevision, declarations, live: liveHashes };

@@ -1,4 +1,5 @@
 import type { ActitoAttribute } from "../actito/types.ts";
+import type { LeftReason } from "../sync/classify-existing-values.ts";
 import type { IntegrationStatus } from "../store/store.ts";
 import type { Endpoint } from "../types/declared.ts";
 import type { Diagnostic } from "../types/diagnostic.ts";
@@ -60,10 +61,38 @@ export interface LiveFacts {
   };
   /** Profiles without a REAID: exact when `complete`, else a lower bound from the first pages. */
   profilesWithoutReaid: { count: number; complete: boolean } | null;
+  /**
+   * What the last completed sync found (from the store, without reading Actito): profiles carrying
+   * the REAID of another e-mail, values emi did not write. Absent before the first sync.
+   */
+  lastSync?: { mismatched: number; mismatchedExamples: number[]; foreign: number; foreignExamples: number[] };
+  /** What the values already in the REAID attribute are (from the same pages); null when none or not read. */
+  existingValues?: ExistingValues | null;
   /** A network or API failure while reading: never read as "gone". */
   error: string | null;
   /** Webhook subscriptions, read only for integrations that are (or were) `realtime: true`. */
   webhooks?: WebhookFacts;
+}
+
+/** The values found in the REAID attribute, as the plan's sync preview counts them. */
+export interface ExistingValues {
+  /** Every page was read: the counts are exact, else lower bounds. */
+  complete: boolean;
+  values: number;
+  /** REAIDs of this integration's namespace (emi wrote them). */
+  ours: number;
+  /** Of `ours`, on a profile whose e-mail is not theirs. */
+  mismatched: number;
+  /** REAIDs of other namespaces (e.g. the table's previous owner), by namespace. */
+  otherNamespaces: Record<string, { count: number; examples: number[] }>;
+  /** Values the store does not know (not adopting). */
+  foreign: number;
+  foreignExamples: number[];
+  /** Values the sync would adopt (adopting). */
+  adoptable: number;
+  /** Values left for a person (adopting), by reason. */
+  left: Partial<Record<LeftReason, number>>;
+  leftExamples: number[];
 }
 
 /** A problem attached to one change: errors stop that change, warnings need a person but do not. */
@@ -71,6 +100,8 @@ export interface ChangeProblem {
   severity: "error" | "warning";
   code: string;
   message: string;
+  /** What to do, when emi found out (e.g. `the key works on api3 (ENV-3, Paris): set endpoint: api3`); also in `message`. */
+  hint?: string;
 }
 
 /** The plan for one integration. */
@@ -93,6 +124,11 @@ export interface Change {
   blocked: boolean;
   /** Whether apply runs the REAID sync for this integration after activation. */
   syncAfter: boolean;
+  /**
+   * The table passes to this integration from `from` in this plan: its REAIDs are kept (apply moves
+   * them to this namespace before the sync; nothing changes in Actito).
+   */
+  takeover?: { from: number };
   problems: ChangeProblem[];
   /** The webhook subscriptions of `realtime: true` (absent when realtime is neither wanted nor set up). */
   realtime?: RealtimeChange;
@@ -139,6 +175,11 @@ export interface Plan {
   summary: PlanSummary;
   /** Validation diagnostics and live conflicts (e.g. `unmanaged-conflict`). */
   diagnostics: Diagnostic[];
+  /**
+   * `hmac-sha256:<hex>` of everything above, keyed by a secret only the store knows: apply refuses a
+   * saved plan whose digest does not match (the file was edited). Absent only in plans built in memory.
+   */
+  digest?: string;
 }
 
 /** Sentinel for a live-facts hash when there was no secret to check with. */

@@ -1,14 +1,17 @@
 import pLimit from "p-limit";
 import { AuthError } from "../actito/errors.ts";
 import type { ActitoApi } from "../actito/types.ts";
-import { resolveSecret, type SecretSource } from "../config/resolve-secret.ts";
+import { readSecret, type SecretMissReason, type SecretSource } from "../config/resolve-secret.ts";
 import { sqlDriverOf } from "../store/sql-driver-of.ts";
 import type { RegistryEntry, Store } from "../store/store.ts";
 import { WebhookInboxSql } from "../store/webhook-inbox-sql.ts";
 import type { Declared, DesiredIntegration, Endpoint } from "../types/declared.ts";
 import { EmiError } from "../types/errors.ts";
+import { findKeyEndpoint } from "./find-key-endpoint.ts";
 import type { LiveFacts } from "./plan-types.ts";
 import { isCompatibleReaidAttribute } from "./reaid-attribute.ts";
+import { lastRunFactsOf } from "../sync/last-run-facts.ts";
+import { readExistingValues } from "./read-existing-values.ts";
 import { classifyWebhooks, publicUrlFrom, realtimeTargetUrl } from "./realtime-plan.ts";
 
 /** Opens a client for one licence. The CLI passes one built on createActitoClient; tests may point it anywhere. */
@@ -34,6 +37,10 @@ export interface AccountLive {
   facts: LiveFacts;
   /** Keyed fingerprint of the key that was read, never the key; null without a secret. */
   keyFingerprint: string | null;
+  /** Why the secret is not here (names the variable or file, never a value); absent when it was read. */
+  secretMissing?: { reason: SecretMissReason; message: string };
+  /** Another environment that accepts a key this one refused (the declared endpoint is likely wrong). */
+  keyWorksOn?: Endpoint;
 }
 
 /** The live state a plan is built against. */
@@ -103,7 +110,13 @@ export async function refreshLiveState(options: RefreshOptions): Promise<LiveSta
       limit(async () => {
         const entry = registry.find((e) => e.account === integration.account) ?? null;
         const registered = realtimeAccounts.get(integration.account)?.secretHash ?? null;
-        accounts.set(integration.account, await refreshOne(integration, entry, options, registered));
+        const live = await refreshOne(integration, entry, options, registered);
+        const last = entry ? lastRunFactsOf(await options.store.getCheckpoint(entry.account)) : null;
+        if (last) {
+          const { mismatched, mismatchedExamples, foreign, foreignExamples } = last;
+          live.facts.lastSync = { mismatched, mismatchedExamples, foreign, foreignExamples };
+        }
+        accounts.set(integration.account, live);
       }),
     ),
   );
@@ -117,12 +130,20 @@ async function refreshOne(
   /** Hash of the webhook secret apply stored for this account; null when realtime was never set up. */
   realtimeSecretHash: string | null,
 ): Promise<AccountLive> {
-  const apiKey = await resolveSecret(integration.actito.apiKey.secretRef, options.secrets);
-  if (apiKey === null) return { facts: unknownFacts(false), keyFingerprint: null };
+  const secret = await readSecret(integration.actito.apiKey.secretRef, options.secrets);
+  if (!secret.ok) {
+    return {
+      facts: unknownFacts(false),
+      keyFingerprint: null,
+      secretMissing: { reason: secret.reason, message: secret.message },
+    };
+  }
+  const apiKey = secret.value;
   const keyFingerprint = await options.store.fingerprintKey(apiKey);
   const facts = unknownFacts(true);
   facts.keyChanged = entry?.keyFingerprint ? entry.keyFingerprint !== keyFingerprint : null;
   const client = options.connect({ endpoint: integration.actito.endpoint, apiKey });
+  let keyWorksOn: Endpoint | null = null;
   try {
     // An integration in sync needs no estimate: skipping it keeps a steady-state plan at three
     // calls per licence, which matters at Actito's 100 calls a minute.
@@ -135,17 +156,25 @@ async function refreshOne(
             targetUrl: publicUrl === null ? null : realtimeTargetUrl(publicUrl, integration.account),
           }
         : null;
-    await readActito(client, integration, facts, inSync ? 0 : (options.estimatePages ?? 5), webhooks);
+    await readActito(
+      client,
+      integration,
+      facts,
+      inSync ? 0 : (options.estimatePages ?? 5),
+      options.store,
+      webhooks,
+    );
   } catch (error) {
     if (error instanceof AuthError && facts.key === "unknown") {
       facts.key = "rejected";
+      keyWorksOn = await findKeyEndpoint(options.connect, apiKey, integration.actito.endpoint);
     } else {
       facts.error = error instanceof EmiError ? error.message : "unexpected failure while reading Actito";
     }
   } finally {
     await client.close();
   }
-  return { facts, keyFingerprint };
+  return { facts, keyFingerprint, ...(keyWorksOn ? { keyWorksOn } : {}) };
 }
 
 async function readActito(
@@ -153,6 +182,7 @@ async function readActito(
   integration: DesiredIntegration,
   facts: LiveFacts,
   estimatePages: number,
+  store: Store,
   webhooks: { secretHash: string | null; targetUrl: string | null } | null,
 ): Promise<void> {
   const { entity, profileTable, reaidAttribute } = integration.actito;
@@ -200,22 +230,15 @@ async function readActito(
     definition: attribute,
   };
   if (facts.attribute.status === "conflict" || (estimatePages === 0 && attribute !== null)) return;
-  let count = 0;
-  let pages = 0;
-  let complete = true;
-  for await (const page of client.listProfiles(entity, table.id, {
-    pageSize: 1000,
-    ...(attribute ? { attributes: [reaidAttribute] } : {}),
-  })) {
-    for (const profile of page.profiles) {
-      const value = attribute ? profile.attributes[reaidAttribute] : null;
-      if (value === null || value === undefined || value === "") count++;
-    }
-    pages++;
-    if (page.nextCursor !== null && pages >= estimatePages) {
-      complete = false;
-      break;
-    }
-  }
-  facts.profilesWithoutReaid = { count, complete };
+  const read = await readExistingValues(client, {
+    entity,
+    table,
+    reaidAttribute,
+    store,
+    namespace: String(integration.account),
+    adopt: integration.actito.adoptExistingReaids === true,
+    pages: estimatePages,
+  });
+  facts.profilesWithoutReaid = read.profilesWithoutReaid;
+  facts.existingValues = read.existingValues ?? null;
 }

@@ -1,3 +1,4 @@
+import { markdownText } from "./markdown-safe.ts";
 import type { DriftReport } from "./detect-drift.ts";
 import { markerLine } from "./render-markdown.ts";
 
@@ -6,7 +7,7 @@ export function renderDriftMarkdown(
   report: DriftReport,
   options: { marker?: string; maxChars?: number } = {},
 ): string {
-  const cell = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");
+  const cell = (s: string) => markdownText(s).replaceAll("|", "\\|");
   const lines = [
     markerLine(options.marker ?? `emi:drift repo=${report.repo}`),
     `### emi drift — ${report.items.length ? `${report.items.length} difference${report.items.length === 1 ? "" : "s"}` : "no drift"}`,

@@ -1,4 +1,5 @@
 import type { DriftReport } from "./detect-drift.ts";
+import { terminalSafe } from "./terminal-safe.ts";
 
 /** The drift report for a terminal. */
 export function renderDriftText(report: DriftReport): string {
@@ -14,5 +15,5 @@ export function renderDriftText(report: DriftReport): string {
         : "No drift.",
   );
   lines.push(`${report.checked} checked against Actito, ${report.unchecked} without a secret (unknown).`);
-  return `${lines.join("\n")}\n`;
+  return terminalSafe(`${lines.join("\n")}\n`);
 }

@@ -7,6 +7,8 @@ import {
   hasChanges,
   targetOf,
 } from "./describe-change.ts";
+import { abbreviateList, codeFence, inlineCode, markdownCell, markdownText } from "./markdown-safe.ts";
+import { describeAdoption, describeTakeover } from "./plan-table-ownership.ts";
 import type { Change, IntegrationView, Plan } from "./plan-types.ts";
 import { realtimeLine } from "./realtime-plan.ts";
 
@@ -46,7 +48,7 @@ export function renderPlanMarkdown(plan: Plan, options: RenderMarkdownOptions = 
   ];
   const errors = plan.diagnostics
     .filter((d) => d.severity === "error" && d.code !== "unmanaged-conflict")
-    .map((d) => `- ❌ \`${d.file}:${d.line}:${d.column}\` **${d.code}** ${escapeMd(d.message)}`);
+    .map((d) => `- ❌ ${inlineCode(`${d.file}:${d.line}:${d.column}`)} **${d.code}** ${escapeMd(d.message)}`);
   if (errors.length) head.push(...errors, "");
   const shown = plan.changes.filter((c) => !c.actions.includes("no-op") || c.problems.length > 0);
   const moves = sisterMoves(plan);
@@ -114,7 +116,7 @@ function tableRow(change: Change, moves: SisterMoves): string {
   const label = changeLabel(change);
   const failed = change.problems.some((p) => p.severity === "error");
   const icon = failed ? "❌" : (icons[label] ?? "");
-  return `| ${icon} | ${change.account} | ${escapeCell(targetOf(change))} | ${escapeCell(summaryCell(change, label, moves))} |`;
+  return `| ${icon} | ${change.account} | ${markdownCell(targetOf(change))} | ${escapeCell(summaryCell(change, label, moves))} |`;
 }
 
 function summaryCell(change: Change, label: string, moves: SisterMoves): string {
@@ -122,16 +124,20 @@ function summaryCell(change: Change, label: string, moves: SisterMoves): string 
   if (label === "deactivate") return "**deactivate** — file removed; REAIDs and Actito data are kept";
   const parts: string[] = [label];
   if (label === "create" && change.after?.sisterAccounts.length) {
-    parts.push(`sisters ${change.after.sisterAccounts.join(", ")}`);
+    parts.push(`sisters ${abbreviateList(change.after.sisterAccounts, 10)}`);
   }
-  for (const a of change.sisters.released) {
+  const { released, claimed } = change.sisters;
+  if (released.length + claimed.length > 10) {
+    parts.push(`sisters: ${formatCount(claimed.length)} gained, ${formatCount(released.length)} released`);
+  }
+  for (const a of released.length + claimed.length > 10 ? [] : released) {
     const to = moves.claimedBy.get(a);
     parts.push(
       to !== undefined && to !== change.account ? `sister ${a} moves to ${to}` : `releases sister ${a}`,
     );
   }
-  if (label !== "create") {
-    for (const a of change.sisters.claimed) {
+  if (label !== "create" && released.length + claimed.length <= 10) {
+    for (const a of claimed) {
       const from = moves.releasedBy.get(a);
       parts.push(from !== undefined ? `gains sister ${a} from ${from}` : `gains sister ${a}`);
     }
@@ -155,7 +161,7 @@ function viewLines(view: IntegrationView): string[] {
     `actito: { endpoint: ${view.endpoint}, entity: ${view.entity}, profileTable: ${view.profileTable ?? "(the only table)"}, email: ${view.email} }`,
     `reaidAttribute: ${view.reaidAttribute}`,
     `apiKey: ${view.apiKey ?? "(none)"}`,
-    `sisterAccounts: ${formatValue(view.sisterAccounts)}`,
+    `sisterAccounts: [${abbreviateList(view.sisterAccounts)}]`,
     `emailSync: ${view.emailSync}`,
   ];
 }
@@ -168,16 +174,18 @@ function details(change: Change): string {
   } else {
     for (const d of change.differences) {
       if (d.sensitive) lines.push(`  ${d.field}: ${formatValue(d.after)}`);
-      else lines.push(`- ${d.field}: ${formatValue(d.before)}`, `+ ${d.field}: ${formatValue(d.after)}`);
+      else lines.push(`- ${d.field}: ${shortValue(d.before)}`, `+ ${d.field}: ${shortValue(d.after)}`);
     }
   }
   const body: string[] = [`<details><summary>${change.account} · ${label}</summary>`, ""];
   body.push(escapeMd(change.reason), "");
-  if (lines.length) body.push("```diff", ...lines, "```");
+  if (lines.length) body.push(...codeFence("diff", lines));
   const live = describeLive(change);
   if (live) body.push(`Live: ${escapeMd(live.replaceAll(", ", " · "))}`);
-  const estimate = change.syncAfter ? describeSyncEstimate(change.live) : null;
-  if (estimate) body.push(`Sync: ${estimate}`);
+  const estimate = change.syncAfter ? (describeAdoption(change) ?? describeSyncEstimate(change.live)) : null;
+  if (estimate) body.push(`Sync: ${escapeMd(estimate)}`);
+  const takeover = describeTakeover(change);
+  if (takeover) body.push(`REAIDs: ${escapeMd(takeover)}`);
   if (change.realtime) body.push(escapeMd(realtimeLine(change.realtime).replace(/^webhooks:/, "Webhooks:")));
   for (const p of change.problems) {
     body.push(`${p.severity === "error" ? "❌" : "⚠️"} **${p.code}**: ${escapeMd(p.message)}`);
@@ -197,10 +205,16 @@ function footerLine(plan: Plan, commit: string | undefined): string {
   return `${parts.join(" · ")}\n`;
 }
 
+/** A value in the diff: long account lists are abbreviated so one change cannot fill the comment. */
+function shortValue(value: unknown): string {
+  return Array.isArray(value) ? `[${abbreviateList(value)}]` : formatValue(value);
+}
+
+/** For cells emi composes itself (with its own Markdown): only the cell and the line are protected. */
 function escapeCell(text: string): string {
-  return text.replaceAll("|", "\\|").replaceAll("\n", " ");
+  return markdownText(text).replaceAll("|", "\\|");
 }
 
 function escapeMd(text: string): string {
-  return text.replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+  return markdownText(text);
 }

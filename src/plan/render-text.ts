@@ -9,8 +9,10 @@ import {
   hasChanges,
   targetOf,
 } from "./describe-change.ts";
+import { describeAdoption, describeTakeover, VALUES_NOT_EMIS } from "./plan-table-ownership.ts";
 import type { Change, FieldDifference, Plan } from "./plan-types.ts";
 import { realtimeLine } from "./realtime-plan.ts";
+import { terminalSafe } from "./terminal-safe.ts";
 
 export interface RenderTextOptions {
   /** Colours (a terminal). Off by default so files and CI logs stay plain. */
@@ -46,7 +48,7 @@ export function renderPlanText(plan: Plan, options: RenderTextOptions = {}): str
         ? "No plan: fix the errors above first."
         : "No changes. The registry and Actito match the declarations.",
     );
-    return `${lines.join("\n")}\n`;
+    return terminalSafe(`${lines.join("\n")}\n`, { keepColour: options.color });
   }
   lines.push("emi will make these changes:", "");
   for (const change of shown) lines.push(...renderChange(change, c), "");
@@ -54,7 +56,7 @@ export function renderPlanText(plan: Plan, options: RenderTextOptions = {}): str
   if (plan.summary.errors > 0) {
     lines.push(c.red(`${plan.summary.errors} error(s): apply leaves the integrations in error unchanged.`));
   }
-  return `${lines.join("\n")}\n`;
+  return terminalSafe(`${lines.join("\n")}\n`, { keepColour: options.color });
 }
 
 function paint(label: string, text: string, c: Colors): string {
@@ -91,12 +93,23 @@ function renderChange(change: Change, c: Colors): string[] {
     const live = describeLive(change);
     if (live) lines.push(`      ${change.actions.includes("create") ? "activation" : "live"}: ${live}`);
   }
-  if (change.syncAfter) {
-    const estimate = describeSyncEstimate(change.live);
+  const notEmis = change.problems.find((p) => p.code === VALUES_NOT_EMIS);
+  if (notEmis) {
+    // The finding on the sync line, what to do below it (as in examples/plan-adopt.txt).
+    const cut = notEmis.message.indexOf(". emi never");
+    const head = cut < 0 ? notEmis.message : notEmis.message.slice(0, cut);
+    lines.push(`      sync: ${c.red("ERROR")} ${head}`);
+    if (cut >= 0)
+      for (const line of wrap(notEmis.message.slice(cut + 2), 90)) lines.push(`            ${line}`);
+  } else if (change.syncAfter) {
+    const estimate = describeAdoption(change) ?? describeSyncEstimate(change.live);
     lines.push(`      sync: ${estimate ?? "REAID sync runs after activation"}`);
   }
+  const takeover = describeTakeover(change);
+  if (takeover) lines.push(`      REAIDs: ${takeover}`);
   if (change.realtime) lines.push(`      ${realtimeLine(change.realtime)}`);
   for (const p of change.problems) {
+    if (p === notEmis) continue;
     lines.push(
       `      ${p.severity === "error" ? c.red("error") : c.yellow("warning")} ${p.code}: ${p.message}`,
     );
@@ -119,4 +132,18 @@ function renderDifference(d: FieldDifference, c: Colors): string {
     detail = parts.length ? `   (${parts.join(" ")})` : "";
   }
   return `${field} ${formatValue(d.before)}  →  ${formatValue(d.after)}${detail}`;
+}
+
+/** Words of `text` in lines of at most `width` characters (a longer word gets its own line). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ").filter((w) => w !== "")) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  if (line !== "") lines.push(line);
+  return lines;
 }

@@ -1,11 +1,6 @@
 import { HttpError } from "./http-error.ts";
-import {
-  type MassImportJob,
-  checkKeyColumn,
-  parseImportDefinition,
-  prepareImport,
-  runImport,
-} from "./mass-import.ts";
+import type { MassImportJob } from "./mass-import-job.ts";
+import { checkKeyColumn, parseImportDefinition, prepareImport, runImport } from "./mass-import.ts";
 import { multipartBoundary, parseMultipart } from "./parse-multipart.ts";
 import { type RouteContext, type RouteResult, entityOf } from "./route-context.ts";
 

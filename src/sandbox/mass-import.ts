@@ -4,6 +4,7 @@ import { longerThan, maxStringLength, parseCsvCell, technicalAttributes } from "
 import { HttpError } from "./http-error.ts";
 import { CsvSyntaxError, readCsv } from "./read-csv.ts";
 import type { AttributeValue } from "./sandbox-seed.ts";
+import type { MassImportJob } from "./mass-import-job.ts";
 import type { TableState } from "./sandbox-state.ts";
 
 const gunzipAsync = promisify(gunzip);
@@ -21,19 +22,6 @@ export interface ImportDefinition {
   separator: string;
   compression: "NONE" | "GZIP";
   tableId: string;
-}
-
-/** A mass import as `GET …/etl-executions/{id}` reports it. */
-export interface MassImportJob {
-  id: string;
-  entity: string;
-  tableId: string;
-  status: "RUNNING" | "SUCCESS" | "WITH_ERROR" | "FAILED";
-  processed: number;
-  updated: number;
-  created: number;
-  rejected: number;
-  errors: { line: number; key: string; message: string }[];
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { LicenceGate } from "./licence-gate.ts";
-import type { MassImportJob } from "./mass-import.ts";
+import type { MassImportJob } from "./mass-import-job.ts";
 import { ProfileTableStore } from "./profile-table-store.ts";
 import { SandboxSeedError } from "./sandbox-seed-error.ts";
 import {

@@ -121,7 +121,12 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error) =>
       reject(
-        new SandboxListenError(`the sandbox cannot listen on ${host}:${options.port ?? 0}`, { cause: error }),
+        new SandboxListenError(
+          `the sandbox cannot listen on ${host}:${options.port ?? 0}: ${listenProblem(error)}`,
+          {
+            cause: error,
+          },
+        ),
       ),
     );
     server.listen(options.port ?? 0, host, resolve);
@@ -148,4 +153,15 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     },
     setFaults: (faults) => setFaults(state, faults),
   };
+}
+
+/** Why a server could not listen, in words that say what to do (the code stays for searching). */
+export function listenProblem(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  if (code === "EADDRINUSE")
+    return "EADDRINUSE, the port is already in use: stop what runs there, or choose another port (--port)";
+  if (code === "EACCES")
+    return "EACCES, this user may not listen on that port (below 1024?): choose a port above 1024";
+  if (code === "EADDRNOTAVAIL") return "EADDRNOTAVAIL, this machine has no such address: check --host";
+  return typeof code === "string" ? code : String((error as Error)?.message ?? error);
 }

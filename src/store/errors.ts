@@ -9,6 +9,7 @@ export type StoreErrorCode =
   | "lock-held"
   | "lock-lost"
   | "newer-schema"
+  | "no-store"
   | "unavailable";
 
 /** An operational failure of the state store. Messages never carry a secret or a connection password. */

@@ -1,5 +1,7 @@
+import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { StoreError } from "./errors.ts";
+import { noStore } from "./no-store.ts";
 import { PostgresStore } from "./postgres-store.ts";
 import { SqliteStore } from "./sqlite-store.ts";
 import type { Store } from "./store.ts";
@@ -7,16 +9,19 @@ import type { Store } from "./store.ts";
 /**
  * Opens the store a `--store` URL names, applying pending migrations:
  * - `sqlite:PATH`: a SQLite file, PATH relative to `options.cwd` (default: the process's), its
- *   folder created if missing;
+ *   folder created if missing; `sqlite::memory:` is an in-memory store, gone when it is closed;
  * - `postgres://…` or `postgresql://…`: a PostgreSQL database; an optional `schema=NAME` query
  *   parameter keeps emi's tables in that schema (created if missing).
  * Anything else is a StoreError (`invalid-url`) that says what is accepted.
  */
-export async function openStore(url: string, options: { cwd?: string } = {}): Promise<Store> {
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   if (url.startsWith("sqlite:")) {
     const path = url.slice("sqlite:".length);
     if (path === "") throw invalid(url);
-    return SqliteStore.open(isAbsolute(path) ? path : resolve(options.cwd ?? process.cwd(), path));
+    if (path === ":memory:") return SqliteStore.open(path);
+    const absolute = isAbsolute(path) ? path : resolve(options.cwd ?? process.cwd(), path);
+    if (options.existing && !existsSync(absolute)) throw noStore(absolute);
+    return SqliteStore.open(absolute);
   }
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
     let parsed: URL;
@@ -30,9 +35,22 @@ export async function openStore(url: string, options: { cwd?: string } = {}): Pr
     return PostgresStore.open({
       connectionString: parsed.toString(),
       ...(schema !== null ? { schema } : {}),
+      ...(options.existing ? { existing: true } : {}),
     });
   }
   throw invalid(url);
+}
+
+/** How {@link openStore} opens. */
+export interface OpenStoreOptions {
+  /** Folder a relative SQLite path is resolved from (default: the process's). */
+  cwd?: string;
+  /**
+   * Only open a store that exists: read-only commands (`state show`, `reaid`, `drift`) must not
+   * create a file, its folders or a PostgreSQL schema because of a typo. A missing one is a
+   * StoreError `no-store` that says what to do.
+   */
+  existing?: boolean;
 }
 
 function invalid(url: string): StoreError {

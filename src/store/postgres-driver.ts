@@ -1,5 +1,6 @@
 import pg from "pg";
 import { StoreError } from "./errors.ts";
+import { noStore } from "./no-store.ts";
 import { newReaids } from "./new-reaids.ts";
 import type { SqlDriver, SqlSession } from "./sql-driver.ts";
 
@@ -8,6 +9,8 @@ export interface PostgresTarget {
   connectionString: string;
   /** Schema holding emi's tables (created if missing); the server's default search_path when absent. */
   schema?: string;
+  /** Only an existing store: neither the schema nor the tables are created (read-only commands). */
+  existing?: boolean;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -56,8 +59,16 @@ export class PostgresDriver implements SqlDriver {
     });
     // An idle client losing its connection must not crash the process; the next query reports it.
     pool.on("error", () => {});
+    let found = true;
     try {
-      if (target.schema) await createSchema(pool, target.schema);
+      if (target.existing) {
+        // store_meta is created by the first migration: without it there is no emi store here.
+        const { rows } = await pool.query<{ found: string | null }>(
+          "SELECT to_regclass(quote_ident(coalesce($1, current_schema())) || '.store_meta') AS found",
+          [target.schema ?? null],
+        );
+        found = rows[0]?.found != null;
+      } else if (target.schema) await createSchema(pool, target.schema);
       else await pool.query("SELECT 1");
     } catch (error) {
       await pool.end().catch(() => {});
@@ -67,6 +78,11 @@ export class PostgresDriver implements SqlDriver {
           "check that the server is running and reachable, that the database exists and that the URL's user may connect (or pass another --store / EMI_STORE)",
         { cause: error },
       );
+    }
+    if (!found) {
+      await pool.end().catch(() => {});
+      const where = `${describeTarget(target.connectionString)}${target.schema ? ` (schema ${target.schema})` : ""}`;
+      throw noStore(`postgres://${where}`);
     }
     return new PostgresDriver(pool);
   }

@@ -2,6 +2,14 @@ import { createHmac, randomBytes } from "node:crypto";
 import { LockHeldError, StoreError } from "./errors.ts";
 import { migrations, migrationsTableSql } from "./migrations.ts";
 import { normaliseEmail } from "./normalise-email.ts";
+import type { AdoptionOutcome, AdoptionRequest, ReaidHolder } from "./reaid-ownership.ts";
+import {
+  adoptReaidsSql,
+  findReaidsSql,
+  holdersOfReaidsSql,
+  rekeyReaidsSql,
+  takeOverReaidsSql,
+} from "./reaid-ownership-sql.ts";
 import { type RegistryRow, toRegistryEntry } from "./registry-row.ts";
 import type { SqlDriver, SqlSession } from "./sql-driver.ts";
 import type {
@@ -331,6 +339,31 @@ export class SqlStore implements Store {
       if (rows.length < EXPORT_PAGE) return;
       after = rows.at(-1)!.email;
     }
+  }
+
+  // Value ownership and adoption (ReaidOwnershipStore; SQL in reaid-ownership-sql.ts)
+
+  holdersOfReaids(values: readonly string[]): Promise<Map<string, ReaidHolder>> {
+    return holdersOfReaidsSql(this.#driver, values);
+  }
+
+  findReaids(namespace: string, emails: readonly string[]): Promise<Map<string, string>> {
+    return findReaidsSql(this.#driver, namespace, emails);
+  }
+
+  adoptReaids(namespace: string, pairs: readonly AdoptionRequest[]): Promise<AdoptionOutcome[]> {
+    return adoptReaidsSql(this.#driver, namespace, pairs);
+  }
+
+  takeOverReaids(from: string, to: string): Promise<{ moved: number; kept: number }> {
+    return takeOverReaidsSql(this.#driver, from, to);
+  }
+
+  rekeyReaids(
+    namespace: string,
+    moves: readonly { from: string; to: string; reaid: string }[],
+  ): Promise<boolean[]> {
+    return rekeyReaidsSql(this.#driver, namespace, moves);
   }
 
   async countReaids(namespace: string): Promise<number> {

@@ -1,15 +1,13 @@
 import Database from "better-sqlite3";
-import { newReaids } from "./new-reaids.ts";
 import type { SqlDriver, SqlSession } from "./sql-driver.ts";
+import {
+  prepareReaidTransaction,
+  type ReaidTransaction,
+  tuneSqliteConnection,
+} from "./sqlite-reaid-transaction.ts";
 import { SqliteReaidWorker } from "./sqlite-reaid-worker.ts";
 
 type Statement = Database.Statement<unknown[], unknown>;
-type ReaidTransaction = (
-  namespace: string,
-  emails: readonly string[],
-  now: string,
-  out: Map<string, string>,
-) => void;
 
 /** How long a writer waits for another process's write transaction before giving up. */
 const BUSY_TIMEOUT_MS = 30_000;
@@ -30,71 +28,23 @@ export class SqliteDriver implements SqlDriver {
   readonly #statements = new Map<string, Statement>();
   #queue: Promise<unknown> = Promise.resolve();
   #reaidTransaction: ReaidTransaction | undefined;
-  /** Where REAIDs are created; undefined for an in-memory database (or a `file:` URI), which a second connection may not see. */
+  /** Where REAIDs are created; undefined for an in-memory database, which a second connection cannot see. */
   readonly #reaidWorker: SqliteReaidWorker | undefined;
 
   constructor(path: string) {
     this.#db = new Database(path);
-    if (path !== "" && path !== ":memory:" && !path.startsWith("file:")) {
+    if (path !== ":memory:") {
       this.#reaidWorker = new SqliteReaidWorker(path, BUSY_TIMEOUT_MS);
     }
     // WAL: readers never block the writer and a killed process leaves only whole transactions.
-    // synchronous=NORMAL is durable against a process crash (not a power cut), which is what we face.
     // The busy timeout first: switching a new file to WAL needs a lock that another process
     // opening the same file at the same moment may hold.
     this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     setWalMode(this.#db);
-    this.#db.pragma("synchronous = NORMAL");
-    this.#db.pragma("foreign_keys = ON");
     // 64 MB of page cache is for the REAID inserts (random pages of two indexes). They run in the
     // worker's connection when there is one, which has its own cache: this one then keeps 16 MB,
     // or the process would carry both (the back-fill's peak RSS went from ~290 to ~360 MB).
-    this.#db.pragma(`cache_size = ${this.#reaidWorker ? -16384 : -65536}`);
-    this.#db.pragma("wal_autocheckpoint = 10000");
-    // Big REAID transactions grow the WAL file; give the space back after each checkpoint.
-    this.#db.pragma("journal_size_limit = 67108864");
-  }
-
-  // Prepared on first use: the table does not exist before the migrations ran.
-  #prepareReaidTransaction(): ReaidTransaction {
-    const select = this.#db.prepare("SELECT reaid FROM reaids WHERE namespace = ? AND email = ?").pluck();
-    const insert = this.#db.prepare(
-      "INSERT INTO reaids (namespace, email, reaid, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-    );
-    const reaidTransaction = this.#db.transaction(
-      (namespace: string, emails: readonly string[], now: string, out: Map<string, string>) => {
-        let fresh: string[] = [];
-        let next = 0;
-        // Calls are nearly all-new (a back-fill) or nearly all-known (a re-run), so guess from the
-        // previous e-mail: a new one is inserted straight away (its unique index is probed once, by
-        // the insert), a known one is looked up first (no REAID drawn and thrown away).
-        let lastWasNew = true;
-        for (const email of emails) {
-          let reaid: string | undefined = lastWasNew
-            ? undefined
-            : (select.get(namespace, email) as string | undefined);
-          lastWasNew = reaid === undefined;
-          while (reaid === undefined) {
-            if (next === fresh.length) {
-              fresh = newReaids(Math.min(4096, emails.length));
-              next = 0;
-            }
-            const candidate = fresh[next++]!;
-            // We hold the write lock, so no other process inserts this e-mail meanwhile: nothing
-            // inserted means the e-mail is already there, or, at 2^-128, the REAID collided and the
-            // loop draws again.
-            if (insert.run(namespace, email, candidate, now).changes === 1) reaid = candidate;
-            else {
-              reaid = select.get(namespace, email) as string | undefined;
-              if (reaid !== undefined) lastWasNew = false;
-            }
-          }
-          out.set(email, reaid);
-        }
-      },
-    );
-    // IMMEDIATE takes the write lock up front, so a racing process waits instead of failing later.
-    return reaidTransaction.immediate;
+    tuneSqliteConnection(this.#db, this.#reaidWorker ? 16_384 : 65_536);
   }
 
   #prepare(sql: string): Statement {
@@ -157,13 +107,13 @@ export class SqliteDriver implements SqlDriver {
     // Still in the queue, so the store does one thing at a time as before; but the queue only
     // waits (asynchronously) while the worker works, and the main thread stays free to list pages.
     return this.#exclusive(async () => {
-      if (this.#reaidWorker) {
-        const reaids = await this.#reaidWorker.getOrCreate(namespace, emails, now);
-        for (let i = 0; i < emails.length; i++) out.set(emails[i]!, reaids[i]!);
-        return;
+      let reaids: string[];
+      if (this.#reaidWorker) reaids = await this.#reaidWorker.getOrCreate(namespace, emails, now);
+      else {
+        this.#reaidTransaction ??= prepareReaidTransaction(this.#db);
+        reaids = this.#reaidTransaction(namespace, emails, now);
       }
-      this.#reaidTransaction ??= this.#prepareReaidTransaction();
-      this.#reaidTransaction(namespace, emails, now, out);
+      for (let i = 0; i < emails.length; i++) out.set(emails[i]!, reaids[i]!);
     });
   }
 

@@ -1,13 +1,26 @@
-import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import { sqliteReaidWorkerSource } from "./sqlite-reaid-worker-source.ts";
+import type { ReaidWorkerData, ReaidWorkerReply, ReaidWorkerRequest } from "./sqlite-reaid-worker-thread.ts";
 
 interface Pending {
   resolve: (reaids: string[]) => void;
   reject: (error: Error) => void;
 }
 
-type Reply = { id: number; reaids: string[] } | { id: number; error: { message: string; code?: string } };
+/**
+ * Where the thread's code is. From the bundle (dist/cli/*.mjs), the worker's own bundle entry
+ * (dist/store/, scripts/build.mjs); from the sources, the TypeScript module through tsx. Either way
+ * the path is `../store/…` from here, since dist/cli/ and src/store/ sit at the same depth.
+ */
+function workerEntry(data: ReaidWorkerData): { url: URL; workerData: object } {
+  if (import.meta.url.endsWith(".ts")) {
+    const typescriptEntry = new URL("../store/sqlite-reaid-worker-thread.ts", import.meta.url).href;
+    return {
+      url: new URL("../store/run-typescript-worker.mjs", import.meta.url),
+      workerData: { ...data, typescriptEntry },
+    };
+  }
+  return { url: new URL("../store/sqlite-reaid-worker-thread.mjs", import.meta.url), workerData: data };
+}
 
 /**
  * A worker thread with its own better-sqlite3 connection to the store's file, where SqliteDriver
@@ -44,7 +57,8 @@ export class SqliteReaidWorker {
     return new Promise<string[]>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       if (this.#pending.size === 1) worker.ref();
-      worker.postMessage({ id, namespace, emails, now });
+      const request: ReaidWorkerRequest = { id, namespace, emails, now };
+      worker.postMessage(request);
     });
   }
 
@@ -57,26 +71,21 @@ export class SqliteReaidWorker {
     const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
     worker.ref();
     // Requests are served in order, so the close request comes after every pending one.
-    worker.postMessage({ close: true });
+    worker.postMessage({ close: true } satisfies ReaidWorkerRequest);
     await exited;
   }
 
   #start(): Worker {
     if (this.#worker) return this.#worker;
-    const worker = new Worker(sqliteReaidWorkerSource, {
-      eval: true,
+    const entry = workerEntry({ path: this.#path, busyTimeoutMs: this.#busyTimeoutMs });
+    const worker = new Worker(entry.url, {
       // The thread holds little (one call's e-mails and REAIDs): a small young generation keeps its
       // heap from adding tens of MB to the process (a 1M back-fill peaked at 313 MB without it).
       resourceLimits: { maxYoungGenerationSizeMb: 4 },
-      workerData: {
-        path: this.#path,
-        busyTimeoutMs: this.#busyTimeoutMs,
-        // Resolved here, where the package resolves the same under tsx and from the bundle.
-        driverPath: createRequire(import.meta.url).resolve("better-sqlite3"),
-      },
+      workerData: entry.workerData,
     });
     worker.unref();
-    worker.on("message", (reply: Reply) => {
+    worker.on("message", (reply: ReaidWorkerReply) => {
       const pending = this.#pending.get(reply.id);
       if (!pending) return;
       this.#pending.delete(reply.id);

@@ -1,4 +1,6 @@
 import type { Profile, ProfilePage } from "../actito/types.ts";
+import { normaliseEmail } from "../store/normalise-email.ts";
+import type { BatchGuard } from "./guard-existing-values.ts";
 
 /**
  * What the sync keeps of a listing page: per profile (same index in each array) its id, e-mail
@@ -19,6 +21,8 @@ export interface PageWithReaids {
   page: ListedPage;
   /** Normalised e-mail → REAID; shared by every page of one store call. */
   reaids: ReadonlyMap<string, string>;
+  /** The ownership check of the page's batch (null without one): profiles not to write. */
+  guard: BatchGuard | null;
 }
 
 /** How assignReaids reads the profiles and reaches the store. */
@@ -36,12 +40,17 @@ export interface AssignReaidsOptions {
    * million e-mails cost ~15 s in calls of 1,000 against ~7 s in calls of 50,000 (bench/store.md).
    */
   batchProfiles: number;
+  /**
+   * The ownership check, run on each batch before its REAIDs are created: e-mails it blocks get no
+   * REAID, and a refused batch creates none at all.
+   */
+  guard?: (batch: readonly ListedPage[]) => Promise<BatchGuard>;
 }
 
 /** Listed pages waiting for the store call that creates their REAIDs. */
 interface BatchInStore {
   batch: ListedPage[];
-  reaids: Promise<ReadonlyMap<string, string>>;
+  reaids: Promise<{ reaids: ReadonlyMap<string, string>; guard: BatchGuard | null }>;
 }
 
 /**
@@ -95,8 +104,7 @@ export async function* assignReaids(
         profiles += next.value.profiles.length;
       }
       if (batch.length > 0) {
-        const reaids: Promise<ReadonlyMap<string, string>> =
-          emails.length > 0 ? getOrCreate(emails) : Promise.resolve(new Map());
+        const reaids = reaidsOf(batch, emails, getOrCreate, options.guard);
         // Awaited below (or abandoned with the listing): a failure must not go unhandled meanwhile.
         reaids.catch(() => undefined);
         listed = { batch, reaids };
@@ -104,11 +112,27 @@ export async function* assignReaids(
     }
     if (inStore) {
       const { batch } = inStore;
-      const reaids = await inStore.reaids;
+      const { reaids, guard } = await inStore.reaids;
       inStore = null;
       // Served one by one; each page is let go once the caller moves on.
-      for (let page = batch.shift(); page !== undefined; page = batch.shift()) yield { page, reaids };
+      for (let page = batch.shift(); page !== undefined; page = batch.shift()) yield { page, reaids, guard };
     }
     inStore = listed;
   }
+}
+
+/** The batch's ownership check, then its REAIDs for the e-mails the check leaves free. */
+async function reaidsOf(
+  batch: readonly ListedPage[],
+  emails: string[],
+  getOrCreate: AssignReaidsOptions["getOrCreate"],
+  check: AssignReaidsOptions["guard"],
+): Promise<{ reaids: ReadonlyMap<string, string>; guard: BatchGuard | null }> {
+  const guard = check ? await check(batch) : null;
+  let wanted = emails;
+  if (guard?.refused) wanted = [];
+  else if (guard && guard.blockedEmails.size > 0) {
+    wanted = emails.filter((e) => !guard.blockedEmails.has(normaliseEmail(e)));
+  }
+  return { reaids: wanted.length > 0 ? await getOrCreate(wanted) : new Map(), guard };
 }

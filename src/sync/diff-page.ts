@@ -1,3 +1,4 @@
+import { normaliseEmail } from "../store/normalise-email.ts";
 import type { PageWithReaids } from "./assign-reaids.ts";
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import { carriesReaid, reaidOfEmail } from "./profile-fields.ts";
@@ -30,12 +31,13 @@ export interface PageFilter {
 export function diffPage(
   ctx: IntegrationSyncContext,
   run: RunState,
-  { page, reaids }: PageWithReaids,
+  { page, reaids, guard }: PageWithReaids,
   filter: PageFilter,
 ): ReaidWrite[] {
   const { target } = ctx;
   run.counts.seen += page.profileIds.length;
-  const candidates: { profileId: number; email: string; reaid: string; stale: boolean }[] = [];
+  const candidates: { profileId: number; email: string; reaid: string; stale: boolean; clear: boolean }[] =
+    [];
   for (let i = 0; i < page.profileIds.length; i++) {
     const profileId = page.profileIds[i]!;
     const email = page.emails[i] ?? null;
@@ -44,15 +46,28 @@ export function diffPage(
       run.counts.skipped += 1;
       continue;
     }
+    // Values emi did not write, and e-mails left for a person, are never written (see existingValueGuard).
+    if (
+      guard &&
+      (guard.refused || guard.skip.has(profileId) || guard.blockedEmails.has(normaliseEmail(email)))
+    ) {
+      run.counts.skipped += 1;
+      continue;
+    }
     run.emails += 1;
     const reaid = reaidOfEmail(reaids, email, profileId);
     const current = page.currentReaids[i];
     if (current === reaid) filter.claims.add(reaid);
-    else candidates.push({ profileId, email, reaid, stale: carriesReaid(current) });
+    else {
+      // emi's REAID of another e-mail, while this e-mail's REAID sits on another profile (two
+      // profiles swapped e-mails): clear now, set next run, so the unique attribute never refuses.
+      const clear = guard !== null && carriesReaid(current) && guard.heldValues.has(reaid);
+      candidates.push({ profileId, email, reaid, stale: carriesReaid(current), clear });
+    }
   }
   if (candidates.length > 1) candidates.sort((a, b) => a.profileId - b.profileId);
   const rows: ReaidWrite[] = [];
-  for (const { profileId, email, reaid, stale } of candidates) {
+  for (const { profileId, email, reaid, stale, clear } of candidates) {
     const key = importKey(target, profileId, email);
     const ref = profileRef(target, key);
     if (filter.givenUp.has(ref)) {
@@ -60,11 +75,22 @@ export function diffPage(
       continue;
     }
     if (filter.retryRefs.has(ref) || filter.settled.has(ref)) continue;
-    // A duplicate that still carries another e-mail's REAID (its e-mail changed) is not left alone:
-    // the write is sent, Actito refuses it, and the rejection says the profile needs a person.
-    if (!filter.claims.add(reaid) && !stale) {
-      countDuplicates(run, 1);
+    if (clear) {
+      rows.push({ key, reaid: "", ref, profileId });
       continue;
+    }
+    if (!filter.claims.add(reaid)) {
+      if (!stale) {
+        countDuplicates(run, 1);
+        continue;
+      }
+      // A duplicate that still carries emi's REAID of another e-mail (its e-mail changed) is
+      // cleared: it is a plain duplicate from the next run on. Without the ownership check the write
+      // is sent, Actito refuses it, and the rejection says the profile needs a person.
+      if (guard !== null) {
+        rows.push({ key, reaid: "", ref, profileId });
+        continue;
+      }
     }
     rows.push({ key, reaid, ref, profileId });
   }

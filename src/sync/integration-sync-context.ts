@@ -12,6 +12,10 @@ export interface IntegrationSyncContext {
   /** The REAID namespace: the owner account as a string. */
   namespace: string;
   target: SyncTarget;
+  /** `actito.adoptExistingReaids`: values emi did not write become their e-mails' REAIDs. */
+  adopt: boolean;
+  /** The declaration file, for messages that say what to change. */
+  file?: string;
   full: boolean;
   limits: SyncLimits;
   patchThreshold: number;

@@ -1,4 +1,7 @@
+import { asReaidOwnershipStore } from "../store/reaid-ownership.ts";
 import { assignReaids } from "./assign-reaids.ts";
+import { existingValueGuard } from "./guard-existing-values.ts";
+import { emptyOwnership } from "./ownership-tally.ts";
 import { diffPage, type PageFilter } from "./diff-page.ts";
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import { profileEmail } from "./profile-fields.ts";
@@ -49,6 +52,16 @@ export function openListing(
     reaidOf: (profile) => profile.attributes[target.reaidAttribute],
     getOrCreate: (emails) => store.getOrCreateReaids(ctx.namespace, emails),
     batchProfiles: ctx.reaidBatchProfiles,
+    // Always on: a store that cannot say which values emi wrote cannot sync (asReaidOwnershipStore throws).
+    guard: existingValueGuard({
+      store: asReaidOwnershipStore(store),
+      namespace: ctx.namespace,
+      adopt: ctx.adopt,
+      tally: () => {
+        run.ownership ??= emptyOwnership();
+        return run.ownership;
+      },
+    }),
   });
 
   const readPage = async (): Promise<PageOfWrites | null> => {

@@ -28,7 +28,8 @@ export async function patchRows(
         if (stop !== null) return;
         try {
           await api.patchProfile(target.entity, target.tableId, row.ref, {
-            [target.reaidAttribute]: row.reaid,
+            // An empty REAID clears the attribute (see diffPage: swapped e-mails).
+            [target.reaidAttribute]: row.reaid === "" ? null : row.reaid,
           });
           run.counts.written += 1;
           done.push(row.ref);

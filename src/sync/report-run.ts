@@ -1,4 +1,5 @@
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
+import { describeForeign, describeLeft, describeMismatched, foreignAdvice } from "./ownership-tally.ts";
 import { duplicatesNote, type SyncOutcome, type SyncRunCounts } from "./sync-events.ts";
 import type { RunState } from "./sync-run-state.ts";
 import { utcDay } from "./write-strategy.ts";
@@ -31,6 +32,20 @@ export async function reportCompletedRun(
   ctx: IntegrationSyncContext,
   run: RunState,
 ): Promise<IntegrationRunOutcome> {
+  const own = run.ownership;
+  if (own && own.foreign > 0 && !ctx.adopt) {
+    return reportRun(
+      ctx,
+      run,
+      "degraded",
+      `refused: ${describeForeign(ctx.target.reaidAttribute, own)}. ${foreignAdvice(ctx.file ?? null)}`,
+    );
+  }
+  const left = own ? describeLeft(own) : null;
+  if (left !== null) {
+    const adopted = own && own.adopted > 0 ? `${own.adopted} existing REAIDs adopted; ` : "";
+    return reportRun(ctx, run, "degraded", `${adopted}${left}: needs a person`);
+  }
   const stillGivenUp = (await ctx.store.listRejections(ctx.account)).filter((r) => r.attempts >= 3);
   if (stillGivenUp.length > 0) {
     return reportRun(
@@ -49,7 +64,12 @@ export async function reportCompletedRun(
     );
   }
   const duplicates = run.duplicates ?? 0;
-  return reportRun(ctx, run, "in sync", duplicates > 0 ? duplicatesNote(duplicates) : null);
+  const notes: string[] = [];
+  if (own && own.adopted > 0) notes.push(`${own.adopted} existing REAIDs adopted`);
+  const mismatched = own ? describeMismatched(own) : null;
+  if (mismatched) notes.push(`${mismatched}: cleared, set on the next run`);
+  if (duplicates > 0) notes.push(duplicatesNote(duplicates));
+  return reportRun(ctx, run, "in sync", notes.length > 0 ? notes.join("; ") : null);
 }
 
 /** Why the run waits: the table's mass imports for the UTC day are used up. */

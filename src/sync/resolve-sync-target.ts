@@ -1,6 +1,7 @@
 import type { ActitoApi } from "../actito/types.ts";
 import type { RegistryEntry } from "../store/store.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
+import { describeAttribute, isCompatibleReaidAttribute } from "../plan/reaid-attribute.ts";
 import { SyncTargetError } from "./sync-errors.ts";
 
 /** Where and how one integration's REAIDs are written. */
@@ -47,9 +48,17 @@ export async function resolveSyncTarget(
     throw new SyncTargetError(`profile table "${table.name}" has no EMAIL_ADDRESS attribute`);
   }
   const reaidAttribute = integration.actito.reaidAttribute;
-  if (!table.attributes.some((a) => a.name === reaidAttribute)) {
+  const attribute = table.attributes.find((a) => a.name === reaidAttribute);
+  if (!attribute) {
     throw new SyncTargetError(
       `profile table "${table.name}" has no "${reaidAttribute}" attribute yet: run emi apply to activate it`,
+    );
+  }
+  // An attribute that cannot hold REAIDs holds something else: emi never writes to it.
+  if (!isCompatibleReaidAttribute(attribute)) {
+    throw new SyncTargetError(
+      `reaid-attribute-conflict: attribute ${reaidAttribute} of table "${table.name}" is ${describeAttribute(attribute)}, ` +
+        "not CUSTOM STRING unique: emi never writes to it. Declare another actito.reaidAttribute, or have a person fix it in Actito",
     );
   }
   return {

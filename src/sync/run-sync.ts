@@ -7,7 +7,7 @@ import {
   RateLimitedError,
 } from "../actito/errors.ts";
 import type { ActitoApi } from "../actito/types.ts";
-import { resolveSecret, type SecretSource } from "../config/resolve-secret.ts";
+import { readSecret, type SecretSource } from "../config/resolve-secret.ts";
 import { LockHeldError } from "../store/errors.ts";
 import type { Store } from "../store/store.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
@@ -117,10 +117,9 @@ async function syncOne(options: RunSyncOptions, integration: DesiredIntegration)
   if (!entry || entry.account !== account || entry.status !== "active") {
     return skipped("not active in the registry yet: run emi apply first");
   }
-  const apiKey = await resolveSecret(integration.actito.apiKey.secretRef, options.secrets);
-  if (apiKey === null) {
-    return fail(`the API key is not available here (${integration.actito.apiKey.secretRef} is not set)`);
-  }
+  const secret = await readSecret(integration.actito.apiKey.secretRef, options.secrets);
+  if (!secret.ok) return fail(`the API key is not available here (${secret.message})`);
+  const apiKey = secret.value;
 
   async function fail(reason: string, counts: SyncRunCounts = noCounts()): Promise<SyncResult> {
     await store
@@ -157,6 +156,7 @@ async function syncOne(options: RunSyncOptions, integration: DesiredIntegration)
           account,
           namespace: String(account),
           target,
+          adopt: integration.actito.adoptExistingReaids === true,
           full: options.full ?? false,
           limits,
           patchThreshold: options.patchThreshold ?? patchThreshold(limits),

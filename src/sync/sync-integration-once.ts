@@ -2,6 +2,7 @@ import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import { openListing } from "./open-listing.ts";
 import { ReaidClaims } from "./reaid-claims.ts";
 import { type IntegrationRunOutcome, reportCompletedRun, reportRun } from "./report-run.ts";
+import { lastRunFacts } from "./last-run-facts.ts";
 import { resumeInFlight } from "./resume-in-flight.ts";
 import { reviewRejections } from "./review-rejections.ts";
 import {
@@ -102,13 +103,15 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
     await listing.close();
   }
 
-  // Committed: the next incremental run reads what changed since this one began.
+  // Committed: the next incremental run reads what changed since this one began — unless the table
+  // holds values emi did not write: then nothing past them was written, and the next run reads all.
+  const refused = (run.ownership?.foreign ?? 0) > 0 && !ctx.adopt;
   await store.putCheckpoint(account, {
     phase: "idle",
     cursor: null,
-    watermark: run.nextWatermark,
+    watermark: refused ? previousWatermark : run.nextWatermark,
     importsInFlight: [],
-    data: {},
+    data: lastRunFacts(run),
   });
   return reportCompletedRun(ctx, run);
 }

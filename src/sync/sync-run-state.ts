@@ -1,4 +1,5 @@
 import type { Store, SyncCheckpoint, SyncCounts } from "../store/store.ts";
+import { copyOwnership, type OwnershipTally } from "./ownership-tally.ts";
 
 /** A mass import between "about to submit" and "result recorded". */
 export interface InFlight {
@@ -45,12 +46,17 @@ export interface RunState {
   inFlight: InFlight | null;
   /** Tallies as they were where the uncommitted rows begin, restored when those rows are read again. */
   chunkBase: Tallies;
+  /** What the ownership check found in the REAID attribute (absent in older checkpoints). */
+  ownership?: OwnershipTally;
   /** Actito's reason for the last row it rejected this run, for the health message. */
   lastRejection?: string;
 }
 
 /** The counters a run keeps, saved at each committed step so re-read rows are not counted twice. */
-export type Tallies = Pick<RunState, "counts" | "withoutEmail" | "toWrite" | "emails" | "duplicates">;
+export type Tallies = Pick<
+  RunState,
+  "counts" | "withoutEmail" | "toWrite" | "emails" | "duplicates" | "ownership"
+>;
 
 /** Writes the run state and the cursor where its uncommitted rows begin. */
 export type SaveRunState = (run: RunState, cursor: string | null) => Promise<void>;
@@ -63,6 +69,7 @@ export function tallies(run: RunState): Tallies {
     toWrite: run.toWrite,
     emails: run.emails,
     duplicates: run.duplicates ?? 0,
+    ownership: copyOwnership(run.ownership),
   };
 }
 
@@ -73,6 +80,7 @@ function emptyTallies(): Tallies {
     toWrite: 0,
     emails: 0,
     duplicates: 0,
+    ownership: copyOwnership(undefined),
   };
 }
 

@@ -14,6 +14,8 @@ export interface DesiredIntegration {
     /** Absent when the entity is expected to have exactly one profile table. */
     profileTable?: string;
     reaidAttribute: string;
+    /** Present (true) when values already in the REAID attribute are adopted as REAIDs. */
+    adoptExistingReaids?: true;
   };
   /** Sorted ascending, unique. */
   sisterAccounts: number[];

@@ -14,7 +14,9 @@ export interface Integration {
   provider: "actito";
   actito: ActitoSettings;
   /**
-   * Other Raptor accounts that share this integration (and its REAID namespace). An account belongs to at most one integration.
+   * Other Raptor accounts that share this integration (and its REAID namespace), at most 1,000. An account belongs to at most one integration.
+   *
+   * @maxItems 1000
    *
    * Items: A sister Raptor account id.
    */
@@ -37,7 +39,7 @@ export interface ActitoSettings {
    */
   endpoint: "api" | "api1" | "api3" | "apitest";
   /**
-   * The Actito entity name (by default the licence name).
+   * The Actito entity name (by default the licence name): letters, digits, '_', '-' and '.', starting with a letter or digit, as Actito names its entities.
    */
   entity: string;
   /**
@@ -46,20 +48,24 @@ export interface ActitoSettings {
   email: string;
   apiKey: SecretRef;
   /**
-   * The Actito profile table name. Optional when the entity has exactly one profile table.
+   * The Actito profile table name: letters, digits, '_', '-' and '.', starting with a letter or digit. Optional when the entity has exactly one profile table.
    */
   profileTable?: string;
   /**
    * The technical name of the profile attribute that holds the REAID (at most 50 characters, Actito's limit).
    */
   reaidAttribute?: string;
+  /**
+   * Keep the values already in the REAID attribute as the REAIDs of their e-mails (a migration from Raptor's web form, or a lost store). Values that are ambiguous (shared by two e-mails, two values on one e-mail, not URL-safe, or already another e-mail's REAID) are left for a person. Without it, emi never writes to a table whose REAID attribute holds values emi did not write.
+   */
+  adoptExistingReaids?: boolean;
 }
 /**
  * A reference to the Actito API key, never the key itself.
  */
 export interface SecretRef {
   /**
-   * env:NAME reads the environment variable NAME; file:PATH reads the file at PATH (relative to the repository root).
+   * env:NAME reads the environment variable NAME (only names allowed by secretEnvAllowList in emi.config.yaml, default ACTITO_*); file:PATH reads the file at PATH; age:PATH decrypts the ASCII-armored age file at PATH with the identities in EMI_AGE_IDENTITY. Paths are relative to the repository root and must stay inside it.
    */
   secretRef: string;
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -5,6 +6,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.ts";
 import { captureIO } from "./capture-io.ts";
+
+const root = join(import.meta.dirname, "../..");
 
 describe("emi demo", () => {
   it("plans, applies and syncs the examples against the sandbox and prints no key when run with nothing set", async () => {
@@ -40,6 +43,23 @@ describe("emi demo", () => {
       expect(io.out()).toContain("Where to look next:");
       expect(io.out()).not.toMatch(/sandbox-key-/);
       expect(existsSync(join(cwd, "kept", "state.db"))).toBe(true);
+
+      // Every "look next" line runs as printed (`npx emi` is this repository's bin/emi.js), from the
+      // emi folder, with nothing else set.
+      const hints = out
+        .slice(out.indexOf("Where to look next"))
+        .split("\n")
+        .filter((line) => line.startsWith("  npx emi "));
+      expect(hints).toHaveLength(3);
+      for (const hint of hints) {
+        const args = hint.trim().slice("npx emi ".length).split(" ");
+        const run = spawnSync(process.execPath, [join(root, "bin/emi.js"), ...args], {
+          cwd: root,
+          encoding: "utf8",
+          env: { PATH: process.env.PATH ?? "" },
+        });
+        expect(run.status, `${hint}\n${run.stderr}`).toBe(0);
+      }
     } finally {
       await rm(cwd, { recursive: true, force: true });
     }

@@ -28,7 +28,14 @@ describe("emi reaid", () => {
         registryWrite(1042, { sisterAccounts: [1043], keyFingerprint: await store.fingerprintKey(apiKey) }),
       );
       const emails = Array.from({ length: 2_500 }, (_, i) => `u${String(i).padStart(4, "0")}@example.com`);
-      reaids = await store.getOrCreateReaids("1042", [...emails, `"odd, name"@example.com`]);
+      reaids = await store.getOrCreateReaids("1042", [
+        ...emails,
+        `"odd, name"@example.com`,
+        "=cmd|'/c calc'!a0@x.example",
+        "+1@x.example",
+        "-2@x.example",
+        "@3@x.example",
+      ]);
     } finally {
       await store.close();
     }
@@ -60,9 +67,15 @@ describe("emi reaid", () => {
     expect(err).toMatch(/personal data/);
     const lines = out.trimEnd().split("\n");
     expect(lines[0]).toBe("email,reaid");
-    expect(lines).toHaveLength(2_502);
+    expect(lines).toHaveLength(2_506);
     expect(lines[1]).toBe(`"""odd, name""@example.com",${reaids.get(`"odd, name"@example.com`)}`);
-    expect(lines[2]).toBe(`u0000@example.com,${reaids.get("u0000@example.com")}`);
+    expect(lines[2]).toBe(`'+1@x.example,${reaids.get("+1@x.example")}`);
+    expect(lines[3]).toBe(`'-2@x.example,${reaids.get("-2@x.example")}`);
+    expect(lines[4]).toBe(`'=cmd|'/c calc'!a0@x.example,${reaids.get("=cmd|'/c calc'!a0@x.example")}`);
+    expect(lines[5]).toBe(`'@3@x.example,${reaids.get("@3@x.example")}`);
+    expect(lines[6]).toBe(`u0000@example.com,${reaids.get("u0000@example.com")}`);
+    // No cell a spreadsheet would run as a formula.
+    for (const line of lines.slice(1)) expect(line).not.toMatch(/^"?[=+\-@\t\r]/);
     expect(lines.at(-1)).toBe(`u2499@example.com,${reaids.get("u2499@example.com")}`);
     expect(out).not.toContain("personal data");
     expect(out + err).not.toContain(apiKey);

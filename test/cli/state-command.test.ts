@@ -119,12 +119,12 @@ describe("emi state show and emi unlock", () => {
     expect(err).toContain("positive whole number");
   });
 
-  it("creates the default SQLite store relative to the working directory when none exists", async () => {
+  it("creates no store (a read-only command) and says there is none, relative to the working directory", async () => {
     const io = captureIO(dir);
     const code = await main(["node", "emi", "state", "show", "--store", "sqlite:.emi/state.db"], io);
-    expect(code).toBe(0);
-    expect(io.out()).toBe("no integrations in the store\n");
-    expect(existsSync(join(dir, ".emi", "state.db"))).toBe(true);
+    expect(code).toBe(1);
+    expect(io.err()).toContain(`no store at ${join(dir, ".emi", "state.db")}`);
+    expect(existsSync(join(dir, ".emi"))).toBe(false);
   });
 
   it("says which store URLs it accepts when the scheme is unknown, without echoing the URL", async () => {

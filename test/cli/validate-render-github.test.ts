@@ -3,7 +3,7 @@ import {
   escapeData,
   escapeProperty,
   renderDiagnosticsGithub,
-} from "../../src/cli/render-diagnostics-github.ts";
+} from "../../src/github/render-diagnostics-github.ts";
 import type { Diagnostic } from "../../src/types/diagnostic.ts";
 
 const diagnostic = (i: number, severity: Diagnostic["severity"] = "error"): Diagnostic => ({

@@ -8,11 +8,11 @@ describe("cross-file rules on files that fail the schema", () => {
     const result = validateDeclarations([
       file(
         "1042.yaml",
-        "account: 1042\nprovider: actito\nactito:\n  endpoint: api3\n  entity: a\n  email: a@a.example\n  apiKey: { secretRef: env:A }\nsisterAccounts: [1044]\n",
+        "account: 1042\nprovider: actito\nactito:\n  endpoint: api3\n  entity: a\n  email: a@a.example\n  apiKey: { secretRef: env:ACTITO_KEY_A }\nsisterAccounts: [1044]\n",
       ),
       file(
         "1050.yaml",
-        "account: 1050\nprovider: actito\nactito:\n  endpoint: api9\n  entity: b\n  email: b@b.example\n  apiKey: { secretRef: env:B }\nsisterAccounts: [1044]\n",
+        "account: 1050\nprovider: actito\nactito:\n  endpoint: api9\n  entity: b\n  email: b@b.example\n  apiKey: { secretRef: env:ACTITO_KEY_B }\nsisterAccounts: [1044]\n",
       ),
     ]);
     const codes = result.diagnostics.map((d) => `${d.file}:${d.line}:${d.code}`);
@@ -26,11 +26,11 @@ describe("cross-file rules on files that fail the schema", () => {
     const result = validateDeclarations([
       file(
         "1042.yaml",
-        "account: 1042\nprovider: actito\nactito:\n  endpoint: api3\n  entity: a\n  email: a@a.example\n  apiKey: { secretRef: env:A }\nsisterAccounts: [1043]\n",
+        "account: 1042\nprovider: actito\nactito:\n  endpoint: api3\n  entity: a\n  email: a@a.example\n  apiKey: { secretRef: env:ACTITO_KEY_A }\nsisterAccounts: [1043]\n",
       ),
       file(
         "1043.yaml",
-        "account: 1043\nprovider: actito\nactito:\n  endpont: api3\n  entity: a\n  email: a@a.example\n  apiKey: { secretRef: env:A }\n",
+        "account: 1043\nprovider: actito\nactito:\n  endpont: api3\n  entity: a\n  email: a@a.example\n  apiKey: { secretRef: env:ACTITO_KEY_A }\n",
       ),
     ]);
     const codes = result.diagnostics.map((d) => d.code);

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import type { CliIO } from "../../src/cli/io.ts";
 import { main } from "../../src/cli/main.ts";
 import { asPlanningStore, type PlanningStore } from "../../src/plan/refresh-live-state.ts";
+import type { SandboxSeed } from "../../src/sandbox/sandbox-seed.ts";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/start-sandbox.ts";
 import { openStore } from "../../src/store/open-store.ts";
 
@@ -32,7 +33,12 @@ export interface World {
   outputs: string[];
   run(
     args: string[],
-    options?: { env?: Record<string, string | undefined>; prompt?: (q: string) => Promise<string> },
+    options?: {
+      env?: Record<string, string | undefined>;
+      prompt?: (q: string) => Promise<string>;
+      /** What `emi secret encrypt` reads from stdin. */
+      stdin?: string;
+    },
   ): Promise<RunResult>;
   write(file: string, text: string): Promise<void>;
   remove(file: string): Promise<void>;
@@ -41,10 +47,10 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function createWorld(): Promise<World> {
+export async function createWorld(options: { seed?: SandboxSeed } = {}): Promise<World> {
   const dir = await mkdtemp(join(tmpdir(), "emi-e2e-"));
   await cp(join(REPO_ROOT, "integrations"), join(dir, "integrations"), { recursive: true });
-  const sandbox = await startSandbox({ port: 0 });
+  const sandbox = await startSandbox({ port: 0, ...(options.seed ? { seed: options.seed } : {}) });
   const storeUrl = `sqlite:${join(dir, ".emi/state.db")}`;
   const env = {
     EMI_ACTITO_URL: sandbox.url,
@@ -68,6 +74,7 @@ export async function createWorld(): Promise<World> {
         env: { ...env, ...options.env },
         cwd: dir,
         ...(options.prompt ? { prompt: options.prompt } : {}),
+        ...(options.stdin !== undefined ? { secretInput: async () => options.stdin ?? "" } : {}),
       };
       const code = await main(["node", "emi", ...args], io);
       outputs.push(out, err);

@@ -27,6 +27,8 @@ export interface FakeIssue {
   state: "open" | "closed";
   stateReason: string | null;
   isPullRequest: boolean;
+  /** Who opened it (login). */
+  user: string;
   /** For pull requests: the merge commit, when merged. */
   mergeCommitSha?: string;
   mergedAt?: string | null;
@@ -71,11 +73,22 @@ export class FakeGitHub {
   private failures: Failure[] = [];
   private server: Server | undefined;
   url = "";
+  /**
+   * Whose token this is. Undefined: an Actions GITHUB_TOKEN, which `GET /user` refuses with 403 and
+   * whose writes are authored by github-actions[bot]; a login: a personal token of that user.
+   */
+  authenticatedUser: string | undefined;
 
-  constructor(options: { owner?: string; repo?: string; token?: string } = {}) {
+  constructor(options: { owner?: string; repo?: string; token?: string; authenticatedUser?: string } = {}) {
     this.owner = options.owner ?? "acme";
     this.repo = options.repo ?? "integrations";
     this.token = options.token ?? "ghs_faketoken0123456789abcdefghijklmnop";
+    this.authenticatedUser = options.authenticatedUser;
+  }
+
+  /** The author of what this token writes. */
+  get writer(): string {
+    return this.authenticatedUser ?? "github-actions[bot]";
   }
 
   async start(): Promise<this> {
@@ -114,6 +127,7 @@ export class FakeGitHub {
       state: options.mergeCommitSha ? "closed" : "open",
       stateReason: null,
       isPullRequest: true,
+      user: "octocat",
       ...(options.mergeCommitSha
         ? { mergeCommitSha: options.mergeCommitSha, mergedAt: "2026-01-01T00:00:00Z" }
         : { mergedAt: null }),
@@ -135,7 +149,7 @@ export class FakeGitHub {
   }
 
   /** Adds an issue directly, e.g. a duplicate another run left behind. */
-  addIssue(issue: { title: string; body?: string; labels?: string[] }): FakeIssue {
+  addIssue(issue: { title: string; body?: string; labels?: string[]; user?: string }): FakeIssue {
     const created: FakeIssue = {
       number: this.nextNumber++,
       title: issue.title,
@@ -144,6 +158,7 @@ export class FakeGitHub {
       state: "open",
       stateReason: null,
       isPullRequest: false,
+      user: issue.user ?? this.writer,
     };
     this.issues.push(created);
     return created;
@@ -228,6 +243,15 @@ export class FakeGitHub {
       }
     }
 
+    if (record.method === "GET" && record.path === "/user") {
+      if (this.authenticatedUser === undefined) {
+        return send(403, {
+          message: "Resource not accessible by integration",
+          documentation_url: "https://docs.github.com/rest/users/users#get-the-authenticated-user",
+        });
+      }
+      return send(200, { login: this.authenticatedUser, id: 7, type: "User" });
+    }
     const prefix = `/repos/${this.owner}/${this.repo}`;
     if (!record.path.startsWith(`${prefix}/`)) return this.unknown(record, send);
     const route = `${record.method} ${record.path.slice(prefix.length)}`;
@@ -249,7 +273,7 @@ export class FakeGitHub {
       if (!issue) return send(404, { message: "Not Found" });
       const problem = shape(body, { body: "string" }, ["body"]) ?? tooLong(body.body, "IssueComment");
       if (problem) return send(422, problem);
-      const comment = this.addComment(issue.number, body.body as string, "github-actions[bot]");
+      const comment = this.addComment(issue.number, body.body as string, this.writer);
       return send(201, this.commentJson(comment));
     }
     m = route.match(/^PATCH \/issues\/comments\/(\d+)$/);
@@ -421,6 +445,7 @@ export class FakeGitHub {
       state_reason: i.stateReason,
       html_url: `${this.htmlBase()}/${i.isPullRequest ? "pull" : "issues"}/${i.number}`,
       labels: i.labels.map((name) => ({ name })),
+      user: { login: i.user, id: 1, type: i.user.endsWith("[bot]") ? "Bot" : "User" },
       ...(i.isPullRequest ? { pull_request: { url: `${this.url}/pulls/${i.number}` } } : {}),
     };
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { rememberSecret } from "../../src/config/known-secrets.ts";
 import { scrubSecrets, secretValuesIn } from "../../src/github/scrub-secrets.ts";
 
 describe("scrubSecrets", () => {
@@ -19,5 +20,15 @@ describe("scrubSecrets", () => {
   it("leaves ordinary values and short ones alone", () => {
     expect(scrubSecrets("acme/integrations abc", env)).toBe("acme/integrations abc");
     expect(secretValuesIn(env)).not.toContain("acme/integrations");
+  });
+});
+
+describe("scrubSecrets beyond the environment's plain values", () => {
+  it("masks each identity line of EMI_AGE_IDENTITY and keys decrypted or read from files", () => {
+    const identity = "AGE-SECRET-KEY-1QQPZRY9X8GF2TVDW0S3JN54KHCE6MUA7LQPZRY9X8GF2TVDW0S3JN54KHCE";
+    const decrypted = "decrypted-key-Zx8kP2qLm9RtV4wN";
+    rememberSecret(decrypted);
+    const env = { EMI_AGE_IDENTITY: `# created: 2026-12-01\n# public key: age1abc\n${identity}\n` };
+    expect(scrubSecrets(`id ${identity} key ${decrypted}`, env)).toBe("id *** key ***");
   });
 });

@@ -113,6 +113,24 @@ describe("upsertLabelledIssue and closeLabelledIssue", () => {
     expect(await closeLabelledIssue(client, { ...target, label: "emi-drift", comment: "gone" })).toEqual([]);
   });
 
+  it("neither edits, closes nor comments on a labelled issue that someone else opened", async () => {
+    const planted = fake.addIssue({
+      title: "mine",
+      body: "a person's",
+      labels: ["emi-drift"],
+      user: "mallory",
+    });
+    const result = await upsertLabelledIssue(client, { ...target, label, title: "t", body: "drift" });
+    expect(result.action).toBe("created");
+    expect(result.number).not.toBe(planted.number);
+    expect(planted).toMatchObject({ body: "a person's", state: "open" });
+    expect(await closeLabelledIssue(client, { ...target, label: "emi-drift", comment: "gone" })).toEqual([
+      result.number,
+    ]);
+    expect(planted.state).toBe("open");
+    expect(fake.commentsOn(planted.number)).toEqual([]);
+  });
+
   it("throws a GitHubError when the issue cannot be opened", async () => {
     fake.fail("POST", /\/issues$/, 403, Number.POSITIVE_INFINITY, "Resource not accessible by integration");
     const error = await upsertLabelledIssue(client, { ...target, label, title: "t", body: "b" }).catch(

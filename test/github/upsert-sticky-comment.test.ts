@@ -63,6 +63,33 @@ describe("upsertStickyComment", () => {
     expect(fake.commentsOn(pr)).toHaveLength(3);
   });
 
+  it("neither edits nor deletes another user's comment that starts with the marker", async () => {
+    const planted = fake.addComment(pr, `${marker}\nplanted by someone else`, "mallory");
+    const second = fake.addComment(pr, `${marker}\nanother planted one`, "mallory");
+    const result = await post("## plan");
+    expect(result.action).toBe("created");
+    const comments = fake.commentsOn(pr);
+    expect(comments.find((c) => c.id === planted.id)?.body).toBe(`${marker}\nplanted by someone else`);
+    expect(comments.find((c) => c.id === second.id)?.body).toBe(`${marker}\nanother planted one`);
+    expect(comments.filter((c) => c.user === "github-actions[bot]")).toHaveLength(1);
+    expect(fake.requests.filter((r) => r.method === "PATCH" || r.method === "DELETE")).toEqual([]);
+  });
+
+  it("recognises its own comments by the token's user when the token is a personal one", async () => {
+    await fake.stop();
+    fake = await new FakeGitHub({ authenticatedUser: "emi-bot" }).start();
+    client = createGitHubClient({ token: fake.token, baseUrl: fake.url, ...testClientOptions });
+    pr = fake.addPullRequest();
+    const actionsComment = fake.addComment(pr, `${marker}\nby the Actions bot`, "github-actions[bot]");
+    const ours = fake.addComment(pr, `${marker}\nold plan`, "emi-bot");
+    const result = await post("## plan");
+    expect(result).toMatchObject({ action: "updated", id: ours.id, deleted: 0 });
+    expect(fake.commentsOn(pr).find((c) => c.id === actionsComment.id)?.body).toBe(
+      `${marker}\nby the Actions bot`,
+    );
+    expect(fake.requests.some((r) => r.method === "GET" && r.path === "/user")).toBe(true);
+  });
+
   it("finds our comment on a later page when the pull request has many comments", async () => {
     fake.maxPerPage = 5;
     for (let i = 0; i < 12; i++) fake.addComment(pr, `chatter ${i}`);

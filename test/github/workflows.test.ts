@@ -127,7 +127,12 @@ describe("GitHub workflows", () => {
   it("plans pull requests that touch declarations, with only contents: read and pull-requests: write", () => {
     const { doc } = load("plan.yml");
     expect(Object.keys(obj(doc.on))).toEqual(["pull_request"]);
-    expect(obj(obj(doc.on).pull_request).paths).toEqual(["integrations/**", "schemas/**"]);
+    expect(obj(obj(doc.on).pull_request).paths).toEqual([
+      "integrations/**",
+      "schemas/**",
+      "secrets/**",
+      "emi.config.yaml",
+    ]);
     expect(doc.permissions).toEqual({ contents: "read", "pull-requests": "write" });
     stepRunning(doc, "emi validate --format github");
     const plan = stepRunning(doc, "emi plan --comment --out plan.json");
@@ -176,6 +181,27 @@ describe("GitHub workflows", () => {
     expect(obj(drift.env).GITHUB_TOKEN).toBe(GITHUB_TOKEN);
     for (const name of declaredSecretEnvNames())
       expect(obj(drift.env)[name], name).toBe(expr(`secrets.${name}`));
+  });
+
+  it.each([
+    ["plan.yml", "emi plan --comment"],
+    ["apply.yml", "emi apply plan.json"],
+    ["drift.yml", "emi drift --report"],
+  ])("passes EMI_AGE_IDENTITY once, to the whole job, in %s", (name, command) => {
+    const { text, doc } = load(name);
+    const [job] = jobs(doc);
+    expect(obj(job!.env).EMI_AGE_IDENTITY).toBe(expr("secrets.EMI_AGE_IDENTITY"));
+    // One line per job, whatever the number of integrations: adding one touches no workflow.
+    expect(text.match(/EMI_AGE_IDENTITY:/g)).toHaveLength(jobs(doc).length);
+    expect(job!.steps as Step[]).toContain(stepRunning(doc, command));
+  });
+
+  it("plans with --require-secrets before applying, and runs on changes to age keys and emi.config.yaml", () => {
+    const { doc } = load("apply.yml");
+    expect(String(stepRunning(doc, "emi plan --out plan.json").run)).toContain("--require-secrets");
+    expect(obj(obj(doc.on).push).paths).toEqual(
+      expect.arrayContaining(["integrations/**", "secrets/**", "emi.config.yaml"]),
+    );
   });
 
   it("finds the secret names the declarations use", () => {

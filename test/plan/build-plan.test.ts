@@ -111,9 +111,9 @@ describe("buildPlan", () => {
         ],
       ),
     );
-    expect(p.changes[0]?.problems).toMatchObject([{ severity: "warning", code: "reaid-attribute-conflict" }]);
+    expect(p.changes[0]?.problems).toMatchObject([{ severity: "error", code: "reaid-attribute-conflict" }]);
     expect(p.changes[0]?.syncAfter).toBe(false);
-    expect(p.summary.errors).toBe(0);
+    expect(p.summary.errors).toBe(1);
   });
 
   it("plans an update that re-adds a REAID attribute removed in Actito", () => {

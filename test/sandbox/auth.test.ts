@@ -113,13 +113,17 @@ describe("sandbox authentication", () => {
 
 describe("sandbox token lifetime", () => {
   it("answers 401 once a token outlives a 1-second lifetime, and a new token works", async () => {
-    const sandbox = await startSandbox({ seed: { ...defaultSeed, limits: { tokenLifetimeSeconds: 1 } } });
+    let clock = Date.parse("2025-01-01T00:00:00Z");
+    const sandbox = await startSandbox({
+      seed: { ...defaultSeed, limits: { tokenLifetimeSeconds: 1 } },
+      now: () => clock,
+    });
     try {
       const first = await raw(`${sandbox.url}/auth/token`, { headers: { authorization: key } });
       expect(first.json.expiresIn).toBe("1s");
       const headers = { authorization: `Bearer ${first.json.accessToken}`, "x-emi-endpoint": "api3" };
       expect((await raw(`${sandbox.url}/entities/v5/entities`, { headers })).status).toBe(200);
-      await new Promise((resolve) => setTimeout(resolve, 1100));
+      clock += 1_100;
       const expired = await raw(`${sandbox.url}/entities/v5/entities`, { headers });
       expect(expired.status).toBe(401);
       expect(sandbox.stats().licences.nordlys!.expiredTokens).toBe(1);

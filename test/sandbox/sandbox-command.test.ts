@@ -57,3 +57,29 @@ describe("emi sandbox", () => {
     expect(stderr).toContain("invalid sandbox seed package.json");
   });
 });
+
+describe("emi sandbox on a busy port", () => {
+  it("names EADDRINUSE and the port, exits 1 and prints no stack", async () => {
+    const { createServer } = await import("node:net");
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const child = spawn(process.execPath, ["bin/emi.js", "sandbox", "--port", String(port)], {
+        cwd: root,
+        stdio: "pipe",
+      });
+      let err = "";
+      child.stderr!.on("data", (chunk: Buffer) => (err += chunk.toString()));
+      const [code] = (await once(child, "exit")) as [number];
+      expect(code).toBe(1);
+      expect(err).toContain(
+        `the sandbox cannot listen on 127.0.0.1:${port}: EADDRINUSE, the port is already in use`,
+      );
+      expect(err).not.toContain("this is a bug");
+      expect(err).not.toMatch(/\n\s+at /);
+    } finally {
+      blocker.close();
+    }
+  });
+});

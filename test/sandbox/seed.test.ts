@@ -127,11 +127,23 @@ faults: { errorRate: 0, latencyMs: 0, dropRate: 0, seed: 1 }
     expect(failure).toBeInstanceOf(SandboxSeedError);
     const message = (failure as Error).message;
     expect(message).toContain(
-      "line 3, column 15: licences.0.endpoint: must be equal to one of the allowed values",
+      'line 3, column 15: licences.0.endpoint: endpoint is "api7"; use one of: api, api1, api3',
     );
     expect(message).toMatch(
-      /line 13, column \d+: licences\.0\.entities\.0\.profileTables\.0\.generate: must be integer/,
+      /line 13, column \d+: licences\.0\.entities\.0\.profileTables\.0\.generate: generate must be a whole number, not "many"/,
     );
+  });
+
+  it("points at a misspelt key with did-you-mean instead of the validator's raw text", async () => {
+    const path = await seedFile(issueExample.replace("apiKeys:", "apikeys:"));
+    const failure = await startSandbox({ seed: path }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(SandboxSeedError);
+    expect((failure as SandboxSeedError).problems).toEqual([
+      expect.stringMatching(
+        /^line 4, column 5: licences\.0\.apikeys: "apikeys" is not a field of licences item 1; did you mean "apiKeys"\?$/,
+      ),
+    ]);
+    expect((failure as Error).message).not.toContain("must NOT have additional properties");
   });
 
   it("reports explicit profiles that break the table's rules and duplicate keys", async () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -20,6 +20,27 @@ describe("openStore", () => {
       expect(existsSync(join(dir, ".emi", "deep", "state.db"))).toBe(true);
     } finally {
       await store.close();
+    }
+  });
+
+  it("keeps a sqlite::memory: store in memory, creating REAIDs without a file or a worker", async () => {
+    const store = await openStore("sqlite::memory:", { cwd: dir });
+    try {
+      const first = await store.getOrCreateReaids("1042", ["a@example.com", "b@example.com"]);
+      const again = await store.getOrCreateReaids("1042", ["b@example.com", "c@example.com"]);
+      expect(first.size).toBe(2);
+      expect(again.get("b@example.com")).toBe(first.get("b@example.com"));
+      expect(await store.countReaids("1042")).toBe(3);
+      expect(readdirSync(dir)).toEqual([]);
+      expect(existsSync(":memory:")).toBe(false);
+    } finally {
+      await store.close();
+    }
+    const fresh = await openStore("sqlite::memory:");
+    try {
+      expect(await fresh.countReaids("1042")).toBe(0);
+    } finally {
+      await fresh.close();
     }
   });
 

@@ -3,11 +3,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open-store.ts";
 import { LOOKUP_REAIDS } from "../../src/store/postgres-driver.ts";
 import { describeStoreContract, registryWrite } from "./store-contract.ts";
+import { describePostgres } from "./describe-postgres.ts";
 import { postgresHarness } from "./store-harness.ts";
 
-const url = process.env.EMI_TEST_POSTGRES_URL;
-
-if (url) {
+describePostgres("PostgresStore", (url) => {
   describeStoreContract(postgresHarness(url));
 
   describe("PostgresStore under READ COMMITTED", () => {
@@ -125,13 +124,4 @@ if (url) {
       }
     });
   });
-} else {
-  // Locally the PostgreSQL half is optional; in CI (EMI_REQUIRE_POSTGRES=1) its absence is a failure.
-  describe("PostgresStore contract", () => {
-    it.skipIf(process.env.EMI_REQUIRE_POSTGRES !== "1")("runs when EMI_TEST_POSTGRES_URL is set", () => {
-      throw new Error(
-        "EMI_REQUIRE_POSTGRES=1 but EMI_TEST_POSTGRES_URL is not set: the PostgreSQL half did not run",
-      );
-    });
-  });
-}
+});

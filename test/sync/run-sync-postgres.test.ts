@@ -1,23 +1,22 @@
 import pg from "pg";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import { runSync } from "../../src/sync/run-sync.ts";
+import { describePostgres } from "../store/describe-postgres.ts";
 import { assertExact, integration, type SyncWorld, syncSeed, syncWorld } from "./sync-fixture.ts";
 
-// CI sets EMI_TEST_POSTGRES_URL; locally the trust-auth server on loopback is the default.
-const baseUrl = process.env.EMI_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const schema = `emi_sync_${Math.random().toString(36).slice(2, 10)}`;
 
-let world: SyncWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-  const client = new pg.Client({ connectionString: baseUrl });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await client.end();
-});
+describePostgres("runSync with the PostgreSQL store", (baseUrl) => {
+  let world: SyncWorld | undefined;
+  afterEach(async () => {
+    await world?.close();
+    world = undefined;
+    const client = new pg.Client({ connectionString: baseUrl });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  });
 
-describe("runSync with the PostgreSQL store", () => {
   it("writes every REAID and resumes nothing twice when the store is PostgreSQL", async () => {
     const url = new URL(baseUrl);
     url.searchParams.set("schema", schema);

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { ActitoApiError } from "../../src/actito/errors.ts";
+import type { ActitoApi } from "../../src/actito/types.ts";
 import { runSync, type SyncResult } from "../../src/sync/run-sync.ts";
 import type { SyncEvent } from "../../src/sync/sync-events.ts";
 import { apiKey, assertExact, integration, type SyncWorld, syncSeed, syncWorld } from "./sync-fixture.ts";
@@ -94,25 +96,38 @@ describe("runSync under faults", () => {
   }, 60_000);
 
   it("reports a row rejected three times for the same reason and stops retrying it", async () => {
-    world = await syncWorld(
-      syncSeed({
-        generate: 1000,
-        emailUnique: false,
-        // A profile whose e-mail became user-5's while it kept another e-mail's REAID: its own REAID
-        // is held by profile 5, so Actito refuses the write every time (a duplicate carrying nothing
-        // would be counted, not rejected).
-        profiles: [
-          { emailAddress: "user-5@acme.example", firstName: "Moved", reaid: "reaid-of-an-old-mail" },
-        ],
-      }),
-    );
+    world = await syncWorld(syncSeed({ generate: 20 }));
+    const w = world;
+    // Actito refuses every write to profile 5 for a reason only a person can fix.
+    const refusing = (i: Parameters<SyncWorld["clientFor"]>[0], key: string): ActitoApi => {
+      const api = w.clientFor(i, key);
+      return new Proxy(api, {
+        get(target, prop) {
+          if (prop === "patchProfile") {
+            return async (...args: Parameters<ActitoApi["patchProfile"]>) => {
+              if (args[2] === "emailAddress=user-5@acme.example") {
+                throw new ActitoApiError({
+                  method: "PATCH",
+                  route: "profiles",
+                  status: 400,
+                  body: "the profile is locked",
+                });
+              }
+              return target.patchProfile(...args);
+            };
+          }
+          const value = Reflect.get(target, prop, target);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+    };
     const outcomes: SyncResult[] = [];
     for (let run = 0; run < 4; run++) {
       const [result] = await runSync({
-        store: world.store,
+        store: w.store,
         integrations: [integration()],
-        secrets: { env: world.env, cwd: world.dir },
-        clientFor: world.clientFor,
+        secrets: { env: w.env, cwd: w.dir },
+        clientFor: refusing,
         pollMs: 20,
         full: true,
       });
@@ -121,18 +136,18 @@ describe("runSync under faults", () => {
     expect(outcomes.map((o) => o.health)).toEqual(["degraded", "degraded", "degraded", "degraded"]);
     expect(outcomes[0]?.counts.rejected).toBe(1);
     expect(outcomes[3]?.reason).toContain("rejected 3 times");
-    const rejections = await world.store.listRejections(1042);
+    const rejections = await w.store.listRejections(1042);
     expect(rejections).toHaveLength(1);
     expect(rejections[0]?.attempts).toBe(3);
-    const before = world.sandbox.stats().tables["acme/16"]!;
+    const before = w.sandbox.stats().tables["acme/16"]!;
     await runSync({
-      store: world.store,
+      store: w.store,
       integrations: [integration()],
-      secrets: { env: world.env, cwd: world.dir },
-      clientFor: world.clientFor,
+      secrets: { env: w.env, cwd: w.dir },
+      clientFor: refusing,
       full: true,
     });
-    const after = world.sandbox.stats().tables["acme/16"]!;
+    const after = w.sandbox.stats().tables["acme/16"]!;
     expect(after.patches + after.rowsRejected).toBe(before.patches + before.rowsRejected);
   });
 });

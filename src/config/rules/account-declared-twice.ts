@@ -1,7 +1,7 @@
 import type { CheckedDeclaration, Rule } from "./rule.ts";
 import { placeOf } from "./rule.ts";
 
-/** Rule 1: no account is declared by two files (e.g. 1042.yaml and 1042.yml, or in two folders). */
+/** Rule 1: no account is declared by two files (e.g. in two folders; 1042.yaml beside 1042.yml is `duplicate-declaration-file`). */
 export const accountDeclaredTwice: Rule = {
   code: "account-declared-twice",
   summary: "An account may be declared by one file only.",

@@ -1,4 +1,4 @@
-import { looksLikeSecret } from "../looks-like-secret.ts";
+import { looksLikeSecret, refLooksLikeSecret } from "../looks-like-secret.ts";
 import { childPointer } from "../source-positions.ts";
 import type { Rule } from "./rule.ts";
 
@@ -34,7 +34,8 @@ function secretsIn(value: unknown, pointer = "", found: { pointer: string; isKey
  */
 export const literalSecret: Rule = {
   code: "literal-secret",
-  summary: "Secrets must be references (env:NAME or file:PATH), never written in the declaration.",
+  summary:
+    "Secrets must be references (env:NAME, file:PATH or age:PATH), never written in the declaration, not even inside a reference.",
   check(ctx) {
     for (const source of ctx.documents) {
       const value = source.value;
@@ -49,10 +50,20 @@ export const literalSecret: Rule = {
           message: `apiKey must be a reference such as ${reference}; the value was not printed`,
         });
       }
+      const ref = (actito?.apiKey as Record<string, unknown> | undefined)?.secretRef;
+      const refPointer = "/actito/apiKey/secretRef";
+      const refIsToken = typeof ref === "string" && !looksLikeSecret(ref) && refLooksLikeSecret(ref);
+      if (refIsToken) {
+        ctx.report(source, refPointer, "value", {
+          code: this.code,
+          message: `this secret reference holds what looks like a token instead of naming where the key is: write apiKey: ${reference}; the value was not printed`,
+        });
+      }
       // The quick check first: this rule reads every string of every file.
       if (!holdsSecret(value)) continue;
       for (const found of secretsIn(value)) {
         if (found.pointer === "/actito/apiKey" && apiKeyIsLiteral) continue;
+        if (found.pointer === refPointer && refIsToken) continue;
         ctx.report(source, found.pointer, found.isKey ? "key" : "value", {
           code: this.code,
           message: `this ${found.isKey ? "key" : "value"} looks like an API key or token; keep secrets out of declarations: store it in an environment variable or file and write apiKey: ${reference}; the value was not printed`,

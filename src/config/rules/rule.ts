@@ -15,8 +15,27 @@ export interface RuleContext {
   documents: readonly ParsedDeclaration[];
   /** The files valid against the schema, plus the readable parts (account, sisters, entity, table) of those that are not, in file order. */
   declarations: readonly CheckedDeclaration[];
+  /** What the secret-reference rules check against; without it they check only what the text says. */
+  secrets?: SecretRefFacts;
   /** Reports a problem at the key or value that the JSON pointer names in `source`. */
   report(source: ParsedDeclaration, pointer: string, target: "key" | "value", draft: DiagnosticDraft): void;
+}
+
+/** What the repository allows and what the disk says about `file:` and `age:` paths (read at the edge). */
+export interface SecretRefFacts {
+  /** Names or `*` patterns that `env:NAME` may use (emi.config.yaml `secretEnvAllowList`). */
+  envAllowList: readonly string[];
+  /** The repository root (absolute); paths are relative to it. */
+  root?: string;
+  /** By reference as written (`age:secrets/1042.age`): what the disk says. */
+  paths: ReadonlyMap<string, SecretPathFacts>;
+}
+
+/** One `file:` or `age:` path as found on disk. `age` is only looked at for `age:` references. */
+export interface SecretPathFacts {
+  /** False when the path leads outside the repository through a symbolic link. */
+  realPathInside: boolean;
+  age?: "missing" | "not-age" | "age";
 }
 
 /** A cross-file or whole-file check with a stable code. Adding a rule is adding one of these to the list. */

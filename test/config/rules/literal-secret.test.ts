@@ -48,3 +48,28 @@ describe("literal-secret", () => {
     expect(validateTexts({ [file]: text }).diagnostics).toEqual([]);
   });
 });
+
+describe("literal-secret in references", () => {
+  const ghp = `ghp_${"aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fG5"}`;
+  const age = "AGE-SECRET-KEY-1QQPZRY9X8GF2TVDW0S3JN54KHCE6MUA7LQPZRY9X8GF2TVDW0S3JN54KHCE";
+  it.each([`file:${ghp}`, `file:secrets/${ghp}.txt`, `env:${ghp}`, `age:${age}`])(
+    "fires for the token-shaped reference %s, without repeating it",
+    (ref) => {
+      const text = declarationText(1061).replace("env:ACTITO_KEY_1061", ref);
+      const result = validateTexts({ [file]: text });
+      expect(where(result)).toEqual([[file, 7, 24, "literal-secret"]]);
+      expect(JSON.stringify(result)).not.toContain(ref.slice(5, 20));
+    },
+  );
+
+  it("leaves ordinary references alone", () => {
+    for (const ref of [
+      "file:secrets/nordlys-production.key",
+      "age:secrets/1061.age",
+      "env:ACTITO_KEY_1061",
+    ]) {
+      const text = declarationText(1061).replace("env:ACTITO_KEY_1061", ref);
+      expect(where(validateTexts({ [file]: text }))).toEqual([]);
+    }
+  });
+});

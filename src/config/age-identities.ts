@@ -1,0 +1,46 @@
+import { readFile } from "node:fs/promises";
+
+/** The identities a process may decrypt `age:` secrets with, and how to name where they came from. */
+export interface AgeIdentities {
+  /** `AGE-SECRET-KEY-…` lines; empty when none is configured. */
+  keys: string[];
+  /** `EMI_AGE_IDENTITY`, `EMI_AGE_IDENTITY_FILE`, or both: for messages (never the keys). */
+  source: string;
+}
+
+const IDENTITY_LINE = /^AGE-SECRET-KEY-(PQ-)?1[0-9A-Za-z]+$/;
+
+/** The identity lines of a text (age-keygen's output: comments and blank lines are skipped). */
+export function identityLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => IDENTITY_LINE.test(line));
+}
+
+/**
+ * Reads the identities from `EMI_AGE_IDENTITY` (one or more lines) and the file named by
+ * `EMI_AGE_IDENTITY_FILE`. A file that cannot be read adds nothing: as with a fork's pull request,
+ * there is then no identity here.
+ */
+export async function readAgeIdentities(env: Record<string, string | undefined>): Promise<AgeIdentities> {
+  const keys: string[] = [];
+  const sources: string[] = [];
+  const inline = env.EMI_AGE_IDENTITY;
+  if (inline && inline.trim() !== "") {
+    sources.push("EMI_AGE_IDENTITY");
+    keys.push(...identityLines(inline));
+  }
+  const file = env.EMI_AGE_IDENTITY_FILE;
+  if (file && file.trim() !== "") {
+    sources.push("EMI_AGE_IDENTITY_FILE");
+    const text = await readFile(file.trim(), "utf8").catch(() => "");
+    keys.push(...identityLines(text));
+  }
+  return { keys, source: sources.length > 0 ? sources.join(" and ") : "EMI_AGE_IDENTITY" };
+}
+
+/** Whether any identity variable is set at all (set but unusable is a failure, not "none here"). */
+export function ageIdentityConfigured(env: Record<string, string | undefined>): boolean {
+  return Boolean(env.EMI_AGE_IDENTITY?.trim() || env.EMI_AGE_IDENTITY_FILE?.trim());
+}
