@@ -1,6 +1,7 @@
 import { type Dispatcher, Pool } from "undici";
 import type { Endpoint } from "../types/declared.ts";
 import { ActitoClient } from "./actito-client.ts";
+import { readActitoQuota } from "./actito-quota.ts";
 import type { ClientLogEvent } from "./client-log-event.ts";
 import { type Clock, realSleep, systemClock } from "./clock.ts";
 import { resolveBaseUrl } from "./endpoints.ts";
@@ -26,11 +27,16 @@ export interface CreateActitoClientOptions {
   env?: Record<string, string | undefined>;
   /** Overrides the base URL outright (then `X-Emi-Endpoint` is sent, as with `EMI_ACTITO_URL`). */
   baseUrl?: string;
-  /** Default: the process-wide limiter of this licence (base URL + endpoint + key). */
+  /**
+   * The licence (`<endpoint>/<entity>`) the calls count against: every client of one licence in this
+   * process then shares one limiter, whatever its key. Default: the key identifies the licence.
+   */
+  licence?: string;
+  /** Default: the process-wide limiter of this licence (base URL + licence, or base URL + endpoint + key). */
   limiter?: LicenceLimiter;
-  /** Used only when the shared limiter of the licence is created by this call (default 4). */
+  /** Used only when the shared limiter of the licence is created by this call (default `EMI_ACTITO_MAX_CONCURRENT`, else 4). */
   maxConcurrent?: number;
-  /** Used only when the shared limiter of the licence is created by this call (default 90). */
+  /** Used only when the shared limiter of the licence is created by this call (default `EMI_ACTITO_CALLS_PER_MINUTE`, else 90). */
   callsPerMinute?: number;
   clock?: Clock;
   sleep?: (ms: number) => Promise<void>;
@@ -50,17 +56,22 @@ export interface CreateActitoClientOptions {
  * keep-alive to the endpoint's base URL, gated by the licence's shared limiter.
  */
 export function createActitoClient(options: CreateActitoClientOptions): ActitoApi {
-  const { baseUrl, sendEndpointHeader } = resolveBaseUrl(options.endpoint, {
-    baseUrl: options.baseUrl,
-    env: options.env ?? process.env,
-  });
+  const env = options.env ?? process.env;
+  const { baseUrl, sendEndpointHeader } = resolveBaseUrl(options.endpoint, { baseUrl: options.baseUrl, env });
+  // Checked even when a limiter is lent, so a bad knob is an error wherever a client is built.
+  const quota = readActitoQuota(env);
   const clock = options.clock ?? systemClock;
   const sleep = options.sleep ?? realSleep;
   const limiter =
     options.limiter ??
     sharedLicenceLimiter(
-      { baseUrl, endpoint: options.endpoint, apiKey: options.apiKey },
-      { maxConcurrent: options.maxConcurrent, callsPerMinute: options.callsPerMinute, clock, sleep },
+      { baseUrl, endpoint: options.endpoint, apiKey: options.apiKey, licence: options.licence },
+      {
+        maxConcurrent: options.maxConcurrent ?? quota.maxConcurrent,
+        callsPerMinute: options.callsPerMinute ?? quota.callsPerMinute,
+        clock,
+        sleep,
+      },
     );
   const t = options.timeouts ?? {};
   const dispatcher =

@@ -121,3 +121,6 @@ export class UnexpectedResponseError extends EmiError {
 
 /** `EMI_ACTITO_URL` (or an explicit base URL) is not an http(s) URL. */
 export class ActitoUrlError extends EmiError {}
+
+/** `EMI_ACTITO_CALLS_PER_MINUTE` or `EMI_ACTITO_MAX_CONCURRENT` is not a positive whole number. */
+export class ActitoQuotaError extends EmiError {}

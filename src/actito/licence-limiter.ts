@@ -90,17 +90,20 @@ let fingerprintSalt: Buffer | undefined;
 
 /**
  * The process-wide limiter of one licence, created on first use with the limits given then. The
- * licence is identified by base URL, endpoint and API key, hashed with a per-process random salt
- * so the key appears nowhere, not even as a map key.
+ * licence is identified by base URL and `licence` (`<endpoint>/<entity>`) when given, so every
+ * integration on it shares the limiter; otherwise by base URL, endpoint and API key. Hashed with a
+ * per-process random salt so the key appears nowhere, not even as a map key.
  */
 export function sharedLicenceLimiter(
-  licence: { baseUrl: string; endpoint: string; apiKey: string },
+  licence: { baseUrl: string; endpoint: string; apiKey: string; licence?: string | undefined },
   limits: LicenceLimits = {},
 ): LicenceLimiter {
   fingerprintSalt ??= randomBytes(32);
-  const id = createHmac("sha256", fingerprintSalt)
-    .update(`${licence.baseUrl}\0${licence.endpoint}\0${licence.apiKey}`)
-    .digest("base64url");
+  const identity =
+    licence.licence !== undefined
+      ? `licence\0${licence.baseUrl}\0${licence.licence}`
+      : `key\0${licence.baseUrl}\0${licence.endpoint}\0${licence.apiKey}`;
+  const id = createHmac("sha256", fingerprintSalt).update(identity).digest("base64url");
   let limiter = shared.get(id);
   if (limiter === undefined) {
     limiter = createLicenceLimiter(limits);

@@ -30,6 +30,8 @@ export interface ApplyPlanOptions {
   /** Injected in tests; default src/sync. */
   runSync?: (options: RunSyncOptions) => Promise<SyncResult[]>;
   signal?: AbortSignal;
+  /** Runs once the activations are written, before the syncs (apply releases its lease there). */
+  beforeSync?: () => Promise<void>;
 }
 
 /**
@@ -176,6 +178,7 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
   // Phase 3: the REAID sync of what was activated.
   const syncs: SyncResult[] = [];
   let syncError: string | null = null;
+  await options.beforeSync?.();
   for (const [integrations, full] of [
     [toSyncFull, true],
     [toSync, false],

@@ -61,7 +61,9 @@ function describe(event: SyncEvent): string | null {
     case "import-outcome-unknown":
       return `sync: mass import of ${n(event.rows)} rows has an unknown outcome (${event.detail}); it will be checked, not re-sent`;
     case "rows-patched":
-      return `sync: ${n(event.written)} / ${n(event.total)} profiles written one by one`;
+      return event.left > 0
+        ? `sync: ${n(event.written)} / ${n(event.total)} profiles written one by one, ${n(event.left)} left, ETA ${duration(event.etaSeconds)}`
+        : `sync: ${n(event.written)} / ${n(event.total)} profiles written one by one`;
     case "sync-finished": {
       const quota =
         event.importsUsedToday !== null && event.importsPerDay !== null
@@ -71,12 +73,22 @@ function describe(event: SyncEvent): string | null {
         // In sync, a reason is a note (profiles sharing an e-mail): its own line, then the verdict.
         return `${event.reason ? `sync: ${event.reason}\n` : ""}in sync${quota}`;
       }
+      if (event.health === "skipped" && event.reason?.startsWith("licence busy")) {
+        return `sync skipped: ${event.reason}; marked due, the next emi sync or --watch worker syncs it`;
+      }
       const state = event.failed ? "FAILED" : event.health;
       return `sync ${state}${event.reason ? `: ${event.reason}` : ""}${quota}`;
     }
     default:
       return null;
   }
+}
+
+/** `45 s`, `2m 47s`, `1h 05m`: how long the PATCHes left will take. */
+export function duration(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, "0")}s`;
+  return `${Math.floor(seconds / 3600)}h ${String(Math.floor((seconds % 3600) / 60)).padStart(2, "0")}m`;
 }
 
 /** The `12,000 / ~48,200` column of the reading lines, padded so what follows lines up. */

@@ -30,7 +30,12 @@ export function renderApplySummary(result: ApplyResult): string {
   const syncFailed = result.syncError
     ? result.syncs.length || 1
     : result.syncs.filter((s) => s.failed).length;
-  const syncs = `${result.syncs.length} sync${result.syncs.length === 1 ? "" : "s"} ran, ${syncFailed} failed`;
+  const degraded = result.syncs.filter((s) => !s.failed && s.health === "degraded");
+  const syncs =
+    `${result.syncs.length} sync${result.syncs.length === 1 ? "" : "s"} ran, ${syncFailed} failed` +
+    (degraded.length > 0
+      ? `, ${degraded.length} degraded (${degraded.map((s) => s.account).join(", ")})`
+      : "");
   return `Applied: ${parts.join(", ")}. ${syncs}. ${(result.durationMs / 1000).toFixed(1)} s.`;
 }
 

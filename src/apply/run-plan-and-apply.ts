@@ -1,4 +1,3 @@
-import { hostname } from "node:os";
 import { secretSourceFor } from "../config/resolve-secret.ts";
 import { planChangeDifferences } from "../plan/compare-plan-changes.ts";
 import { connectActito } from "../plan/connect-actito.ts";
@@ -9,7 +8,7 @@ import { planDigestMatches } from "../plan/plan-digest.ts";
 import type { Plan } from "../plan/plan-types.ts";
 import { asPlanningStore, type ConnectActito } from "../plan/refresh-live-state.ts";
 import { resolveRepoId } from "../plan/resolve-repo-id.ts";
-import { acquireLockWaiting, keepLeaseAlive } from "../store/acquire-lock-waiting.ts";
+import { takeLease } from "../store/lease-keeper.ts";
 import type { Store } from "../store/store.ts";
 import type { RunSyncOptions, SyncResult } from "../sync/run-sync.ts";
 import { PlanRefusedError, StalePlanError, TamperedPlanError } from "./apply-errors.ts";
@@ -62,7 +61,8 @@ const LOCK_TTL_MS = 60_000;
 /**
  * The whole of `emi apply`, reusable by `emi demo`: take the store's apply lock, check steps an
  * interrupted apply left pending, plan (or check a saved plan is still current), confirm, apply,
- * sync, release the lock. The lock is held from before the registry is read until the end.
+ * release the lock, sync. The lock is held from before the registry is read until the activations
+ * are written; the syncs then run under their licence leases, so the next apply can start.
  * @throws StalePlanError, PlanRefusedError, LockHeldError, DirectoryNotFoundError
  */
 export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<PlanAndApplyResult> {
@@ -74,17 +74,12 @@ export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<
     throw new TamperedPlanError(options.savedPlanFile ?? null);
   const secrets = await secretSourceFor(saved?.dir ?? options.dir, options.env, options.cwd);
   const repo = saved?.repo ?? options.repo ?? (await resolveRepoId({ env: options.env, cwd: options.cwd }));
-  const lease = await acquireLockWaiting(
-    store,
-    { name: "apply", owner: `${hostname()}:${process.pid}`, purpose: "emi apply", ttlMs: LOCK_TTL_MS },
-    {
-      timeoutMs: options.lockWaitMs ?? 0,
-      onWait: (error) => options.onLockWait?.(error.message),
-    },
-  );
-  let lost: unknown = null;
-  const keeper = keepLeaseAlive(store, lease, LOCK_TTL_MS, (error) => {
-    lost = error;
+  const lease = await takeLease(store, {
+    name: "apply",
+    purpose: "emi apply",
+    ttlMs: LOCK_TTL_MS,
+    waitMs: options.lockWaitMs ?? 0,
+    onWait: (error) => options.onLockWait?.(error.message),
   });
   try {
     const recovered = await recoverPendingSteps({ store, connect, secrets, onEvent: options.onEvent });
@@ -132,7 +127,7 @@ export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<
       }
       if (!(await options.confirm(plan))) return { plan, result: null, confirmed: false };
     }
-    if (lost !== null) throw lost;
+    if (lease.lost.aborted) throw lease.lost.reason;
     const result = await applyPlan(plan, {
       store,
       desired: new Map(created.declared.map((d) => [d.integration.account, d.integration])),
@@ -145,10 +140,11 @@ export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<
       ...(options.afterStep ? { afterStep: options.afterStep } : {}),
       ...(options.runSync ? { runSync: options.runSync } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      // The syncs run under their licence leases: the next apply need not wait for them.
+      beforeSync: () => lease.release(),
     });
     return { plan, result, confirmed: true };
   } finally {
-    keeper.stop();
-    await store.releaseLock(keeper.current()).catch(() => undefined);
+    await lease.release();
   }
 }

@@ -8,6 +8,13 @@ export interface CliIO {
   secretInput?: (question: string) => Promise<string>;
   env: Record<string, string | undefined>;
   cwd: string;
+  /**
+   * Calls `handler` on each SIGTERM/SIGINT until the returned function is called (long-running
+   * commands such as `emi sync --watch`); absent in tests that run commands in-process.
+   */
+  onSignal?: (handler: (signal: "SIGTERM" | "SIGINT") => void) => () => void;
+  /** Ends the process at once (a second signal); absent in-process. */
+  exitNow?: (code: number) => void;
 }
 
 let quietOnClosedPipe = false;
@@ -35,6 +42,17 @@ export function processIO(): CliIO {
     stderr: process.stderr,
     env: process.env,
     cwd: process.cwd(),
+    onSignal: (handler) => {
+      const term = () => handler("SIGTERM");
+      const int = () => handler("SIGINT");
+      process.on("SIGTERM", term);
+      process.on("SIGINT", int);
+      return () => {
+        process.off("SIGTERM", term);
+        process.off("SIGINT", int);
+      };
+    },
+    exitNow: (code) => process.exit(code),
     secretInput: async (question) => (await import("./read-secret-input.ts")).readSecretInput(question),
     prompt: process.stdin.isTTY
       ? async (question) => {

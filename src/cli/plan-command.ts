@@ -64,7 +64,7 @@ export function registerPlanCommand(program: Command, ctx: CommandContext): void
     .option("--pr <number>", "with --comment: the pull request to comment on")
     .action(async (flags: PlanFlags) => {
       const { io } = ctx;
-      const created = await planFromFlags(io, flags);
+      const created = await planFromFlags(io, flags, flags.out ? "create" : "empty");
       printPlan(io, created, flags.format);
       if (flags.out) {
         await savePlanFile(resolve(io.cwd, flags.out), flags.out, renderPlanJson(created.plan));

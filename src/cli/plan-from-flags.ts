@@ -9,16 +9,19 @@ import type { Store } from "../store/store.ts";
 import type { CliIO } from "./io.ts";
 
 /**
- * Opens the store, validates `--dir` and plans against the live state: shared by plan and drift.
- * Neither creates a store: drift needs one (`no store at …`); plan without one plans against an
- * empty registry, in memory (the first plan of a new repository, before any apply).
+ * What to do when the store does not exist: `error` (drift: `no store at …`), `empty` (plan: plan
+ * against an empty registry in memory, creating nothing), `create` (`plan --out`: a saved plan is
+ * signed with the store's key for the apply that follows, so the store must exist).
  */
+export type MissingStore = "empty" | "error" | "create";
+
+/** Opens the store, validates `--dir` and plans against the live state: shared by plan and drift. */
 export async function planFromFlags(
   io: CliIO,
   flags: { dir: string; store: string; repo?: string; allowDeactivate?: boolean; requireSecrets?: boolean },
-  missingStore: "empty" | "error" = "empty",
+  missingStore: MissingStore = "empty",
 ): Promise<CreatedPlan> {
-  const store = asPlanningStore(await openExistingStore(io, flags.store, missingStore));
+  const store = asPlanningStore(await openForPlanning(io, flags.store, missingStore));
   try {
     return await createPlan({
       dir: flags.dir,
@@ -35,11 +38,13 @@ export async function planFromFlags(
   }
 }
 
-async function openExistingStore(io: CliIO, url: string, missing: "empty" | "error"): Promise<Store> {
+async function openForPlanning(io: CliIO, url: string, missing: MissingStore): Promise<Store> {
+  if (missing === "create") return openStore(url, { cwd: io.cwd });
   try {
     return await openStore(url, { cwd: io.cwd, existing: true });
   } catch (error) {
     if (!(error instanceof StoreError && error.code === "no-store") || missing === "error") throw error;
+    // A first plan before any apply: nothing to compare with, and nothing is created for it.
     return openStore("sqlite::memory:");
   }
 }

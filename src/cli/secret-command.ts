@@ -32,7 +32,7 @@ async function recipientsFor(
   const broken = repository.diagnostics.find((d) => d.severity === "error");
   if (broken) {
     throw new SecretFileError(
-      `${broken.file}:${broken.line}:${broken.column} ${broken.message}: fix it (emi validate shows every problem) or pass --recipient`,
+      `${broken.file}:${broken.line}:${broken.column} ${broken.message}: fix it (npx emi validate shows every problem) or pass --recipient`,
     );
   }
   return {
@@ -75,7 +75,7 @@ export function registerSecretCommand(program: Command, ctx: CommandContext): vo
       );
       if (key.trim() === "") {
         throw new SecretFileError(
-          'no key on stdin: pipe it in (printf %s "$KEY" | emi secret encrypt --account N) or type it when asked',
+          'no key on stdin: pipe it in (printf %s "$KEY" | npx emi secret encrypt --account N) or type it when asked',
         );
       }
       const written = await writeSecretFile(
@@ -102,7 +102,7 @@ export function registerSecretCommand(program: Command, ctx: CommandContext): vo
     .action(async (flags: RecipientFlags) => {
       const { io } = ctx;
       const { root, recipients } = await recipientsFor(io, flags);
-      const files = await rekeySecretFiles(root, await readAgeIdentities(io.env), recipients);
+      const files = await rekeySecretFiles(root, await readAgeIdentities(io.env, io.cwd), recipients);
       io.stdout.write(
         files.length === 0
           ? "No secrets/*.age files to re-encrypt.\n"

@@ -1,14 +1,18 @@
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { terminalSafe } from "../plan/terminal-safe.ts";
 import { openStore } from "../store/open-store.ts";
+import { syncScheduleOf } from "../store/sql-sync-schedule.ts";
 import type { Lease, RegistryEntry } from "../store/store.ts";
 import type { CommandContext } from "./command-context.ts";
 import { formatOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
+import { wholeNumber } from "./number-flags.ts";
 import { parseAccount } from "./parse-account.ts";
+import { type ScheduleView, scheduleView, stateTable } from "./state-table.ts";
 
 interface ShowFlags {
   account?: number;
+  interval: number;
   format: "text" | "json";
   store: string;
 }
@@ -18,7 +22,10 @@ interface ShowFlags {
  * first and are never renamed; later ones are additions. The key fingerprint is an HMAC, not a
  * secret, so machine output may carry it; text output leaves it out as noise.
  */
-export function stateJson(entries: readonly RegistryEntry[]): string {
+export function stateJson(
+  entries: readonly RegistryEntry[],
+  views: ReadonlyMap<number, ScheduleView> = new Map(),
+): string {
   const integrations = entries.map((e) => ({
     account: e.account,
     sisterAccounts: e.sisterAccounts,
@@ -41,26 +48,26 @@ export function stateJson(entries: readonly RegistryEntry[]): string {
     keyFingerprint: e.keyFingerprint,
     revision: e.revision,
     updatedAt: e.updatedAt,
+    ...(views.has(e.account) ? { schedule: views.get(e.account) } : {}),
   }));
   return `${JSON.stringify({ integrations }, null, 2)}\n`;
 }
 
-/** The registry and the locks for people. */
-export function stateText(entries: readonly RegistryEntry[], locks: readonly Lease[], now: number): string {
+/** The registry (examples/state-show.txt) and the locks, for people. */
+export function stateText(
+  entries: readonly RegistryEntry[],
+  locks: readonly Lease[],
+  now: number,
+  views: ReadonlyMap<number, ScheduleView> = new Map(),
+): string {
   const lines: string[] = [];
   if (entries.length === 0) lines.push("no integrations in the store");
-  for (const e of entries) {
-    const table = e.profileTable ?? "(the only profile table)";
-    lines.push(`${e.account}  ${e.status}  ${e.provider} ${e.endpoint}/${e.entity}, table ${table}`);
-    if (e.sisterAccounts.length > 0) lines.push(`    sister accounts: ${e.sisterAccounts.join(", ")}`);
-    lines.push(`    REAID attribute: ${e.reaidAttribute}`);
-    const sync = e.emailSync
-      ? `${e.sync.health}${e.sync.reason ? ` (${e.sync.reason})` : ""}, last run ${e.sync.lastRun ?? "never"}`
-      : "off";
-    lines.push(`    REAID sync: ${sync}`);
-    lines.push(
-      `    managed by: ${e.managedBy ?? "no repository (created elsewhere)"}, revision ${e.revision}`,
-    );
+  else {
+    const rows = entries.map((entry) => ({
+      entry,
+      view: views.get(entry.account) ?? scheduleView(entry, undefined, [], now, DEFAULT_INTERVAL_MS),
+    }));
+    lines.push(stateTable(rows, now).trimEnd());
   }
   if (locks.length > 0) {
     lines.push("", "locks:");
@@ -74,6 +81,8 @@ export function stateText(entries: readonly RegistryEntry[], locks: readonly Lea
   return terminalSafe(`${lines.join("\n")}\n`);
 }
 
+const DEFAULT_INTERVAL_MS = 300_000;
+
 /** `emi state show` prints the registry; `emi unlock <id>` breaks a lease on purpose. */
 export function registerStateCommand(program: Command, ctx: CommandContext): void {
   const state = program.command("state").description("inspect the state store");
@@ -81,6 +90,11 @@ export function registerStateCommand(program: Command, ctx: CommandContext): voi
     .command("show")
     .description("print the registry: which account has which integration, in what state")
     .option("--account <account>", "only the integration of this account (owner or sister)", parseAccount)
+    .addOption(
+      new Option("--interval <seconds>", "the --watch workers' interval, for the next-due column")
+        .argParser(wholeNumber(1))
+        .default(300),
+    )
     .addOption(formatOption(["text", "json"]))
     .addOption(storeOption())
     .action(async (flags: ShowFlags) => {
@@ -97,9 +111,19 @@ export function registerStateCommand(program: Command, ctx: CommandContext): voi
             ctx.exitCode = ExitCode.error;
           }
         }
-        if (flags.format === "json") ctx.io.stdout.write(stateJson(entries));
+        const now = Date.now();
+        const schedule = syncScheduleOf(store);
+        const scheduled = new Map(((await schedule?.list()) ?? []).map((e) => [e.account, e]));
+        const leases = (await schedule?.licenceLeases()) ?? [];
+        const views = new Map(
+          entries.map((e) => [
+            e.account,
+            scheduleView(e, scheduled.get(e.account), leases, now, flags.interval * 1000),
+          ]),
+        );
+        if (flags.format === "json") ctx.io.stdout.write(stateJson(entries, views));
         else if (entries.length > 0 || flags.account === undefined) {
-          ctx.io.stdout.write(stateText(entries, await store.listLocks(), Date.now()));
+          ctx.io.stdout.write(stateText(entries, await store.listLocks(), now, views));
         }
       } finally {
         await store.close();

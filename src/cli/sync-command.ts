@@ -8,7 +8,9 @@ import { EmiError } from "../types/errors.ts";
 import { dirOption, formatOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
 import type { CommandContext } from "./command-context.ts";
+import { positiveNumber, wholeNumber } from "./number-flags.ts";
 import { syncProgress } from "./sync-progress.ts";
+import { runWatchCommand } from "./sync-watch.ts";
 
 interface SyncFlags {
   dir: string;
@@ -16,6 +18,11 @@ interface SyncFlags {
   account?: string;
   full?: boolean;
   format: "text" | "json";
+  concurrency: number;
+  watch?: boolean;
+  interval?: number;
+  fullEvery?: number;
+  metricsPort?: number;
 }
 
 /** `emi sync`: REAID synchronisation of the declared integrations (exit 0 done, 1 error). */
@@ -28,8 +35,59 @@ export function registerSyncCommand(program: Command, ctx: CommandContext): void
     .addOption(new Option("--account <account>", "only the integration of this account (owner or sister)"))
     .option("--full", "read every profile, not only those changed since the last run")
     .addOption(formatOption(["text", "json"]))
-    .action(async (flags: SyncFlags) => {
+    .addOption(
+      new Option("--concurrency <n>", "licences synced at once (one licence's integrations never overlap)")
+        .argParser(wholeNumber(1, 1000))
+        .default(8),
+    )
+    .option("--watch", "keep running: sync each integration when it falls due (a worker; see README)")
+    .addOption(
+      new Option(
+        "--interval <seconds>",
+        "with --watch: sync an integration when its last sync is this old (default 300)",
+      ).argParser(wholeNumber(1)),
+    )
+    .addOption(
+      new Option(
+        "--full-every <hours>",
+        "with --watch: read a whole table when its last full read is this old (default 24)",
+      ).argParser(positiveNumber),
+    )
+    .addOption(
+      new Option(
+        "--metrics-port <port>",
+        "with --watch: serve GET /metrics and /healthz on this port",
+      ).argParser(wholeNumber(0, 65535)),
+    )
+    .action(async (flags: SyncFlags, command: Command) => {
       const { io } = ctx;
+      if (flags.watch) {
+        if (flags.account !== undefined || flags.full) {
+          command.error("error: --watch syncs every due integration: drop --account and --full", {
+            exitCode: 1,
+          });
+        }
+        ctx.exitCode = await runWatchCommand(
+          {
+            dir: flags.dir,
+            store: flags.store,
+            format: flags.format,
+            concurrency: flags.concurrency,
+            interval: flags.interval ?? 300,
+            fullEvery: flags.fullEvery ?? 24,
+            ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
+          },
+          io,
+        );
+        return;
+      }
+      for (const [flag, value] of [
+        ["--interval", flags.interval],
+        ["--full-every", flags.fullEvery],
+        ["--metrics-port", flags.metricsPort],
+      ] as const) {
+        if (value !== undefined) command.error(`error: ${flag} needs --watch`, { exitCode: 1 });
+      }
       const started = Date.now();
       const validation = await validateDirectory(flags.dir, { cwd: io.cwd });
       if (validation.diagnostics.some((d) => d.severity === "error")) {
@@ -54,6 +112,7 @@ export function registerSyncCommand(program: Command, ctx: CommandContext): void
           integrations,
           secrets,
           full: flags.full ?? false,
+          concurrency: flags.concurrency,
           onEvent: (event) => progress.onEvent(event),
         });
       } finally {
@@ -94,7 +153,7 @@ function attentionLines(results: readonly SyncResult[]): string {
   const lines: string[] = [];
   for (const r of results) {
     if (needsAttention(r)) lines.push(`\n  ${r.account} needs attention: ${r.reason ?? r.health}`);
-    else if (r.health === "skipped" && r.reason?.includes("held")) {
+    else if (r.health === "skipped" && (r.reason?.startsWith("licence busy") || r.reason?.includes("held"))) {
       lines.push(`\n  ${r.account} skipped: ${r.reason} (another process is syncing it)`);
     }
   }

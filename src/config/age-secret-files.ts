@@ -81,7 +81,7 @@ export async function writeSecretFile(
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EEXIST") {
       throw new SecretFileError(
-        `${relativePath} exists already: pass --force to replace it (the key it holds is lost), or emi secret rekey to change only who can decrypt it`,
+        `${relativePath} exists already: pass --force to replace it (the key it holds is lost), or npx emi secret rekey to change only who can decrypt it`,
         { cause: error },
       );
     }

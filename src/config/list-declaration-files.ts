@@ -24,6 +24,12 @@ export const maxFolderEntries = 200_000;
 
 const isDeclarationName = (name: string) => /\.ya?ml$/i.test(name);
 
+const isFolder = (path: string) =>
+  stat(path).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
+
 function kindOf(entry: Dirent): DeclarationEntry["kind"] {
   if (entry.isFile()) return "file";
   return entry.isSymbolicLink() ? "symlink" : "not-a-file";
@@ -69,7 +75,11 @@ export async function listDeclarationFiles(dir: string, shownAs = dir): Promise<
     for (const entry of entries) {
       const child = key === "" ? entry.name : `${key}/${entry.name}`;
       if (entry.isDirectory()) folders.push(child);
-      else if (isDeclarationName(entry.name)) {
+      else if (
+        isDeclarationName(entry.name) ||
+        (entry.isSymbolicLink() && (await isFolder(join(dir, child))))
+      ) {
+        // A linked folder could hold declarations too: skipping it would read them as removed.
         found.push({ path: join(dir, child), key: child, kind: kindOf(entry) });
       }
     }

@@ -207,7 +207,8 @@ function syntaxDiagnostics(
   const firstLine = firstSyntax ? lineColumnAt(source.lineStarts, firstSyntax.pos[0]).line : 0;
   const indentation = firstSyntax ? findIndentationProblem(text) : undefined;
   // Only when it explains the first error: YAML reports an indentation mistake on its line or the one before.
-  const explains = indentation !== undefined && indentation.line <= firstLine + 1;
+  const explains =
+    indentation !== undefined && indentation.line >= firstLine - 1 && indentation.line <= firstLine + 1;
   const diagnostics = kept
     .filter((e) => !(explains && e === firstSyntax))
     .map((error) => {

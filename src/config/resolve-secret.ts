@@ -50,7 +50,10 @@ export async function readSecret(ref: string, source: SecretSource): Promise<Sec
       );
     }
     const value = source.env[name]?.trim();
-    return value ? { ok: true, value } : miss("unset", `${ref} is not set here`);
+    if (!value) return miss("unset", `${ref} is not set here`);
+    // Masked before posting to GitHub even when the variable's name does not look secret.
+    rememberSecret(value);
+    return { ok: true, value };
   }
   const target = secretPathOf(ref);
   if (!target) return miss("not-allowed", "the secret reference is not env:NAME, file:PATH or age:PATH");
@@ -67,7 +70,7 @@ export async function readSecret(ref: string, source: SecretSource): Promise<Sec
     return { ok: true, value };
   }
   if (text === null) return miss("unreadable", `${ref} is not readable here`);
-  return decryptAge(ref, target.path, text, source.env);
+  return decryptAge(ref, target.path, text, source);
 }
 
 /** The secret, or null when it is not available here for whatever reason (see {@link readSecret}). */
@@ -99,7 +102,7 @@ async function decryptAge(
   ref: string,
   path: string,
   armored: string,
-  env: Record<string, string | undefined>,
+  { env, cwd }: SecretSource,
 ): Promise<SecretReading> {
   if (!ageIdentityConfigured(env)) {
     return {
@@ -108,11 +111,14 @@ async function decryptAge(
       message: `no secret available here for ${ref} (EMI_AGE_IDENTITY is not set)`,
     };
   }
-  const identities = await readAgeIdentities(env);
+  const identities = await readAgeIdentities(env, cwd);
   const cannot: SecretReading = {
     ok: false,
     reason: "undecryptable",
-    message: `cannot decrypt ${path} with the identities in ${identities.source}`,
+    message:
+      identities.unreadableFile !== undefined && identities.keys.length === 0
+        ? `cannot decrypt ${path}: EMI_AGE_IDENTITY_FILE (${identities.unreadableFile}) is not readable here`
+        : `cannot decrypt ${path} with the identities in ${identities.source}`,
   };
   if (identities.keys.length === 0) return cannot;
   try {

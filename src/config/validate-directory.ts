@@ -89,7 +89,7 @@ function unreadable(entry: DeclarationEntry): { code: string; message: string } 
       return {
         code: "symlinked-declaration",
         message:
-          "the declaration is a symbolic link, which emi does not follow (it could point outside the repository); put the file itself here",
+          "this is a symbolic link, which emi does not follow (it could point outside the repository); put the file or folder itself here",
       };
     case "not-a-file":
       return {

@@ -36,7 +36,6 @@ export async function readExistingValues(
   const emailAttribute = table.attributes.find((a) => a.type === "EMAIL_ADDRESS")?.name ?? null;
   const rows: ExistingValueRow[] = [];
   let count = 0;
-  let read = 0;
   let complete = true;
   let pages = 0;
   for await (const page of client.listProfiles(input.entity, table.id, {
@@ -44,7 +43,6 @@ export async function readExistingValues(
     ...(present ? { attributes: [reaidAttribute, ...(emailAttribute ? [emailAttribute] : [])] } : {}),
   })) {
     for (const profile of page.profiles) {
-      read++;
       const value = present ? profile.attributes[reaidAttribute] : null;
       if (valueText(value) === null) count++;
       else {

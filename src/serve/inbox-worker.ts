@@ -2,10 +2,10 @@ import { createActitoClient } from "../actito/create-actito-client.ts";
 import type { ActitoApi } from "../actito/types.ts";
 import { resolveSecret, type SecretSource } from "../config/resolve-secret.ts";
 import { LockHeldError } from "../store/errors.ts";
+import { type HeldLease, takeLease } from "../store/lease-keeper.ts";
 import { namespaceOf } from "../store/namespace-of.ts";
 import type { Store } from "../store/store.ts";
 import { errorMessage } from "../sync/error-message.ts";
-import { holdSyncLease } from "../sync/hold-sync-lease.ts";
 import { resolveSyncTarget, type SyncTarget } from "../sync/resolve-sync-target.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import type { ReaidLookupStore } from "./reaid-lookup-store.ts";
@@ -84,9 +84,13 @@ export class InboxWorker {
       return 0;
     }
     this.#undeclared.delete(account);
-    let lease: Awaited<ReturnType<typeof holdSyncLease>>;
+    let lease: HeldLease;
     try {
-      lease = await holdSyncLease(store, licenceLeaseName(entry.endpoint, entry.entity), { ttlMs: 60_000 });
+      lease = await takeLease(store, {
+        name: licenceLeaseName(entry.endpoint, entry.entity),
+        purpose: "webhook REAIDs",
+        ttlMs: 60_000,
+      });
     } catch (error) {
       if (error instanceof LockHeldError) return 0;
       throw error;

@@ -21,6 +21,8 @@ export interface WebhookInboxStore {
   peekInbox(account: number, limit: number): Promise<InboxEvent[]>;
   /** Removes handled events, unless a newer event for the same profile arrived meanwhile. */
   removeInboxEvents(events: readonly InboxEvent[]): Promise<void>;
+  /** Removes an account's events received before `at` (a sync that started at `at` covered them). */
+  removeInboxEventsBefore(account: number, at: string): Promise<number>;
   countInbox(): Promise<number>;
 
   /** Stores the hash of an account's webhook shared secret (replacing the previous one). */

@@ -226,6 +226,20 @@ CREATE TABLE webhook_secrets (
 );
 `;
 };
+// When each integration last synced and when it is due again (src/store/sql-sync-schedule.ts).
+const syncScheduleSql = `
+CREATE TABLE sync_schedule (
+  account BIGINT PRIMARY KEY,
+  last_success_at TEXT,
+  last_full_at TEXT,
+  failures INTEGER NOT NULL DEFAULT 0,
+  retry_at TEXT,
+  due_reason TEXT,
+  without_reaid BIGINT,
+  skipped_at_full BIGINT,
+  updated_at TEXT NOT NULL
+);
+`;
 
 /** Every migration, in order. */
 export const migrations: readonly Migration[] = [
@@ -236,6 +250,7 @@ export const migrations: readonly Migration[] = [
     sqlite: byteOrderSqlite,
     postgres: byteOrderPostgres,
   },
+  { version: 4, name: "sync schedule", sqlite: syncScheduleSql, postgres: syncScheduleSql },
   {
     version: 5,
     name: "service keys, webhook inbox and webhook secrets",

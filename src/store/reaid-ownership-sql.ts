@@ -3,6 +3,7 @@ import type { AdoptionOutcome, AdoptionRequest, ReaidHolder } from "./reaid-owne
 import type { SqlDriver } from "./sql-driver.ts";
 
 const IN_LIST = 500;
+const BIG_LIST = 10_000;
 
 function placeholders(count: number): string {
   return Array.from({ length: count }, () => "?").join(", ");
@@ -14,17 +15,22 @@ function chunks<T>(items: readonly T[]): T[][] {
   return out;
 }
 
-/** See ReaidOwnershipStore.holdersOfReaids. */
+/** See ReaidOwnershipStore.holdersOfReaids: one statement per 10,000 values (the sync asks for 25,000 at once). */
 export async function holdersOfReaidsSql(
   driver: SqlDriver,
   values: readonly string[],
 ): Promise<Map<string, ReaidHolder>> {
   const result = new Map<string, ReaidHolder>();
-  for (const batch of chunks([...new Set(values)])) {
-    const rows = await driver.all<{ namespace: string; email: string; reaid: string }>(
-      `SELECT namespace, email, reaid FROM reaids WHERE reaid IN (${placeholders(batch.length)})`,
-      batch,
-    );
+  const unique = [...new Set(values)];
+  const sql =
+    driver.dialect === "sqlite"
+      ? "SELECT namespace, email, reaid FROM reaids WHERE reaid IN (SELECT value FROM json_each(?))"
+      : "SELECT namespace, email, reaid FROM reaids WHERE reaid = ANY(CAST(? AS text[]))";
+  for (let i = 0; i < unique.length; i += BIG_LIST) {
+    const batch = unique.slice(i, i + BIG_LIST);
+    const rows = await driver.all<{ namespace: string; email: string; reaid: string }>(sql, [
+      driver.dialect === "sqlite" ? JSON.stringify(batch) : batch,
+    ]);
     for (const row of rows) result.set(row.reaid, { namespace: row.namespace, email: row.email });
   }
   return result;

@@ -62,6 +62,11 @@ export class SqlStore implements Store {
     this.#secret = secret;
   }
 
+  /** The database, for role stores kept in their own files (e.g. sql-sync-schedule.ts). */
+  get sql(): SqlDriver {
+    return this.#driver;
+  }
+
   /** Applies pending migrations and reads (or creates) the fingerprint secret. */
   protected static async prepare(driver: SqlDriver): Promise<string> {
     await driver.transaction(async (tx) => {

@@ -78,6 +78,10 @@ export class WebhookInboxSql implements WebhookInboxStore {
     });
   }
 
+  async removeInboxEventsBefore(account: number, at: string): Promise<number> {
+    return this.#db.run("DELETE FROM webhook_inbox WHERE account = ? AND received_at < ?", [account, at]);
+  }
+
   async countInbox(): Promise<number> {
     const [row] = await this.#db.all<{ n: number | string }>("SELECT COUNT(*) AS n FROM webhook_inbox");
     return Number(row?.n ?? 0);

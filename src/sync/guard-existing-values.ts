@@ -1,7 +1,7 @@
 import { normaliseEmail } from "../store/normalise-email.ts";
 import type { ReaidHolder, ReaidOwnershipStore } from "../store/reaid-ownership.ts";
-import type { ListedPage } from "./assign-reaids.ts";
 import { classifyExistingValues, type ValueVerdict, valueText } from "./classify-existing-values.ts";
+import type { ListedPage } from "./listed-page.ts";
 import { countVerdict, type OwnershipTally } from "./ownership-tally.ts";
 
 /** What the ownership check decided for one batch of listed pages. */

@@ -4,10 +4,11 @@ import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import type { ReaidWrite } from "./reaid-write.ts";
 import { type Refusal, settleRefusals, splitDuplicates } from "./settle-refusals.ts";
 import type { RunState } from "./sync-run-state.ts";
+import { patchEtaSeconds } from "./write-strategy.ts";
 
 /**
- * Writes a few rows one profile at a time, within the client's call budget (see patchThreshold for
- * when this beats a mass import). Rows Actito refuses are recorded like an import's rejections; any
+ * Writes a few rows one profile at a time, within the client's call budget (see choosePatchThreshold
+ * for when this beats a mass import). Rows Actito refuses are recorded like an import's rejections; any
  * other failure stops the step after the calls under way and is thrown, so the run resumes from the
  * last checkpoint and writes the same values again.
  */
@@ -17,7 +18,7 @@ export async function patchRows(
   rows: readonly ReaidWrite[],
   retryRefs: ReadonlySet<string>,
 ): Promise<void> {
-  const { api, target, account } = ctx;
+  const { api, target } = ctx;
   const limit = pLimit(4);
   const rejected: Refusal[] = [];
   const done: string[] = [];
@@ -33,9 +34,7 @@ export async function patchRows(
           });
           run.counts.written += 1;
           done.push(row.ref);
-          if (done.length % 50 === 0) {
-            ctx.emit({ type: "rows-patched", account, written: done.length, total: rows.length });
-          }
+          if (done.length % 50 === 0) ctx.emit(patched(ctx, done.length, rows.length));
         } catch (error) {
           if (error instanceof ActitoApiError && error.status === 404) {
             // Deleted since it was read: nothing to write, and never re-created.
@@ -56,6 +55,19 @@ export async function patchRows(
     split,
     done.filter((ref) => retryRefs.has(ref)),
   );
-  if (rows.length > 0) ctx.emit({ type: "rows-patched", account, written: done.length, total: rows.length });
+  if (rows.length > 0) ctx.emit(patched(ctx, done.length, rows.length));
   if (stop !== null) throw stop;
+}
+
+/** Progress of the PATCHes: rows left and, at the licence's calls per minute, when they will be done. */
+function patched(ctx: IntegrationSyncContext, written: number, total: number) {
+  const left = total - written;
+  return {
+    type: "rows-patched" as const,
+    account: ctx.account,
+    written,
+    total,
+    left,
+    etaSeconds: patchEtaSeconds(left, ctx.limits.callsPerMinute),
+  };
 }

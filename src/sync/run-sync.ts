@@ -1,4 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
+import pLimit from "p-limit";
+import { readActitoQuota } from "../actito/actito-quota.ts";
 import { createActitoClient } from "../actito/create-actito-client.ts";
 import {
   ActitoUnavailableError,
@@ -9,15 +11,23 @@ import {
 import type { ActitoApi } from "../actito/types.ts";
 import { readSecret, type SecretSource } from "../config/resolve-secret.ts";
 import { LockHeldError } from "../store/errors.ts";
+import type { HeldLease } from "../store/lease-keeper.ts";
 import type { Store } from "../store/store.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import { errorMessage } from "./error-message.ts";
-import { holdSyncLease } from "./hold-sync-lease.ts";
+import { busyReason, groupByLicence, LicenceHold, licenceOf } from "./licence-lease.ts";
+import { recordScheduled } from "./record-scheduled.ts";
 import type { IntegrationRunOutcome } from "./report-run.ts";
 import { resolveSyncTarget } from "./resolve-sync-target.ts";
 import type { SyncEvent, SyncEventBody, SyncOutcome, SyncRunCounts } from "./sync-events.ts";
 import { syncIntegrationOnce } from "./sync-integration-once.ts";
-import { actitoSyncLimits, patchThreshold, reaidBatchProfiles, type SyncLimits } from "./write-strategy.ts";
+import {
+  actitoSyncLimits,
+  choosePatchThreshold,
+  reaidBatchProfiles,
+  type SyncLimits,
+  utcDay,
+} from "./write-strategy.ts";
 
 export type { SyncEvent, SyncOutcome, SyncRunCounts } from "./sync-events.ts";
 
@@ -37,13 +47,15 @@ export interface RunSyncOptions {
   secrets: SecretSource;
   /** Read every profile, not only those changed since the last run. */
   full?: boolean;
+  /** Read every profile of these accounts only (the `--watch` daily full read). */
+  fullAccounts?: ReadonlySet<number>;
   onEvent?: (event: SyncEvent) => void;
   signal?: AbortSignal;
   /** Builds the Actito client of an integration (default: createActitoClient with `secrets.env`). */
   clientFor?: (integration: DesiredIntegration, apiKey: string) => ActitoApi;
   /** Actito's limits as the sync plans for them (default: Actito's documented values). */
   limits?: Partial<SyncLimits>;
-  /** Rows written one profile at a time before switching to a mass import (default: from the limits). */
+  /** Rows written one profile at a time before switching to a mass import (default: choosePatchThreshold). */
   patchThreshold?: number;
   /** Profiles read per store call that creates REAIDs (default `reaidBatchProfiles`, 25,000). */
   reaidBatchProfiles?: number;
@@ -60,30 +72,64 @@ export interface RunSyncOptions {
    * this machine and Actito's `updateMoment` (default 2 min).
    */
   watermarkMarginMs?: number;
-  /** Lease life; renewed every third of it (default 2 min). */
+  /** Lease life; renewed every third of it (default 60 s: a dead worker's licences are free within a minute). */
   leaseTtlMs?: number;
+  /** Licences synced at once (default 8); the integrations of one licence always run one after another. */
+  concurrency?: number;
   now?: () => Date;
 }
 
 const noCounts = (): SyncRunCounts => ({ seen: 0, written: 0, skipped: 0, rejected: 0, duplicates: 0 });
 
 /**
- * Makes every profile of each integration's Actito table carry the REAID of its e-mail address,
- * one integration after another, each under the lease `sync:<account>` so two runners never sync the
- * same table. Integrations with `emailSync: false` are not touched. Health and counts go to the
- * registry (`setSyncStatus`); progress goes to `onEvent`. Never throws for one integration's
- * failure: it becomes a `degraded` result with `failed: true`.
+ * Makes every profile of each integration's Actito table carry the REAID of its e-mail address.
+ * Licences (endpoint + entity) run side by side, `concurrency` at once; the integrations of one
+ * licence run one after another under the licence's lease `licence:<endpoint>/<entity>`, so no two
+ * processes on any machine ever work on one licence at once. A licence busy elsewhere is skipped,
+ * its integrations marked due. Integrations with `emailSync: false` are not touched. Health and
+ * counts go to the registry (`setSyncStatus`), times to the sync schedule; progress goes to
+ * `onEvent`. Never throws for one integration's failure: it becomes a `degraded` result with
+ * `failed: true`. Results come in the order of `integrations`.
  */
 export async function runSync(options: RunSyncOptions): Promise<SyncResult[]> {
-  const results: SyncResult[] = [];
-  for (const integration of options.integrations) {
-    if (options.signal?.aborted) break;
-    results.push(await syncOne(options, integration));
-  }
-  return results;
+  const results = new Map<DesiredIntegration, SyncResult>();
+  const limit = pLimit(Math.max(1, options.concurrency ?? 8));
+  const ttlMs = options.leaseTtlMs ?? 60_000;
+  await Promise.all(
+    [...groupByLicence(options.integrations)].map(([licence, group]) =>
+      limit(async () => {
+        const hold = new LicenceHold(options.store, licence, ttlMs);
+        try {
+          for (const integration of group) {
+            if (options.signal?.aborted) break;
+            const result = await syncOne(options, integration, hold);
+            results.set(integration, result);
+            // A run stopped by the signal checkpointed: it is neither a success nor a failure.
+            if (!options.signal?.aborted) {
+              await recordScheduled(
+                { ...options, full: isFull(options, integration.account) },
+                integration,
+                result,
+              );
+            }
+          }
+        } finally {
+          await hold.release();
+        }
+      }),
+    ),
+  );
+  return options.integrations.flatMap((i) => {
+    const result = results.get(i);
+    return result ? [result] : [];
+  });
 }
 
-async function syncOne(options: RunSyncOptions, integration: DesiredIntegration): Promise<SyncResult> {
+async function syncOne(
+  options: RunSyncOptions,
+  integration: DesiredIntegration,
+  licence: LicenceHold,
+): Promise<SyncResult> {
   const { store, account } = { store: options.store, account: integration.account };
   const onEvent = options.onEvent ?? (() => {});
   // Every event names its table, so each output line can: the declared name until Actito answers.
@@ -91,7 +137,11 @@ async function syncOne(options: RunSyncOptions, integration: DesiredIntegration)
   const emit = (event: SyncEventBody) => onEvent({ ...event, table } as SyncEvent);
   const started = Date.now();
   const now = options.now ?? (() => new Date());
-  const limits: SyncLimits = { ...actitoSyncLimits, ...options.limits };
+  const limits: SyncLimits = {
+    ...actitoSyncLimits,
+    callsPerMinute: readActitoQuota(options.secrets.env).callsPerMinute,
+    ...options.limits,
+  };
   const done = (result: SyncResult, importsUsedToday: number | null): SyncResult => {
     emit({
       type: "sync-finished",
@@ -128,15 +178,13 @@ async function syncOne(options: RunSyncOptions, integration: DesiredIntegration)
     return done({ account, health: "degraded", reason, counts, failed: true }, null);
   }
 
-  let lease: Awaited<ReturnType<typeof holdSyncLease>>;
+  let lease: HeldLease;
   try {
-    lease = await holdSyncLease(store, `sync:${account}`, { ttlMs: options.leaseTtlMs });
+    lease = await licence.hold();
   } catch (error) {
     if (error instanceof LockHeldError) {
-      return done(
-        { account, health: "skipped", reason: error.message, counts: noCounts(), failed: false },
-        null,
-      );
+      const reason = busyReason(error) ?? error.message;
+      return done({ account, health: "skipped", reason, counts: noCounts(), failed: false }, null);
     }
     throw error;
   }
@@ -157,9 +205,16 @@ async function syncOne(options: RunSyncOptions, integration: DesiredIntegration)
           namespace: String(account),
           target,
           adopt: integration.actito.adoptExistingReaids === true,
-          full: options.full ?? false,
+          full: isFull(options, account),
           limits,
-          patchThreshold: options.patchThreshold ?? patchThreshold(limits),
+          patchThreshold:
+            options.patchThreshold ??
+            choosePatchThreshold({
+              limits,
+              importsUsedToday: await store.countImports(target.quotaKey, utcDay(now())),
+              now: now(),
+              firstSync: (await store.getCheckpoint(account))?.watermark == null,
+            }),
           reaidBatchProfiles: options.reaidBatchProfiles ?? reaidBatchProfiles,
           uncertainGraceMs: options.uncertainGraceMs ?? 60_000,
           pollMs: options.pollMs ?? 1000,
@@ -186,6 +241,12 @@ async function syncOne(options: RunSyncOptions, integration: DesiredIntegration)
       outcome.importsUsedToday,
     );
   } catch (error) {
+    if (options.signal?.aborted && !lease.lost.aborted) {
+      // Stopped on purpose (SIGTERM to a --watch worker): the checkpoint says where to resume.
+      const reason = `stopped (${String(options.signal.reason)}); resumes from its checkpoint`;
+      await store.setSyncStatus(account, { health: "due", reason }).catch(() => undefined);
+      return done({ account, health: "skipped", reason, counts: noCounts(), failed: false }, null);
+    }
     return fail(
       stop.aborted && lease.lost.aborted
         ? `the sync lease was lost: ${errorMessage(error)}`
@@ -197,9 +258,18 @@ async function syncOne(options: RunSyncOptions, integration: DesiredIntegration)
   }
 }
 
+function isFull(options: RunSyncOptions, account: number): boolean {
+  return (options.full ?? false) || (options.fullAccounts?.has(account) ?? false);
+}
+
 function defaultClient(secrets: SecretSource) {
   return (integration: DesiredIntegration, apiKey: string): ActitoApi =>
-    createActitoClient({ endpoint: integration.actito.endpoint, apiKey, env: secrets.env });
+    createActitoClient({
+      endpoint: integration.actito.endpoint,
+      apiKey,
+      env: secrets.env,
+      licence: licenceOf(integration),
+    });
 }
 
 function isTransient(error: unknown): boolean {

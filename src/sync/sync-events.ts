@@ -66,7 +66,14 @@ export type SyncEvent = EventBase &
       }
     | { type: "import-resumed"; id: string }
     | { type: "import-outcome-unknown"; rows: number; detail: string }
-    | { type: "rows-patched"; written: number; total: number }
+    | {
+        type: "rows-patched";
+        written: number;
+        total: number;
+        /** Rows still to PATCH, and the seconds that takes at the licence's calls per minute. */
+        left: number;
+        etaSeconds: number;
+      }
     | {
         type: "sync-finished";
         health: SyncOutcome;

@@ -18,19 +18,6 @@ export const actitoSyncLimits: SyncLimits = {
 };
 
 /**
- * How many rows a sync writes with single-profile PATCHes before it switches to a mass import.
- *
- * A mass import costs a handful of calls (submit and a few polls) but one of only 12 a day per
- * table: with an hourly schedule that is fewer than one a run, so the import quota is the scarcer
- * resource and small deltas must not spend it. A PATCH costs one call, and calls come at
- * `callsPerMinute`. Spending up to five minutes of the call budget on PATCHes (450 rows at 90 calls a
- * minute) keeps a scheduled run short while leaving imports for back-fills and bursts.
- */
-export function patchThreshold(limits: SyncLimits): number {
-  return Math.max(1, Math.floor(limits.callsPerMinute * 5));
-}
-
-/**
  * Cut a mass-import file before this many uncompressed CSV bytes. The limit applies to the file as
  * uploaded; the file is gzipped, so counting uncompressed bytes with 5% to spare can never pass it.
  */
@@ -50,4 +37,41 @@ export const reaidBatchProfiles = 25_000;
 /** The UTC day Actito counts imports in, `YYYY-MM-DD`. */
 export function utcDay(date: Date): string {
   return date.toISOString().slice(0, 10);
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * How many rows this run writes one PATCH at a time before it uses a mass import instead, chosen
+ * from what each costs now. PATCHes cost time (`rows / callsPerMinute` minutes); an import costs
+ * one of the table's `importsPerDay`, which must last the UTC day, so imports are spent no faster
+ * than evenly: by a fraction f of the day at most ⌈f × importsPerDay⌉ of them (at least 1), the rest
+ * kept in reserve (a worker syncing every few minutes never spends the day's quota by noon).
+ * - a first sync (no completed run yet) imports, unless the day's quota is gone;
+ * - an import is affordable now: PATCH only what takes a minute or less;
+ * - not affordable: PATCH what finishes before the next import becomes affordable (for the rest of
+ *   the day when the quota is gone); more than that waits for the import.
+ */
+export function choosePatchThreshold(input: {
+  limits: SyncLimits;
+  importsUsedToday: number;
+  now: Date;
+  firstSync: boolean;
+}): number {
+  const { callsPerMinute, importsPerDay } = input.limits;
+  const used = input.importsUsedToday;
+  const midnight = Date.parse(`${utcDay(input.now)}T00:00:00.000Z`);
+  const elapsed = input.now.getTime() - midnight;
+  const minutes = (ms: number) => Math.max(0, ms) / 60_000;
+  if (used >= importsPerDay) return Math.floor(callsPerMinute * minutes(DAY_MS - elapsed));
+  if (input.firstSync) return 0;
+  const allowedByNow = Math.max(1, Math.ceil((importsPerDay * elapsed) / DAY_MS));
+  if (used < allowedByNow) return Math.max(1, Math.floor(callsPerMinute));
+  const nextSlot = (used * DAY_MS) / importsPerDay;
+  return Math.max(1, Math.floor(callsPerMinute * minutes(nextSlot - elapsed)));
+}
+
+/** Seconds left to write `rows` one PATCH at a time at `callsPerMinute`. */
+export function patchEtaSeconds(rows: number, callsPerMinute: number): number {
+  return Math.ceil((rows * 60) / callsPerMinute);
 }

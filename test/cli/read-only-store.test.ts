@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/start-sandbox.ts";
+import { createWorld } from "../e2e/e2e-harness.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -54,6 +55,20 @@ describe("read-only commands never create a store", () => {
     const plan = JSON.parse(run.out) as { summary: { create: number } };
     expect(plan.summary.create).toBeGreaterThan(0);
     expect(existsSync(join(dir, ".emi"))).toBe(false);
+  });
+
+  it("plan --out creates the store that signs the plan, so the apply workflow's first run works", async () => {
+    const world = await createWorld();
+    try {
+      const plan = await world.run(["plan", "--out", "plan.json"]);
+      expect(plan.code).toBe(0);
+      const applied = await world.run(["apply", "plan.json", "--yes"]);
+      expect(applied.err).not.toContain("stale");
+      expect(applied.code).toBe(0);
+      expect(await world.withStore((s) => s.listIntegrations())).toHaveLength(4);
+    } finally {
+      await world.close();
+    }
   });
 
   it("treats EMI_STORE='' as the default store", () => {

@@ -83,13 +83,15 @@ describe("emi state show and emi unlock", () => {
     const lease = await withStore((store) => store.acquireLock("apply", "ci@runner-1", "apply", 60_000));
     const { code, out } = await run("state", "show");
     expect(code).toBe(0);
-    expect(out).toContain("1042  active  actito api3/acme, table customers");
-    expect(out).toContain("sister accounts: 1043");
-    expect(out).toContain("REAID sync: in sync, last run 2024-05-01T10:00:00.000Z");
-    expect(out).toContain("managed by: acme/integrations, revision 1");
-    expect(out).toContain("2000  active");
-    expect(out).toContain("REAID sync: off");
-    expect(out).toContain("managed by: no repository (created elsewhere)");
+    expect(out).toMatch(
+      /^account +integration +status +sync +last synced +lag +next due +without REAID +running$/m,
+    );
+    expect(out).toMatch(
+      /^1042 +actito api3 \/ acme\/customers +active +in sync +2024-05-01 10:00 +\d+d \d+h +now +— +—$/m,
+    );
+    expect(out).toMatch(/^1043 +↳ sister of 1042$/m);
+    expect(out).toMatch(/^2000 +actito api3 \/ acme\/\? +active +off +— +— +— +— +— +\(emailSync: false\)$/m);
+    expect(out).toContain("2 integrations, 1 sister · 0 syncing now · 0 degraded · oldest successful sync");
     expect(out).toContain(`held by ci@runner-1 for "apply"`);
     expect(out).toContain(`emi unlock ${lease.id}`);
     expect(out).not.toContain(apiKey);

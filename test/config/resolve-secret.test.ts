@@ -152,3 +152,31 @@ describe("readSecret", () => {
     });
   });
 });
+
+describe("EMI_AGE_IDENTITY_FILE", () => {
+  it("is relative to the working directory, and named when it cannot be read", async () => {
+    const root = mkdtempSync(join(tmpdir(), "emi-idfile-"));
+    try {
+      const ci = await ageKeyPair();
+      mkdirSync(join(root, "secrets"));
+      writeFileSync(join(root, "secrets/1.age"), await encryptArmored(KEY, [ci.recipient]));
+      writeFileSync(join(root, "ci.key"), `${ci.identity}\n`);
+      const source = { cwd: root, root };
+      expect(
+        await readSecret("age:secrets/1.age", { ...source, env: { EMI_AGE_IDENTITY_FILE: "ci.key" } }),
+      ).toEqual({
+        ok: true,
+        value: KEY,
+      });
+      expect(
+        await readSecret("age:secrets/1.age", { ...source, env: { EMI_AGE_IDENTITY_FILE: "missing.key" } }),
+      ).toEqual({
+        ok: false,
+        reason: "undecryptable",
+        message: "cannot decrypt secrets/1.age: EMI_AGE_IDENTITY_FILE (missing.key) is not readable here",
+      });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

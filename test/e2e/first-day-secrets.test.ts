@@ -97,3 +97,20 @@ describe("drift without a secret", () => {
     expect(drift.code).toBe(0);
   });
 });
+
+describe("secretEnvAllowList from emi.config.yaml", () => {
+  it("lets plan and apply read a variable the repository allows, and only those", async () => {
+    await world.write("emi.config.yaml", "secretEnvAllowList: [ACTITO_*, CRM_*]\n");
+    const yaml = await world.read("integrations/1042.yaml");
+    await world.write("integrations/1042.yaml", yaml.replace("env:ACTITO_KEY_NORDLYS", "env:CRM_NORDLYS"));
+    const env = { ACTITO_KEY_NORDLYS: undefined, CRM_NORDLYS: KEYS.ACTITO_KEY_NORDLYS };
+    const plan = JSON.parse((await world.run(["plan", "--format", "json"], { env })).out);
+    expect(plan.changes.find((c: { account: number }) => c.account === 1042).live.key).toBe("works");
+    expect((await world.run(["apply", "--yes"], { env })).code).toBe(0);
+
+    await world.write("emi.config.yaml", "secretEnvAllowList: [ACTITO_*]\n");
+    const refused = await world.run(["plan"], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain("secret-env-not-allowed");
+  });
+});

@@ -48,6 +48,27 @@ describe("emi plan --comment", () => {
     assertNoSecretSent();
   });
 
+  it("leaves alone another user's comments that start with emi's marker, and keeps its own", async () => {
+    const pr = github.addPullRequest();
+    const marker = `<!-- emi:plan repo=${github.owner}/${github.repo} -->`;
+    const planted = github.addComment(pr, `${marker}\n### emi plan — planted by someone else`, "mallory");
+    const second = github.addComment(pr, `${marker}\nanother planted one`, "mallory");
+    for (let run = 0; run < 2; run++) {
+      const result = await world.run(["plan", "--comment", "--pr", String(pr)], { env: githubEnv });
+      expect(result.code).toBe(0);
+    }
+    const comments = github.commentsOn(pr);
+    expect(comments.find((c) => c.id === planted.id)?.body).toBe(
+      `${marker}\n### emi plan — planted by someone else`,
+    );
+    expect(comments.find((c) => c.id === second.id)?.body).toBe(`${marker}\nanother planted one`);
+    const ours = comments.filter((c) => c.user === "github-actions[bot]");
+    expect(ours).toHaveLength(1);
+    expect(ours[0]!.body).toContain("1042");
+    expect(github.requests.filter((r) => r.method === "DELETE")).toEqual([]);
+    assertNoSecretSent();
+  });
+
   it("fails the command when the comment cannot be posted", async () => {
     const pr = github.addPullRequest();
     github.fail("POST", /\/issues\/\d+\/comments$/, 422);

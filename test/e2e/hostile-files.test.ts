@@ -37,6 +37,17 @@ describe("declarations that are not plain readable files", () => {
     expect(JSON.stringify(json)).toContain("symlinked-declaration");
   });
 
+  it("reports a symlinked sub-folder of declarations instead of skipping what it holds", async () => {
+    const elsewhere = join(world.dir, "elsewhere");
+    mkdirSync(elsewhere);
+    symlinkSync(elsewhere, join(world.dir, "integrations", "more"));
+    const validate = await world.run(["validate"]);
+    expect(validate.code).toBe(1);
+    expect(validate.out).toMatch(
+      /integrations\/more:1:1 +error +symlinked-declaration +this is a symbolic link/,
+    );
+  });
+
   it("reports a declaration that is not a regular file (a FIFO) without hanging", async () => {
     const fifo = join(world.dir, "integrations", "1099.yaml");
     const made = spawnSync("mkfifo", [fifo]);

@@ -42,6 +42,50 @@ describe("secrets", () => {
     expect(everything).toContain("(sensitive)");
     for (const key of [...Object.values(KEYS), wrongKey]) expect(everything).not.toContain(key);
   });
+
+  it("never appear in the outputs of refusals, adoption, edited plans, claim-order errors and sync summaries", async () => {
+    await world.run(["apply", "--yes"]);
+    const fresh = ["--store", `sqlite:${world.dir}/.emi/fresh.db`];
+    for (const format of ["text", "markdown", "json"]) {
+      await world.run(["plan", "--format", format, ...fresh]);
+      await world.run(["apply", "--yes", "--format", format, ...fresh]);
+    }
+    for (const format of ["text", "json"]) await world.run(["sync", "--full", "--format", format, ...fresh]);
+    await world.write(
+      "integrations/1042.yaml",
+      (await world.read("integrations/1042.yaml")).replace(
+        "  profileTable: customers",
+        "  profileTable: customers\n  adoptExistingReaids: true",
+      ),
+    );
+    await world.run(["plan", "--out", "adopt.json", ...fresh]);
+    const edited = JSON.parse(await world.read("adopt.json"));
+    edited.repo = "mallory/x";
+    await world.write("edited.json", JSON.stringify(edited));
+    await world.run(["apply", "edited.json", "--yes", ...fresh]);
+    await world.remove("integrations/1071.yaml");
+    await world.write(
+      "integrations/1042.yaml",
+      (await world.read("integrations/1042.yaml")).replace("[1043]", "[1043, 1071]"),
+    );
+    for (const format of ["text", "markdown", "json"]) {
+      await world.run(["plan", "--allow-deactivate", "--format", format]);
+      await world.run(["apply", "--yes", "--allow-deactivate", "--format", format]);
+      await world.run(["drift", "--format", format]);
+    }
+    const files: string[] = [];
+    for (const name of await readdir(world.dir))
+      if (name.endsWith(".json")) files.push(await world.read(name));
+    for (const name of await readdir(join(world.dir, ".emi"))) {
+      files.push((await readFile(join(world.dir, ".emi", name))).toString("latin1"));
+    }
+    const everything = [...world.outputs, ...files].join("\n");
+    expect(everything).toContain("values emi did not write");
+    expect(everything).toContain("modified after `emi plan`");
+    expect(everything).toContain("claim-order");
+    expect(everything).toContain("hmac-sha256:");
+    for (const key of Object.values(KEYS)) expect(everything).not.toContain(key);
+  });
 });
 
 describe("secrets from age: references", () => {

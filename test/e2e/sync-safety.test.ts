@@ -65,10 +65,12 @@ describe("emi sync exit codes and REAIDs that drift", () => {
     expectNoSecrets(world);
   });
 
-  it("exits 0 and says so when another process holds the integration's sync lease", async () => {
+  it("exits 0 and says so when another process holds the integration's licence lease", async () => {
     world = await createWorld();
     expect((await world.run(["apply", "--yes"])).code).toBe(0);
-    await world.withStore((s) => s.acquireLock("sync:1042", "emi@other-host:4107", "sync", 60_000));
+    await world.withStore((s) =>
+      s.acquireLock("licence:api3/nordlys", "emi@other-host:4107", "sync", 60_000),
+    );
     const sync = await world.run(["sync", "--account", "1042"]);
     expect(sync.code).toBe(0);
     expect(sync.out).toContain("1042 skipped:");

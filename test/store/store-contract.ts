@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { acquireLockWaiting, keepLeaseAlive } from "../../src/store/acquire-lock-waiting.ts";
+import { takeLease } from "../../src/store/lease-keeper.ts";
 import { LockHeldError, StoreError } from "../../src/store/errors.ts";
 import { migrations, migrationsTableSql } from "../../src/store/migrations.ts";
 import { REAID_PATTERN } from "../../src/store/new-reaids.ts";
@@ -524,13 +524,12 @@ export function describeStoreContract(harness: StoreHarness): void {
 
       it("keeps a lease alive in the background until stopped", async () => {
         const store = await open();
-        const lease = await store.acquireLock("apply", "a", "x", 300);
-        const lost: unknown[] = [];
-        const keeper = keepLeaseAlive(store, lease, 300, (e) => lost.push(e));
+        const held = await takeLease(store, { name: "apply", owner: "a", purpose: "x", ttlMs: 300 });
         await sleep(700);
         await expect(store.acquireLock("apply", "b", "y", 1000)).rejects.toBeInstanceOf(LockHeldError);
-        keeper.stop();
-        expect(lost).toEqual([]);
+        expect(held.lost.aborted).toBe(false);
+        await held.release();
+        expect(await store.listLocks()).toEqual([]);
       });
 
       it("breaks a lock by id on purpose and says whether there was one", async () => {
@@ -547,12 +546,17 @@ export function describeStoreContract(harness: StoreHarness): void {
         const held = await store.acquireLock("apply", "a", "x", 60_000);
         const waits: string[] = [];
         setTimeout(() => void store.releaseLock(held), 300);
-        const lease = await acquireLockWaiting(
-          store,
-          { name: "apply", owner: "b", purpose: "y", ttlMs: 60_000 },
-          { timeoutMs: 10_000, pollMs: 50, onWait: (e) => waits.push(e.holder.owner) },
-        );
-        expect(lease.owner).toBe("b");
+        const lease = await takeLease(store, {
+          name: "apply",
+          owner: "b",
+          purpose: "y",
+          ttlMs: 60_000,
+          waitMs: 10_000,
+          pollMs: 50,
+          onWait: (e) => waits.push(e.holder.owner),
+        });
+        expect(lease.current().owner).toBe("b");
+        await lease.release();
         expect(waits.length).toBeGreaterThan(0);
         expect(waits[0]).toBe("a");
       });
@@ -560,11 +564,14 @@ export function describeStoreContract(harness: StoreHarness): void {
       it("gives up waiting after the timeout with a message naming the holder", async () => {
         const store = await open();
         await store.acquireLock("apply", "ci@runner-9", "nightly apply", 60_000);
-        const error = await acquireLockWaiting(
-          store,
-          { name: "apply", owner: "b", purpose: "y", ttlMs: 60_000 },
-          { timeoutMs: 200, pollMs: 50 },
-        ).catch((e: unknown) => e);
+        const error = await takeLease(store, {
+          name: "apply",
+          owner: "b",
+          purpose: "y",
+          ttlMs: 60_000,
+          waitMs: 200,
+          pollMs: 50,
+        }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(LockHeldError);
         expect((error as Error).message).toMatch(/ci@runner-9.*nightly apply.*waited/);
       });

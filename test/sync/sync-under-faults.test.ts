@@ -58,7 +58,9 @@ describe("runSync under faults", () => {
   }, 120_000);
 
   it("stops with waiting for quota and resumes the next day when the day's imports are spent", async () => {
-    let clock = Date.parse("2030-01-01T10:00:00Z");
+    // An hour before midnight: PATCHing what is left would take longer than waiting for the next
+    // day's imports, so the sync waits (earlier in the day it would PATCH: choosePatchThreshold).
+    let clock = Date.parse("2030-01-01T23:00:00Z");
     world = await syncWorld(
       syncSeed({ generate: 20_000, limits: { importsPerTablePerDay: 2, maxImportBytes: 300_000 } }),
       integration(),
@@ -130,6 +132,8 @@ describe("runSync under faults", () => {
         clientFor: refusing,
         pollMs: 20,
         full: true,
+        // Written one PATCH at a time (a first sync would otherwise import): the refusal is a PATCH's.
+        patchThreshold: 1000,
       });
       outcomes.push(result!);
     }

@@ -6,7 +6,7 @@ import { openStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";
 import { runSync } from "../../src/sync/run-sync.ts";
 import { seedWith, snapshot } from "./ownership-fixture.ts";
-import { assertExact, integration, type SyncWorld, syncWorld } from "./sync-fixture.ts";
+import { integration, type SyncWorld, syncWorld } from "./sync-fixture.ts";
 
 let world: SyncWorld | undefined;
 const extraStores: Store[] = [];

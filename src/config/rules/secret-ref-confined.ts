@@ -94,7 +94,7 @@ export const ageFileMissing = ageRule(
   "missing",
   "secretRef age:PATH must name a file of the repository.",
   (path, account) =>
-    `${path} is not in the repository: create it with emi secret encrypt --account ${account} and commit it`,
+    `${path} is not in the repository: create it with npx emi secret encrypt --account ${account} and commit it`,
 );
 
 /** An `age:` file starts with the ASCII armor header. */
@@ -103,5 +103,5 @@ export const ageFileNotArmored = ageRule(
   "not-age",
   "secretRef age:PATH must name an ASCII-armored age file (-----BEGIN AGE ENCRYPTED FILE-----).",
   (path, account) =>
-    `${path} is not an ASCII-armored age file (it must start with -----BEGIN AGE ENCRYPTED FILE-----): write it with emi secret encrypt --account ${account}, or age -a`,
+    `${path} is not an ASCII-armored age file (it must start with -----BEGIN AGE ENCRYPTED FILE-----): write it with npx emi secret encrypt --account ${account}, or age -a`,
 );

@@ -98,7 +98,7 @@ describe("secret references", () => {
       ["integrations/1044.yaml", 7, 24, "age-file-missing"],
     ]);
     expect(result.diagnostics[1]!.message).toBe(
-      "secrets/1044.age is not in the repository: create it with emi secret encrypt --account 1044 and commit it",
+      "secrets/1044.age is not in the repository: create it with npx emi secret encrypt --account 1044 and commit it",
     );
     expect(JSON.stringify(result)).not.toContain("the key in clear");
   });

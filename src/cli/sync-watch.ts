@@ -1,0 +1,136 @@
+import { leaseOwner } from "../store/lease-keeper.ts";
+import { openStore } from "../store/open-store.ts";
+import { formatWatchLine } from "../watch/format-watch-line.ts";
+import { type MetricsServer, serveMetrics } from "../watch/serve-metrics.ts";
+import { runWatch, WatchDeclarationsError } from "../watch/watch-loop.ts";
+import { createWatchMetrics } from "../watch/watch-metrics.ts";
+import type { WatchRecord } from "../watch/watch-record.ts";
+import { EmiError } from "../types/errors.ts";
+import { validateDirectory } from "../config/validate-directory.ts";
+import type { CliIO } from "./io.ts";
+import { watchInbox } from "../serve/watch-inbox.ts";
+
+export interface WatchFlags {
+  dir: string;
+  store: string;
+  format: "text" | "json";
+  interval: number;
+  fullEvery: number;
+  concurrency: number;
+  metricsPort?: number;
+}
+
+/** How long a stop may take before the worker gives up waiting for its syncs to checkpoint. */
+const STOP_DEADLINE_MS = 14_000;
+
+/**
+ * `emi sync --watch`: opens the store and the metrics port, runs the watch loop until SIGTERM or
+ * SIGINT, then lets the syncs under way checkpoint, releases every lease and returns 0. A second
+ * signal exits at once (the checkpoints make that safe too). Returns the exit code.
+ */
+export async function runWatchCommand(
+  flags: WatchFlags,
+  io: CliIO,
+  hooks: { inboxDue?: () => Promise<ReadonlySet<number>>; signal?: AbortSignal } = {},
+): Promise<number> {
+  const write = (record: WatchRecord) =>
+    io.stdout.write(`${flags.format === "json" ? JSON.stringify(record) : formatWatchLine(record)}\n`);
+  const first = await validateDirectory(flags.dir, { cwd: io.cwd });
+  if (first.diagnostics.some((d) => d.severity === "error")) {
+    throw new EmiError(`the declarations in ${flags.dir} are not valid: run emi validate`);
+  }
+  const store = await openStore(flags.store, { cwd: io.cwd });
+  const metrics = createWatchMetrics();
+  // Webhook events acknowledged by emi serve make their integrations due at once.
+  const inbox = watchInbox(store);
+  let alive = false;
+  let server: MetricsServer | null = null;
+  const stop = new AbortController();
+  let stops = 0;
+  const onSignal = (signal: string) => {
+    stops++;
+    if (stops > 1) {
+      io.stderr.write(`${signal} again: exiting at once (the checkpoints let the next run resume)\n`);
+      io.exitNow?.(signal === "SIGINT" ? 130 : 143);
+      return;
+    }
+    stop.abort(signal);
+  };
+  const unlisten = io.onSignal?.(onSignal);
+  hooks.signal?.addEventListener("abort", () => onSignal("stop"), { once: true });
+  try {
+    if (flags.metricsPort !== undefined) {
+      server = await serveMetrics({
+        port: flags.metricsPort,
+        registry: metrics.registry,
+        healthy: async () => {
+          if (!alive) return { ok: false, why: stop.signal.aborted ? "stopping" : "the loop is not running" };
+          const answered = await Promise.race([
+            store.registryRevision().then(
+              () => true,
+              () => false,
+            ),
+            new Promise<boolean>((r) => setTimeout(() => r(false), 2_000).unref()),
+          ]);
+          return answered ? { ok: true } : { ok: false, why: "the store does not answer" };
+        },
+      });
+    }
+    const declared = first.declared.map((d) => d.integration);
+    write({
+      type: "started",
+      time: new Date().toISOString(),
+      worker: leaseOwner(),
+      store: describeStore(flags.store),
+      integrations: declared.length,
+      withEmailSync: declared.filter((i) => i.emailSync).length,
+      metricsPort: server?.port ?? null,
+    });
+    const deadline = new Promise<"late">((resolve) => {
+      stop.signal.addEventListener(
+        "abort",
+        () => setTimeout(() => resolve("late"), STOP_DEADLINE_MS).unref(),
+        { once: true },
+      );
+    });
+    const loop = runWatch({
+      dir: flags.dir,
+      cwd: io.cwd,
+      env: io.env,
+      store,
+      intervalMs: flags.interval * 1000,
+      fullEveryMs: flags.fullEvery * 3_600_000,
+      concurrency: flags.concurrency,
+      signal: stop.signal,
+      onRecord: (record) => {
+        write(record);
+        void inbox.settled(record);
+      },
+      metrics,
+      inboxDue: hooks.inboxDue ?? inbox.due,
+      onAlive: (a) => {
+        alive = a;
+      },
+    }).then(() => "done" as const);
+    const ended = await Promise.race([loop, deadline]);
+    write({ type: "stopped", time: new Date().toISOString(), clean: ended === "done" });
+    return ended === "done" ? 0 : 1;
+  } catch (error) {
+    if (error instanceof WatchDeclarationsError) throw new EmiError(error.message, { cause: error });
+    throw error;
+  } finally {
+    unlisten?.();
+    await server?.close();
+    await store.close().catch(() => undefined);
+  }
+}
+
+/** The store as the start line shows it: a PostgreSQL URL without user, password or host. */
+export function describeStore(url: string): string {
+  if (!/^postgres(ql)?:\/\//.test(url)) return url;
+  try {
+    return `postgres://…${new URL(url).pathname}`;
+  } catch {
+    return "postgres://…";
+  }
+}

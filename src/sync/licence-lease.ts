@@ -1,0 +1,64 @@
+import { LockHeldError } from "../store/errors.ts";
+import { type HeldLease, type LeaseStore, takeLease } from "../store/lease-keeper.ts";
+import type { DesiredIntegration } from "../types/declared.ts";
+
+/** An Actito licence (endpoint + entity): every integration on it shares its limits. */
+export function licenceOf(integration: Pick<DesiredIntegration, "actito">): string {
+  return `${integration.actito.endpoint}/${integration.actito.entity}`;
+}
+
+/** The store lease that lets one process at a time work on a licence, e.g. `licence:api3/nordlys`. */
+export function licenceLeaseName(licence: string): string {
+  return `licence:${licence}`;
+}
+
+/** Integrations grouped by licence, in the order each licence first appears. */
+export function groupByLicence<T extends Pick<DesiredIntegration, "actito">>(
+  integrations: readonly T[],
+): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const integration of integrations) {
+    const licence = licenceOf(integration);
+    const group = groups.get(licence);
+    if (group) group.push(integration);
+    else groups.set(licence, [integration]);
+  }
+  return groups;
+}
+
+/**
+ * The lease of one licence for one run over its integrations: taken when the first integration
+ * needs it (one that is skipped for its own reasons does not take it), kept for the next ones,
+ * released at the end. A licence busy elsewhere stays busy for the rest of the run.
+ */
+export class LicenceHold {
+  readonly #store: LeaseStore;
+  readonly #name: string;
+  readonly #ttlMs: number;
+  #held: Promise<HeldLease> | null = null;
+
+  constructor(store: LeaseStore, licence: string, ttlMs: number) {
+    this.#store = store;
+    this.#name = licenceLeaseName(licence);
+    this.#ttlMs = ttlMs;
+  }
+
+  /** The held lease, or LockHeldError naming who holds it. */
+  hold(): Promise<HeldLease> {
+    this.#held ??= takeLease(this.#store, { name: this.#name, purpose: "sync", ttlMs: this.#ttlMs });
+    return this.#held;
+  }
+
+  /** Gives the lease back, if it was taken. */
+  async release(): Promise<void> {
+    const held = await this.#held?.catch(() => null);
+    await held?.release();
+  }
+}
+
+/** `licence busy (emi@worker-1:2231)` when `error` says another process holds a licence lease. */
+export function busyReason(error: unknown): string | null {
+  return error instanceof LockHeldError && error.holder.name.startsWith("licence:")
+    ? `licence busy (${error.holder.owner})`
+    : null;
+}
