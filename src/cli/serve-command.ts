@@ -70,7 +70,6 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
         { base: null, timestamp: pino.stdTimeFunctions.isoTime },
         { write: (line: string) => io.stderr.write(line) },
       );
-      const stopped = untilStopped();
       const background = flags.worker
         ? (await import("../serve/inbox-worker-for-serve.ts")).inboxWorkerForServe({
             dir: flags.dir,
@@ -87,6 +86,7 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
         log: (line) => logger.info(line),
         ...(background ? { background } : {}),
       });
+      const stopped = untilStopped();
       io.stdout.write(`emi serve: listening on ${serve.url}\n`);
       const signal = await stopped;
       logger.info({ msg: "stopping", signal });

@@ -5,6 +5,7 @@ import { ReaidLookupSql } from "../store/reaid-lookup-sql.ts";
 import { sqlDriverOf } from "../store/sql-driver-of.ts";
 import type { Store } from "../store/store.ts";
 import { WebhookInboxSql } from "../store/webhook-inbox-sql.ts";
+import { EmiError } from "../types/errors.ts";
 import { buildServer, type ServeStores } from "./build-server.ts";
 import { createServeMetrics, type ServeMetrics } from "./serve-metrics.ts";
 
@@ -45,7 +46,18 @@ export async function startServe(options: StartServeOptions): Promise<RunningSer
       rateLimitPerMinute: options.rateLimitPerMinute,
       log: options.log,
     });
-    await app.listen({ host: options.host, port: options.port });
+    try {
+      await app.listen({ host: options.host, port: options.port });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      await app.close().catch(() => undefined);
+      throw new EmiError(
+        code === "EADDRINUSE"
+          ? `emi serve cannot listen on ${options.host}:${options.port}: the port is in use (pick another with --port, or 0 for any free one)`
+          : `emi serve cannot listen on ${options.host}:${options.port}: ${code ?? (error as Error).message}`,
+        { cause: error },
+      );
+    }
     const address = app.server.address();
     const port = typeof address === "object" && address ? address.port : options.port;
     const host = options.host.includes(":") ? `[${options.host}]` : options.host;

@@ -63,3 +63,17 @@ describe("emi api-key", () => {
     expect(w.logs.join("\n")).not.toContain(key);
   });
 });
+
+describe("emi serve flags", () => {
+  it("says the port is in use instead of failing with a stack", async () => {
+    const { createServer } = await import("node:net");
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    const port = (busy.address() as { port: number }).port;
+    const run = await w.world.run(["serve", "--port", String(port)]);
+    busy.close();
+    expect(run.code).toBe(1);
+    expect(run.err).toContain(`cannot listen on 127.0.0.1:${port}: the port is in use`);
+    expect(run.err).not.toContain("this is a bug");
+  });
+});
