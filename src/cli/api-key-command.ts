@@ -26,7 +26,8 @@ function parseName(value: string): string {
 }
 
 async function withStore<T>(url: string, cwd: string, fn: (store: Store, keys: ApiKeySql) => Promise<T>) {
-  const store = await openStore(url, { cwd });
+  // Never creates a store: a key needs an integration, which only apply writes.
+  const store = await openStore(url, { cwd, existing: true });
   try {
     return await fn(store, new ApiKeySql(sqlDriverOf(store)));
   } finally {

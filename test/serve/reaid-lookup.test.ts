@@ -77,3 +77,22 @@ describe("emi serve flags", () => {
     expect(run.err).not.toContain("this is a bug");
   });
 });
+
+describe("emi api-key without a store", () => {
+  it("says there is no store and creates none", async () => {
+    const { mkdtemp, readdir, rm } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { main } = await import("../../src/cli/main.ts");
+    const { captureIO } = await import("../cli/capture-io.ts");
+    const dir = await mkdtemp(join(tmpdir(), "emi-nostore-"));
+    for (const args of [["list"], ["create", "--account", "1042"], ["revoke", "key_x"]]) {
+      const io = captureIO(dir);
+      const code = await main(["node", "emi", "api-key", ...args, "--store", "sqlite:.emi/state.db"], io);
+      expect(code).toBe(1);
+      expect(io.err()).toMatch(/no store/i);
+    }
+    expect(await readdir(dir)).toEqual([]);
+    await rm(dir, { recursive: true, force: true });
+  });
+});
