@@ -222,7 +222,9 @@ CREATE TABLE webhook_secrets (
   account ${big} PRIMARY KEY,
   secret_hash TEXT NOT NULL,
   secret_ref TEXT NOT NULL,
-  created_at TEXT NOT NULL
+  created_at TEXT NOT NULL,
+  previous_hash TEXT,
+  previous_until TEXT
 );
 `;
 };

@@ -1,6 +1,9 @@
 import type { InboxEvent, WebhookInboxStore } from "../serve/webhook-inbox-store.ts";
 import type { SqlDriver } from "./sql-driver.ts";
 
+/** How long a replaced webhook secret is still accepted. */
+const PREVIOUS_SECRET_GRACE_MS = 10 * 60_000;
+
 // Rows per INSERT: few distinct statements for SQLite's statement cache, few round trips for PostgreSQL.
 const ROWS_PER_INSERT = 100;
 
@@ -88,11 +91,14 @@ export class WebhookInboxSql implements WebhookInboxStore {
   }
 
   async putWebhookSecret(account: number, secretHash: string, secretRef: string, at: string): Promise<void> {
+    // The secret it replaces stays valid a few minutes: deliveries Actito sends while its
+    // subscriptions are being switched to the new one are still accepted.
+    const until = new Date(Date.parse(at) + PREVIOUS_SECRET_GRACE_MS).toISOString();
     await this.#db.run(
       `INSERT INTO webhook_secrets (account, secret_hash, secret_ref, created_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (account) DO UPDATE SET secret_hash = excluded.secret_hash,
-         secret_ref = excluded.secret_ref, created_at = excluded.created_at`,
-      [account, secretHash, secretRef, at],
+       ON CONFLICT (account) DO UPDATE SET previous_hash = webhook_secrets.secret_hash, previous_until = ?,
+         secret_hash = excluded.secret_hash, secret_ref = excluded.secret_ref, created_at = excluded.created_at`,
+      [account, secretHash, secretRef, at, until],
     );
   }
 
@@ -109,11 +115,17 @@ export class WebhookInboxSql implements WebhookInboxStore {
     await this.#db.run("DELETE FROM webhook_secrets WHERE account = ?", [account]);
   }
 
-  async webhookSecretHash(account: number): Promise<string | null> {
-    const [row] = await this.#db.all<{ secret_hash: string }>(
-      "SELECT secret_hash FROM webhook_secrets WHERE account = ?",
-      [account],
-    );
-    return row?.secret_hash ?? null;
+  async webhookSecretHashes(account: number, at: string): Promise<string[]> {
+    const [row] = await this.#db.all<{
+      secret_hash: string;
+      previous_hash: string | null;
+      previous_until: string | null;
+    }>("SELECT secret_hash, previous_hash, previous_until FROM webhook_secrets WHERE account = ?", [account]);
+    if (!row) return [];
+    const previous =
+      row.previous_hash !== null && row.previous_until !== null && row.previous_until > at
+        ? [row.previous_hash]
+        : [];
+    return [row.secret_hash, ...previous];
   }
 }

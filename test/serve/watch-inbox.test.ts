@@ -52,4 +52,15 @@ describe("watchInbox (the hook of emi sync --watch)", () => {
     expect((await inbox.peekInbox(1042, 10)).map((e) => e.profileId)).toEqual(["2"]);
     expect(await hook.due()).toEqual(new Set([1042, 1050]));
   });
+
+  it("accepts a replaced webhook secret for ten minutes after a rotation, then only the new one", async () => {
+    const inbox = new WebhookInboxSql(sqlDriverOf(store));
+    await inbox.putWebhookSecret(1042, "aa", "env:K", "2026-12-01T10:00:00.000Z");
+    expect(await inbox.webhookSecretHashes(1042, "2026-12-01T10:00:01.000Z")).toEqual(["aa"]);
+    await inbox.putWebhookSecret(1042, "bb", "env:K", "2026-12-01T11:00:00.000Z");
+    expect(await inbox.webhookSecretHashes(1042, "2026-12-01T11:09:00.000Z")).toEqual(["bb", "aa"]);
+    expect(await inbox.webhookSecretHashes(1042, "2026-12-01T11:11:00.000Z")).toEqual(["bb"]);
+    await inbox.deleteWebhookSecret(1042);
+    expect(await inbox.webhookSecretHashes(1042, "2026-12-01T11:09:00.000Z")).toEqual([]);
+  });
 });
