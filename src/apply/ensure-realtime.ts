@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { redactText } from "../actito/redact-text.ts";
 import { realtimeSubscriptionBody } from "../actito/routes.ts";
 import type { ActitoApi, ProfileTable } from "../actito/types.ts";
 import { isOurs, REALTIME_EVENTS } from "../plan/realtime-plan.ts";
@@ -60,6 +61,14 @@ export async function ensureRealtime(input: {
   );
   const written = new Set<string>();
   const done: string[] = [];
+  // Actito's error bodies are not documented: one that echoes the request would carry the secret.
+  const guarded = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      throw new EmiError(redactText((error as Error).message ?? String(error), [secret]));
+    }
+  };
   for (const eventType of REALTIME_EVENTS) {
     const body = realtimeSubscriptionBody({
       eventType,
@@ -71,11 +80,11 @@ export async function ensureRealtime(input: {
     });
     const existing = onTable(eventType);
     if (existing) {
-      await client.changeWebhookSubscription(entity, existing.id, body);
+      await guarded(() => client.changeWebhookSubscription(entity, existing.id, body));
       written.add(existing.id);
       done.push(`${eventType} webhook updated`);
     } else {
-      written.add(await client.createWebhookSubscription(entity, body));
+      written.add(await guarded(() => client.createWebhookSubscription(entity, body)));
       done.push(`${eventType} webhook created`);
     }
   }
