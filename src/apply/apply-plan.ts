@@ -30,6 +30,8 @@ export interface ApplyPlanOptions {
   /** Injected in tests; default src/sync. */
   runSync?: (options: RunSyncOptions) => Promise<SyncResult[]>;
   signal?: AbortSignal;
+  /** Licences synced at once (default 8). */
+  syncConcurrency?: number;
   /** Runs once the activations are written, before the syncs (apply releases its lease there). */
   beforeSync?: () => Promise<void>;
 }
@@ -193,6 +195,7 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
           full,
           onEvent: (event) => options.onEvent?.({ type: "sync", event }),
           ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.syncConcurrency !== undefined ? { concurrency: options.syncConcurrency } : {}),
         })),
       );
     } catch (error) {

@@ -46,6 +46,8 @@ export interface RunPlanAndApplyOptions {
   lockWaitMs?: number;
   onLockWait?: (message: string) => void;
   runSync?: (options: RunSyncOptions) => Promise<SyncResult[]>;
+  /** Licences synced at once after activation (default 8). */
+  syncConcurrency?: number;
   signal?: AbortSignal;
 }
 
@@ -139,6 +141,7 @@ export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.afterStep ? { afterStep: options.afterStep } : {}),
       ...(options.runSync ? { runSync: options.runSync } : {}),
+      ...(options.syncConcurrency !== undefined ? { syncConcurrency: options.syncConcurrency } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       // The syncs run under their licence leases: the next apply need not wait for them.
       beforeSync: () => lease.release(),

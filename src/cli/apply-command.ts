@@ -15,6 +15,7 @@ import type { SyncEvent } from "../sync/run-sync.ts";
 import { dirOption, formatOption, parseSeconds, repoOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
 import type { CliIO } from "./io.ts";
+import { wholeNumber } from "./number-flags.ts";
 import type { CommandContext } from "./command-context.ts";
 import { printPlan } from "./print-plan.ts";
 
@@ -28,6 +29,7 @@ interface ApplyFlags {
   format: "text" | "markdown" | "json";
   repo?: string;
   lockWait: number;
+  concurrency: number;
   comment?: boolean;
   pr?: string;
 }
@@ -80,6 +82,12 @@ export function registerApplyCommand(program: Command, ctx: CommandContext): voi
     .addOption(formatOption(["text", "markdown", "json"]))
     .addOption(repoOption())
     .option("--lock-wait <seconds>", "wait this long for another apply's lock", parseSeconds, 0)
+    .option(
+      "--concurrency <n>",
+      "licences synced at once after activation (one licence's integrations never overlap)",
+      wholeNumber(1, 1000),
+      8,
+    )
     .option(
       "--comment",
       "report the result on the merged pull request (and an emi-apply-failed issue on failure)",
@@ -151,6 +159,7 @@ async function applyAction(
       requireSecrets: flags.requireSecrets === true,
       allowEmpty: flags.allowEmpty === true,
       lockWaitMs: flags.lockWait * 1000,
+      syncConcurrency: flags.concurrency,
       onLockWait: (message) => io.stderr.write(terminalSafe(`waiting: ${message}\n`)),
       onPlan: (created) => {
         if (text && hasChanges(created.plan)) printPlan(io, created, "text");

@@ -2,7 +2,7 @@ import { syncScheduleOf } from "../store/sql-sync-schedule.ts";
 import type { Store } from "../store/store.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import { retryBackoffMs } from "./retry-backoff.ts";
-import type { SyncResult } from "./run-sync.ts";
+import type { SyncResult } from "./sync-result.ts";
 
 /**
  * Writes a run's result to the sync schedule: a run that read its listing to the end is a success

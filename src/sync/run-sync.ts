@@ -19,8 +19,9 @@ import { busyReason, groupByLicence, LicenceHold, licenceOf } from "./licence-le
 import { recordScheduled } from "./record-scheduled.ts";
 import type { IntegrationRunOutcome } from "./report-run.ts";
 import { resolveSyncTarget } from "./resolve-sync-target.ts";
-import type { SyncEvent, SyncEventBody, SyncOutcome, SyncRunCounts } from "./sync-events.ts";
+import type { SyncEvent, SyncEventBody, SyncRunCounts } from "./sync-events.ts";
 import { syncIntegrationOnce } from "./sync-integration-once.ts";
+import type { SyncResult } from "./sync-result.ts";
 import {
   actitoSyncLimits,
   choosePatchThreshold,
@@ -30,16 +31,7 @@ import {
 } from "./write-strategy.ts";
 
 export type { SyncEvent, SyncOutcome, SyncRunCounts } from "./sync-events.ts";
-
-export interface SyncResult {
-  account: number;
-  health: SyncOutcome;
-  /** Why, when not in sync; a note (e.g. about profiles sharing an e-mail) when in sync. */
-  reason: string | null;
-  counts: SyncRunCounts;
-  /** The run stopped on an operational error (`emi sync` exits 1); `reason` says which. */
-  failed: boolean;
-}
+export type { SyncResult } from "./sync-result.ts";
 
 export interface RunSyncOptions {
   store: Store;

@@ -9,11 +9,20 @@ export interface RunFacts {
   importsUsedToday: number | null;
   importsPerDay: number | null;
   seconds: number;
+  /** When the sync started under its lease, and when it finished (before the lease is released). */
+  startedAt: number | null;
+  finishedAt: number | null;
 }
 
 /** Gathers RunFacts per account while runSync works; `take` hands them over once the run ended. */
 export class RunTally {
   readonly #runs = new Map<number, RunFacts>();
+  readonly #now: () => number;
+
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
+
   /** Accounts whose sync has started and not finished: what a stop interrupts. */
   readonly running = new Map<number, string>();
 
@@ -27,6 +36,8 @@ export class RunTally {
         importsUsedToday: null,
         importsPerDay: null,
         seconds: 0,
+        startedAt: null,
+        finishedAt: null,
       };
       this.#runs.set(account, facts);
     }
@@ -36,13 +47,17 @@ export class RunTally {
   onEvent(event: SyncEvent): void {
     const facts = this.#of(event.account);
     facts.table = event.table;
-    if (event.type === "sync-started") this.running.set(event.account, event.table);
+    if (event.type === "sync-started") {
+      this.running.set(event.account, event.table);
+      facts.startedAt = this.#now();
+    }
     if (event.type === "import-submitted") facts.imported = true;
     if (event.type === "sync-finished") {
       this.running.delete(event.account);
       facts.importsUsedToday = event.importsUsedToday;
       facts.importsPerDay = event.importsPerDay;
       facts.seconds = event.seconds;
+      facts.finishedAt = this.#now();
     }
   }
 

@@ -51,9 +51,9 @@ export async function serveMetrics(options: {
     server.once("error", (error: NodeJS.ErrnoException) => {
       const why =
         error.code === "EADDRINUSE"
-          ? "is already in use"
+          ? "is already in use (EADDRINUSE)"
           : error.code === "EACCES"
-            ? "needs privileges this process does not have"
+            ? "needs privileges this process does not have (EACCES)"
             : `cannot be listened on (${error.code ?? error.message})`;
       reject(
         new MetricsPortError(

@@ -69,7 +69,7 @@ export async function runWatch(options: WatchOptions): Promise<void> {
   const busyRetryMs = Math.min(options.busyRetryMs ?? 30_000, options.intervalMs);
   const inboxDue = options.inboxDue ?? noInbox;
   const schedule = syncScheduleOf(options.store);
-  const tally = new RunTally();
+  const tally = new RunTally(now);
   // One client per integration for the worker's life: its token and connections outlive a run, so
   // an idle incremental sync does not fetch a token every time.
   const clients = new ClientCache((integration, apiKey) => {
@@ -239,7 +239,8 @@ export async function runWatch(options: WatchOptions): Promise<void> {
       options.metrics?.run(result, at, after.get(account)?.withoutReaid ?? null);
       options.onRecord({
         type: "run",
-        time: at.toISOString(),
+        time: new Date(run.finishedAt ?? at.getTime()).toISOString(),
+        startedAt: run.startedAt === null ? null : new Date(run.startedAt).toISOString(),
         account,
         table: run.table,
         mode: fullAccounts.has(account) ? "full" : "incremental",

@@ -13,7 +13,10 @@ export type WatchRecord =
     }
   | {
       type: "run";
+      /** When the run finished (its lease was still held). */
       time: string;
+      /** When the run started under its lease, if it got that far. */
+      startedAt: string | null;
       account: number;
       table: string;
       mode: "incremental" | "full";

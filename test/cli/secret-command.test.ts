@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -214,4 +214,40 @@ describe("emi secret encrypt as a process", () => {
       rmSync(repo, { recursive: true, force: true });
     }
   });
+});
+
+describe("emi secret encrypt on a terminal", () => {
+  it("asks for the key and does not echo it (a real pseudo-terminal, through script(1))", async () => {
+    const repo = mkdtempSync(join(tmpdir(), "emi-secret-tty-"));
+    try {
+      const pair = await ageKeyPair();
+      const bin = join(import.meta.dirname, "../../bin/emi.js");
+      const command = `${process.execPath} ${bin} secret encrypt --account 1042 --recipient ${pair.recipient}`;
+      const child = spawn("script", ["-q", "-e", "-c", command, "/dev/null"], { cwd: repo });
+      let shown = "";
+      let typed = false;
+      const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+      child.stdout.on("data", (chunk: Buffer) => {
+        shown += chunk.toString("utf8");
+        // Type only once emi asks: the terminal is in raw mode by then.
+        if (!typed && shown.includes("(not shown): ")) {
+          typed = true;
+          child.stdin.write(`${KEY}\r`);
+        }
+      });
+      expect(await exited).toBe(0);
+      expect(shown).toContain("Actito API key for account 1042 (not shown): ");
+      expect(shown).toContain("apiKey: { secretRef: age:secrets/1042.age }");
+      expect(shown).not.toContain(KEY);
+      expect(shown).not.toContain(KEY.slice(0, 8));
+      const reading = await readSecret("age:secrets/1042.age", {
+        cwd: repo,
+        root: repo,
+        env: { EMI_AGE_IDENTITY: pair.identity },
+      });
+      expect(reading).toEqual({ ok: true, value: KEY });
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

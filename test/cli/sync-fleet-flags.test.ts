@@ -32,6 +32,12 @@ describe("emi sync: fleet flags and quota knobs", () => {
     expect(err).not.toContain("this is a bug");
   });
 
+  it("exits 1 with a usage error for apply --concurrency 0", async () => {
+    const { code, err } = await run(["apply", "--yes", "--concurrency", "0"]);
+    expect(code).toBe(1);
+    expect(err).toContain("--concurrency");
+  });
+
   it("exits 1 when a watch-only flag is given without --watch, or --watch with --account", async () => {
     const alone = await run(["sync", "--interval", "30"]);
     expect(alone.code).toBe(1);

@@ -187,6 +187,7 @@ describe("GitHub workflows", () => {
     ["plan.yml", "emi plan --comment"],
     ["apply.yml", "emi apply plan.json"],
     ["drift.yml", "emi drift --report"],
+    ["sync.yml", "emi sync"],
   ])("passes EMI_AGE_IDENTITY once, to the whole job, in %s", (name, command) => {
     const { text, doc } = load(name);
     const [job] = jobs(doc);

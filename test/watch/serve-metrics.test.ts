@@ -75,7 +75,7 @@ describe("serveMetrics", () => {
       }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(MetricsPortError);
       expect((error as Error).message).toBe(
-        `--metrics-port ${first.port} is already in use: choose another port, or stop what listens on it`,
+        `--metrics-port ${first.port} is already in use (EADDRINUSE): choose another port, or stop what listens on it`,
       );
     } finally {
       await first.close();

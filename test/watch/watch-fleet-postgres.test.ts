@@ -17,6 +17,7 @@ afterEach(async () => {
 interface RunRecord {
   type: "run";
   time: string;
+  startedAt: string | null;
   account: number;
   seconds: number;
   health: string;

@@ -152,7 +152,7 @@ describe("emi sync --watch (a real worker on a SQLite store)", { timeout: 120_00
     try {
       const worker = emi(["sync", "--watch", "--metrics-port", String(port)]);
       expect((await worker.exited()).code).toBe(1);
-      expect(worker.err()).toContain(`--metrics-port ${port} is already in use`);
+      expect(worker.err()).toContain(`--metrics-port ${port} is already in use (EADDRINUSE)`);
     } finally {
       taken.close();
     }
