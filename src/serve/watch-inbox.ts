@@ -25,7 +25,8 @@ export function watchInbox(store: Store): {
     },
     async settled(record) {
       if (inbox === null || record.type !== "run" || record.failed) return;
-      const started = new Date(Date.parse(record.time) - record.seconds * 1000).toISOString();
+      const started =
+        record.startedAt ?? new Date(Date.parse(record.time) - record.seconds * 1000).toISOString();
       await inbox.removeInboxEventsBefore(record.account, started).catch(() => 0);
     },
   };

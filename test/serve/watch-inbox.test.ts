@@ -30,6 +30,7 @@ describe("watchInbox (the hook of emi sync --watch)", () => {
     const run = {
       type: "run" as const,
       time: "2026-12-01T10:00:10.000Z",
+      startedAt: "2026-12-01T10:00:05.000Z",
       account: 1042,
       table: "nordlys/customers",
       mode: "incremental" as const,
