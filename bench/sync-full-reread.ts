@@ -1,6 +1,7 @@
 // A full re-read of a table whose every profile already carries its REAID: the ownership check
 // (issue 11) looks every value up in the store before anything is written.
 // Usage: npx tsx bench/sync-full-reread.ts [profiles=200000]
+import type { ConnectActito } from "../src/actito/connect-actito.ts";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,15 +34,15 @@ async function main(): Promise<void> {
     managedBy: null,
   });
   const env = { EMI_ACTITO_URL: sandbox.url, ACTITO_KEY_ACME: apiKey };
-  const clientFor = (i: typeof desired, key: string) =>
-    createActitoClient({ endpoint: i.actito.endpoint, apiKey: key, env, callsPerMinute: 1_000_000 });
+  const connect: ConnectActito = ({ endpoint, apiKey: key }) =>
+    createActitoClient({ endpoint, apiKey: key, env, callsPerMinute: 1_000_000 });
   for (const label of ["back-fill", "full re-read", "full re-read"]) {
     const started = performance.now();
     const [result] = await runSync({
       store,
       integrations: [desired],
       secrets: { env, cwd: dir },
-      clientFor,
+      connect,
       full: true,
       pollMs: 20,
     });

@@ -53,8 +53,8 @@ const [result] = await runSync({
   store,
   integrations: [integration],
   secrets: { env, cwd: process.cwd() },
-  clientFor: (i, key) =>
-    createActitoClient({ endpoint: i.actito.endpoint, apiKey: key, env, callsPerMinute: 1e9 }),
+  connect: ({ endpoint, apiKey: key }) =>
+    createActitoClient({ endpoint, apiKey: key, env, callsPerMinute: 1e9 }),
   // Only the quota is lifted: the PATCH-or-import choice still follows Actito's call budget.
   limits: { importsPerDay: 1_000_000 },
   // The sandbox runs on this machine's clock: no skew to cover.

@@ -4,26 +4,17 @@ import { type Dispatcher, FormData } from "undici";
 import type { Endpoint } from "../types/declared.ts";
 import type { ClientLogEvent } from "./client-log-event.ts";
 import type { Clock } from "./clock.ts";
-import {
-  ActitoApiError,
-  ActitoUnavailableError,
-  AuthError,
-  ImportOutcomeUnknownError,
-  MassImportTimeoutError,
-  RateLimitedError,
-  UnexpectedResponseError,
-} from "./errors.ts";
+import { type Answer, apiError, callFailure, type Method } from "./call-failure.ts";
+import { type ActitoApiError, UnexpectedResponseError } from "./errors.ts";
 import { gzipToTempFile } from "./gzip-to-temp-file.ts";
 import type { LicenceLimiter } from "./licence-limiter.ts";
-import { redactBody, redactText } from "./redact-text.ts";
-import { errorCode, parseRetryAfter, type RetryPolicy, retryDecision } from "./retry-decision.ts";
+import { errorCode, retryDecision, type RetryPolicy } from "./retry-decision.ts";
 import {
   addAttributeBody,
   fillRoute,
   listProfilesQuery,
   MASS_IMPORT_PARTS,
   massImportDefinition,
-  parseCreatedId,
   parseEntities,
   parseMassImportStarted,
   parseMassImportStatus,
@@ -32,7 +23,6 @@ import {
   parseProfileTable,
   parseProfileTables,
   parseToken,
-  parseWebhookSubscriptions,
   patchProfileBody,
   ROUTES,
   type RouteTemplate,
@@ -40,7 +30,7 @@ import {
 } from "./routes.ts";
 import { TokenCache } from "./token-cache.ts";
 import type {
-  ActitoApi,
+  ActitoCoreApi,
   ActitoAttribute,
   ActitoEntity,
   ListProfilesOptions,
@@ -49,8 +39,6 @@ import type {
   Profile,
   ProfilePage,
   ProfileTable,
-  WebhookSubscriptionBody,
-  WebhookSubscriptionInfo,
 } from "./types.ts";
 
 /** Everything an ActitoClient is built from; `createActitoClient` fills it from friendlier options. */
@@ -72,9 +60,7 @@ export interface ActitoClientParts {
   tempDir?: string;
 }
 
-type Method = "GET" | "POST" | "PATCH" | "PUT";
-
-interface CallSpec {
+export interface CallSpec {
   method: Method;
   route: RouteTemplate;
   params?: Record<string, string>;
@@ -87,17 +73,10 @@ interface CallSpec {
   accept?: readonly number[];
 }
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  attempts: number;
-}
-
 const JSON_HEADERS = { "content-type": "application/json" } as const;
 
 /** One licence connection to Actito (endpoint + API key), over undici. See `createActitoClient`. */
-export class ActitoClient implements ActitoApi {
+export class ActitoClient implements ActitoCoreApi {
   readonly endpoint: Endpoint;
   readonly #parts: ActitoClientParts;
   readonly #origin: string;
@@ -250,50 +229,9 @@ export class ActitoClient implements ActitoApi {
     return this.#get(ROUTES.massImport, { entity, id }, parseMassImportStatus);
   }
 
-  /** Polls with a growing interval (×1.5 up to 15 s); default first interval 1 s, timeout 1 h. */
-  async waitForMassImport(
-    entity: string,
-    id: string,
-    options: { pollMs?: number; timeoutMs?: number } = {},
-  ): Promise<MassImportStatus> {
-    const { clock, sleep } = this.#parts;
-    const timeoutMs = options.timeoutMs ?? 3_600_000;
-    const started = clock.now();
-    let interval = options.pollMs ?? 1000;
-    for (;;) {
-      const status = await this.getMassImport(entity, id);
-      if (status.status !== "RUNNING") return status;
-      const waited = clock.now() - started;
-      if (waited >= timeoutMs) throw new MassImportTimeoutError(id, waited);
-      await sleep(Math.min(interval, timeoutMs - waited));
-      interval = Math.min(interval * 1.5, 15_000);
-    }
-  }
-
-  async listWebhookSubscriptions(entity: string): Promise<WebhookSubscriptionInfo[]> {
-    return this.#get(ROUTES.webhookSubscriptions, { entity }, parseWebhookSubscriptions);
-  }
-
-  /** Not retried once it may have reached Actito: a second POST would make a second subscription. */
-  async createWebhookSubscription(entity: string, body: WebhookSubscriptionBody): Promise<string> {
-    const answer = await this.#call({
-      method: "POST",
-      route: ROUTES.webhookSubscriptions,
-      params: { entity },
-      json: body,
-      idempotent: false,
-    });
-    return this.#parse(answer, "POST", ROUTES.webhookSubscriptions, parseCreatedId);
-  }
-
-  async changeWebhookSubscription(entity: string, id: string, body: WebhookSubscriptionBody): Promise<void> {
-    await this.#call({
-      method: "PUT",
-      route: ROUTES.webhookSubscription,
-      params: { entity, id },
-      json: body,
-      idempotent: true,
-    });
+  /** One call with everything #call does, its answer parsed (for ActitoWebhookClient). */
+  protected async request<T>(spec: CallSpec, parse: (body: unknown) => T): Promise<T> {
+    return this.#parse(await this.#call(spec), spec.method, spec.route, parse);
   }
 
   async close(): Promise<void> {
@@ -347,7 +285,19 @@ export class ActitoClient implements ActitoApi {
         },
         this.#parts.retryPolicy,
       );
-      if (!decision.retry) throw this.#failure(spec, answer, error, decision.reason);
+      if (!decision.retry) {
+        throw callFailure({
+          spec,
+          answer,
+          error,
+          reason: decision.reason,
+          secrets: this.#secrets(),
+          now: clock.now(),
+          host: new URL(this.#origin).host,
+          endpoint: this.endpoint,
+          throughEmiActitoUrl: this.#parts.sendEndpointHeader,
+        });
+      }
       logger({
         type: "retry",
         method: spec.method,
@@ -428,69 +378,7 @@ export class ActitoClient implements ActitoApi {
   }
 
   #apiError(spec: CallSpec, answer: Answer): ActitoApiError {
-    return new ActitoApiError({
-      method: spec.method,
-      route: spec.route,
-      status: answer.status,
-      body: redactBody(answer.text, this.#secrets()),
-    });
-  }
-
-  /** The error for a call that will not be retried. */
-  #failure(
-    spec: CallSpec,
-    answer: Answer | undefined,
-    error: unknown,
-    reason: "not-retryable" | "attempts-exhausted" | "outcome-unknown" | "wait-too-long",
-  ): Error {
-    const site = { method: spec.method, route: spec.route };
-    if (answer !== undefined) {
-      const body = redactBody(answer.text, this.#secrets());
-      if (reason === "outcome-unknown") {
-        return new ImportOutcomeUnknownError({
-          route: spec.route,
-          status: answer.status,
-          detail: `Actito answered ${answer.status}`,
-        });
-      }
-      if (answer.status === 401 || answer.status === 403)
-        return new AuthError({ ...site, status: answer.status, body });
-      if (answer.status === 429) {
-        const retryAfterMs = parseRetryAfter(answer.headers["retry-after"], this.#parts.clock.now());
-        return new RateLimitedError({ ...site, body, retryAfterMs });
-      }
-      if (answer.status >= 500) {
-        return new ActitoUnavailableError({
-          ...site,
-          status: answer.status,
-          detail: `${answer.status} after ${answer.attempts} attempts`,
-        });
-      }
-      return this.#apiError(spec, answer);
-    }
-    const cause = this.#safeCause(error);
-    const code = errorCode(error) ?? "request failed";
-    const host = new URL(this.#origin).host;
-    const detail = `the connection to ${host} failed: ${code}`;
-    if (reason === "outcome-unknown") {
-      return new ImportOutcomeUnknownError({ route: spec.route, detail }, { cause });
-    }
-    // Without EMI_ACTITO_URL emi talks to Actito itself: a newcomer rehearsing meant the sandbox.
-    const hint = this.#parts.sendEndpointHeader
-      ? "; check that EMI_ACTITO_URL points at a running server"
-      : `; this is Actito's ${this.endpoint} endpoint: check the network, or set EMI_ACTITO_URL to use the sandbox (npx emi sandbox)`;
-    return new ActitoUnavailableError({ ...site, detail: `${detail}${hint}` }, { cause });
-  }
-
-  /** A copy of a library error fit to travel as `cause`: its message redacted, no stack, no properties. */
-  #safeCause(error: unknown): Error {
-    const message = error instanceof Error ? error.message : String(error);
-    const safe = new Error(redactText(message, this.#secrets()));
-    safe.name = error instanceof Error ? error.name : "Error";
-    safe.stack = `${safe.name}: ${safe.message}`;
-    const code = errorCode(error);
-    if (code !== undefined) Object.assign(safe, { code });
-    return safe;
+    return apiError(spec, answer, this.#secrets());
   }
 }
 

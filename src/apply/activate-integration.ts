@@ -1,23 +1,28 @@
+import type { ConnectActito } from "../actito/connect-actito.ts";
 import { ActitoApiError } from "../actito/errors.ts";
+import { noTableMessage, pickProfileTable } from "../actito/pick-profile-table.ts";
 import type { ActitoApi, ProfileTable } from "../actito/types.ts";
-import { readSecret, type SecretSource } from "../config/resolve-secret.ts";
+import type { SecretResolver } from "../config/resolve-secrets-once.ts";
 import type { Change } from "../plan/plan-types.ts";
 import {
   describeAttribute,
   isCompatibleReaidAttribute,
   reaidAttributeDefinition,
 } from "../plan/reaid-attribute.ts";
-import type { ConnectActito, PlanningStore } from "../plan/refresh-live-state.ts";
+import type { KeyFingerprints } from "../plan/registry-reader.ts";
+import type { SyncHealthRecorder } from "../sync/sync-store.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import { EmiError } from "../types/errors.ts";
 import { ensureRealtimeStep } from "./ensure-realtime-step.ts";
 import { journalStep, type StepContext } from "./journal-step.ts";
+import type { RegistryWriter } from "./registry-writer.ts";
 
 export interface ActivateInput {
   ctx: StepContext;
-  store: PlanningStore;
+  store: KeyFingerprints & RegistryWriter & SyncHealthRecorder;
   connect: ConnectActito;
-  secrets: SecretSource;
+  /** The run's secrets (resolved once per integration for the whole apply). */
+  secret: SecretResolver;
   repo: string;
   change: Change;
   desired: DesiredIntegration;
@@ -40,7 +45,7 @@ export async function activateIntegration(input: ActivateInput): Promise<Activat
   const { ctx, desired, change } = input;
   const { account } = desired;
   const { endpoint, entity, profileTable, reaidAttribute, apiKey: ref } = desired.actito;
-  const secret = await readSecret(ref.secretRef, input.secrets);
+  const secret = await input.secret(ref.secretRef);
   if (!secret.ok) {
     throw new EmiError(
       `the API key ${ref.secretRef} is not available here (${secret.message}), and activation needs it`,
@@ -123,18 +128,9 @@ async function resolveTable(
   if (!entities.some((e) => e.name === entity)) {
     throw new EmiError(`the licence behind this key has no entity "${entity}"`);
   }
-  const tables = await client.listProfileTables(entity);
-  const table =
-    name !== undefined ? tables.find((t) => t.name === name) : tables.length === 1 ? tables[0] : undefined;
-  if (!table) {
-    const names = tables.map((t) => t.name).join(", ") || "none";
-    throw new EmiError(
-      name !== undefined
-        ? `entity ${entity} has no profile table "${name}" (tables: ${names})`
-        : `entity ${entity} has ${tables.length} profile tables (${names}): declare actito.profileTable`,
-    );
-  }
-  return table;
+  const choice = pickProfileTable(await client.listProfileTables(entity), name);
+  if (choice.status !== "found") throw new EmiError(noTableMessage(entity, name, choice));
+  return choice.table;
 }
 
 /**

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
-import type { SecretSource } from "../config/resolve-secret.ts";
+import type { ConnectActito } from "../actito/connect-actito.ts";
+import { type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
 import { CLAIM_ORDER } from "../plan/plan-claim-order.ts";
 import type { Change, Plan } from "../plan/plan-types.ts";
-import type { ConnectActito, PlanningStore } from "../plan/refresh-live-state.ts";
-import type { RegistryEntry, RegistryWrite } from "../store/store.ts";
+import type { RegistryReader } from "../plan/registry-reader.ts";
+import type { RegistryEntry, RegistryWrite, Store } from "../store/store.ts";
 import { runSync as defaultRunSync, type RunSyncOptions, type SyncResult } from "../sync/run-sync.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
-import { asReaidOwnershipStore } from "../store/reaid-ownership.ts";
 import { EmiError } from "../types/errors.ts";
 import { activateIntegration } from "./activate-integration.ts";
 import { PlanRefusedError } from "./apply-errors.ts";
@@ -15,10 +15,12 @@ import { deactivateRealtimeStep } from "./ensure-realtime-step.ts";
 import { journalStep, type StepContext, safeMessage } from "./journal-step.ts";
 
 export interface ApplyPlanOptions {
-  store: PlanningStore;
+  /** Every role: activation, the journal, and the sync after it (which takes its own leases). */
+  store: Store;
   /** The declarations the plan was made from, by account (their secret references). */
   desired: ReadonlyMap<number, DesiredIntegration>;
-  secrets: SecretSource;
+  secrets: Secrets;
+  /** How activation and the sync after it reach Actito. */
   connect: ConnectActito;
   allowDeactivate?: boolean;
   allowEmpty?: boolean;
@@ -46,6 +48,7 @@ export interface ApplyPlanOptions {
 export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<ApplyResult> {
   const started = performance.now();
   refuseWholePlan(plan, options);
+  const secret = secretResolver(options.secrets);
   const ctx: StepContext = {
     store: options.store,
     applyId: randomUUID(),
@@ -148,14 +151,14 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
         // The table's REAIDs stay as they are in Actito: only the namespace that owns them changes.
         const from = String(change.takeover.from);
         await journalStep(ctx, change.account, "take-over-reaids", { from }, async () => {
-          await asReaidOwnershipStore(options.store).takeOverReaids(from, String(change.account));
+          await options.store.takeOverReaids(from, String(change.account));
         });
       }
       const activation = await activateIntegration({
         ctx,
         store: options.store,
         connect: options.connect,
-        secrets: options.secrets,
+        secret,
         repo: plan.repo,
         change,
         desired,
@@ -191,7 +194,8 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
         ...(await (options.runSync ?? defaultRunSync)({
           store: options.store,
           integrations: [...integrations],
-          secrets: options.secrets,
+          secrets: secret,
+          connect: options.connect,
           full,
           onEvent: (event) => options.onEvent?.({ type: "sync", event }),
           ...(options.signal ? { signal: options.signal } : {}),
@@ -239,7 +243,7 @@ function refuseWholePlan(plan: Plan, options: ApplyPlanOptions): void {
   }
 }
 
-async function ownerEntry(store: PlanningStore, account: number): Promise<RegistryEntry> {
+async function ownerEntry(store: RegistryReader, account: number): Promise<RegistryEntry> {
   const entry = await store.findByAccount(account);
   if (!entry || entry.account !== account) {
     throw new EmiError(`integration ${account} is no longer in the registry`);

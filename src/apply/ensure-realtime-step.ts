@@ -1,8 +1,8 @@
 import type { ActitoApi, ProfileTable } from "../actito/types.ts";
-import { resolveSecret, type SecretSource } from "../config/resolve-secret.ts";
+import type { ConnectActito } from "../actito/connect-actito.ts";
+import { type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
 import type { Change } from "../plan/plan-types.ts";
 import { realtimeNeedsWork } from "../plan/realtime-plan.ts";
-import type { ConnectActito, PlanningStore } from "../plan/refresh-live-state.ts";
 import { sqlDriverOf } from "../store/sql-driver-of.ts";
 import { WebhookInboxSql } from "../store/webhook-inbox-sql.ts";
 import type { DesiredIntegration, Endpoint } from "../types/declared.ts";
@@ -17,7 +17,8 @@ import { journalStep, type StepContext } from "./journal-step.ts";
  */
 export async function ensureRealtimeStep(input: {
   ctx: StepContext;
-  store: PlanningStore;
+  /** The store opened by openStore (its SQL connection holds the webhook secrets). */
+  store: object;
   client: ActitoApi;
   change: Change;
   desired: DesiredIntegration;
@@ -55,9 +56,9 @@ export async function ensureRealtimeStep(input: {
  */
 export async function deactivateRealtimeStep(input: {
   ctx: StepContext;
-  store: PlanningStore;
+  store: object;
   connect: ConnectActito;
-  secrets: SecretSource;
+  secrets: Secrets;
   change: Change;
   entry: { endpoint: Endpoint; entity: string };
 }): Promise<string | null> {
@@ -66,7 +67,8 @@ export async function deactivateRealtimeStep(input: {
   const store = new WebhookInboxSql(sqlDriverOf(input.store));
   const set = (await store.realtimeAccounts()).get(account);
   if (!set) return null;
-  const apiKey = await resolveSecret(set.secretRef, input.secrets);
+  const reading = await secretResolver(input.secrets)(set.secretRef);
+  const apiKey = reading.ok ? reading.value : null;
   if (apiKey === null) {
     await store.deleteWebhookSecret(account);
     return `webhooks left in Actito (no ${set.secretRef} here): emi serve now refuses their deliveries`;

@@ -1,10 +1,10 @@
-import type { Store } from "../store/store.ts";
+import type { ApplyJournal } from "./apply-journal.ts";
 import { EmiError } from "../types/errors.ts";
 import type { ApplyEvent } from "./apply-types.ts";
 
 /** What every journalled step needs: where to write, and who to tell. */
 export interface StepContext {
-  store: Store;
+  store: ApplyJournal;
   applyId: string;
   onEvent?: ((event: ApplyEvent) => void) | undefined;
   /**

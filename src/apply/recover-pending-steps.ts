@@ -1,5 +1,5 @@
-import { readSecret, type SecretSource } from "../config/resolve-secret.ts";
-import type { ConnectActito } from "../plan/refresh-live-state.ts";
+import type { ConnectActito } from "../actito/connect-actito.ts";
+import { type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
 import type { JournalEntry, RegistryEntry, Store } from "../store/store.ts";
 import type { Endpoint } from "../types/declared.ts";
 import type { ApplyEvent, RecoveredStep } from "./apply-types.ts";
@@ -8,7 +8,7 @@ import { safeMessage } from "./journal-step.ts";
 export interface RecoverOptions {
   store: Store;
   connect: ConnectActito;
-  secrets: SecretSource;
+  secrets: Secrets;
   onEvent?: ((event: ApplyEvent) => void) | undefined;
 }
 
@@ -52,7 +52,7 @@ async function check(
   const d = entry.detail;
   switch (entry.step) {
     case "add-attribute": {
-      const secret = await readSecret(String(d.secretRef), options.secrets);
+      const secret = await secretResolver(options.secrets)(String(d.secretRef));
       if (!secret.ok) return ["unknown", `${secret.message}: Actito cannot be checked`];
       const apiKey = secret.value;
       const client = options.connect({ endpoint: d.endpoint as Endpoint, apiKey });

@@ -1,12 +1,12 @@
 import { secretSourceFor } from "../config/resolve-secret.ts";
 import { planChangeDifferences } from "../plan/compare-plan-changes.ts";
-import { connectActito } from "../plan/connect-actito.ts";
 import { type CreatedPlan, createPlan } from "../plan/create-plan.ts";
 import { hasChanges } from "../plan/describe-change.ts";
 import { basisChanges } from "../plan/plan-basis.ts";
 import { planDigestMatches } from "../plan/plan-digest.ts";
 import type { Plan } from "../plan/plan-types.ts";
-import { asPlanningStore, type ConnectActito } from "../plan/refresh-live-state.ts";
+import { type ConnectActito, connectActito } from "../actito/connect-actito.ts";
+import { resolveSecretsOnce } from "../config/resolve-secrets-once.ts";
 import { resolveRepoId } from "../plan/resolve-repo-id.ts";
 import { takeLease } from "../store/lease-keeper.ts";
 import type { Store } from "../store/store.ts";
@@ -36,7 +36,7 @@ export interface RunPlanAndApplyOptions {
   /** Every API key must be available here (`--require-secrets`): the plan errs otherwise. */
   requireSecrets?: boolean;
   allowEmpty?: boolean;
-  /** Default: createActitoClient with `EMI_ACTITO_URL` from `env`. */
+  /** How every step, sync included, reaches Actito (default: createActitoClient with `EMI_ACTITO_URL` from `env`). */
   connect?: ConnectActito;
   /** The plan, as soon as it is known (the CLI prints it). */
   onPlan?: (created: CreatedPlan) => void;
@@ -68,13 +68,16 @@ const LOCK_TTL_MS = 60_000;
  * @throws StalePlanError, PlanRefusedError, LockHeldError, DirectoryNotFoundError
  */
 export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<PlanAndApplyResult> {
-  const store = asPlanningStore(options.store);
+  const { store } = options;
   const connect = options.connect ?? connectActito(options.env);
   const saved = options.savedPlan;
   // Before anything else: an edited plan file is never trusted for anything, not even its repo.
   if (saved && !(await planDigestMatches(saved, store)))
     throw new TamperedPlanError(options.savedPlanFile ?? null);
-  const secrets = await secretSourceFor(saved?.dir ?? options.dir, options.env, options.cwd);
+  // Each secret is read once for the whole run: recovery, refresh, activation and sync share it.
+  const secrets = resolveSecretsOnce(
+    await secretSourceFor(saved?.dir ?? options.dir, options.env, options.cwd),
+  );
   const repo = saved?.repo ?? options.repo ?? (await resolveRepoId({ env: options.env, cwd: options.cwd }));
   const lease = await takeLease(store, {
     name: "apply",
@@ -92,6 +95,7 @@ export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<
       store,
       repo,
       connect,
+      secrets,
       allowDeactivate: options.allowDeactivate ?? false,
       requireSecrets: options.requireSecrets ?? false,
     });
@@ -133,7 +137,7 @@ export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<
     const result = await applyPlan(plan, {
       store,
       desired: new Map(created.declared.map((d) => [d.integration.account, d.integration])),
-      secrets: created.secrets,
+      secrets,
       connect,
       allowDeactivate: options.allowDeactivate ?? false,
       allowEmpty: options.allowEmpty ?? false,

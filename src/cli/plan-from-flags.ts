@@ -1,7 +1,6 @@
-import { connectActito } from "../plan/connect-actito.ts";
 import type { CreatedPlan } from "../plan/create-plan.ts";
 import { createPlan } from "../plan/create-plan.ts";
-import { asPlanningStore } from "../plan/refresh-live-state.ts";
+import { connectActito } from "../actito/connect-actito.ts";
 import { resolveRepoId } from "../plan/resolve-repo-id.ts";
 import { StoreError } from "../store/errors.ts";
 import { openStore } from "../store/open-store.ts";
@@ -21,7 +20,7 @@ export async function planFromFlags(
   flags: { dir: string; store: string; repo?: string; allowDeactivate?: boolean; requireSecrets?: boolean },
   missingStore: MissingStore = "empty",
 ): Promise<CreatedPlan> {
-  const store = asPlanningStore(await openForPlanning(io, flags.store, missingStore));
+  const store = await openForPlanning(io, flags.store, missingStore);
   try {
     return await createPlan({
       dir: flags.dir,

@@ -12,10 +12,11 @@ export async function readSecretInput(prompt: string): Promise<string> {
     for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
     return Buffer.concat(chunks).toString("utf8");
   }
-  process.stderr.write(prompt);
+  // Echo off before asking: a key typed (or pasted) the moment the prompt shows is never displayed.
   stdin.setRawMode(true);
   stdin.setEncoding("utf8");
   stdin.resume();
+  process.stderr.write(prompt);
   return new Promise<string>((resolve, reject) => {
     let value = "";
     const finish = (error?: Error) => {

@@ -1,4 +1,5 @@
 import { type Command, Option } from "commander";
+import { connectActito } from "../actito/connect-actito.ts";
 import { terminalSafe } from "../plan/terminal-safe.ts";
 import { validateDirectory } from "../config/validate-directory.ts";
 import { secretSourceFrom } from "../config/resolve-secret.ts";
@@ -111,6 +112,7 @@ export function registerSyncCommand(program: Command, ctx: CommandContext): void
           store,
           integrations,
           secrets,
+          connect: connectActito(io.env),
           full: flags.full ?? false,
           concurrency: flags.concurrency,
           onEvent: (event) => progress.onEvent(event),

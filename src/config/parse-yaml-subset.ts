@@ -15,6 +15,8 @@ function outside(): never {
 
 interface Line {
   start: number;
+  /** Where the line ends in the text, past its trailing spaces and comment: its newline or the text's end. */
+  eol: number;
   indent: number;
   /** The line without its indentation (and without a trailing `\r`-free end). */
   content: string;
@@ -40,6 +42,9 @@ function keyAt(content: string, at: number): string | undefined {
   if (after !== 32 && !Number.isNaN(after)) return undefined;
   return content.slice(at, i);
 }
+// yaml refuses an implicit block key of over 1,024 characters (KEY_OVER_1024_CHARS), counting the
+// spaces before its value too: long keys go to the full parser, which decides and reports.
+const maxBlockKeyLength = 1000;
 // Plain keys that YAML would resolve to something other than the same string.
 const specialKeys = /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE|__proto__)$/;
 // Characters that may not start a plain scalar, or start YAML features outside the subset
@@ -103,12 +108,16 @@ class SubsetParser {
   private readonly lines: Line[] = [];
   private next = 0;
   readonly positions: PositionIndex = new Map();
+  private readonly textLength: number;
 
   constructor(
     text: string,
     private readonly withPositions: boolean,
   ) {
+    this.textLength = text.length;
     let start = 0;
+    // The deepest comment line since the last content line (-1: none).
+    let commentIndent = -1;
     while (start <= text.length) {
       let end = text.indexOf("\n", start);
       if (end === -1) end = text.length;
@@ -119,10 +128,18 @@ class SubsetParser {
       // Blank and comment-only lines carry nothing; `---` and `...` mark documents.
       if (to > from && text.charCodeAt(from) !== 35) {
         if (text.startsWith("---", start) || text.startsWith("...", start)) outside();
-        this.lines.push({ start, indent: from - start, content: text.slice(from, to) });
-      }
+        const indent = from - start;
+        // yaml stretches the end of a collection over the comment lines that follow its last line
+        // and are indented deeper than it; rather than copy its rules, such comments go to the full
+        // parser (a comment no deeper than the line after it cannot belong to what that line closes).
+        if (commentIndent > indent) outside();
+        commentIndent = -1;
+        this.lines.push({ start, eol: end, indent, content: text.slice(from, to) });
+      } else if (to > from && this.lines.length > 0) commentIndent = Math.max(commentIndent, from - start);
       start = end + 1;
     }
+    // Likewise after the last line, which closes every collection down to the root's indentation.
+    if (commentIndent > 0) outside();
   }
 
   parse(): SubsetParse | undefined {
@@ -137,16 +154,21 @@ class SubsetParser {
     return this.withPositions ? childPointer(pointer, token) : "";
   }
 
+  /** Where a block collection ends for yaml: after the last line it took, comment and newline included. */
+  private collectionEnd(): number {
+    const { eol } = this.lines[this.next - 1]!;
+    return eol < this.textLength ? eol + 1 : eol;
+  }
+
   private blockMap(indent: number, pointer: string): Record<string, unknown> {
     const map: Record<string, unknown> = {};
     const first = this.lines[this.next]!;
-    let end = first.start + indent;
     while (this.next < this.lines.length) {
       const line = this.lines[this.next]!;
       if (line.indent < indent) break;
       if (line.indent > indent) outside();
       const key = keyAt(line.content, 0);
-      if (key === undefined) outside();
+      if (key === undefined || key.length > maxBlockKeyLength) outside();
       if (specialKeys.test(key) || Object.hasOwn(map, key)) outside();
       const keyStart = line.start + indent;
       const keyRange = [keyStart, keyStart + key.length] as const;
@@ -164,34 +186,35 @@ class SubsetParser {
         } else if (following && following.indent === indent && following.content.startsWith("- ")) {
           map[key] = this.blockSeq(indent, child);
         } else {
+          // An empty value that ends a collection: yaml stretches the collection's end over the
+          // blank and comment lines that follow, or not, by rules not worth copying here.
+          if (!following || following.indent < indent) outside();
           map[key] = null;
-          if (this.withPositions)
-            this.positions.set(child, { key: keyRange, value: [keyRange[1] + 1, keyRange[1] + 1] });
-          end = keyRange[1] + 1;
+          // yaml places a null after the spaces that follow the colon: at the comment, or at the
+          // end of the line (past trailing spaces, before the newline).
+          const at = valueAt === line.content.length ? line.eol : line.start + indent + valueAt;
+          if (this.withPositions) this.positions.set(child, { key: keyRange, value: [at, at] });
           continue;
         }
         const valuePosition = this.positions.get(child);
-        if (valuePosition) {
-          if (this.withPositions) this.positions.set(child, { key: keyRange, value: valuePosition.value });
-          end = valuePosition.value[1];
+        if (valuePosition && this.withPositions) {
+          this.positions.set(child, { key: keyRange, value: valuePosition.value });
         }
         continue;
       }
-      const offset = line.start + indent + restAt;
-      const { value, to } = this.inlineValue(line.content, restAt, offset - restAt, child, keyRange);
+      const { value } = this.inlineValue(line.content, restAt, line.start + indent, child, keyRange);
       map[key] = value;
-      end = offset - restAt + to;
       const following = this.lines[this.next];
       if (following && following.indent > indent) outside(); // a continued plain scalar
     }
-    if (this.withPositions) this.positions.set(pointer, { value: [first.start + indent, end] });
+    if (this.withPositions)
+      this.positions.set(pointer, { value: [first.start + indent, this.collectionEnd()] });
     return map;
   }
 
   private blockSeq(indent: number, pointer: string): unknown[] {
     const list: unknown[] = [];
     const first = this.lines[this.next]!;
-    let end = first.start + indent;
     while (this.next < this.lines.length) {
       const line = this.lines[this.next]!;
       if (line.indent < indent || (line.indent === indent && !line.content.startsWith("- "))) break;
@@ -205,11 +228,11 @@ class SubsetParser {
       if (this.withPositions)
         this.positions.set(this.child(pointer, list.length), { value: [base + at, base + item.to] });
       list.push(item.value);
-      end = base + item.to;
       const following = this.lines[this.next];
       if (following && following.indent > indent) outside();
     }
-    if (this.withPositions) this.positions.set(pointer, { value: [first.start + indent, end] });
+    if (this.withPositions)
+      this.positions.set(pointer, { value: [first.start + indent, this.collectionEnd()] });
     return list;
   }
 

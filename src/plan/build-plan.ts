@@ -181,7 +181,9 @@ function planDeclared(
     // A sync killed midway stays "syncing": the next apply resumes it from its checkpoint.
     entry.sync.health === "syncing" ||
     attributeMissing ||
-    (!entry.emailSync && desired.emailSync);
+    (!entry.emailSync && desired.emailSync) ||
+    // Adoption asked for after a sync was refused (values emi did not write): apply runs it.
+    (entry.sync.health === "degraded" && desired.actito.adoptExistingReaids === true);
   if (replacing.length > 0) {
     return {
       ...base,

@@ -1,3 +1,5 @@
+import type { ConnectActito } from "../actito/connect-actito.ts";
+import type { Secrets } from "../config/resolve-secrets-once.ts";
 import { type SecretSource, secretSourceFrom } from "../config/resolve-secret.ts";
 import { validateDirectory } from "../config/validate-directory.ts";
 import type { Declared } from "../types/declared.ts";
@@ -5,15 +7,18 @@ import { buildPlan } from "./build-plan.ts";
 import { signPlan } from "./plan-digest.ts";
 import type { Plan } from "./plan-types.ts";
 import { publicUrlFrom } from "./realtime-plan.ts";
-import { type ConnectActito, type PlanningStore, refreshLiveState } from "./refresh-live-state.ts";
+import { refreshLiveState } from "./refresh-live-state.ts";
+import type { PlanStore } from "./plan-store.ts";
 
 export interface CreatePlanOptions {
   dir: string;
   cwd: string;
   env: Record<string, string | undefined>;
-  store: PlanningStore;
+  store: PlanStore;
   repo: string;
   connect: ConnectActito;
+  /** Default: resolved from `env` and `cwd`; apply passes the run's, shared with activation and sync. */
+  secrets?: Secrets;
   allowDeactivate?: boolean;
   /** Every secret must be available: a missing one is an error instead of a warning (`--require-secrets`). */
   requireSecrets?: boolean;
@@ -41,9 +46,10 @@ export async function createPlan(options: CreatePlanOptions): Promise<CreatedPla
   const started = performance.now();
   const secrets = secretSourceFrom(validation.repository, options.env, options.cwd);
   const live = await refreshLiveState({
+    publicUrl: publicUrlFrom(options.env),
     declared: invalid ? [] : validation.declared,
     store: options.store,
-    secrets,
+    secrets: options.secrets ?? secrets,
     connect: options.connect,
   });
   const refreshMs = performance.now() - started;

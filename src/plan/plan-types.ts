@@ -3,7 +3,7 @@ import type { LeftReason } from "../sync/classify-existing-values.ts";
 import type { IntegrationStatus } from "../store/store.ts";
 import type { Endpoint } from "../types/declared.ts";
 import type { Diagnostic } from "../types/diagnostic.ts";
-import type { RealtimeChange, WebhookFacts } from "./realtime-plan.ts";
+import type { RealtimeChange, WebhookFacts } from "./realtime-types.ts";
 
 /** What apply will do to one integration. `replace` = endpoint, entity, table or REAID attribute changes. */
 export type PlanAction = "create" | "update" | "replace" | "deactivate" | "sync" | "no-op";

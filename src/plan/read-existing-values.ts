@@ -1,7 +1,6 @@
 import type { ActitoApi, ProfileTable } from "../actito/types.ts";
 import { normaliseEmail } from "../store/normalise-email.ts";
-import { hasReaidOwnership, type ReaidOwnershipStore } from "../store/reaid-ownership.ts";
-import type { Store } from "../store/store.ts";
+import type { ReaidOwnershipStore } from "../store/reaid-ownership.ts";
 import {
   classifyExistingValues,
   type ExistingValueRow,
@@ -25,7 +24,7 @@ export async function readExistingValues(
     entity: string;
     table: ProfileTable;
     reaidAttribute: string;
-    store: Store;
+    store: ReaidOwnershipStore;
     namespace: string;
     adopt: boolean;
     pages: number;
@@ -57,13 +56,8 @@ export async function readExistingValues(
     }
   }
   const profilesWithoutReaid = { count, complete };
-  if (rows.length === 0 || !hasReaidOwnership(input.store)) {
-    return { profilesWithoutReaid, existingValues: rows.length === 0 ? null : unknownValues(rows, complete) };
-  }
-  return {
-    profilesWithoutReaid,
-    existingValues: await classify(input.store as unknown as ReaidOwnershipStore, rows, input, complete),
-  };
+  if (rows.length === 0) return { profilesWithoutReaid, existingValues: null };
+  return { profilesWithoutReaid, existingValues: await classify(input.store, rows, input, complete) };
 }
 
 async function classify(
@@ -124,15 +118,5 @@ function emptyExisting(complete: boolean): ExistingValues {
     adoptable: 0,
     left: {},
     leftExamples: [],
-  };
-}
-
-/** Without a store that knows its values, every value counts as not written by emi. */
-function unknownValues(rows: ExistingValueRow[], complete: boolean): ExistingValues {
-  return {
-    ...emptyExisting(complete),
-    values: rows.length,
-    foreign: rows.length,
-    foreignExamples: rows.slice(0, EXAMPLES).map((r) => r.profileId),
   };
 }

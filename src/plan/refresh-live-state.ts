@@ -1,36 +1,22 @@
 import pLimit from "p-limit";
+import type { ConnectActito } from "../actito/connect-actito.ts";
 import { AuthError } from "../actito/errors.ts";
+import { pickProfileTable } from "../actito/pick-profile-table.ts";
 import type { ActitoApi } from "../actito/types.ts";
-import { readSecret, type SecretMissReason, type SecretSource } from "../config/resolve-secret.ts";
+import type { SecretMissReason } from "../config/resolve-secret.ts";
+import { type SecretResolver, type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
 import { sqlDriverOf } from "../store/sql-driver-of.ts";
-import type { RegistryEntry, Store } from "../store/store.ts";
+import type { RegistryEntry } from "../store/store-records.ts";
 import { WebhookInboxSql } from "../store/webhook-inbox-sql.ts";
 import type { Declared, DesiredIntegration, Endpoint } from "../types/declared.ts";
 import { EmiError } from "../types/errors.ts";
 import { findKeyEndpoint } from "./find-key-endpoint.ts";
 import type { LiveFacts } from "./plan-types.ts";
+import type { PlanStore } from "./plan-store.ts";
 import { isCompatibleReaidAttribute } from "./reaid-attribute.ts";
 import { lastRunFactsOf } from "../sync/last-run-facts.ts";
 import { readExistingValues } from "./read-existing-values.ts";
-import { classifyWebhooks, publicUrlFrom, realtimeTargetUrl } from "./realtime-plan.ts";
-
-/** Opens a client for one licence. The CLI passes one built on createActitoClient; tests may point it anywhere. */
-export type ConnectActito = (options: { endpoint: Endpoint; apiKey: string }) => ActitoApi;
-
-/** The store as refresh and apply use it: the registry plus the keyed fingerprint of a key. */
-export type PlanningStore = Store & { fingerprintKey(apiKey: string): string | Promise<string> };
-
-/**
- * The store with its key fingerprinting (SqlStore has it; the Store interface predates it).
- * @throws EmiError when the store cannot fingerprint keys.
- */
-export function asPlanningStore(store: Store): PlanningStore {
-  const candidate = store as Partial<PlanningStore>;
-  if (typeof candidate.fingerprintKey !== "function") {
-    throw new EmiError("this store cannot fingerprint API keys, which plan and apply need");
-  }
-  return store as PlanningStore;
-}
+import { classifyWebhooks, realtimeTargetUrl } from "./realtime-plan.ts";
 
 /** What refresh learned about one declared integration. */
 export interface AccountLive {
@@ -55,7 +41,7 @@ export interface LiveState {
 
 /** The accounts with realtime set up, from the store's webhook secrets (none for a store without SQL). */
 export async function readRealtimeAccounts(
-  store: Store,
+  store: object,
 ): Promise<Map<number, { secretRef: string; secretHash: string }>> {
   try {
     return await new WebhookInboxSql(sqlDriverOf(store)).realtimeAccounts();
@@ -66,11 +52,13 @@ export async function readRealtimeAccounts(
 
 export interface RefreshOptions {
   declared: readonly Declared[];
-  store: PlanningStore;
-  secrets: SecretSource;
+  store: PlanStore;
+  secrets: Secrets;
   connect: ConnectActito;
   /** Integrations read from Actito at once (each licence has its own limits; this bounds our sockets). */
   concurrency?: number;
+  /** `EMI_PUBLIC_URL` (publicUrlFrom), where realtime webhooks should point; null or absent when unset. */
+  publicUrl?: string | null;
   /**
    * Pages of profiles (1000 each) read to estimate how many lack a REAID; the rest is a lower bound.
    * Not read for an integration whose sync is in sync and whose attribute is present.
@@ -104,13 +92,14 @@ export async function refreshLiveState(options: RefreshOptions): Promise<LiveSta
     readRealtimeAccounts(options.store),
   ]);
   const limit = pLimit(options.concurrency ?? 4);
+  const secret = secretResolver(options.secrets);
   const accounts = new Map<number, AccountLive>();
   await Promise.all(
     options.declared.map(({ integration }) =>
       limit(async () => {
         const entry = registry.find((e) => e.account === integration.account) ?? null;
         const registered = realtimeAccounts.get(integration.account)?.secretHash ?? null;
-        const live = await refreshOne(integration, entry, options, registered);
+        const live = await refreshOne(integration, entry, secret, options, registered);
         const last = entry ? lastRunFactsOf(await options.store.getCheckpoint(entry.account)) : null;
         if (last) {
           const { mismatched, mismatchedExamples, foreign, foreignExamples } = last;
@@ -126,19 +115,20 @@ export async function refreshLiveState(options: RefreshOptions): Promise<LiveSta
 async function refreshOne(
   integration: DesiredIntegration,
   entry: RegistryEntry | null,
+  secret: SecretResolver,
   options: RefreshOptions,
   /** Hash of the webhook secret apply stored for this account; null when realtime was never set up. */
   realtimeSecretHash: string | null,
 ): Promise<AccountLive> {
-  const secret = await readSecret(integration.actito.apiKey.secretRef, options.secrets);
-  if (!secret.ok) {
+  const reading = await secret(integration.actito.apiKey.secretRef);
+  if (!reading.ok) {
     return {
       facts: unknownFacts(false),
       keyFingerprint: null,
-      secretMissing: { reason: secret.reason, message: secret.message },
+      secretMissing: { reason: reading.reason, message: reading.message },
     };
   }
-  const apiKey = secret.value;
+  const apiKey = reading.value;
   const keyFingerprint = await options.store.fingerprintKey(apiKey);
   const facts = unknownFacts(true);
   facts.keyChanged = entry?.keyFingerprint ? entry.keyFingerprint !== keyFingerprint : null;
@@ -148,7 +138,7 @@ async function refreshOne(
     // An integration in sync needs no estimate: skipping it keeps a steady-state plan at three
     // calls per licence, which matters at Actito's 100 calls a minute.
     const inSync = entry?.status === "active" && entry.sync.health === "in sync";
-    const publicUrl = publicUrlFrom(options.secrets.env);
+    const publicUrl = options.publicUrl ?? null;
     const webhooks =
       integration.realtime || realtimeSecretHash !== null
         ? {
@@ -182,7 +172,7 @@ async function readActito(
   integration: DesiredIntegration,
   facts: LiveFacts,
   estimatePages: number,
-  store: Store,
+  store: PlanStore,
   webhooks: { secretHash: string | null; targetUrl: string | null } | null,
 ): Promise<void> {
   const { entity, profileTable, reaidAttribute } = integration.actito;
@@ -194,22 +184,17 @@ async function readActito(
     return;
   }
   facts.entity = "found";
-  const tables = await client.listProfileTables(entity);
-  const table =
-    profileTable !== undefined
-      ? tables.find((t) => t.name === profileTable)
-      : tables.length === 1
-        ? tables[0]
-        : undefined;
-  if (!table) {
+  const choice = pickProfileTable(await client.listProfileTables(entity), profileTable);
+  if (choice.status !== "found") {
     facts.table = {
-      status: profileTable === undefined && tables.length > 1 ? "ambiguous" : "missing",
+      status: choice.status,
       id: null,
       name: profileTable ?? null,
-      candidates: tables.map((t) => t.name).sort(),
+      candidates: choice.candidates,
     };
     return;
   }
+  const { table } = choice;
   facts.table = { status: "found", id: table.id, name: table.name };
   if (webhooks !== null) {
     const emailAttribute = table.attributes.find((a) => a.type === "EMAIL_ADDRESS")?.name ?? "emailAddress";

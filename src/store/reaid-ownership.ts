@@ -1,6 +1,3 @@
-import { EmiError } from "../types/errors.ts";
-import type { Store } from "./store.ts";
-
 /** Which e-mail of which namespace a REAID value belongs to in the store. */
 export interface ReaidHolder {
   namespace: string;
@@ -48,24 +45,4 @@ export interface ReaidOwnershipStore {
     namespace: string,
     moves: readonly { from: string; to: string; reaid: string }[],
   ): Promise<boolean[]>;
-}
-
-/** The store's ownership role, or an error when this store cannot tell which values emi wrote. */
-export function asReaidOwnershipStore(store: Store): ReaidOwnershipStore {
-  const candidate = store as Partial<ReaidOwnershipStore>;
-  if (
-    typeof candidate.holdersOfReaids !== "function" ||
-    typeof candidate.findReaids !== "function" ||
-    typeof candidate.adoptReaids !== "function" ||
-    typeof candidate.takeOverReaids !== "function" ||
-    typeof candidate.rekeyReaids !== "function"
-  ) {
-    throw new EmiError("this store cannot tell which REAID values emi wrote, which the sync needs");
-  }
-  return store as unknown as ReaidOwnershipStore;
-}
-
-/** Whether the store has the ownership role (test doubles may not). */
-export function hasReaidOwnership(store: Store): boolean {
-  return typeof (store as Partial<ReaidOwnershipStore>).holdersOfReaids === "function";
 }

@@ -1,3 +1,4 @@
+import { readdirSync, statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type { ReaidWorkerData, ReaidWorkerReply, ReaidWorkerRequest } from "./sqlite-reaid-worker-thread.ts";
 
@@ -6,20 +7,41 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
+/** Where the compiled worker is, relative to this module's own folder (src/store/ or dist/cli/). */
+const compiledWorker = "../../dist/store/sqlite-reaid-worker-thread.mjs";
+
+/**
+ * Whether the compiled worker is at least as new as every file of src/store/, the only folder its
+ * code comes from (test/architecture checks that): bin/emi.js's rule, for the worker alone.
+ */
+function compiledWorkerIsFresh(): boolean {
+  try {
+    const built = statSync(new URL(compiledWorker, import.meta.url)).mtimeMs;
+    const sources = new URL(".", import.meta.url);
+    return readdirSync(sources).every((name) => statSync(new URL(name, sources)).mtimeMs <= built);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Where the thread's code is. From the bundle (dist/cli/*.mjs), the worker's own bundle entry
- * (dist/store/, scripts/build.mjs); from the sources, the TypeScript module through tsx. Either way
- * the path is `../store/…` from here, since dist/cli/ and src/store/ sit at the same depth.
+ * (dist/store/, scripts/build.mjs). From the sources (tests, benchmarks, a stale bundle), the same
+ * compiled worker while it is fresh, since tsx's loader costs a thread hundreds of milliseconds to
+ * start; otherwise the TypeScript module through tsx, so an edited checkout never runs stale code.
  */
 function workerEntry(data: ReaidWorkerData): { url: URL; workerData: object } {
-  if (import.meta.url.endsWith(".ts")) {
-    const typescriptEntry = new URL("../store/sqlite-reaid-worker-thread.ts", import.meta.url).href;
+  if (import.meta.url.endsWith(".ts") && (process.env.EMI_NO_BUNDLE === "1" || !compiledWorkerIsFresh())) {
+    const typescriptEntry = new URL("./sqlite-reaid-worker-thread.ts", import.meta.url).href;
     return {
-      url: new URL("../store/run-typescript-worker.mjs", import.meta.url),
+      url: new URL("./run-typescript-worker.mjs", import.meta.url),
       workerData: { ...data, typescriptEntry },
     };
   }
-  return { url: new URL("../store/sqlite-reaid-worker-thread.mjs", import.meta.url), workerData: data };
+  const url = import.meta.url.endsWith(".ts")
+    ? new URL(compiledWorker, import.meta.url)
+    : new URL("../store/sqlite-reaid-worker-thread.mjs", import.meta.url);
+  return { url, workerData: data };
 }
 
 /**

@@ -1,7 +1,8 @@
+import { waitForMassImport } from "../actito/wait-for-mass-import.ts";
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import { profileRef } from "./reaid-write.ts";
 import { settleRefusals, splitDuplicates } from "./settle-refusals.ts";
-import type { RunState } from "./sync-run-state.ts";
+import { countWritten, type RunState } from "./sync-run-state.ts";
 
 /**
  * Waits for mass import `id` (submitted by this run or by a killed one) and records its result:
@@ -16,9 +17,13 @@ export async function awaitImportResult(
   retriedRefs: ReadonlySet<string>,
 ): Promise<string | null> {
   const { api, account, target } = ctx;
-  const status = await api.waitForMassImport(target.entity, id, {
+  // Polling goes on when the run is asked to stop: the import's result is recorded either way.
+  const running = new AbortController().signal;
+  const status = await waitForMassImport(api, target.entity, id, {
     pollMs: ctx.pollMs,
     timeoutMs: ctx.importTimeoutMs,
+    now: () => ctx.now().getTime(),
+    sleep: (ms) => ctx.sleep(ms, running),
   });
   const finished = (duplicates: number) =>
     ctx.emit({
@@ -39,7 +44,7 @@ export async function awaitImportResult(
   const refused = status.errors.map((e) => ({ key: profileRef(target, e.key), reason: e.message }));
   const split = await splitDuplicates(ctx, refused);
   finished(split.duplicates.length);
-  run.counts.written += status.updated;
+  countWritten(run, status.updated);
   await settleRefusals(ctx, run, split, retriedRefs);
   return null;
 }

@@ -1,10 +1,9 @@
 import { normaliseEmail } from "../store/normalise-email.ts";
 import type { PageWithReaids } from "./assign-reaids.ts";
-import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import { carriesReaid, reaidOfEmail } from "./profile-fields.ts";
 import type { ReaidClaims } from "./reaid-claims.ts";
 import { importKey, profileRef, type ReaidWrite } from "./reaid-write.ts";
-import { countDuplicates, type RunState } from "./sync-run-state.ts";
+import type { SyncTarget } from "./resolve-sync-target.ts";
 
 /** What diffPage needs besides the page: rows settled elsewhere and this run's claims. */
 export interface PageFilter {
@@ -17,9 +16,22 @@ export interface PageFilter {
   claims: ReaidClaims;
 }
 
+/** What one page adds to a run's counters (see `countPage` in sync-run-state.ts). */
+export interface PageTally {
+  seen: number;
+  withoutEmail: number;
+  /** Skipped for any reason but a duplicate e-mail: no e-mail, refused by the ownership check, given up. */
+  skipped: number;
+  emails: number;
+  /** Left alone because another profile with the same e-mail holds the REAID. */
+  duplicates: number;
+  toWrite: number;
+}
+
 /**
  * Compares one page with the store's REAIDs (`reaids`, from assignReaids: they hold every e-mail on
- * the page). Returns the writes the page needs and counts the rest in `run`.
+ * the page). Pure but for `filter.claims`, which it adds the page's REAIDs to: returns the writes
+ * the page needs and what it counted, for the run to add up.
  *
  * A REAID is unique in Actito, so among profiles sharing a (normalised) e-mail only one can carry it:
  * the one that already does, else the lowest profileId. A profile holding its REAID claims it first,
@@ -29,21 +41,26 @@ export interface PageFilter {
  * splitDuplicates), so a REAID never moves from the profile that holds it.
  */
 export function diffPage(
-  ctx: IntegrationSyncContext,
-  run: RunState,
+  target: Pick<SyncTarget, "keyColumn" | "emailAttribute">,
   { page, reaids, guard }: PageWithReaids,
   filter: PageFilter,
-): ReaidWrite[] {
-  const { target } = ctx;
-  run.counts.seen += page.profileIds.length;
+): { writes: ReaidWrite[]; tally: PageTally } {
+  const tally: PageTally = {
+    seen: page.profileIds.length,
+    withoutEmail: 0,
+    skipped: 0,
+    emails: 0,
+    duplicates: 0,
+    toWrite: 0,
+  };
   const candidates: { profileId: number; email: string; reaid: string; stale: boolean; clear: boolean }[] =
     [];
   for (let i = 0; i < page.profileIds.length; i++) {
     const profileId = page.profileIds[i]!;
     const email = page.emails[i] ?? null;
     if (email === null) {
-      run.withoutEmail += 1;
-      run.counts.skipped += 1;
+      tally.withoutEmail += 1;
+      tally.skipped += 1;
       continue;
     }
     // Values emi did not write, and e-mails left for a person, are never written (see existingValueGuard).
@@ -51,10 +68,10 @@ export function diffPage(
       guard &&
       (guard.refused || guard.skip.has(profileId) || guard.blockedEmails.has(normaliseEmail(email)))
     ) {
-      run.counts.skipped += 1;
+      tally.skipped += 1;
       continue;
     }
-    run.emails += 1;
+    tally.emails += 1;
     const reaid = reaidOfEmail(reaids, email, profileId);
     const current = page.currentReaids[i];
     if (current === reaid) filter.claims.add(reaid);
@@ -71,7 +88,7 @@ export function diffPage(
     const key = importKey(target, profileId, email);
     const ref = profileRef(target, key);
     if (filter.givenUp.has(ref)) {
-      run.counts.skipped += 1;
+      tally.skipped += 1;
       continue;
     }
     if (filter.retryRefs.has(ref) || filter.settled.has(ref)) continue;
@@ -81,7 +98,7 @@ export function diffPage(
     }
     if (!filter.claims.add(reaid)) {
       if (!stale) {
-        countDuplicates(run, 1);
+        tally.duplicates += 1;
         continue;
       }
       // A duplicate that still carries emi's REAID of another e-mail (its e-mail changed) is
@@ -94,6 +111,6 @@ export function diffPage(
     }
     rows.push({ key, reaid, ref, profileId });
   }
-  run.toWrite += rows.length;
-  return rows;
+  tally.toWrite = rows.length;
+  return { writes: rows, tally };
 }

@@ -86,7 +86,14 @@ export function existingValueGuard(
     if (rekeys.length > 0) {
       const done = await options.store.rekeyReaids(options.namespace, rekeys);
       for (const [i, r] of rekeys.entries()) {
-        result.verdicts.set(r.profileId, { kind: done[i] ? "ours" : "mismatched" });
+        if (done[i]) {
+          result.verdicts.set(r.profileId, { kind: "ours" });
+          continue;
+        }
+        // The address got another REAID under the new key meanwhile (e.g. from GetOrCreate): the
+        // profile keeps the one it carries, and a person decides which of the two stays.
+        result.verdicts.set(r.profileId, { kind: "left", reason: "email-has-reaid" });
+        result.blockedEmails.add(r.to);
       }
     }
     const skip = new Map<number, ValueVerdict>();

@@ -6,7 +6,16 @@ import { errorMessage } from "./error-message.ts";
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import type { PageOfWrites } from "./open-listing.ts";
 import type { ReaidWrite } from "./reaid-write.ts";
-import type { InFlight, RunState, SaveRunState } from "./sync-run-state.ts";
+import {
+  addImportRows,
+  announceImport,
+  completeImportFile,
+  importSettled,
+  importSubmitted,
+  type InFlight,
+  type RunState,
+  type SaveRunState,
+} from "./sync-run-state.ts";
 import { importFileCap, utcDay } from "./write-strategy.ts";
 
 /** How one mass import ended; anything but `committed` makes the run rewind to the chunk's start. */
@@ -70,7 +79,7 @@ export async function importChunk(
     startedAt: ctx.now().toISOString(),
     completedAt: null,
   };
-  run.inFlight = flight;
+  announceImport(run, flight);
   await save(run, chunk.start);
 
   const cap = importFileCap(ctx.limits);
@@ -92,7 +101,7 @@ export async function importChunk(
     yield header;
     const first = lines(chunk.buffer);
     bytes += Buffer.byteLength(first);
-    flight.rows += chunk.buffer.length;
+    addImportRows(flight, chunk.buffer.length);
     yield first;
     let end = chunk.bufferEnd;
     while (true) {
@@ -108,14 +117,11 @@ export async function importChunk(
         break;
       }
       bytes += size;
-      flight.rows += page.rows.length;
+      addImportRows(flight, page.rows.length);
       end = page.after;
       if (text !== "") yield text;
     }
-    flight.endCursor = end;
-    flight.listingDone = run.listingDone;
-    flight.complete = true;
-    flight.completedAt = ctx.now().toISOString();
+    completeImportFile(run, flight, end, ctx.now());
     await save(run, chunk.start);
   }
 
@@ -129,11 +135,11 @@ export async function importChunk(
   } catch (error) {
     if (error instanceof RateLimitedError) {
       // Actito counts imports we did not (another tool, another store): take its word for it.
-      run.inFlight = null;
+      importSettled(run);
       return { kind: "quota", reason: `Actito refused a mass import with 429: ${error.message}` };
     }
     if (error instanceof ActitoApiError && error.status >= 400 && error.status < 500) {
-      run.inFlight = null;
+      importSettled(run);
       return { kind: "failed", reason: `Actito refused the mass import: ${error.message}` };
     }
     // Outcome unknown (or the listing failed while the file was being built, so nothing was posted):
@@ -143,8 +149,7 @@ export async function importChunk(
     }
     throw error;
   }
-  flight.id = submitted.id;
-  run.imports += 1;
+  importSubmitted(run, flight, submitted.id);
   await save(run, chunk.start);
   ctx.emit({
     type: "import-submitted",
@@ -157,7 +162,7 @@ export async function importChunk(
   });
 
   const failed = await awaitImportResult(ctx, run, submitted.id, chunkRefs);
-  run.inFlight = null;
+  importSettled(run);
   if (failed) return { kind: "failed", reason: failed };
   return { kind: "committed", cursor: flight.endCursor, overflow, overflowStart, overflowEnd };
 }

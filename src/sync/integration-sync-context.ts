@@ -1,12 +1,12 @@
 import type { ActitoApi } from "../actito/types.ts";
-import type { Store } from "../store/store.ts";
 import type { SyncTarget } from "./resolve-sync-target.ts";
 import type { SyncEventBody } from "./sync-events.ts";
+import type { SyncStore } from "./sync-store.ts";
 import type { SyncLimits } from "./write-strategy.ts";
 
 /** Everything one integration's sync needs; built by runSync. */
 export interface IntegrationSyncContext {
-  store: Store;
+  store: SyncStore;
   api: ActitoApi;
   account: number;
   /** The REAID namespace: the owner account as a string. */

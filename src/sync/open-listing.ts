@@ -1,13 +1,11 @@
-import { asReaidOwnershipStore } from "../store/reaid-ownership.ts";
 import { assignReaids } from "./assign-reaids.ts";
 import { existingValueGuard } from "./guard-existing-values.ts";
-import { emptyOwnership } from "./ownership-tally.ts";
 import { diffPage, type PageFilter } from "./diff-page.ts";
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import { profileEmail } from "./profile-fields.ts";
 import { readAhead } from "./read-ahead.ts";
 import type { ReaidWrite } from "./reaid-write.ts";
-import { expectedRows, type RunState } from "./sync-run-state.ts";
+import { countPage, expectedRows, finishListing, ownershipOf, type RunState } from "./sync-run-state.ts";
 
 /** The writes one listing page needs, and the cursor after that page. */
 export interface PageOfWrites {
@@ -52,15 +50,12 @@ export function openListing(
     reaidOf: (profile) => profile.attributes[target.reaidAttribute],
     getOrCreate: (emails) => store.getOrCreateReaids(ctx.namespace, emails),
     batchProfiles: ctx.reaidBatchProfiles,
-    // Always on: a store that cannot say which values emi wrote cannot sync (asReaidOwnershipStore throws).
+    // Always on: every store says which values emi wrote (ReaidOwnershipStore).
     guard: existingValueGuard({
-      store: asReaidOwnershipStore(store),
+      store,
       namespace: ctx.namespace,
       adopt: ctx.adopt,
-      tally: () => {
-        run.ownership ??= emptyOwnership();
-        return run.ownership;
-      },
+      tally: () => ownershipOf(run),
     }),
   });
 
@@ -69,7 +64,7 @@ export function openListing(
     if (ctx.signal.aborted) throw ctx.signal.reason;
     const next = await pages.next();
     if (next.done) {
-      run.listingDone = true;
+      finishListing(run);
       ctx.emit({
         type: "reading-done",
         account,
@@ -88,7 +83,8 @@ export function openListing(
       });
       return null;
     }
-    const rows = diffPage(ctx, run, next.value, filter);
+    const { writes: rows, tally } = diffPage(ctx.target, next.value, filter);
+    countPage(run, tally);
     readThisRun += next.value.page.profileIds.length;
     ctx.emit({
       type: "rows-read",

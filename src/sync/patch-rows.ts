@@ -3,7 +3,7 @@ import { ActitoApiError } from "../actito/errors.ts";
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import type { ReaidWrite } from "./reaid-write.ts";
 import { type Refusal, settleRefusals, splitDuplicates } from "./settle-refusals.ts";
-import type { RunState } from "./sync-run-state.ts";
+import { countWritten, type RunState } from "./sync-run-state.ts";
 import { patchEtaSeconds } from "./write-strategy.ts";
 
 /**
@@ -32,7 +32,7 @@ export async function patchRows(
             // An empty REAID clears the attribute (see diffPage: swapped e-mails).
             [target.reaidAttribute]: row.reaid === "" ? null : row.reaid,
           });
-          run.counts.written += 1;
+          countWritten(run, 1);
           done.push(row.ref);
           if (done.length % 50 === 0) ctx.emit(patched(ctx, done.length, rows.length));
         } catch (error) {

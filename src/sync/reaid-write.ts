@@ -10,7 +10,7 @@ export interface ReaidWrite {
 }
 
 /** The profile's value in the import's key column: its profileId, or its e-mail when that is unique. */
-export function importKey(target: SyncTarget, profileId: number, email: string): string {
+export function importKey(target: Pick<SyncTarget, "keyColumn">, profileId: number, email: string): string {
   return target.keyColumn === "profileId" ? String(profileId) : email;
 }
 
@@ -19,6 +19,6 @@ export function importKey(target: SyncTarget, profileId: number, email: string):
  * key-column value, and single-profile calls need `attr=value` for anything but a profileId, so both
  * paths go through here and a rejection is recorded under the same ref whichever path wrote the row.
  */
-export function profileRef(target: SyncTarget, key: string): string {
+export function profileRef(target: Pick<SyncTarget, "keyColumn" | "emailAttribute">, key: string): string {
   return target.keyColumn === "profileId" ? key : `${target.emailAttribute}=${key}`;
 }

@@ -1,3 +1,4 @@
+import { noTableMessage, pickProfileTable } from "../actito/pick-profile-table.ts";
 import type { ActitoApi } from "../actito/types.ts";
 import type { RegistryEntry } from "../store/store.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
@@ -30,17 +31,10 @@ export async function resolveSyncTarget(
   const entity = integration.actito.entity;
   let tableId = entry?.profileTableId ?? null;
   if (tableId === null) {
-    const tables = await api.listProfileTables(entity);
     const wanted = integration.actito.profileTable;
-    const found = wanted ? tables.filter((t) => t.name === wanted) : tables;
-    if (found.length !== 1 || !found[0]) {
-      throw new SyncTargetError(
-        wanted
-          ? `profile table "${wanted}" not found in entity "${entity}"`
-          : `entity "${entity}" has ${tables.length} profile tables: declare profileTable`,
-      );
-    }
-    tableId = found[0].id;
+    const choice = pickProfileTable(await api.listProfileTables(entity), wanted);
+    if (choice.status !== "found") throw new SyncTargetError(noTableMessage(entity, wanted, choice));
+    tableId = choice.table.id;
   }
   const table = await api.getProfileTable(entity, tableId);
   const email = table.attributes.find((a) => a.type === "EMAIL_ADDRESS");

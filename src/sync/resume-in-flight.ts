@@ -1,6 +1,13 @@
 import { awaitImportResult } from "./await-import-result.ts";
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
-import { type InFlight, type RunState, rewind, type SaveRunState, tallies } from "./sync-run-state.ts";
+import {
+  commitTallies,
+  type InFlight,
+  resumeAfterImport,
+  rewind,
+  type RunState,
+  type SaveRunState,
+} from "./sync-run-state.ts";
 
 /** Where the run goes on after the import it found in flight, or why that import failed. */
 export type ResumeOutcome =
@@ -27,15 +34,14 @@ export async function resumeInFlight(
     // the next review finds those rows carrying their REAID and clears them then.
     const failed = await awaitImportResult(ctx, run, flight.id, new Set());
     if (failed) return { kind: "failed", cursor: flight.startCursor, reason: failed };
-    run.inFlight = null;
-    run.listingDone = flight.listingDone;
+    resumeAfterImport(run, flight);
     cursor = flight.endCursor;
   } else {
     await recoverLostAnswer(ctx, flight);
     rewind(run);
     cursor = flight.startCursor;
   }
-  run.chunkBase = tallies(run);
+  commitTallies(run);
   await save(run, cursor);
   return { kind: "resumed", cursor };
 }

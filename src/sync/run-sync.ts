@@ -1,21 +1,20 @@
 import { setTimeout as delay } from "node:timers/promises";
 import pLimit from "p-limit";
+import type { ConnectActito } from "../actito/connect-actito.ts";
 import { readActitoQuota } from "../actito/actito-quota.ts";
-import { createActitoClient } from "../actito/create-actito-client.ts";
 import {
   ActitoUnavailableError,
   ImportOutcomeUnknownError,
   MassImportTimeoutError,
   RateLimitedError,
 } from "../actito/errors.ts";
-import type { ActitoApi } from "../actito/types.ts";
-import { readSecret, type SecretSource } from "../config/resolve-secret.ts";
+import { type SecretResolver, type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
 import { LockHeldError } from "../store/errors.ts";
 import type { HeldLease } from "../store/lease-keeper.ts";
 import type { Store } from "../store/store.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import { errorMessage } from "./error-message.ts";
-import { busyReason, groupByLicence, LicenceHold, licenceOf } from "./licence-lease.ts";
+import { busyReason, groupByLicence, LicenceHold } from "./licence-lease.ts";
 import { recordScheduled } from "./record-scheduled.ts";
 import type { IntegrationRunOutcome } from "./report-run.ts";
 import { resolveSyncTarget } from "./resolve-sync-target.ts";
@@ -36,15 +35,16 @@ export type { SyncResult } from "./sync-result.ts";
 export interface RunSyncOptions {
   store: Store;
   integrations: DesiredIntegration[];
-  secrets: SecretSource;
+  /** Where keys come from; apply passes its run's resolver, so each key is read once per apply. */
+  secrets: Secrets;
+  /** How each integration reaches Actito: the CLI passes `connectActito(env)`, apply its own. */
+  connect: ConnectActito;
   /** Read every profile, not only those changed since the last run. */
   full?: boolean;
   /** Read every profile of these accounts only (the `--watch` daily full read). */
   fullAccounts?: ReadonlySet<number>;
   onEvent?: (event: SyncEvent) => void;
   signal?: AbortSignal;
-  /** Builds the Actito client of an integration (default: createActitoClient with `secrets.env`). */
-  clientFor?: (integration: DesiredIntegration, apiKey: string) => ActitoApi;
   /** Actito's limits as the sync plans for them (default: Actito's documented values). */
   limits?: Partial<SyncLimits>;
   /** Rows written one profile at a time before switching to a mass import (default: choosePatchThreshold). */
@@ -85,6 +85,8 @@ const noCounts = (): SyncRunCounts => ({ seen: 0, written: 0, skipped: 0, reject
  */
 export async function runSync(options: RunSyncOptions): Promise<SyncResult[]> {
   const results = new Map<DesiredIntegration, SyncResult>();
+  // One resolver for the run: each key is read once, whatever the number of integrations using it.
+  const secret = secretResolver(options.secrets);
   const limit = pLimit(Math.max(1, options.concurrency ?? 8));
   const ttlMs = options.leaseTtlMs ?? 60_000;
   await Promise.all(
@@ -94,7 +96,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncResult[]> {
         try {
           for (const integration of group) {
             if (options.signal?.aborted) break;
-            const result = await syncOne(options, integration, hold);
+            const result = await syncOne(options, integration, hold, secret);
             results.set(integration, result);
             // A run stopped by the signal checkpointed: it is neither a success nor a failure.
             if (!options.signal?.aborted) {
@@ -121,6 +123,7 @@ async function syncOne(
   options: RunSyncOptions,
   integration: DesiredIntegration,
   licence: LicenceHold,
+  secret: SecretResolver,
 ): Promise<SyncResult> {
   const { store, account } = { store: options.store, account: integration.account };
   const onEvent = options.onEvent ?? (() => {});
@@ -131,7 +134,7 @@ async function syncOne(
   const now = options.now ?? (() => new Date());
   const limits: SyncLimits = {
     ...actitoSyncLimits,
-    callsPerMinute: readActitoQuota(options.secrets.env).callsPerMinute,
+    callsPerMinute: readActitoQuota(secret.source.env).callsPerMinute,
     ...options.limits,
   };
   const done = (result: SyncResult, importsUsedToday: number | null): SyncResult => {
@@ -159,9 +162,9 @@ async function syncOne(
   if (!entry || entry.account !== account || entry.status !== "active") {
     return skipped("not active in the registry yet: run emi apply first");
   }
-  const secret = await readSecret(integration.actito.apiKey.secretRef, options.secrets);
-  if (!secret.ok) return fail(`the API key is not available here (${secret.message})`);
-  const apiKey = secret.value;
+  const reading = await secret(integration.actito.apiKey.secretRef);
+  if (!reading.ok) return fail(`the API key is not available here (${reading.message})`);
+  const apiKey = reading.value;
 
   async function fail(reason: string, counts: SyncRunCounts = noCounts()): Promise<SyncResult> {
     await store
@@ -180,7 +183,12 @@ async function syncOne(
     }
     throw error;
   }
-  const api = (options.clientFor ?? defaultClient(options.secrets))(integration, apiKey);
+  const api = options.connect({
+    endpoint: integration.actito.endpoint,
+    apiKey,
+    entity: integration.actito.entity,
+    account,
+  });
   const stop = AbortSignal.any([lease.lost, ...(options.signal ? [options.signal] : [])]);
   try {
     await store.setSyncStatus(account, { health: "syncing", reason: null });
@@ -252,16 +260,6 @@ async function syncOne(
 
 function isFull(options: RunSyncOptions, account: number): boolean {
   return (options.full ?? false) || (options.fullAccounts?.has(account) ?? false);
-}
-
-function defaultClient(secrets: SecretSource) {
-  return (integration: DesiredIntegration, apiKey: string): ActitoApi =>
-    createActitoClient({
-      endpoint: integration.actito.endpoint,
-      apiKey,
-      env: secrets.env,
-      licence: licenceOf(integration),
-    });
 }
 
 function isTransient(error: unknown): boolean {

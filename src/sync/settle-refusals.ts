@@ -1,7 +1,7 @@
 import pLimit from "p-limit";
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import { lookUpRefused } from "./look-up-refused.ts";
-import { countDuplicates, type RunState } from "./sync-run-state.ts";
+import { countDuplicates, countRejected, type RunState } from "./sync-run-state.ts";
 
 /** A row Actito refused, by profile ref, with Actito's reason. */
 export interface Refusal {
@@ -56,8 +56,7 @@ export async function settleRefusals(
   const { rejected, duplicates } = split;
   if (rejected.length > 0) {
     await store.recordRejections(account, rejected);
-    run.counts.rejected += rejected.length;
-    run.lastRejection = rejected[0]?.reason;
+    countRejected(run, rejected);
   }
   countDuplicates(run, duplicates.length);
   // A row both written and refused is not settled: its new rejection record stays.

@@ -1,3 +1,4 @@
+import { runStateOf } from "./decode-run-state.ts";
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import { openListing } from "./open-listing.ts";
 import { ReaidClaims } from "./reaid-claims.ts";
@@ -5,14 +6,7 @@ import { type IntegrationRunOutcome, reportCompletedRun, reportRun } from "./rep
 import { lastRunFacts } from "./last-run-facts.ts";
 import { resumeInFlight } from "./resume-in-flight.ts";
 import { reviewRejections } from "./review-rejections.ts";
-import {
-  expectedRows,
-  type RunState,
-  rewind,
-  runStateOf,
-  runStateSaver,
-  startRunState,
-} from "./sync-run-state.ts";
+import { expectedRows, type RunState, rewind, runStateSaver, startRunState } from "./sync-run-state.ts";
 import { writeListing } from "./write-listing.ts";
 
 /**
@@ -34,7 +28,7 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
   const checkpoint = await store.getCheckpoint(account);
   const previousWatermark = checkpoint?.watermark ?? null;
   const save = runStateSaver(store, account, previousWatermark);
-  let state = runStateOf(checkpoint);
+  let state = runStateOf(checkpoint, account, ctx.full);
   let cursor = checkpoint?.cursor ?? null;
   // REAIDs on a profile or promised to one in this run: a second profile with the same e-mail is a
   // duplicate and is never sent (see diffPage).

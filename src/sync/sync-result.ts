@@ -1,6 +1,6 @@
 import type { SyncOutcome, SyncRunCounts } from "./sync-events.ts";
 
-/** What one integration's sync run ended with. */
+/** What one integration's sync came to. */
 export interface SyncResult {
   account: number;
   health: SyncOutcome;

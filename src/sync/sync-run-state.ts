@@ -1,4 +1,6 @@
-import type { Store, SyncCheckpoint, SyncCounts } from "../store/store.ts";
+import type { SyncCounts } from "../store/store-records.ts";
+import type { SyncCheckpoints } from "./sync-store.ts";
+import type { PageTally } from "./diff-page.ts";
 import { copyOwnership, type OwnershipTally } from "./ownership-tally.ts";
 
 /** A mass import between "about to submit" and "result recorded". */
@@ -112,18 +114,15 @@ export function rewind(run: RunState): void {
   run.inFlight = null;
 }
 
-/** The run a checkpoint describes, or null when no run is under way (or it is not ours). */
-export function runStateOf(checkpoint: SyncCheckpoint | null): RunState | null {
-  if (checkpoint?.phase !== "running") return null;
-  const data = checkpoint.data as Partial<RunState>;
-  return data.kind === "emi-sync-run/1" ? (data as RunState) : null;
-}
-
 /**
  * Saves a running run's checkpoint. The watermark stays the previous run's until this run completes,
  * so a run killed halfway never lets the next incremental run skip what this one had not read.
  */
-export function runStateSaver(store: Store, account: number, previousWatermark: string | null): SaveRunState {
+export function runStateSaver(
+  store: SyncCheckpoints,
+  account: number,
+  previousWatermark: string | null,
+): SaveRunState {
   return (run, cursor) =>
     store.putCheckpoint(account, {
       phase: "running",
@@ -132,6 +131,95 @@ export function runStateSaver(store: Store, account: number, previousWatermark: 
       importsInFlight: run.inFlight?.id ? [run.inFlight.id] : [],
       data: run as unknown as Record<string, unknown>,
     });
+}
+
+// The run's named transitions: every change to a RunState outside this module goes through one.
+
+/** Rows Actito confirmed written (a PATCH, or an import's updated rows). */
+export function countWritten(run: RunState, rows: number): void {
+  run.counts.written += rows;
+}
+
+/** Rows Actito refused for good this run, and its reason for the last of them. */
+export function countRejected(run: RunState, rejected: readonly { reason: string }[]): void {
+  if (rejected.length === 0) return;
+  run.counts.rejected += rejected.length;
+  run.lastRejection = rejected[0]?.reason;
+}
+
+/** Rows retried from earlier rejections, written in this run's first chunk. */
+export function countRetried(run: RunState, rows: number): void {
+  run.toWrite += rows;
+}
+
+/** The listing has been read to the end. */
+export function finishListing(run: RunState): void {
+  run.listingDone = true;
+}
+
+/**
+ * Everything read so far is committed: a later rewind comes back to here. `carried` rows (the
+ * overflow of a file that was full) are left out, to be counted with the file that takes them.
+ */
+export function commitTallies(run: RunState, carried = 0): void {
+  run.chunkBase = tallies(run);
+  run.chunkBase.toWrite -= carried;
+}
+
+/** A mass import is about to be posted: the checkpoint announces it before it can reach Actito. */
+export function announceImport(run: RunState, flight: InFlight): void {
+  run.inFlight = flight;
+}
+
+/** Rows added to the import file being built. */
+export function addImportRows(flight: InFlight, rows: number): void {
+  flight.rows += rows;
+}
+
+/** The import file is complete up to `endCursor`, about to be posted at `at`. */
+export function completeImportFile(
+  run: RunState,
+  flight: InFlight,
+  endCursor: string | null,
+  at: Date,
+): void {
+  flight.endCursor = endCursor;
+  flight.listingDone = run.listingDone;
+  flight.complete = true;
+  flight.completedAt = at.toISOString();
+}
+
+/** Actito answered the submission with an id: one more of the day's imports used. */
+export function importSubmitted(run: RunState, flight: InFlight, id: string): void {
+  flight.id = id;
+  run.imports += 1;
+}
+
+/** The announced import is settled (recorded, refused before reaching Actito, or failed). */
+export function importSettled(run: RunState): void {
+  run.inFlight = null;
+}
+
+/** A resumed run found its import finished: carry on from where its rows ended. */
+export function resumeAfterImport(run: RunState, flight: InFlight): void {
+  run.inFlight = null;
+  run.listingDone = flight.listingDone;
+}
+
+/** The run's ownership tally, created when the first page is checked. */
+export function ownershipOf(run: RunState): OwnershipTally {
+  run.ownership ??= copyOwnership(undefined);
+  return run.ownership;
+}
+
+/** Adds what one page counted (diffPage) to the run. */
+export function countPage(run: RunState, page: PageTally): void {
+  run.counts.seen += page.seen;
+  run.counts.skipped += page.skipped;
+  run.withoutEmail += page.withoutEmail;
+  run.emails += page.emails;
+  run.toWrite += page.toWrite;
+  countDuplicates(run, page.duplicates);
 }
 
 /** Duplicates are skipped profiles too: the registry keeps only the four counts. */

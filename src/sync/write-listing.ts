@@ -4,7 +4,7 @@ import type { Listing } from "./open-listing.ts";
 import { patchRows } from "./patch-rows.ts";
 import type { ReaidWrite } from "./reaid-write.ts";
 import { quotaReason } from "./report-run.ts";
-import { type RunState, type SaveRunState, tallies } from "./sync-run-state.ts";
+import { commitTallies, countRetried, type RunState, type SaveRunState } from "./sync-run-state.ts";
 import { utcDay } from "./write-strategy.ts";
 
 /** How writing the listing ended: every row committed, or stopped with the run to rewind to `at`. */
@@ -35,7 +35,7 @@ export async function writeListing(
   // Rows read but not yet written, and the cursor after the page they came from.
   let carry: ReaidWrite[] = from.retry;
   let carryEnd = cursor;
-  run.toWrite += from.retry.length;
+  countRetried(run, from.retry.length);
   while (true) {
     const chunkStart = cursor;
     const buffer: ReaidWrite[] = carry;
@@ -52,7 +52,7 @@ export async function writeListing(
     if (run.listingDone && buffer.length <= ctx.patchThreshold) {
       await patchRows(ctx, run, buffer, from.retryRefs);
       cursor = after;
-      run.chunkBase = tallies(run);
+      commitTallies(run);
       await save(run, cursor);
       break;
     }
@@ -80,11 +80,8 @@ export async function writeListing(
     cursor = outcome.overflow.length > 0 ? outcome.overflowStart : outcome.cursor;
     carry = outcome.overflow;
     carryEnd = outcome.overflowEnd;
-    run.chunkBase = tallies(run);
-    if (carry.length > 0) {
-      // Counted again when the overflow rows are committed with the next file.
-      run.chunkBase.toWrite -= carry.length;
-    }
+    // Rows of a page that did not fit are counted again when committed with the next file.
+    commitTallies(run, carry.length);
     await save(run, cursor);
     if (run.listingDone && carry.length === 0) break;
   }

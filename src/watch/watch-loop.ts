@@ -203,6 +203,7 @@ export async function runWatch(options: WatchOptions): Promise<void> {
 
   async function syncDue(due: ReturnType<typeof dueIntegrations>["due"]): Promise<void> {
     const integrations = due.map((d) => d.integration);
+    const byAccount = new Map(integrations.map((i) => [i.account, i]));
     const fullAccounts = new Set(due.filter((d) => d.full).map((d) => d.integration.account));
     const why = new Map(due.map((d) => [d.integration.account, d.why]));
     const results: SyncResult[] = await runSync({
@@ -214,7 +215,7 @@ export async function runWatch(options: WatchOptions): Promise<void> {
       signal: options.signal,
       ...(options.leaseTtlMs !== undefined ? { leaseTtlMs: options.leaseTtlMs } : {}),
       onEvent: (event: SyncEvent) => tally.onEvent(event),
-      clientFor: (integration, apiKey) => clients.get(integration, apiKey),
+      connect: ({ apiKey, account }) => clients.get(byAccount.get(account!)!, apiKey),
     });
     const after = new Map(((await schedule?.list().catch(() => [])) ?? []).map((s) => [s.account, s]));
     for (const result of results) {

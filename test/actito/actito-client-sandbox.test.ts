@@ -4,6 +4,7 @@ import { realSleep } from "../../src/actito/clock.ts";
 import { createActitoClient } from "../../src/actito/create-actito-client.ts";
 import { ImportOutcomeUnknownError } from "../../src/actito/errors.ts";
 import { createLicenceLimiter } from "../../src/actito/licence-limiter.ts";
+import { waitForMassImport } from "../../src/actito/wait-for-mass-import.ts";
 import type { ActitoApi, MassImportStatus } from "../../src/actito/types.ts";
 import { type RunningSandbox, type SandboxSeed, startSandbox } from "../../src/sandbox/start-sandbox.ts";
 
@@ -94,7 +95,11 @@ describe("ActitoClient against the sandbox", () => {
       valueRestriction: { maxLength: 64 },
     });
     const { id, sent } = await importUntilStarted(client, PROFILES);
-    let status: MassImportStatus = await client.waitForMassImport("acme", id, { pollMs: 50 });
+    let status: MassImportStatus = await waitForMassImport(client, "acme", id, {
+      pollMs: 50,
+      now: Date.now,
+      sleep: realSleep,
+    });
     expect(status).toMatchObject({ status: "SUCCESS", processed: PROFILES, updated: PROFILES, rejected: 0 });
 
     // A full listing while another client of the same licence reads single profiles.

@@ -11,6 +11,7 @@ import {
   RateLimitedError,
 } from "../../src/actito/errors.ts";
 import { createActitoClient } from "../../src/actito/create-actito-client.ts";
+import { waitForMassImport } from "../../src/actito/wait-for-mass-import.ts";
 import { API_KEY, ENTITIES, mockActito, ORIGIN, pathIs, replyToken } from "./mock-actito.ts";
 
 const TABLES = "/profile-table-structure/v5/entities/acme/profile-tables";
@@ -391,19 +392,25 @@ describe("ActitoClient mass imports", () => {
       .reply(200, status("RUNNING"))
       .times(3);
     pool.intercept({ path: `${IMPORTS}/imp-1` }).reply(200, status("WITH_ERROR"));
-    expect(await client.waitForMassImport("acme", "imp-1", { pollMs: 100 })).toEqual(status("WITH_ERROR"));
+    const waiting = { pollMs: 100, now: () => time.clock.now(), sleep: time.sleep };
+    expect(await waitForMassImport(client, "acme", "imp-1", waiting)).toEqual(status("WITH_ERROR"));
     expect(time.sleeps).toEqual([100, 150, 225]);
   });
 
   it("gives up waiting after the timeout", async () => {
-    const { pool, client } = setup();
+    const { pool, client, time } = setup();
     replyToken(pool, "tok-1");
     pool
       .intercept({ path: `${IMPORTS}/imp-1` })
       .reply(200, { id: "imp-1", status: "RUNNING" })
       .persist();
     await expect(
-      client.waitForMassImport("acme", "imp-1", { pollMs: 1000, timeoutMs: 5000 }),
+      waitForMassImport(client, "acme", "imp-1", {
+        pollMs: 1000,
+        timeoutMs: 5000,
+        now: () => time.clock.now(),
+        sleep: time.sleep,
+      }),
     ).rejects.toMatchObject({
       name: "MassImportTimeoutError",
     });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { recoverPendingSteps } from "../../src/apply/recover-pending-steps.ts";
-import { connectActito } from "../../src/plan/connect-actito.ts";
+import { connectActito } from "../../src/actito/connect-actito.ts";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/start-sandbox.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";

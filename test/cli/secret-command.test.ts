@@ -249,5 +249,5 @@ describe("emi secret encrypt on a terminal", () => {
     } finally {
       rmSync(repo, { recursive: true, force: true });
     }
-  }, 30_000);
+  }, 60_000);
 });

@@ -24,7 +24,7 @@ describe("emi state show: the sync schedule", () => {
       store: world.store,
       integrations: [integration()],
       secrets: { env: world.env, cwd: world.dir },
-      clientFor: world.clientFor,
+      connect: world.connect,
       pollMs: 20,
       full: true,
     });

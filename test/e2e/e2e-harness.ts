@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { CliIO } from "../../src/cli/io.ts";
 import { main } from "../../src/cli/main.ts";
-import { asPlanningStore, type PlanningStore } from "../../src/plan/refresh-live-state.ts";
 import type { SandboxSeed } from "../../src/sandbox/sandbox-seed.ts";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/start-sandbox.ts";
 import { openStore } from "../../src/store/open-store.ts";
+import type { Store } from "../../src/store/store.ts";
 
 export const KEYS = {
   ACTITO_KEY_NORDLYS: "sandbox-key-nordlys",
@@ -43,7 +43,7 @@ export interface World {
   write(file: string, text: string): Promise<void>;
   remove(file: string): Promise<void>;
   read(file: string): Promise<string>;
-  withStore<T>(fn: (store: PlanningStore) => Promise<T>): Promise<T>;
+  withStore<T>(fn: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -84,7 +84,7 @@ export async function createWorld(options: { seed?: SandboxSeed } = {}): Promise
     remove: (file) => rm(join(dir, file)),
     read: (file) => readFile(join(dir, file), "utf8"),
     async withStore(fn) {
-      const store = asPlanningStore(await openStore(storeUrl, { cwd: dir }));
+      const store = await openStore(storeUrl, { cwd: dir });
       try {
         return await fn(store);
       } finally {

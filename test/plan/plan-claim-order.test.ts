@@ -50,3 +50,29 @@ describe("planClaimOrder (in buildPlan)", () => {
     );
   });
 });
+
+describe("buildPlan and adoption", () => {
+  it("plans a sync when adoption is asked for after a sync was refused", () => {
+    const base = desired(1042, "nordlys");
+    const adopting = { ...base, actito: { ...base.actito, adoptExistingReaids: true as const } };
+    const degraded = entryOf(base, {
+      sync: {
+        health: "degraded",
+        reason: "refused",
+        lastRun: null,
+        counts: { seen: 0, written: 0, skipped: 0, rejected: 0 },
+      },
+    });
+    const build = (d: typeof base) =>
+      buildPlan({
+        declared: [declaredOf(d)],
+        diagnostics: [],
+        live: liveState([degraded], [[1042, liveFacts({ keyChanged: false })]]),
+        repo: REPO,
+        dir: "integrations",
+        allowDeactivate: false,
+      });
+    expect(build(adopting).changes[0]?.actions).toEqual(["sync"]);
+    expect(build(base).changes[0]?.actions).not.toEqual(["sync"]);
+  });
+});

@@ -2,19 +2,16 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { ConnectActito } from "../../src/actito/connect-actito.ts";
 import { createActitoClient } from "../../src/actito/create-actito-client.ts";
-import {
-  asPlanningStore,
-  type ConnectActito,
-  type PlanningStore,
-  refreshLiveState,
-} from "../../src/plan/refresh-live-state.ts";
+import { refreshLiveState } from "../../src/plan/refresh-live-state.ts";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/start-sandbox.ts";
 import { openStore } from "../../src/store/open-store.ts";
+import type { Store } from "../../src/store/store.ts";
 import { declaredOf, desired } from "./plan-fixture.ts";
 
 let sandbox: RunningSandbox;
-let store: PlanningStore;
+let store: Store;
 let dir: string;
 const secrets = () => ({
   env: { ACTITO_KEY_NORDLYS: "sandbox-key-nordlys", ACTITO_KEY_LUMEN: "sandbox-key-lumen" },
@@ -33,7 +30,7 @@ const connectTo =
 beforeEach(async () => {
   sandbox = await startSandbox({ port: 0 });
   dir = await mkdtemp(join(tmpdir(), "emi-refresh-"));
-  store = asPlanningStore(await openStore(`sqlite:${join(dir, "state.db")}`));
+  store = await openStore(`sqlite:${join(dir, "state.db")}`);
 });
 afterEach(async () => {
   await store.close();

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open-store.ts";
-import { asReaidOwnershipStore } from "../../src/store/reaid-ownership.ts";
 import type { Store } from "../../src/store/store.ts";
 import { postgresHarness, type StoreHarness, sqliteHarness } from "./store-harness.ts";
 
@@ -17,7 +16,7 @@ for (const harness of harnesses) {
     });
     const open = async () => {
       store = await openStore(await harness.freshUrl());
-      return { store, own: asReaidOwnershipStore(store) };
+      return { store, own: store };
     };
 
     it("says who holds a value and finds REAIDs without creating any", async () => {

@@ -32,7 +32,7 @@ describe("assignReaids", () => {
   it("serves every page in order with its e-mails' REAIDs when several pages share one store call", async () => {
     world = await syncWorld(syncSeed({ generate: 1000, profiles: [{ emailAddress: null, firstName: "x" }] }));
     const w = world;
-    const api = w.clientFor(integration(), apiKey);
+    const api = w.connect({ endpoint: "api3", apiKey });
     const listed = api.listProfiles("acme", "16", { pageSize: 100, attributes: ["emailAddress", "reaid"] });
     const calls: number[] = [];
     const store = countingStore(w.store, calls);
@@ -66,7 +66,7 @@ describe("assignReaids", () => {
       store: countingStore(world.store, calls),
       integrations: [integration()],
       secrets: { env: world.env, cwd: world.dir },
-      clientFor: world.clientFor,
+      connect: world.connect,
       limits: { pageSize: 500 },
       reaidBatchProfiles: 2000,
       pollMs: 20,

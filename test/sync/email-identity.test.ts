@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { asReaidOwnershipStore } from "../../src/store/reaid-ownership.ts";
 import { runSync } from "../../src/sync/run-sync.ts";
 import { getCheckpointFacts } from "./identity-helpers.ts";
 import { patchProfiles, seedWith, snapshot } from "./ownership-fixture.ts";
@@ -16,7 +15,7 @@ async function sync(w: SyncWorld) {
     store: w.store,
     integrations: [integration()],
     secrets: { env: w.env, cwd: w.dir },
-    clientFor: w.clientFor,
+    connect: w.connect,
     pollMs: 20,
   });
   return result!;
@@ -74,7 +73,7 @@ describe("e-mail identity in the sync", () => {
   it("keeps a REAID stored under the older lower-casing and re-keys it when the profile's address has non-ASCII capitals", async () => {
     world = await syncWorld(seedWith({ generate: 2, profiles: [{ emailAddress: "ÉLODIE@x.example" }] }));
     // As an older emi stored it: keyed by Unicode lower-case.
-    const ownership = asReaidOwnershipStore(world.store);
+    const ownership = world.store;
     await ownership.adoptReaids("1042", [{ email: "élodie@x.example", reaid: "LegacyReaid0000000000A" }]);
     await patchProfiles(world, [{ ref: "3", attributes: { reaid: "LegacyReaid0000000000A" } }]);
 
@@ -82,5 +81,20 @@ describe("e-mail identity in the sync", () => {
     expect(snapshot(world).get(3)!.reaid).toBe("LegacyReaid0000000000A");
     expect(await world.store.getReaid("1042", "ÉLODIE@x.example")).toBe("LegacyReaid0000000000A");
     await assertExact(world);
+  });
+
+  it("leaves a legacy-keyed REAID on its profile, for a person, when the new key got another REAID first", async () => {
+    world = await syncWorld(seedWith({ generate: 2, profiles: [{ emailAddress: "ÉLODIE@x.example" }] }));
+    const ownership = world.store;
+    await ownership.adoptReaids("1042", [{ email: "élodie@x.example", reaid: "LegacyReaid0000000000A" }]);
+    await patchProfiles(world, [{ ref: "3", attributes: { reaid: "LegacyReaid0000000000A" } }]);
+    // e.g. GetOrCreate handed out a REAID for the address under the new key before any sync re-keyed it.
+    const fresh = (await world.store.getOrCreateReaids("1042", ["ÉLODIE@x.example"])).get("Élodie@x.example");
+    expect(fresh).toBeDefined();
+
+    const result = await sync(world);
+    expect(result.health).toBe("degraded");
+    expect(result.reason).toContain("left for a person (profiles 3)");
+    expect(snapshot(world).get(3)!.reaid).toBe("LegacyReaid0000000000A");
   });
 });

@@ -17,7 +17,7 @@ const sync = (w: SyncWorld) =>
     store: w.store,
     integrations: [integration()],
     secrets: { env: w.env, cwd: w.dir },
-    clientFor: w.clientFor,
+    connect: w.connect,
     pollMs: 20,
   });
 

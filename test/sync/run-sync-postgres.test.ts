@@ -25,7 +25,7 @@ describePostgres("runSync with the PostgreSQL store", (baseUrl) => {
       store: world.store,
       integrations: [integration()],
       secrets: { env: world.env, cwd: world.dir },
-      clientFor: world.clientFor,
+      connect: world.connect,
       pollMs: 20,
     };
     const [first] = await runSync(options);

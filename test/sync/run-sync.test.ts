@@ -25,7 +25,7 @@ const run = (w: SyncWorld, extra: Partial<Parameters<typeof runSync>[0]> = {}) =
     store: w.store,
     integrations: [integration()],
     secrets: { env: w.env, cwd: w.dir },
-    clientFor: w.clientFor,
+    connect: w.connect,
     onEvent: (e) => events.push(e),
     pollMs: 20,
     uncertainGraceMs: 200,
@@ -35,6 +35,25 @@ const run = (w: SyncWorld, extra: Partial<Parameters<typeof runSync>[0]> = {}) =
 };
 
 describe("runSync", () => {
+  it("stops with one clear reason on another version's checkpoint, and starts over with --full", async () => {
+    world = await syncWorld(syncSeed({ generate: 50 }));
+    await world.store.putCheckpoint(1042, {
+      phase: "running",
+      cursor: "somewhere",
+      watermark: null,
+      importsInFlight: [],
+      data: { kind: "emi-sync-run/9", anything: true },
+    });
+    const stopped = await run(world);
+    expect(stopped.results[0]).toMatchObject({ health: "degraded", failed: true });
+    expect(stopped.results[0]?.reason).toContain(
+      "the sync checkpoint of account 1042 has format emi-sync-run/9, which this emi (emi-sync-run/1) does not read",
+    );
+    const full = await run(world, { full: true });
+    expect(full.results[0]).toMatchObject({ health: "in sync", failed: false });
+    expect(await assertExact(world)).toEqual({ checked: 50 });
+  });
+
   it("writes every REAID with one mass import when the table has never been synced", async () => {
     world = await syncWorld(syncSeed({ generate: 5000, profiles: [{ emailAddress: null, firstName: "x" }] }));
     const { results, events } = await run(world);
@@ -74,8 +93,8 @@ describe("runSync", () => {
     const w = world;
     let lost = 0;
     const { results, events } = await run(w, {
-      clientFor: (i, key) => {
-        const api = w.clientFor(i, key);
+      connect: (target) => {
+        const api = w.connect(target);
         const startMassImport = async (...args: Parameters<ActitoApi["startMassImport"]>) => {
           const started = await api.startMassImport(...args);
           if (lost++ > 0) return started;

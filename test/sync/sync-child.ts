@@ -13,9 +13,9 @@ const [result] = await runSync({
   store,
   integrations: [integration()],
   secrets: { env, cwd: process.cwd() },
-  clientFor: (i, key) =>
+  connect: ({ endpoint, apiKey: key }) =>
     createActitoClient({
-      endpoint: i.actito.endpoint,
+      endpoint,
       apiKey: key,
       env,
       callsPerMinute: 1_000_000,

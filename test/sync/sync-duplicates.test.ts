@@ -1,3 +1,4 @@
+import type { ConnectActito } from "../../src/actito/connect-actito.ts";
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ActitoApi } from "../../src/actito/types.ts";
@@ -24,8 +25,8 @@ function duplicateSeed(generate: number, profiles: Record<string, string | null>
 /** Which profile keys each write reached Actito with: PATCH keys and the first column of import rows. */
 function recorder(w: SyncWorld) {
   const sent: string[] = [];
-  const clientFor = (i: Parameters<SyncWorld["clientFor"]>[0], key: string): ActitoApi => {
-    const api = w.clientFor(i, key);
+  const connect: ConnectActito = (target) => {
+    const api = w.connect(target);
     async function* tee(csv: AsyncIterable<string | Buffer>) {
       let rest = "";
       let header = true;
@@ -57,12 +58,12 @@ function recorder(w: SyncWorld) {
       },
     });
   };
-  return { sent, clientFor };
+  return { sent, connect };
 }
 
 async function sync(
   w: SyncWorld,
-  clientFor: SyncWorld["clientFor"],
+  connect: ConnectActito,
   extra: Partial<Parameters<typeof runSync>[0]> = {},
 ) {
   const events: SyncEvent[] = [];
@@ -70,7 +71,7 @@ async function sync(
     store: w.store,
     integrations: [integration()],
     secrets: { env: w.env, cwd: w.dir },
-    clientFor,
+    connect,
     onEvent: (e) => events.push(e),
     pollMs: 20,
     watermarkMarginMs: 0,
@@ -142,9 +143,9 @@ describe("runSync with profiles sharing an e-mail", () => {
         { emailAddress: "pair@acme.example" },
       ]),
     );
-    const { sent, clientFor } = recorder(world);
+    const { sent, connect } = recorder(world);
     // A threshold of 1 row sends everything by mass import.
-    const { result, events } = await sync(world, clientFor, { patchThreshold: 1 });
+    const { result, events } = await sync(world, connect, { patchThreshold: 1 });
     expect(result).toMatchObject({ health: "in sync", reason: note(5), failed: false });
     expect(result.counts).toEqual({ seen: 56, written: 51, skipped: 5, rejected: 0, duplicates: 5 });
     expect(events.find((e) => e.type === "reaids-ready")).toMatchObject({ toWrite: 51, duplicates: 5 });
@@ -169,8 +170,8 @@ describe("runSync with profiles sharing an e-mail", () => {
 
   it("keeps each REAID where it is across runs when duplicates arrive later, and never flips it", async () => {
     world = await syncWorld(duplicateSeed(30, [{ emailAddress: "user-12@acme.example" }]));
-    const { sent, clientFor } = recorder(world);
-    const first = await sync(world, clientFor);
+    const { sent, connect } = recorder(world);
+    const first = await sync(world, connect);
     expect(first.result).toMatchObject({
       health: "in sync",
       reason: note(1),
@@ -182,7 +183,7 @@ describe("runSync with profiles sharing an e-mail", () => {
     // 31, a duplicate run 1 left alone, did not change and is not read again.
     await addMember(world, "M-1", "user-2@acme.example");
     await addMember(world, "M-2", "new-1@acme.example");
-    const second = await sync(world, clientFor);
+    const second = await sync(world, connect);
     expect(second.result).toMatchObject({ health: "in sync", reason: note(1) });
     expect(second.result.counts).toMatchObject({ written: 1, rejected: 0, duplicates: 1 });
 
@@ -190,7 +191,7 @@ describe("runSync with profiles sharing an e-mail", () => {
     // is written by PATCH, Actito refuses it (the REAID is unique), and the sync recognises why.
     sent.length = 0;
     await addMember(world, "M-3", "User-25@acme.example");
-    const third = await sync(world, clientFor);
+    const third = await sync(world, connect);
     expect(third.result).toMatchObject({ health: "in sync", failed: false });
     expect(third.result.counts).toMatchObject({ written: 0, rejected: 0, duplicates: 1 });
     expect(sent).toEqual(["34"]);
@@ -199,7 +200,7 @@ describe("runSync with profiles sharing an e-mail", () => {
 
     // A full run finds the same owners and writes nothing: no REAID ever moved.
     sent.length = 0;
-    const fourth = await sync(world, clientFor, { full: true });
+    const fourth = await sync(world, connect, { full: true });
     expect(fourth.result).toMatchObject({ health: "in sync", reason: note(3) });
     expect(fourth.result.counts).toMatchObject({ seen: 34, written: 0, rejected: 0, duplicates: 3 });
     expect(sent).toEqual([]);
@@ -214,11 +215,11 @@ describe("runSync with profiles sharing an e-mail", () => {
     const reaid = (await world.store.getOrCreateReaids("1042", ["user-4@acme.example"])).get(
       "user-4@acme.example",
     )!;
-    const api = world.clientFor(integration(), apiKey);
+    const api = world.connect({ endpoint: "api3", apiKey });
     await api.patchProfile("acme", "16", "21", { reaid });
     await api.close();
-    const { clientFor } = recorder(world);
-    const { result } = await sync(world, clientFor, { full: true });
+    const { connect } = recorder(world);
+    const { result } = await sync(world, connect, { full: true });
     expect(result).toMatchObject({ health: "in sync", failed: false });
     expect(result.counts).toMatchObject({ rejected: 0, duplicates: 1 });
     expect((await holders(world)).get("user-4@acme.example")).toBe(21);
@@ -227,14 +228,14 @@ describe("runSync with profiles sharing an e-mail", () => {
 
   it("settles duplicates an earlier version recorded as rejected three times instead of reporting them", async () => {
     world = await syncWorld(duplicateSeed(20, [{ emailAddress: "user-2@acme.example" }]));
-    const { clientFor } = recorder(world);
-    await sync(world, clientFor);
+    const { connect } = recorder(world);
+    await sync(world, connect);
     for (let i = 0; i < 3; i++) {
       await world.store.recordRejections(1042, [
         { key: "21", reason: "unique attribute reaid already has this value on profile 2" },
       ]);
     }
-    const { result } = await sync(world, clientFor);
+    const { result } = await sync(world, connect);
     expect(result).toMatchObject({ health: "in sync", failed: false });
     expect(result.counts).toMatchObject({ rejected: 0, duplicates: 1 });
     expect(await world.store.listRejections(1042)).toEqual([]);

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
+import type { ConnectActito } from "../../src/actito/connect-actito.ts";
 import { createActitoClient } from "../../src/actito/create-actito-client.ts";
-import type { ActitoApi } from "../../src/actito/types.ts";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/start-sandbox.ts";
 import type { SandboxSeed } from "../../src/sandbox/sandbox-seed.ts";
 import { normaliseEmail } from "../../src/store/normalise-email.ts";
@@ -85,7 +85,8 @@ export interface SyncWorld {
   storeUrl: string;
   dir: string;
   env: Record<string, string>;
-  clientFor: (i: DesiredIntegration, key: string) => ActitoApi;
+  /** Clients to the world's sandbox, as runSync's `connect` builds them. */
+  connect: ConnectActito;
   close(): Promise<void>;
 }
 
@@ -121,9 +122,9 @@ export async function syncWorld(
     storeUrl,
     dir,
     env,
-    clientFor: (i, key) =>
+    connect: ({ endpoint, apiKey: key }) =>
       createActitoClient({
-        endpoint: i.actito.endpoint,
+        endpoint,
         apiKey: key,
         env,
         callsPerMinute: 1_000_000,

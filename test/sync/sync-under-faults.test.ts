@@ -1,3 +1,4 @@
+import type { ConnectActito } from "../../src/actito/connect-actito.ts";
 import { afterEach, describe, expect, it } from "vitest";
 import { ActitoApiError } from "../../src/actito/errors.ts";
 import type { ActitoApi } from "../../src/actito/types.ts";
@@ -19,7 +20,7 @@ async function syncUntilSettled(w: SyncWorld, extra: Partial<Parameters<typeof r
       store: w.store,
       integrations: [integration()],
       secrets: { env: w.env, cwd: w.dir },
-      clientFor: w.clientFor,
+      connect: w.connect,
       onEvent: (e) => events.push(e),
       pollMs: 20,
       uncertainGraceMs: 300,
@@ -83,7 +84,7 @@ describe("runSync under faults", () => {
         store: world.store,
         integrations: [integration()],
         secrets: { env: world.env, cwd: world.dir },
-        clientFor: world.clientFor,
+        connect: world.connect,
         pollMs: 20,
         ...options,
       });
@@ -101,8 +102,8 @@ describe("runSync under faults", () => {
     world = await syncWorld(syncSeed({ generate: 20 }));
     const w = world;
     // Actito refuses every write to profile 5 for a reason only a person can fix.
-    const refusing = (i: Parameters<SyncWorld["clientFor"]>[0], key: string): ActitoApi => {
-      const api = w.clientFor(i, key);
+    const refusing: ConnectActito = (options) => {
+      const api = w.connect(options);
       return new Proxy(api, {
         get(target, prop) {
           if (prop === "patchProfile") {
@@ -129,7 +130,7 @@ describe("runSync under faults", () => {
         store: w.store,
         integrations: [integration()],
         secrets: { env: w.env, cwd: w.dir },
-        clientFor: refusing,
+        connect: refusing,
         pollMs: 20,
         full: true,
         // Written one PATCH at a time (a first sync would otherwise import): the refusal is a PATCH's.
@@ -148,7 +149,7 @@ describe("runSync under faults", () => {
       store: w.store,
       integrations: [integration()],
       secrets: { env: w.env, cwd: w.dir },
-      clientFor: refusing,
+      connect: refusing,
       full: true,
     });
     const after = w.sandbox.stats().tables["acme/16"]!;

@@ -31,7 +31,7 @@ async function sync(w: SyncWorld, store: Store, overrides: Parameters<typeof int
     store,
     integrations: [integration(overrides)],
     secrets: { env: w.env, cwd: w.dir },
-    clientFor: w.clientFor,
+    connect: w.connect,
     pollMs: 20,
   });
   return result!;
