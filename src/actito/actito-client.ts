@@ -30,7 +30,7 @@ import {
 } from "./routes.ts";
 import { TokenCache } from "./token-cache.ts";
 import type {
-  ActitoApi,
+  ActitoCoreApi,
   ActitoAttribute,
   ActitoEntity,
   ListProfilesOptions,
@@ -60,7 +60,7 @@ export interface ActitoClientParts {
   tempDir?: string;
 }
 
-interface CallSpec {
+export interface CallSpec {
   method: Method;
   route: RouteTemplate;
   params?: Record<string, string>;
@@ -76,7 +76,7 @@ interface CallSpec {
 const JSON_HEADERS = { "content-type": "application/json" } as const;
 
 /** One licence connection to Actito (endpoint + API key), over undici. See `createActitoClient`. */
-export class ActitoClient implements ActitoApi {
+export class ActitoClient implements ActitoCoreApi {
   readonly endpoint: Endpoint;
   readonly #parts: ActitoClientParts;
   readonly #origin: string;
@@ -227,6 +227,11 @@ export class ActitoClient implements ActitoApi {
 
   async getMassImport(entity: string, id: string): Promise<MassImportStatus> {
     return this.#get(ROUTES.massImport, { entity, id }, parseMassImportStatus);
+  }
+
+  /** One call with everything #call does, its answer parsed (for ActitoWebhookClient). */
+  protected async request<T>(spec: CallSpec, parse: (body: unknown) => T): Promise<T> {
+    return this.#parse(await this.#call(spec), spec.method, spec.route, parse);
   }
 
   async close(): Promise<void> {

@@ -9,7 +9,7 @@ import { redactBody, redactText } from "./redact-text.ts";
 import { errorCode, parseRetryAfter, type RetryDecision } from "./retry-decision.ts";
 import type { RouteTemplate } from "./routes.ts";
 
-export type Method = "GET" | "POST" | "PATCH";
+export type Method = "GET" | "POST" | "PATCH" | "PUT";
 
 /** An HTTP answer as the client read it. */
 export interface Answer {

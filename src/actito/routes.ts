@@ -12,6 +12,8 @@ import type {
   MassImportStatus,
   Profile,
   ProfileTable,
+  WebhookSubscriptionBody,
+  WebhookSubscriptionInfo,
 } from "./types.ts";
 
 /** Route templates: what errors and logs show instead of URLs, which may carry e-mail addresses. */
@@ -25,6 +27,8 @@ export const ROUTES = {
   profile: "/profiles/v5/entities/{entity}/profile-tables/{tableId}/profiles/{key}",
   massImports: "/mass-imports/v5/entities/{entity}/etl-executions",
   massImport: "/mass-imports/v5/entities/{entity}/etl-executions/{id}",
+  webhookSubscriptions: "/webhooks/v4/entity/{entity}/webhookSubscription",
+  webhookSubscription: "/webhooks/v4/entity/{entity}/webhookSubscription/{id}",
 } as const;
 
 export type RouteTemplate = (typeof ROUTES)[keyof typeof ROUTES];
@@ -74,6 +78,65 @@ export function massImportDefinition(
     format: { separator: definition.separator ?? ";", encoding: "UTF-8", compression: "GZIP" },
     tableId: definition.tableId,
   };
+}
+
+/**
+ * The subscription `realtime: true` needs for one event type: BULK pushes of up to 500 events to
+ * emi serve, with the shared secret in `X-Authorization`; UPDATE only when the e-mail changes.
+ */
+export function realtimeSubscriptionBody(options: {
+  eventType: "CREATE" | "UPDATE";
+  tableId: string;
+  emailAttribute: string;
+  targetUrl: string;
+  secret: string;
+  isActive: boolean;
+}): WebhookSubscriptionBody {
+  return {
+    on: "PROFILE_TABLE",
+    eventType: options.eventType,
+    onElementId: options.tableId,
+    onFields: options.eventType === "UPDATE" ? [options.emailAttribute] : [],
+    targetUrl: options.targetUrl,
+    headers: { "X-Authorization": options.secret },
+    isActive: options.isActive,
+    pushMode: "BULK",
+    maxBlockSize: 500,
+  };
+}
+
+/** `{"subscriptions":[…]}`; entries without the fields emi reads are skipped. */
+export function parseWebhookSubscriptions(body: unknown): WebhookSubscriptionInfo[] {
+  const list = array(object(body, "body").subscriptions, "subscriptions");
+  const result: WebhookSubscriptionInfo[] = [];
+  for (const item of list) {
+    if (item === null || typeof item !== "object") continue;
+    const o = item as Record<string, unknown>;
+    if ((typeof o.id !== "string" && typeof o.id !== "number") || typeof o.eventType !== "string") continue;
+    const headers: Record<string, string> = {};
+    if (o.headers !== null && typeof o.headers === "object") {
+      for (const [k, v] of Object.entries(o.headers)) if (typeof v === "string") headers[k] = v;
+    }
+    result.push({
+      id: String(o.id),
+      on: "PROFILE_TABLE",
+      eventType: o.eventType,
+      onElementId: String(o.onElementId ?? ""),
+      onFields: Array.isArray(o.onFields) ? o.onFields.filter((f): f is string => typeof f === "string") : [],
+      targetUrl: typeof o.targetUrl === "string" ? o.targetUrl : "",
+      headers,
+      isActive: o.isActive === true,
+      pushMode: o.pushMode === "BULK" ? "BULK" : "ONE_BY_ONE",
+      maxBlockSize: typeof o.maxBlockSize === "number" ? o.maxBlockSize : 0,
+    });
+  }
+  return result;
+}
+
+export function parseCreatedId(body: unknown): string {
+  const id = object(body, "body").id;
+  if (typeof id !== "string" && typeof id !== "number") throw new ShapeError("no id");
+  return String(id);
 }
 
 /** A 2xx body without the promised shape. */

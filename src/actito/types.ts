@@ -67,8 +67,27 @@ export interface MassImportStatus {
   errors: { line: number; key: string; message: string }[];
 }
 
-/** The calls emi makes to one Actito licence. Implemented by ActitoClient over HTTP. */
-export interface ActitoApi {
+/** A webhook subscription as emi writes it (actito-api.md, "Webhooks"; the shape is [model]). */
+export interface WebhookSubscriptionBody {
+  on: "PROFILE_TABLE";
+  eventType: string;
+  onElementId: string;
+  onFields: string[];
+  targetUrl: string;
+  /** Carries the shared secret: never logged, never shown. */
+  headers: Record<string, string>;
+  isActive: boolean;
+  pushMode: "ONE_BY_ONE" | "BULK";
+  maxBlockSize: number;
+}
+
+/** A subscription as Actito lists it. */
+export interface WebhookSubscriptionInfo extends WebhookSubscriptionBody {
+  id: string;
+}
+
+/** The calls emi makes to one Actito licence, but webhooks: ActitoClient over HTTP. */
+export interface ActitoCoreApi {
   readonly endpoint: Endpoint;
   /** Fetches a token: resolves if the key works, throws AuthError if not. */
   checkAuth(): Promise<void>;
@@ -99,4 +118,13 @@ export interface ActitoApi {
   ): Promise<{ id: string; bytes: number }>;
   getMassImport(entity: string, id: string): Promise<MassImportStatus>;
   close(): Promise<void>;
+}
+
+/** Every call emi makes to one Actito licence: ActitoWebhookClient (ActitoClient and the webhook routes). */
+export interface ActitoApi extends ActitoCoreApi {
+  listWebhookSubscriptions(entity: string): Promise<WebhookSubscriptionInfo[]>;
+  /** Creates a subscription and returns its id. */
+  createWebhookSubscription(entity: string, body: WebhookSubscriptionBody): Promise<string>;
+  /** Replaces a subscription (e.g. to deactivate it or rotate its secret header). */
+  changeWebhookSubscription(entity: string, id: string, body: WebhookSubscriptionBody): Promise<void>;
 }

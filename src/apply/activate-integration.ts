@@ -13,6 +13,7 @@ import type { KeyFingerprints } from "../plan/registry-reader.ts";
 import type { SyncHealthRecorder } from "../sync/sync-store.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import { EmiError } from "../types/errors.ts";
+import { ensureRealtimeStep } from "./ensure-realtime-step.ts";
 import { journalStep, type StepContext } from "./journal-step.ts";
 import type { RegistryWriter } from "./registry-writer.ts";
 
@@ -102,6 +103,8 @@ export async function activateIntegration(input: ActivateInput): Promise<Activat
     await journalStep(ctx, account, "write-registry", { ...write, keyFingerprint: undefined }, () =>
       input.store.putIntegration(write),
     );
+    const realtime = await ensureRealtimeStep({ ctx, store: input.store, client, change, desired, table });
+    if (realtime) result.notes.push(realtime);
     for (const a of change.sisters.claimed) if (change.before) result.notes.push(`sister ${a} claimed`);
     if (change.differences.some((d) => d.field === "apiKey") && change.before)
       result.notes.push("API key changed");

@@ -11,6 +11,7 @@ import { EmiError } from "../types/errors.ts";
 import { activateIntegration } from "./activate-integration.ts";
 import { PlanRefusedError } from "./apply-errors.ts";
 import type { ApplyEvent, ApplyResult, ChangeOutcome, RecoveredStep } from "./apply-types.ts";
+import { deactivateRealtimeStep } from "./ensure-realtime-step.ts";
 import { journalStep, type StepContext, safeMessage } from "./journal-step.ts";
 
 export interface ApplyPlanOptions {
@@ -88,15 +89,29 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
   for (const change of pending) {
     try {
       if (change.actions.includes("deactivate")) {
-        await journalStep(ctx, change.account, "deactivate", { sisterAccounts: [] }, async () => {
-          const entry = await ownerEntry(options.store, change.account);
-          await options.store.putIntegration({
-            ...toWrite(entry),
-            sisterAccounts: [],
-            status: "deactivated",
-          });
-        });
-        finish(change, "applied", "deactivated (REAIDs and Actito data kept)");
+        const entry = await journalStep(
+          ctx,
+          change.account,
+          "deactivate",
+          { sisterAccounts: [] },
+          async () => {
+            const entry = await ownerEntry(options.store, change.account);
+            await options.store.putIntegration({
+              ...toWrite(entry),
+              sisterAccounts: [],
+              status: "deactivated",
+            });
+            return entry;
+          },
+        );
+        const webhooks = await deactivateRealtimeStep({ ctx, ...options, change, entry }).catch(
+          (error: unknown) => `webhooks not deactivated: ${safeMessage(error)}`,
+        );
+        finish(
+          change,
+          "applied",
+          `deactivated (REAIDs and Actito data kept${webhooks ? `; ${webhooks}` : ""})`,
+        );
       } else if (change.sisters.released.length > 0 && change.before && !change.actions.includes("create")) {
         const kept = change.before.sisterAccounts.filter((a) => !change.sisters.released.includes(a));
         await journalStep(ctx, change.account, "release-sisters", { sisterAccounts: kept }, async () => {

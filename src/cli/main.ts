@@ -22,6 +22,8 @@ const commands: Record<string, () => Promise<RegisterCommand[]>> = {
   reaid: async () => [(await import("./reaid-command.ts")).registerReaidCommand],
   sandbox: async () => [(await import("./sandbox-command.ts")).registerSandboxCommand],
   demo: async () => [(await import("./demo-command.ts")).registerDemoCommand],
+  serve: async () => [(await import("./serve-command.ts")).registerServeCommand],
+  "api-key": async () => [(await import("./api-key-command.ts")).registerApiKeyCommand],
   secret: async () => [(await import("./secret-command.ts")).registerSecretCommand],
 };
 

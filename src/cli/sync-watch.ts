@@ -8,6 +8,7 @@ import type { WatchRecord } from "../watch/watch-record.ts";
 import { EmiError } from "../types/errors.ts";
 import { validateDirectory } from "../config/validate-directory.ts";
 import type { CliIO } from "./io.ts";
+import { watchInbox } from "../serve/watch-inbox.ts";
 
 export interface WatchFlags {
   dir: string;
@@ -40,6 +41,8 @@ export async function runWatchCommand(
   }
   const store = await openStore(flags.store, { cwd: io.cwd });
   const metrics = createWatchMetrics();
+  // Webhook events acknowledged by emi serve make their integrations due at once.
+  const inbox = watchInbox(store);
   let alive = false;
   let server: MetricsServer | null = null;
   const stop = new AbortController();
@@ -99,9 +102,12 @@ export async function runWatchCommand(
       fullEveryMs: flags.fullEvery * 3_600_000,
       concurrency: flags.concurrency,
       signal: stop.signal,
-      onRecord: write,
+      onRecord: (record) => {
+        write(record);
+        void inbox.settled(record);
+      },
       metrics,
-      ...(hooks.inboxDue ? { inboxDue: hooks.inboxDue } : {}),
+      inboxDue: hooks.inboxDue ?? inbox.due,
       onAlive: (a) => {
         alive = a;
       },

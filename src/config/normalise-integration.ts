@@ -18,5 +18,6 @@ export function normaliseIntegration(declared: Integration): DesiredIntegration 
     },
     sisterAccounts: [...(declared.sisterAccounts ?? [])].sort((a, b) => a - b),
     emailSync: declared.emailSync ?? true,
+    ...(declared.realtime === true ? { realtime: true as const } : {}),
   };
 }

@@ -8,6 +8,7 @@ import type { Change, ChangeProblem, LiveFacts, Plan, PlanSummary } from "./plan
 import { planClaimOrder } from "./plan-claim-order.ts";
 import { planTableOwnership } from "./plan-table-ownership.ts";
 import { describeAttribute } from "./reaid-attribute.ts";
+import { withRealtime } from "./realtime-change.ts";
 import { type LiveState, unknownFacts } from "./refresh-live-state.ts";
 import { secretProblems, withEndpointHint } from "./secret-problems.ts";
 
@@ -23,6 +24,8 @@ export interface BuildPlanInput {
   allowDeactivate: boolean;
   /** A secret that is not here is an error, not a warning (`--require-secrets`). */
   requireSecrets?: boolean;
+  /** `EMI_PUBLIC_URL` (see publicUrlFrom): where `realtime: true` points Actito's webhooks; null when unset. */
+  publicUrl?: string | null;
   now?: Date;
 }
 
@@ -42,6 +45,19 @@ export function buildPlan(input: BuildPlanInput): Plan {
     : active
         .filter((e) => e.managedBy === input.repo && !declaredAccounts.has(e.account))
         .map((entry) => planDeactivation(entry, input));
+  for (const change of deactivations) {
+    if (input.live.realtimeAccounts?.has(change.account)) {
+      change.realtime = {
+        enabled: false,
+        targetUrl: null,
+        subscriptions: [
+          { eventType: "CREATE", state: "unknown", action: "deactivate" },
+          { eventType: "UPDATE", state: "unknown", action: "deactivate" },
+        ],
+        rotateSecret: false,
+      };
+    }
+  }
   const blockedHolders = new Map(deactivations.filter((c) => c.blocked).map((c) => [c.account, c]));
   // Indexes, so a plan of thousands of declarations stays linear.
   const holders = new Map<number, RegistryEntry>();
@@ -53,7 +69,11 @@ export function buildPlan(input: BuildPlanInput): Plan {
     : input.declared.map((declared) => {
         const live = input.live.accounts.get(declared.integration.account);
         const facts = live?.facts ?? unknownFacts(false);
-        const change = planDeclared(declared, facts, owners.get(declared.integration.account) ?? null, input);
+        const change = withRealtime(
+          planDeclared(declared, facts, owners.get(declared.integration.account) ?? null, input),
+          declared.integration,
+          input.publicUrl ?? null,
+        );
         withEndpointHint(change.problems, live);
         change.problems.push(...secretProblems(live, input.requireSecrets ?? false));
         for (const problem of holderProblems(declared, holders, blockedHolders, input.repo)) {

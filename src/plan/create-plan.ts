@@ -6,6 +6,7 @@ import type { Declared } from "../types/declared.ts";
 import { buildPlan } from "./build-plan.ts";
 import { signPlan } from "./plan-digest.ts";
 import type { Plan } from "./plan-types.ts";
+import { publicUrlFrom } from "./realtime-plan.ts";
 import { refreshLiveState } from "./refresh-live-state.ts";
 import type { PlanStore } from "./plan-store.ts";
 
@@ -45,6 +46,7 @@ export async function createPlan(options: CreatePlanOptions): Promise<CreatedPla
   const started = performance.now();
   const secrets = secretSourceFrom(validation.repository, options.env, options.cwd);
   const live = await refreshLiveState({
+    publicUrl: publicUrlFrom(options.env),
     declared: invalid ? [] : validation.declared,
     store: options.store,
     secrets: options.secrets ?? secrets,
@@ -58,6 +60,7 @@ export async function createPlan(options: CreatePlanOptions): Promise<CreatedPla
     repo: options.repo,
     dir: options.dir,
     allowDeactivate: options.allowDeactivate ?? false,
+    publicUrl: publicUrlFrom(options.env),
     requireSecrets: options.requireSecrets ?? false,
     ...(options.now ? { now: options.now } : {}),
   });

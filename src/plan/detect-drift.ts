@@ -15,7 +15,9 @@ export type DriftKind =
   | "table-missing"
   | "unmanaged"
   | "reaid-mismatch"
-  | "values-not-emi";
+  | "values-not-emi"
+  | "webhook-missing"
+  | "webhook-inactive";
 
 /** One difference between the declarations and the registry or Actito that nobody declared. */
 export interface DriftItem {
@@ -85,6 +87,17 @@ export function detectDrift(plan: Plan): DriftReport {
           "setting-changed",
           `${d.field}: registry has ${formatValue(d.before)}, declared ${formatValue(d.after)}`,
         );
+    }
+    if (change.realtime?.enabled && !change.actions.includes("create")) {
+      for (const s of change.realtime.subscriptions) {
+        if (s.state === "missing")
+          add("webhook-missing", `the realtime ${s.eventType} webhook subscription is missing in Actito`);
+        else if (s.state === "inactive" || s.state === "different")
+          add(
+            "webhook-inactive",
+            `the realtime ${s.eventType} webhook subscription is ${s.state === "inactive" ? "inactive" : "changed (target, mode or filter)"} in Actito`,
+          );
+      }
     }
     const last = change.live?.lastSync;
     if (last && last.mismatched > 0) {

@@ -3,6 +3,7 @@ import type { LeftReason } from "../sync/classify-existing-values.ts";
 import type { IntegrationStatus } from "../store/store.ts";
 import type { Endpoint } from "../types/declared.ts";
 import type { Diagnostic } from "../types/diagnostic.ts";
+import type { RealtimeChange, WebhookFacts } from "./realtime-types.ts";
 
 /** What apply will do to one integration. `replace` = endpoint, entity, table or REAID attribute changes. */
 export type PlanAction = "create" | "update" | "replace" | "deactivate" | "sync" | "no-op";
@@ -69,6 +70,8 @@ export interface LiveFacts {
   existingValues?: ExistingValues | null;
   /** A network or API failure while reading: never read as "gone". */
   error: string | null;
+  /** Webhook subscriptions, read only for integrations that are (or were) `realtime: true`. */
+  webhooks?: WebhookFacts;
 }
 
 /** The values found in the REAID attribute, as the plan's sync preview counts them. */
@@ -127,6 +130,8 @@ export interface Change {
    */
   takeover?: { from: number };
   problems: ChangeProblem[];
+  /** The webhook subscriptions of `realtime: true` (absent when realtime is neither wanted nor set up). */
+  realtime?: RealtimeChange;
 }
 
 /** What a saved plan was computed from: if any of it changes, the plan is stale. */

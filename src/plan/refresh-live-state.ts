@@ -5,7 +5,9 @@ import { pickProfileTable } from "../actito/pick-profile-table.ts";
 import type { ActitoApi } from "../actito/types.ts";
 import type { SecretMissReason } from "../config/resolve-secret.ts";
 import { type SecretResolver, type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
+import { sqlDriverOf } from "../store/sql-driver-of.ts";
 import type { RegistryEntry } from "../store/store-records.ts";
+import { WebhookInboxSql } from "../store/webhook-inbox-sql.ts";
 import type { Declared, DesiredIntegration, Endpoint } from "../types/declared.ts";
 import { EmiError } from "../types/errors.ts";
 import { findKeyEndpoint } from "./find-key-endpoint.ts";
@@ -14,6 +16,7 @@ import type { PlanStore } from "./plan-store.ts";
 import { isCompatibleReaidAttribute } from "./reaid-attribute.ts";
 import { lastRunFactsOf } from "../sync/last-run-facts.ts";
 import { readExistingValues } from "./read-existing-values.ts";
+import { classifyWebhooks, realtimeTargetUrl } from "./realtime-plan.ts";
 
 /** What refresh learned about one declared integration. */
 export interface AccountLive {
@@ -32,6 +35,19 @@ export interface LiveState {
   registryRevision: number;
   /** Per declared account. */
   accounts: Map<number, AccountLive>;
+  /** Accounts apply set realtime webhooks up for (the store keeps their secret's hash). */
+  realtimeAccounts?: ReadonlyMap<number, { secretRef: string; secretHash: string }>;
+}
+
+/** The accounts with realtime set up, from the store's webhook secrets (none for a store without SQL). */
+export async function readRealtimeAccounts(
+  store: object,
+): Promise<Map<number, { secretRef: string; secretHash: string }>> {
+  try {
+    return await new WebhookInboxSql(sqlDriverOf(store)).realtimeAccounts();
+  } catch {
+    return new Map();
+  }
 }
 
 export interface RefreshOptions {
@@ -41,6 +57,8 @@ export interface RefreshOptions {
   connect: ConnectActito;
   /** Integrations read from Actito at once (each licence has its own limits; this bounds our sockets). */
   concurrency?: number;
+  /** `EMI_PUBLIC_URL` (publicUrlFrom), where realtime webhooks should point; null or absent when unset. */
+  publicUrl?: string | null;
   /**
    * Pages of profiles (1000 each) read to estimate how many lack a REAID; the rest is a lower bound.
    * Not read for an integration whose sync is in sync and whose attribute is present.
@@ -68,9 +86,10 @@ export function unknownFacts(secretAvailable: boolean, error: string | null = nu
  * Never writes. A failure to reach Actito becomes an `error` fact for that integration, never "gone".
  */
 export async function refreshLiveState(options: RefreshOptions): Promise<LiveState> {
-  const [registry, registryRevision] = await Promise.all([
+  const [registry, registryRevision, realtimeAccounts] = await Promise.all([
     options.store.listIntegrations(),
     options.store.registryRevision(),
+    readRealtimeAccounts(options.store),
   ]);
   const limit = pLimit(options.concurrency ?? 4);
   const secret = secretResolver(options.secrets);
@@ -79,7 +98,8 @@ export async function refreshLiveState(options: RefreshOptions): Promise<LiveSta
     options.declared.map(({ integration }) =>
       limit(async () => {
         const entry = registry.find((e) => e.account === integration.account) ?? null;
-        const live = await refreshOne(integration, entry, secret, options);
+        const registered = realtimeAccounts.get(integration.account)?.secretHash ?? null;
+        const live = await refreshOne(integration, entry, secret, options, registered);
         const last = entry ? lastRunFactsOf(await options.store.getCheckpoint(entry.account)) : null;
         if (last) {
           const { mismatched, mismatchedExamples, foreign, foreignExamples } = last;
@@ -89,7 +109,7 @@ export async function refreshLiveState(options: RefreshOptions): Promise<LiveSta
       }),
     ),
   );
-  return { registry, registryRevision, accounts };
+  return { registry, registryRevision, accounts, realtimeAccounts };
 }
 
 async function refreshOne(
@@ -97,6 +117,8 @@ async function refreshOne(
   entry: RegistryEntry | null,
   secret: SecretResolver,
   options: RefreshOptions,
+  /** Hash of the webhook secret apply stored for this account; null when realtime was never set up. */
+  realtimeSecretHash: string | null,
 ): Promise<AccountLive> {
   const reading = await secret(integration.actito.apiKey.secretRef);
   if (!reading.ok) {
@@ -116,7 +138,22 @@ async function refreshOne(
     // An integration in sync needs no estimate: skipping it keeps a steady-state plan at three
     // calls per licence, which matters at Actito's 100 calls a minute.
     const inSync = entry?.status === "active" && entry.sync.health === "in sync";
-    await readActito(client, integration, facts, inSync ? 0 : (options.estimatePages ?? 5), options.store);
+    const publicUrl = options.publicUrl ?? null;
+    const webhooks =
+      integration.realtime || realtimeSecretHash !== null
+        ? {
+            secretHash: realtimeSecretHash,
+            targetUrl: publicUrl === null ? null : realtimeTargetUrl(publicUrl, integration.account),
+          }
+        : null;
+    await readActito(
+      client,
+      integration,
+      facts,
+      inSync ? 0 : (options.estimatePages ?? 5),
+      options.store,
+      webhooks,
+    );
   } catch (error) {
     if (error instanceof AuthError && facts.key === "unknown") {
       facts.key = "rejected";
@@ -136,6 +173,7 @@ async function readActito(
   facts: LiveFacts,
   estimatePages: number,
   store: PlanStore,
+  webhooks: { secretHash: string | null; targetUrl: string | null } | null,
 ): Promise<void> {
   const { entity, profileTable, reaidAttribute } = integration.actito;
   await client.checkAuth();
@@ -158,6 +196,19 @@ async function readActito(
   }
   const { table } = choice;
   facts.table = { status: "found", id: table.id, name: table.name };
+  if (webhooks !== null) {
+    const emailAttribute = table.attributes.find((a) => a.type === "EMAIL_ADDRESS")?.name ?? "emailAddress";
+    facts.webhooks = {
+      registered: webhooks.secretHash !== null,
+      ...classifyWebhooks(await client.listWebhookSubscriptions(entity), {
+        account: integration.account,
+        tableId: table.id,
+        emailAttribute,
+        targetUrl: webhooks.targetUrl,
+        secretHash: webhooks.secretHash,
+      }),
+    };
+  }
   const attribute = table.attributes.find((a) => a.name === reaidAttribute) ?? null;
   facts.attribute = {
     status: attribute === null ? "missing" : isCompatibleReaidAttribute(attribute) ? "present" : "conflict",

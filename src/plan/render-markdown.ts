@@ -10,6 +10,7 @@ import {
 import { abbreviateList, codeFence, inlineCode, markdownCell, markdownText } from "./markdown-safe.ts";
 import { describeAdoption, describeTakeover } from "./plan-table-ownership.ts";
 import type { Change, IntegrationView, Plan } from "./plan-types.ts";
+import { realtimeLine } from "./realtime-plan.ts";
 
 export interface RenderMarkdownOptions {
   /** GitHub's comment limit is 65,536; stay clear of it. */
@@ -149,6 +150,7 @@ function summaryCell(change: Change, label: string, moves: SisterMoves): string 
   if (change.syncAfter && estimate) {
     parts.push(`${estimate.complete ? "about" : "at least"} ${formatCount(estimate.count)} REAIDs to write`);
   }
+  if (change.realtime?.subscriptions.some((s) => s.action !== "keep")) parts.push("realtime webhooks");
   for (const p of change.problems) parts.push(`${p.severity === "error" ? "❌" : "⚠️"} ${p.code}`);
   return parts.join(", ");
 }
@@ -184,6 +186,7 @@ function details(change: Change): string {
   if (estimate) body.push(`Sync: ${escapeMd(estimate)}`);
   const takeover = describeTakeover(change);
   if (takeover) body.push(`REAIDs: ${escapeMd(takeover)}`);
+  if (change.realtime) body.push(escapeMd(realtimeLine(change.realtime).replace(/^webhooks:/, "Webhooks:")));
   for (const p of change.problems) {
     body.push(`${p.severity === "error" ? "❌" : "⚠️"} **${p.code}**: ${escapeMd(p.message)}`);
   }

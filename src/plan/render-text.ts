@@ -11,6 +11,7 @@ import {
 } from "./describe-change.ts";
 import { describeAdoption, describeTakeover, VALUES_NOT_EMIS } from "./plan-table-ownership.ts";
 import type { Change, FieldDifference, Plan } from "./plan-types.ts";
+import { realtimeLine } from "./realtime-plan.ts";
 import { terminalSafe } from "./terminal-safe.ts";
 
 export interface RenderTextOptions {
@@ -75,6 +76,7 @@ function renderChange(change: Change, c: Colors): string[] {
       `${head}${change.blocked ? `deactivate: ${change.reason}; run apply with --allow-deactivate` : change.reason}`,
       `                   actito ${targetOf(change)} · REAIDs and Actito data are kept`,
     );
+    if (change.realtime) lines.push(`      ${realtimeLine(change.realtime)}`);
     return lines;
   }
   const notes: string[] = [];
@@ -105,6 +107,7 @@ function renderChange(change: Change, c: Colors): string[] {
   }
   const takeover = describeTakeover(change);
   if (takeover) lines.push(`      REAIDs: ${takeover}`);
+  if (change.realtime) lines.push(`      ${realtimeLine(change.realtime)}`);
   for (const p of change.problems) {
     if (p === notEmis) continue;
     lines.push(

@@ -2,6 +2,13 @@ import { importStatus, startImport } from "./import-routes.ts";
 import { getProfile, listProfiles, patchProfile, upsertProfile } from "./profile-routes.ts";
 import type { RouteContext, RouteResult } from "./route-context.ts";
 import { changeTable, getTable, listEntities, listTables } from "./table-routes.ts";
+import {
+  changeSubscription,
+  createSubscription,
+  deleteSubscription,
+  getSubscription,
+  listSubscriptions,
+} from "./webhook-routes.ts";
 
 /** One Actito route: path segments in parentheses are captured and passed as `params`. */
 export interface Route {
@@ -14,6 +21,7 @@ const seg = "([^/]+)";
 const tables = `/profile-table-structure/v5/entities/${seg}/profile-tables`;
 const profiles = `/profiles/v5/entities/${seg}/profile-tables/${seg}/profiles`;
 const imports = `/mass-imports/v5/entities/${seg}/etl-executions`;
+const webhooks = `/webhooks/v4/entity/${seg}/webhookSubscription`;
 
 /** The routes of actito-api.md except `/auth/token`, which the request pipeline answers itself. */
 export const actitoRoutes: readonly Route[] = [
@@ -27,4 +35,9 @@ export const actitoRoutes: readonly Route[] = [
   { method: "PATCH", path: new RegExp(`^${profiles}/${seg}$`), handle: patchProfile },
   { method: "POST", path: new RegExp(`^${imports}$`), handle: startImport },
   { method: "GET", path: new RegExp(`^${imports}/${seg}$`), handle: importStatus },
+  { method: "POST", path: new RegExp(`^${webhooks}$`), handle: createSubscription },
+  { method: "GET", path: new RegExp(`^${webhooks}$`), handle: listSubscriptions },
+  { method: "GET", path: new RegExp(`^${webhooks}/${seg}$`), handle: getSubscription },
+  { method: "PUT", path: new RegExp(`^${webhooks}/${seg}$`), handle: changeSubscription },
+  { method: "DELETE", path: new RegExp(`^${webhooks}/${seg}$`), handle: deleteSubscription },
 ];

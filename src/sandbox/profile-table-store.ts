@@ -7,6 +7,16 @@ export interface StoredProfile {
   attributes: Record<string, unknown>;
 }
 
+/** A profile created or changed through the API (not by seeding): what webhooks deliver. */
+export interface ProfileChange {
+  type: "CREATE" | "UPDATE";
+  profileId: number;
+  /** The values the operation gave. */
+  values: Record<string, AttributeValue>;
+  /** Attributes whose value is now different (all given ones on CREATE). */
+  changed: string[];
+}
+
 /** One page of a listing, in profileId order. */
 export interface ProfileSlice {
   profiles: StoredProfile[];
@@ -42,6 +52,9 @@ export class ProfileTableStore {
   private readonly uniqueIndexes = new Map<string, Map<AttributeValue, number>>();
   private readonly created: number[] = [];
   private readonly updated: number[] = [];
+  /** Told of every create and write once set (the sandbox's webhook delivery). */
+  onChange: ((change: ProfileChange) => void) | undefined;
+  #creating = false;
 
   constructor(
     readonly entity: string,
@@ -136,14 +149,22 @@ export class ProfileTableStore {
     for (const column of this.columns.values()) column.push(null);
     this.created.push(at);
     this.updated.push(at);
-    this.write(slot, values, at);
+    this.#creating = true;
+    try {
+      this.write(slot, values, at);
+    } finally {
+      this.#creating = false;
+    }
+    this.onChange?.({ type: "CREATE", profileId: slot + 1, values, changed: Object.keys(values) });
     return slot + 1;
   }
 
   /** Writes checked values into an existing profile. */
   write(slot: number, values: Record<string, AttributeValue>, at: number): void {
+    const changed: string[] = [];
     for (const [name, value] of Object.entries(values)) {
       const column = this.columns.get(name)!;
+      if ((column[slot] ?? null) !== value) changed.push(name);
       const index = this.uniqueIndexes.get(name);
       if (index) {
         const previous = column[slot] ?? null;
@@ -153,6 +174,9 @@ export class ProfileTableStore {
       column[slot] = value;
     }
     this.updated[slot] = at;
+    if (!this.#creating && changed.length > 0) {
+      this.onChange?.({ type: "UPDATE", profileId: slot + 1, values, changed });
+    }
   }
 
   /** The profile in `slot`, with only `only` attributes when given. */

@@ -23,6 +23,7 @@ import {
   emptyTableStats,
 } from "./sandbox-stats.ts";
 import { seededRandom } from "./seeded-random.ts";
+import { WebhookHub } from "./webhook-hub.ts";
 
 export interface TableState {
   store: ProfileTableStore;
@@ -74,6 +75,7 @@ export class SandboxState {
   readonly tokens = new Map<string, IssuedToken>();
   readonly imports = new Map<string, MassImportJob>();
   readonly faultCounts = { errors: 0, drops: 0 };
+  readonly webhooks = new WebhookHub();
   limits: Limits;
   faults: Faults;
   random: () => number;
@@ -187,7 +189,12 @@ export class SandboxState {
   }
 
   stats(): SandboxStats {
-    const stats: SandboxStats = { licences: {}, tables: {}, faults: { ...this.faultCounts } };
+    const stats: SandboxStats = {
+      licences: {},
+      tables: {},
+      faults: { ...this.faultCounts },
+      webhooks: { ...this.webhooks.stats },
+    };
     for (const licence of this.licences) {
       stats.licences[licence.name] = { ...licence.stats };
       for (const entity of licence.entities.values()) {

@@ -32,11 +32,14 @@ export interface TableStats {
   profiles: number;
 }
 
+import type { WebhookStats } from "./webhook-hub.ts";
+
 /** `GET /_sandbox/stats`. */
 export interface SandboxStats {
   licences: Record<string, LicenceStats>;
   tables: Record<string, TableStats>;
   faults: { errors: number; drops: number };
+  webhooks: WebhookStats;
 }
 
 export function emptyLicenceStats(): LicenceStats {

@@ -140,6 +140,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
         state.closed = true;
         server.close(() => resolve());
         server.closeAllConnections();
+        void state.webhooks.close();
       }),
     stats: () => state.stats(),
     profiles: (licence, entity, tableId) => {

@@ -190,6 +190,44 @@ ALTER TABLE reaids
 `;
 const byteOrderSqlite = "-- TEXT already compares byte by byte (BINARY) in SQLite.";
 
+// Issue 14 (emi serve): service keys (only a hash of each), the webhook inbox (one row per profile
+// waiting for its REAID; `seq` grows on every event so a processor never drops an event that came in
+// while it worked) and the hashes of the webhook shared secrets, with the reference (never the value)
+// of the Actito key that set them up, so a removed declaration's subscriptions can still be switched off.
+const serveTables = (dialect: Dialect) => {
+  const big = dialect === "postgres" ? "BIGINT" : "INTEGER";
+  const serial = dialect === "postgres" ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT";
+  return `
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  account ${big} NOT NULL,
+  name TEXT,
+  scope TEXT NOT NULL,
+  key_hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  last_used_at TEXT,
+  revoked_at TEXT
+);
+CREATE TABLE webhook_inbox (
+  id ${serial},
+  account ${big} NOT NULL,
+  profile_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  seq ${big} NOT NULL,
+  received_at TEXT NOT NULL,
+  UNIQUE (account, profile_id)
+);
+CREATE INDEX webhook_inbox_account ON webhook_inbox (account, id);
+CREATE TABLE webhook_secrets (
+  account ${big} PRIMARY KEY,
+  secret_hash TEXT NOT NULL,
+  secret_ref TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  previous_hash TEXT,
+  previous_until TEXT
+);
+`;
+};
 // When each integration last synced and when it is due again (src/store/sql-sync-schedule.ts).
 const syncScheduleSql = `
 CREATE TABLE sync_schedule (
@@ -215,6 +253,12 @@ export const migrations: readonly Migration[] = [
     postgres: byteOrderPostgres,
   },
   { version: 4, name: "sync schedule", sqlite: syncScheduleSql, postgres: syncScheduleSql },
+  {
+    version: 5,
+    name: "service keys, webhook inbox and webhook secrets",
+    sqlite: serveTables("sqlite"),
+    postgres: serveTables("postgres"),
+  },
 ];
 
 /** Bookkeeping table, created before any numbered migration runs. Same SQL in both dialects. */

@@ -96,6 +96,11 @@ export class SqlStore implements Store {
     return secret!.value;
   }
 
+  /** The connection under this store, for role stores kept in their own files (see sql-driver-of.ts). */
+  get sqlDriver(): SqlDriver {
+    return this.#driver;
+  }
+
   /** The schema version this store is at (for tests and diagnostics). */
   async schemaVersion(): Promise<number> {
     const [row] = await this.#driver.all<{ version: number | string }>(

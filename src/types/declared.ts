@@ -20,6 +20,8 @@ export interface DesiredIntegration {
   /** Sorted ascending, unique. */
   sisterAccounts: number[];
   emailSync: boolean;
+  /** `realtime: true` in the declaration; absent when false (the default). */
+  realtime?: true;
 }
 
 /** A valid declaration together with where it came from. */

@@ -25,6 +25,10 @@ export interface Integration {
    * REAID synchronisation: when true, every profile in the Actito table gets the REAID of its e-mail address.
    */
   emailSync?: boolean;
+  /**
+   * Real-time REAIDs: apply subscribes emi serve (at EMI_PUBLIC_URL) to Actito's CREATE and e-mail UPDATE webhooks of the profile table, so a new profile gets its REAID within seconds instead of at the next sync. Needs EMI_PUBLIC_URL where plan and apply run.
+   */
+  realtime?: boolean;
 }
 /**
  * How Raptor reaches the customer's Actito licence.

@@ -1,0 +1,25 @@
+// The parts of autocannon (which ships no types) that the benchmarks use.
+declare module "autocannon" {
+  namespace autocannon {
+    interface Request {
+      method?: string;
+      headers?: Record<string, string>;
+      body?: string;
+      setupRequest?: (request: Request) => Request;
+    }
+    interface Options {
+      url?: string;
+      connections?: number;
+      duration?: number;
+      requests?: Request[];
+    }
+    interface Result {
+      requests: { average: number; total: number };
+      latency: { p50: number; p99: number };
+      non2xx: number;
+      errors: number;
+    }
+  }
+  function autocannon(options: autocannon.Options): Promise<autocannon.Result>;
+  export default autocannon;
+}

@@ -1,0 +1,138 @@
+// emi serve under load (issue 14's targets): POST /GetOrCreate with autocannon, 8 connections x
+// 1,000 addresses per request, new and existing addresses; webhook ingest (bulk of 500 events,
+// acknowledged once committed to the inbox). The service runs as its own process (`emi serve`), as
+// in production; autocannon runs here. SQLite by default, PostgreSQL with EMI_BENCH_POSTGRES_URL.
+// Run: npx tsx bench/serve.ts [seconds per phase, default 8]
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { hashSecret } from "../src/serve/api-key-secret.ts";
+import { createApiKey } from "../src/serve/manage-api-keys.ts";
+import { ApiKeySql } from "../src/store/api-key-sql.ts";
+import { openStore } from "../src/store/open-store.ts";
+import { sqlDriverOf } from "../src/store/sql-driver-of.ts";
+import { WebhookInboxSql } from "../src/store/webhook-inbox-sql.ts";
+
+const seconds = Number(process.argv[2] ?? 8);
+const dir = mkdtempSync(join(tmpdir(), "emi-bench-serve-"));
+const storeUrl = process.env.EMI_BENCH_POSTGRES_URL
+  ? `${process.env.EMI_BENCH_POSTGRES_URL}${process.env.EMI_BENCH_POSTGRES_URL.includes("?") ? "&" : "?"}schema=bench_serve_${process.pid}`
+  : `sqlite:${join(dir, "state.db")}`;
+const label = storeUrl.startsWith("sqlite:") ? "SQLite" : "PostgreSQL";
+const SECRET = "bench-webhook-secret-0123456789abcdef";
+
+// An integration, a key and a webhook secret, straight in the store (no Actito needed here).
+const store = await openStore(storeUrl);
+await store.putIntegration({
+  account: 1,
+  sisterAccounts: [],
+  provider: "actito",
+  endpoint: "api3",
+  entity: "bench",
+  profileTable: "customers",
+  profileTableId: "1",
+  reaidAttribute: "reaid",
+  email: "ops@bench.example",
+  keyFingerprint: null,
+  emailSync: true,
+  status: "active",
+  managedBy: "bench",
+});
+const { key } = await createApiKey(store, new ApiKeySql(sqlDriverOf(store)), {
+  account: 1,
+  name: "bench",
+  scope: "reaid",
+  now: new Date().toISOString(),
+});
+await new WebhookInboxSql(sqlDriverOf(store)).putWebhookSecret(1, hashSecret(SECRET), "env:NONE", "now");
+await store.close();
+
+const child = spawn(
+  process.execPath,
+  ["bin/emi.js", "serve", "--port", "0", "--store", storeUrl, "--rate-limit", "100000000"],
+  { stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, EMI_NO_BUNDLE: "1" } },
+);
+const url = await new Promise<string>((resolve) =>
+  child.stdout.on("data", (d: Buffer) => {
+    const match = /listening on (\S+)/.exec(String(d));
+    if (match) resolve(match[1]!);
+  }),
+);
+const rssMb = () =>
+  Math.round(
+    Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0) / 1024,
+  );
+
+let counter = 0;
+const fresh = () => Array.from({ length: 1000 }, () => `new-${counter++}@bench.example`);
+const existing = (n: number) =>
+  Array.from({ length: 1000 }, (_, i) => `new-${(n * 1000 + i) % 200_000}@bench.example`);
+
+async function run(name: string, unit: number, options: autocannon.Options) {
+  const rssBefore = rssMb();
+  const result = await autocannon({ connections: 8, duration: seconds, ...options });
+  const perSecond = Math.round(result.requests.average * unit);
+  console.log(
+    `${label} ${name}: ${perSecond.toLocaleString("en")} ${unit === 1000 ? "addresses" : "events"}/s, ` +
+      `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.non2xx} non-2xx, ${result.errors} errors, ` +
+      `serve RSS ${rssBefore} → ${rssMb()} MB`,
+  );
+}
+
+const post = {
+  method: "POST" as const,
+  headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+};
+await run("GetOrCreate, new addresses", 1000, {
+  url: `${url}/GetOrCreate`,
+  requests: [
+    { ...post, setupRequest: (req) => ({ ...req, body: JSON.stringify({ emailAddresses: fresh() }) }) },
+  ],
+});
+let round = 0;
+await run("GetOrCreate, existing addresses", 1000, {
+  url: `${url}/GetOrCreate`,
+  requests: [
+    {
+      ...post,
+      setupRequest: (req) => ({
+        ...req,
+        body: JSON.stringify({ emailAddresses: existing(round++ % Math.max(1, counter / 1000)) }),
+      }),
+    },
+  ],
+});
+let profile = 1;
+await run("webhook ingest, bulk of 500", 500, {
+  url: `${url}/webhooks/actito/1`,
+  requests: [
+    {
+      method: "POST",
+      headers: { "x-authorization": SECRET, "content-type": "application/json" },
+      setupRequest: (req) => ({
+        ...req,
+        body: JSON.stringify({
+          id: "bench",
+          data: Array.from({ length: 500 }, () => ({
+            eventType: "CREATE",
+            profileId: String(profile++),
+            emailAddress: "x@bench.example",
+          })),
+        }),
+      }),
+    },
+  ],
+});
+
+child.kill("SIGTERM");
+await new Promise((resolve) => child.on("close", resolve));
+rmSync(dir, { recursive: true, force: true });
+if (label === "PostgreSQL") {
+  const pg = (await import("pg")).default;
+  const client = new pg.Client({ connectionString: process.env.EMI_BENCH_POSTGRES_URL });
+  await client.connect();
+  await client.query(`DROP SCHEMA bench_serve_${process.pid} CASCADE`);
+  await client.end();
+}

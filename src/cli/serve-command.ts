@@ -1,0 +1,101 @@
+import { type Command, InvalidArgumentError, Option } from "commander";
+import { pino } from "pino";
+import { startServe } from "../serve/start-serve.ts";
+import { dirOption, storeOption } from "./common-options.ts";
+import type { CommandContext } from "./command-context.ts";
+
+interface ServeFlags {
+  port: number;
+  host: string;
+  store: string;
+  dir: string;
+  worker?: boolean;
+  rateLimit: number;
+}
+
+/** How long SIGTERM waits for requests under way before exiting anyway. */
+const SHUTDOWN_GRACE_MS = 9_000;
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535)
+    throw new InvalidArgumentError("a port is 0 to 65535 (0: any free port)");
+  return port;
+}
+
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError("a positive whole number");
+  return n;
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilStopped(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve(signal);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
+
+/**
+ * `emi serve`: the REAID service (Raptor's POST /GetOrCreate), REAID lookups, the Actito webhook
+ * inbox, /healthz and /metrics; with `--worker`, also writes the inbox's REAIDs to Actito. The first
+ * stdout line is `emi serve: listening on http://HOST:PORT`; logs are JSON lines on stderr, without
+ * e-mail addresses, keys or secrets.
+ */
+export function registerServeCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command("serve")
+    .description("run the REAID service (POST /GetOrCreate) and the Actito webhook inbox")
+    .addOption(
+      new Option("--port <port>", "port to listen on; 0 picks a free one").default(8080).argParser(parsePort),
+    )
+    .addOption(new Option("--host <host>", "address to listen on").default("127.0.0.1"))
+    .addOption(storeOption())
+    .addOption(dirOption())
+    .option("--worker", "also write the REAIDs of webhook events to Actito (one-host setup)")
+    .addOption(
+      new Option("--rate-limit <n>", "requests per service key per minute before 429")
+        .default(3000)
+        .argParser(parsePositive),
+    )
+    .action(async (flags: ServeFlags) => {
+      const { io } = ctx;
+      const logger = pino(
+        { base: null, timestamp: pino.stdTimeFunctions.isoTime },
+        { write: (line: string) => io.stderr.write(line) },
+      );
+      const background = flags.worker
+        ? (await import("../serve/inbox-worker-for-serve.ts")).inboxWorkerForServe({
+            dir: flags.dir,
+            io,
+            log: (line) => logger.info(line),
+          })
+        : undefined;
+      const serve = await startServe({
+        storeUrl: flags.store,
+        cwd: io.cwd,
+        host: flags.host,
+        port: flags.port,
+        rateLimitPerMinute: flags.rateLimit,
+        log: (line) => logger.info(line),
+        ...(background ? { background } : {}),
+      });
+      const stopped = untilStopped();
+      io.stdout.write(`emi serve: listening on ${serve.url}\n`);
+      const signal = await stopped;
+      logger.info({ msg: "stopping", signal });
+      const forced = setTimeout(() => {
+        io.stderr.write("emi serve: requests still running after 9 s; exiting anyway\n");
+        process.exit(1);
+      }, SHUTDOWN_GRACE_MS);
+      forced.unref();
+      await serve.close();
+      clearTimeout(forced);
+    });
+}

@@ -1,0 +1,90 @@
+import type { FastifyInstance } from "fastify";
+import { ApiKeySql } from "../store/api-key-sql.ts";
+import { openStore } from "../store/open-store.ts";
+import { ReaidLookupSql } from "../store/reaid-lookup-sql.ts";
+import { sqlDriverOf } from "../store/sql-driver-of.ts";
+import type { Store } from "../store/store.ts";
+import { WebhookInboxSql } from "../store/webhook-inbox-sql.ts";
+import { EmiError } from "../types/errors.ts";
+import { buildServer, type ServeStores } from "./build-server.ts";
+import { createServeMetrics, type ServeMetrics } from "./serve-metrics.ts";
+
+export interface StartServeOptions {
+  storeUrl: string;
+  cwd: string;
+  host: string;
+  port: number;
+  rateLimitPerMinute?: number;
+  log?: (line: Record<string, unknown>) => void;
+  /** Started once the store is open (the inbox worker); stopped first on close. */
+  background?: (stores: ServeStores, metrics: ServeMetrics) => { stop(): Promise<void> };
+}
+
+export interface RunningServe {
+  /** `http://HOST:PORT` with the port actually bound. */
+  url: string;
+  app: FastifyInstance;
+  store: Store;
+  /** Stops accepting, lets requests under way finish, stops the worker, closes the store. */
+  close(): Promise<void>;
+}
+
+/** Opens the store and listens: what `emi serve` runs between start and SIGTERM. */
+export async function startServe(options: StartServeOptions): Promise<RunningServe> {
+  const store = await openStore(options.storeUrl, { cwd: options.cwd });
+  try {
+    const driver = sqlDriverOf(store);
+    const stores: ServeStores = {
+      store,
+      keys: new ApiKeySql(driver),
+      lookup: new ReaidLookupSql(driver),
+      inbox: new WebhookInboxSql(driver),
+    };
+    const metrics = createServeMetrics();
+    const app = await buildServer(stores, {
+      metrics,
+      rateLimitPerMinute: options.rateLimitPerMinute,
+      log: options.log,
+    });
+    try {
+      await app.listen({ host: options.host, port: options.port });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      await app.close().catch(() => undefined);
+      throw new EmiError(
+        code === "EADDRINUSE"
+          ? `emi serve cannot listen on ${options.host}:${options.port}: the port is in use (pick another with --port, or 0 for any free one)`
+          : `emi serve cannot listen on ${options.host}:${options.port}: ${code ?? (error as Error).message}`,
+        { cause: error },
+      );
+    }
+    const address = app.server.address();
+    const port = typeof address === "object" && address ? address.port : options.port;
+    const host = options.host.includes(":") ? `[${options.host}]` : options.host;
+    const background = options.background?.(stores, metrics);
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://${host}:${port}`,
+      app,
+      store,
+      close() {
+        closing ??= (async () => {
+          // A keep-alive connection whose request was under way goes idle only after close()
+          // started, and would then keep the server open until its keep-alive timeout.
+          const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+          try {
+            await app.close();
+          } finally {
+            clearInterval(sweep);
+          }
+          await background?.stop();
+          await store.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

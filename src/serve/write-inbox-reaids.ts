@@ -1,0 +1,113 @@
+import pLimit from "p-limit";
+import { ActitoApiError } from "../actito/errors.ts";
+import type { ActitoApi } from "../actito/types.ts";
+import { normaliseEmail } from "../store/normalise-email.ts";
+import type { Store } from "../store/store.ts";
+import { carriesReaid, profileEmail } from "../sync/profile-fields.ts";
+import type { SyncTarget } from "../sync/resolve-sync-target.ts";
+import type { ReaidLookupStore } from "./reaid-lookup-store.ts";
+import type { InboxEvent } from "./webhook-inbox-store.ts";
+
+/** What became of one inbox event. */
+export type InboxOutcome =
+  | "written"
+  | "unchanged"
+  /** The REAID attribute holds a value the store does not know: left alone (emi never overwrites it). */
+  | "foreign"
+  /** The profile no longer exists. */
+  | "gone"
+  | "no-email"
+  /** Actito refused the write (e.g. another profile holds that REAID): the sync reports it. */
+  | "refused";
+
+export interface WriteInboxContext {
+  api: ActitoApi;
+  target: SyncTarget;
+  namespace: string;
+  store: Pick<Store, "getOrCreateReaids">;
+  lookup: ReaidLookupStore;
+  /** Calls to Actito at once (the licence limiter still has the last word). */
+  concurrency?: number;
+}
+
+/**
+ * Writes the REAIDs of a few inbox events by PATCH on the profile id, from a fresh read of each
+ * profile: its e-mail now, and what its REAID attribute holds now. A redelivered event finds the
+ * REAID already there (`unchanged`). Returns the outcome of every event it settled; an operational
+ * failure (Actito down, throttled) stops it and leaves the unsettled events in the inbox.
+ */
+export async function writeInboxReaids(
+  ctx: WriteInboxContext,
+  events: readonly InboxEvent[],
+): Promise<{ settled: { event: InboxEvent; outcome: InboxOutcome }[]; error: unknown }> {
+  const { api, target } = ctx;
+  const limit = pLimit(ctx.concurrency ?? 4);
+  const settled: { event: InboxEvent; outcome: InboxOutcome }[] = [];
+  let error: unknown = null;
+  const read = await Promise.all(
+    events.map((event) =>
+      limit(async () => {
+        if (error !== null) return null;
+        try {
+          return { event, profile: await api.getProfile(target.entity, target.tableId, event.profileId) };
+        } catch (caught) {
+          error ??= caught;
+          return null;
+        }
+      }),
+    ),
+  );
+  const toWrite: { event: InboxEvent; email: string; current: unknown }[] = [];
+  for (const item of read) {
+    if (item === null) continue;
+    const { event, profile } = item;
+    if (profile === null) {
+      settled.push({ event, outcome: "gone" });
+      continue;
+    }
+    const email = profileEmail(profile.attributes[target.emailAttribute]);
+    if (email === null) settled.push({ event, outcome: "no-email" });
+    else toWrite.push({ event, email, current: profile.attributes[target.reaidAttribute] });
+  }
+  if (toWrite.length === 0) return { settled, error };
+  // The very store call the sync and GetOrCreate use: one REAID per e-mail, whoever asks first.
+  const reaids = await ctx.store.getOrCreateReaids(
+    ctx.namespace,
+    toWrite.map((w) => w.email),
+  );
+  await Promise.all(
+    toWrite.map(({ event, email, current }) =>
+      limit(async () => {
+        if (error !== null) return;
+        const reaid = reaids.get(normaliseEmail(email))!;
+        if (current === reaid) {
+          settled.push({ event, outcome: "unchanged" });
+          return;
+        }
+        if (carriesReaid(current)) {
+          // Only a REAID of this namespace (an old e-mail's, written by emi) may be replaced.
+          const known = await ctx.lookup.findReaid(String(current));
+          if (known === null || known.namespace !== ctx.namespace) {
+            settled.push({ event, outcome: "foreign" });
+            return;
+          }
+        }
+        try {
+          await api.patchProfile(target.entity, target.tableId, event.profileId, {
+            [target.reaidAttribute]: reaid,
+          });
+          settled.push({ event, outcome: "written" });
+        } catch (caught) {
+          if (caught instanceof ActitoApiError && caught.status === 404) {
+            settled.push({ event, outcome: "gone" });
+          } else if (caught instanceof ActitoApiError && [400, 409, 422].includes(caught.status)) {
+            settled.push({ event, outcome: "refused" });
+          } else {
+            error ??= caught;
+          }
+        }
+      }),
+    ),
+  );
+  return { settled, error };
+}

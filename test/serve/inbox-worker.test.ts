@@ -1,0 +1,102 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { InboxWorker, licenceLeaseName } from "../../src/serve/inbox-worker.ts";
+import { openStore } from "../../src/store/open-store.ts";
+import { ReaidLookupSql } from "../../src/store/reaid-lookup-sql.ts";
+import { sqlDriverOf } from "../../src/store/sql-driver-of.ts";
+import type { Store } from "../../src/store/store.ts";
+import { WebhookInboxSql } from "../../src/store/webhook-inbox-sql.ts";
+import { login, raw } from "../sandbox/raw-http.ts";
+import { createWorld, type World } from "../e2e/e2e-harness.ts";
+
+let world: World;
+let store: Store;
+let inbox: WebhookInboxSql;
+let worker: InboxWorker;
+const outcomes = new Map<string, number>();
+
+beforeEach(async () => {
+  world = await createWorld();
+  expect((await world.run(["apply", "--yes"])).code).toBe(0);
+  store = await openStore(world.storeUrl);
+  inbox = new WebhookInboxSql(sqlDriverOf(store));
+  outcomes.clear();
+  const validation = (await import("../../src/config/validate-directory.ts")).validateDirectory;
+  const declared = (await validation("integrations", { cwd: world.dir })).declared;
+  worker = new InboxWorker({
+    store,
+    inbox,
+    lookup: new ReaidLookupSql(sqlDriverOf(store)),
+    integrationFor: (account) => declared.find((d) => d.integration.account === account)?.integration ?? null,
+    secrets: { env: world.env, cwd: world.dir },
+    onOutcome: (outcome, n) => outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + n),
+  });
+});
+afterEach(async () => {
+  await worker.close();
+  await store.close();
+  await world.close();
+});
+
+async function createProfile(email: string, attributes: Record<string, string> = {}): Promise<number> {
+  const headers = await login(world.sandbox.url, "sandbox-key-nordlys", "api3");
+  const answer = await raw(`${world.sandbox.url}/profiles/v5/entities/nordlys/profile-tables/16/profiles`, {
+    method: "PUT",
+    headers: { ...headers, "content-type": "application/json" },
+    body: JSON.stringify({ key: { emailAddress: email }, attributes }),
+  });
+  expect(answer.status).toBe(201);
+  return answer.json.profileId as number;
+}
+
+const profile = (id: number) =>
+  [...world.sandbox.profiles("nordlys", "nordlys", "16")].find((p) => p.profileId === id)!;
+const at = () => new Date().toISOString();
+
+describe("the inbox worker", () => {
+  it("writes REAIDs by profile id, and a redelivered event changes nothing", async () => {
+    const id = await createProfile("worker-1@nordlys.example");
+    await inbox.addInboxEvents(1042, [{ profileId: String(id), eventType: "CREATE" }], at());
+    expect(await worker.drainOnce()).toBe(1);
+    const reaid = profile(id).attributes.reaid;
+    expect(reaid).toBe(await store.getReaid("1042", "worker-1@nordlys.example"));
+    const patches = world.sandbox.stats().tables["nordlys/16"]!.patches;
+    await inbox.addInboxEvents(1042, [{ profileId: String(id), eventType: "CREATE" }], at());
+    await inbox.addInboxEvents(1042, [{ profileId: String(id), eventType: "CREATE" }], at());
+    expect(await worker.drainOnce()).toBe(1);
+    expect(world.sandbox.stats().tables["nordlys/16"]!.patches).toBe(patches);
+    expect(profile(id).attributes.reaid).toBe(reaid);
+    expect(Object.fromEntries(outcomes)).toEqual({ written: 1, unchanged: 1 });
+    expect(await inbox.countInbox()).toBe(0);
+  });
+
+  it("leaves a REAID value the store does not know, counts it, and settles events of vanished profiles", async () => {
+    const id = await createProfile("worker-2@nordlys.example", { reaid: "SomeoneElsesValue0000001" });
+    await inbox.addInboxEvents(
+      1042,
+      [
+        { profileId: String(id), eventType: "CREATE" },
+        { profileId: "99999999", eventType: "CREATE" },
+      ],
+      at(),
+    );
+    expect(await worker.drainOnce()).toBe(2);
+    expect(profile(id).attributes.reaid).toBe("SomeoneElsesValue0000001");
+    expect(Object.fromEntries(outcomes)).toEqual({ foreign: 1, gone: 1 });
+  });
+
+  it("waits while another process holds the licence lease, then writes", async () => {
+    const id = await createProfile("worker-3@nordlys.example");
+    await inbox.addInboxEvents(1042, [{ profileId: String(id), eventType: "CREATE" }], at());
+    const lease = await store.acquireLock(
+      licenceLeaseName("api3", "nordlys"),
+      "emi@elsewhere:1",
+      "sync",
+      60_000,
+    );
+    expect(await worker.drainOnce()).toBe(0);
+    expect(await inbox.countInbox()).toBe(1);
+    await store.releaseLock(lease);
+    expect(await worker.drainOnce()).toBe(1);
+    expect(profile(id).attributes.reaid).toEqual(expect.any(String));
+  });
+});
