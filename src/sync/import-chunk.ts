@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { ActitoApiError, ImportOutcomeUnknownError, RateLimitedError } from "../actito/errors.ts";
 import { awaitImportResult } from "./await-import-result.ts";
-import { csvField } from "./csv-field.ts";
 import { errorMessage } from "./error-message.ts";
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import type { PageOfWrites } from "./open-listing.ts";
+import { importHeader, importLines, importSeparator, pageFitsInFile } from "./import-file-lines.ts";
 import type { ReaidWrite } from "./reaid-write.ts";
 import {
   addImportRows,
@@ -47,8 +47,6 @@ export interface Chunk {
   retryRefs: ReadonlySet<string>;
 }
 
-const separator = ";";
-
 /**
  * Streams the chunk into one mass-import file (cut before the size limit), submits it, waits for its
  * result and records rejections.
@@ -88,15 +86,11 @@ export async function importChunk(
   let overflowStart: string | null = null;
   let overflowEnd: string | null = null;
   const lines = (rows: readonly ReaidWrite[]) => {
-    let text = "";
-    for (const row of rows) {
-      text += `${csvField(row.key, separator)}${separator}${row.reaid}\n`;
-      if (chunk.retryRefs.has(row.ref)) chunkRefs.add(row.ref);
-    }
-    return text;
+    for (const row of rows) if (chunk.retryRefs.has(row.ref)) chunkRefs.add(row.ref);
+    return importLines(rows);
   };
   async function* csv(): AsyncGenerator<string> {
-    const header = `${csvField(target.keyColumn, separator)}${separator}${csvField(target.reaidAttribute, separator)}\n`;
+    const header = importHeader(target.keyColumn, target.reaidAttribute);
     let bytes = Buffer.byteLength(header);
     yield header;
     const first = lines(chunk.buffer);
@@ -109,7 +103,7 @@ export async function importChunk(
       if (!page) break;
       const text = lines(page.rows);
       const size = Buffer.byteLength(text);
-      if (bytes + size > cap) {
+      if (!pageFitsInFile(bytes, size, cap)) {
         // This page starts the next file; a crash re-reads it from the cursor before it.
         overflow = page.rows;
         overflowStart = end;
@@ -129,7 +123,12 @@ export async function importChunk(
   try {
     submitted = await api.startMassImport(
       target.entity,
-      { mode: "UPDATE_ONLY", keyColumn: target.keyColumn, tableId: target.tableId, separator },
+      {
+        mode: "UPDATE_ONLY",
+        keyColumn: target.keyColumn,
+        tableId: target.tableId,
+        separator: importSeparator,
+      },
       csv(),
     );
   } catch (error) {
