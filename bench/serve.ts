@@ -46,7 +46,12 @@ const { key } = await createApiKey(store, new ApiKeySql(sqlDriverOf(store)), {
   scope: "reaid",
   now: new Date().toISOString(),
 });
-await new WebhookInboxSql(sqlDriverOf(store)).putWebhookSecret(1, hashSecret(SECRET), "env:NONE", new Date().toISOString());
+await new WebhookInboxSql(sqlDriverOf(store)).putWebhookSecret(
+  1,
+  hashSecret(SECRET),
+  "env:NONE",
+  new Date().toISOString(),
+);
 await store.close();
 
 const child = spawn(
