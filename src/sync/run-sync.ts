@@ -19,6 +19,7 @@ import { recordScheduled } from "./record-scheduled.ts";
 import type { IntegrationRunOutcome } from "./report-run.ts";
 import { resolveSyncTarget } from "./resolve-sync-target.ts";
 import type { SyncEvent, SyncEventBody, SyncRunCounts } from "./sync-events.ts";
+import { linkedSignal } from "./linked-signal.ts";
 import { syncIntegrationOnce } from "./sync-integration-once.ts";
 import type { SyncResult } from "./sync-result.ts";
 import {
@@ -189,7 +190,8 @@ async function syncOne(
     entity: integration.actito.entity,
     account,
   });
-  const stop = AbortSignal.any([lease.lost, ...(options.signal ? [options.signal] : [])]);
+  const linked = linkedSignal([lease.lost, ...(options.signal ? [options.signal] : [])]);
+  const stop = linked.signal;
   try {
     await store.setSyncStatus(account, { health: "syncing", reason: null });
     const target = await resolveSyncTarget(api, integration, entry);
@@ -253,6 +255,7 @@ async function syncOne(
         : errorMessage(error),
     );
   } finally {
+    linked.dispose();
     await api.close().catch(() => undefined);
     await lease.release();
   }
