@@ -1,24 +1,12 @@
 import { type Command, Option } from "commander";
 import { startSandbox } from "../sandbox/start-sandbox.ts";
 import type { CommandContext } from "./command-context.ts";
+import { untilStopped } from "./until-stopped.ts";
 
 interface SandboxFlags {
   port: string;
   host: string;
   seed?: string;
-}
-
-/** Resolves on the first SIGINT or SIGTERM; the sandbox runs until then. */
-function untilStopped(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
 }
 
 /**

@@ -1,8 +1,9 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { pino } from "pino";
 import { startServe } from "../serve/start-serve.ts";
-import { dirOption, storeOption } from "./common-options.ts";
 import type { CommandContext } from "./command-context.ts";
+import { dirOption, storeOption } from "./common-options.ts";
+import { untilStopped } from "./until-stopped.ts";
 
 interface ServeFlags {
   port: number;
@@ -27,19 +28,6 @@ function parsePositive(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError("a positive whole number");
   return n;
-}
-
-/** Resolves on the first SIGINT or SIGTERM. */
-function untilStopped(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve(signal);
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
 }
 
 /**
