@@ -42,9 +42,10 @@ export class SqliteDriver implements SqlDriver {
     this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     setWalMode(this.#db);
     // 64 MB of page cache is for the REAID inserts (random pages of two indexes). They run in the
-    // worker's connection when there is one, which has its own cache: this one then keeps 16 MB,
-    // or the process would carry both (the back-fill's peak RSS went from ~290 to ~360 MB).
-    tuneSqliteConnection(this.#db, this.#reaidWorker ? 16_384 : 65_536);
+    // worker's connection when there is one, which has its own cache: this one then only reads and
+    // small writes, which the OS's file cache serves as well, so it keeps 4 MB (16 MB made a
+    // `--watch` worker over 500 integrations ~12 MB larger for nothing: bench/fleet.md).
+    tuneSqliteConnection(this.#db, this.#reaidWorker ? 4_096 : 65_536);
   }
 
   #prepare(sql: string): Statement {

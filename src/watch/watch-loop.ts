@@ -11,6 +11,7 @@ import { runSync, type SyncResult } from "../sync/run-sync.ts";
 import type { SyncEvent } from "../sync/sync-events.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import { dueIntegrations } from "./due-integrations.ts";
+import { heapTidier } from "./heap-tidier.ts";
 import { ClientCache } from "./client-cache.ts";
 import { RunTally } from "./run-tally.ts";
 import type { WatchMetrics } from "./watch-metrics.ts";
@@ -89,6 +90,7 @@ export async function runWatch(options: WatchOptions): Promise<void> {
         });
   });
   const busyUntil = new Map<number, number>();
+  const tidyHeap = heapTidier(now);
   let declared: DesiredIntegration[] | null = null;
   let declaredAt = Number.NEGATIVE_INFINITY;
   let cycles = 0;
@@ -162,6 +164,7 @@ export async function runWatch(options: WatchOptions): Promise<void> {
         if (plan.due.length > 0) {
           lastWaiting = "";
           await syncDue(plan.due);
+          tidyHeap();
           cycles++;
           if (options.maxCycles !== undefined && cycles >= options.maxCycles) break;
           continue;
