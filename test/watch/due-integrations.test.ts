@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { RegistryEntry } from "../../src/store/store.ts";
 import type { ScheduleEntry } from "../../src/store/sync-schedule.ts";
-import { dueIntegrations } from "../../src/watch/due-integrations.ts";
 import { retryBackoffMs } from "../../src/sync/retry-backoff.ts";
+import { dueIntegrations } from "../../src/watch/due-integrations.ts";
 import { integration } from "../sync/sync-fixture.ts";
 
 const NOW = Date.parse("2026-12-01T09:40:00Z");

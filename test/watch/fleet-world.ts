@@ -2,8 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
-import { type RunningSandbox, startSandbox } from "../../src/sandbox/start-sandbox.ts";
 import type { Limits, SandboxSeed } from "../../src/sandbox/sandbox-seed.ts";
+import { type RunningSandbox, startSandbox } from "../../src/sandbox/start-sandbox.ts";
 import { normaliseEmail } from "../../src/store/normalise-email.ts";
 import { openStore } from "../../src/store/open-store.ts";
 

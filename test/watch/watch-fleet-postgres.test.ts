@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, expect, it } from "vitest";
-import { describePostgres } from "../store/describe-postgres.ts";
 import { openStore } from "../../src/store/open-store.ts";
+import { describePostgres } from "../store/describe-postgres.ts";
 import { type EmiProcess, spawnEmi } from "./emi-process.ts";
 import { createFleetWorld, type FleetWorld } from "./fleet-world.ts";
 
