@@ -5,6 +5,8 @@ export interface InboxEvent {
   eventType: string;
   /** Grows with every event for the same profile: a processor removes only the version it handled. */
   seq: number;
+  /** When the latest event for this profile arrived (ISO). */
+  receivedAt: string;
 }
 
 /** The store role of the webhook endpoint and the inbox processor (src/store/webhook-inbox-sql.ts). */

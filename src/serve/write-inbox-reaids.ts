@@ -6,6 +6,7 @@ import type { Store } from "../store/store.ts";
 import { carriesReaid, profileEmail } from "../sync/profile-fields.ts";
 import type { SyncTarget } from "../sync/resolve-sync-target.ts";
 import type { ReaidLookupStore } from "./reaid-lookup-store.ts";
+import { readEventProfiles } from "./read-event-profiles.ts";
 import type { InboxEvent } from "./webhook-inbox-store.ts";
 
 /** What became of one inbox event. */
@@ -32,7 +33,7 @@ export interface WriteInboxContext {
 
 /**
  * Writes the REAIDs of a few inbox events by PATCH on the profile id, from a fresh read of each
- * profile: its e-mail now, and what its REAID attribute holds now. A redelivered event finds the
+ * profile (readEventProfiles): its e-mail now, and what its REAID attribute holds now. A redelivered event finds the
  * REAID already there (`unchanged`). Returns the outcome of every event it settled; an operational
  * failure (Actito down, throttled) stops it and leaves the unsettled events in the inbox.
  */
@@ -44,23 +45,12 @@ export async function writeInboxReaids(
   const limit = pLimit(ctx.concurrency ?? 4);
   const settled: { event: InboxEvent; outcome: InboxOutcome }[] = [];
   let error: unknown = null;
-  const read = await Promise.all(
-    events.map((event) =>
-      limit(async () => {
-        if (error !== null) return null;
-        try {
-          return { event, profile: await api.getProfile(target.entity, target.tableId, event.profileId) };
-        } catch (caught) {
-          error ??= caught;
-          return null;
-        }
-      }),
-    ),
-  );
+  const read = await readEventProfiles(api, target, events, ctx.concurrency ?? 4);
+  error = read.error;
   const toWrite: { event: InboxEvent; email: string; current: unknown }[] = [];
-  for (const item of read) {
-    if (item === null) continue;
-    const { event, profile } = item;
+  for (const event of events) {
+    const profile = read.profiles.get(event.profileId);
+    if (profile === undefined) continue; // not read: the error stopped the reads
     if (profile === null) {
       settled.push({ event, outcome: "gone" });
       continue;

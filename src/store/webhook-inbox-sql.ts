@@ -12,6 +12,7 @@ interface InboxRow {
   profile_id: string;
   event_type: string;
   seq: number | string;
+  received_at: string;
 }
 
 /** WebhookInboxStore over the store's SQL connection (tables of migration 5). */
@@ -57,7 +58,7 @@ export class WebhookInboxSql implements WebhookInboxStore {
 
   async peekInbox(account: number, limit: number): Promise<InboxEvent[]> {
     const rows = await this.#db.all<InboxRow>(
-      "SELECT account, profile_id, event_type, seq FROM webhook_inbox WHERE account = ? ORDER BY id LIMIT ?",
+      "SELECT account, profile_id, event_type, seq, received_at FROM webhook_inbox WHERE account = ? ORDER BY id LIMIT ?",
       [account, limit],
     );
     return rows.map((row) => ({
@@ -65,6 +66,7 @@ export class WebhookInboxSql implements WebhookInboxStore {
       profileId: row.profile_id,
       eventType: row.event_type,
       seq: Number(row.seq),
+      receivedAt: row.received_at,
     }));
   }
 

@@ -99,4 +99,53 @@ describe("the inbox worker", () => {
     expect(await worker.drainOnce()).toBe(1);
     expect(profile(id).attributes.reaid).toEqual(expect.any(String));
   });
+
+  it("reads a burst of new profiles with one listing instead of one call each, and still writes every REAID", async () => {
+    // A first event makes the worker connect and find the table; the burst is measured after it.
+    const first = await createProfile("burst-first@nordlys.example");
+    await inbox.addInboxEvents(1042, [{ profileId: String(first), eventType: "CREATE" }], at());
+    expect(await worker.drainOnce()).toBe(1);
+    outcomes.clear();
+    const ids: number[] = [];
+    for (let i = 0; i < 6; i++) ids.push(await createProfile(`burst-${i}@nordlys.example`));
+    await inbox.addInboxEvents(
+      1042,
+      ids.map((id) => ({ profileId: String(id), eventType: "CREATE" })),
+      at(),
+    );
+    const before = world.sandbox.stats();
+    const callsBefore = Object.values(before.licences).reduce((n, l) => n + l.calls, 0);
+    expect(await worker.drainOnce()).toBe(6);
+    const after = world.sandbox.stats();
+    const calls = Object.values(after.licences).reduce((n, l) => n + l.calls, 0) - callsBefore;
+    const listed = after.tables["nordlys/16"]!.pagesListed - before.tables["nordlys/16"]!.pagesListed;
+    expect(after.tables["nordlys/16"]!.patches - before.tables["nordlys/16"]!.patches).toBe(6);
+    // The apply wrote all 2,000 seeded profiles a moment ago, so they are in the window too: the
+    // listing pages past them (3 pages) and needs no single read (one each would cost 6 calls).
+    expect(listed).toBe(3);
+    expect(calls).toBe(listed + 6);
+    for (const [i, id] of ids.entries()) {
+      expect(profile(id).attributes.reaid).toBe(await store.getReaid("1042", `burst-${i}@nordlys.example`));
+    }
+    expect(Object.fromEntries(outcomes)).toEqual({ written: 6 });
+  });
+
+  it("reads alone the profiles the listing did not cover (an old event, a deleted profile)", async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await createProfile(`late-${i}@nordlys.example`));
+    // A profile from the seed, unchanged for long: the listing of recent changes does not hold it.
+    const old = [...world.sandbox.profiles("nordlys", "nordlys", "16")].find(
+      (p) => !ids.includes(p.profileId) && p.attributes.reaid !== undefined,
+    )!;
+    await inbox.addInboxEvents(
+      1042,
+      [...ids, old.profileId, 99999998].map((id) => ({ profileId: String(id), eventType: "UPDATE" })),
+      at(),
+    );
+    expect(await worker.drainOnce()).toBe(5);
+    for (const [i, id] of ids.entries()) {
+      expect(profile(id).attributes.reaid).toBe(await store.getReaid("1042", `late-${i}@nordlys.example`));
+    }
+    expect(Object.fromEntries(outcomes)).toEqual({ written: 3, unchanged: 1, gone: 1 });
+  });
 });
