@@ -178,6 +178,10 @@ export class PostgresDriver implements SqlDriver {
     return true;
   }
 
+  async warmUp(): Promise<void> {
+    // Nothing to start: the pool connects on demand, in milliseconds.
+  }
+
   isUniqueViolation(error: unknown): boolean {
     return (error as { code?: unknown } | null)?.code === UNIQUE_VIOLATION;
   }

@@ -35,6 +35,11 @@ export interface SqlDriver extends SqlSession {
     now: string,
     out: Map<string, string>,
   ): Promise<void>;
+  /**
+   * Starts now what the first REAID call would otherwise start (SQLite's worker thread), so that a
+   * service's first requests do not wait for it.
+   */
+  warmUp(): Promise<void>;
   isUniqueViolation(error: unknown): boolean;
   close(): Promise<void>;
 }

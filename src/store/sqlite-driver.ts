@@ -6,6 +6,7 @@ import {
   tuneSqliteConnection,
 } from "./sqlite-reaid-transaction.ts";
 import { SqliteReaidWorker } from "./sqlite-reaid-worker.ts";
+import { SqliteWriteQueue } from "./sqlite-write-queue.ts";
 
 type Statement = Database.Statement<unknown[], unknown>;
 
@@ -14,8 +15,12 @@ const BUSY_TIMEOUT_MS = 30_000;
 
 /**
  * better-sqlite3 behind the async SqlDriver interface. better-sqlite3 is synchronous, so the only
- * interleaving is between awaits: every top-level call and transaction goes through one queue so an
- * open transaction never sees another caller's statements.
+ * interleaving is between awaits: every top-level call and transaction on the main connection goes
+ * through one queue so an open transaction never sees another caller's statements.
+ *
+ * REAIDs are created on the worker's connection and take no place in that queue: reads (a service
+ * key's lookup, a sync's next page of REAIDs) go on while the worker commits. Writes, on either
+ * connection, take turns in SqliteWriteQueue, which also groups REAID batches into one transaction.
  */
 export class SqliteDriver implements SqlDriver {
   readonly dialect = "sqlite" as const;
@@ -30,11 +35,15 @@ export class SqliteDriver implements SqlDriver {
   #reaidTransaction: ReaidTransaction | undefined;
   /** Where REAIDs are created; undefined for an in-memory database, which a second connection cannot see. */
   readonly #reaidWorker: SqliteReaidWorker | undefined;
+  /** Turns at writing between the two connections; undefined when there is only one. */
+  readonly #writes: SqliteWriteQueue | undefined;
 
   constructor(path: string) {
     this.#db = new Database(path);
     if (path !== ":memory:") {
-      this.#reaidWorker = new SqliteReaidWorker(path, BUSY_TIMEOUT_MS);
+      const worker = new SqliteReaidWorker(path, BUSY_TIMEOUT_MS);
+      this.#reaidWorker = worker;
+      this.#writes = new SqliteWriteQueue((batches) => worker.getOrCreate(batches), this.reaidBatchSize);
     }
     // WAL: readers never block the writer and a killed process leaves only whole transactions.
     // The busy timeout first: switching a new file to WAL needs a lock that another process
@@ -62,6 +71,20 @@ export class SqliteDriver implements SqlDriver {
     return result;
   }
 
+  /** A main-connection call that writes: in the queue, once it is this connection's turn to write. */
+  #exclusiveWrite<T>(fn: () => T | Promise<T>): Promise<T> {
+    return this.#writes ? this.#writes.write(() => this.#exclusive(fn)) : this.#exclusive(fn);
+  }
+
+  /** Whether a statement only reads; one that cannot be prepared (yet) counts as a write. */
+  #readsOnly(sql: string): boolean {
+    try {
+      return this.#prepare(sql).readonly;
+    } catch {
+      return false;
+    }
+  }
+
   readonly #session: SqlSession = {
     all: async <T extends object>(sql: string, params: readonly unknown[] = []) =>
       this.#prepare(sql).all(...bindable(params)) as T[],
@@ -73,19 +96,21 @@ export class SqliteDriver implements SqlDriver {
   };
 
   all<T extends object>(sql: string, params?: readonly unknown[]): Promise<T[]> {
-    return this.#exclusive(() => this.#session.all<T>(sql, params));
+    // `all` also runs statements with RETURNING, which write.
+    const call = () => this.#session.all<T>(sql, params);
+    return this.#readsOnly(sql) ? this.#exclusive(call) : this.#exclusiveWrite(call);
   }
 
   run(sql: string, params?: readonly unknown[]): Promise<number> {
-    return this.#exclusive(() => this.#session.run(sql, params));
+    return this.#exclusiveWrite(() => this.#session.run(sql, params));
   }
 
   exec(sql: string): Promise<void> {
-    return this.#exclusive(() => this.#session.exec(sql));
+    return this.#exclusiveWrite(() => this.#session.exec(sql));
   }
 
   transaction<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T> {
-    return this.#exclusive(async () => {
+    return this.#exclusiveWrite(async () => {
       this.#db.exec("BEGIN IMMEDIATE");
       try {
         const result = await fn(this.#session);
@@ -98,23 +123,23 @@ export class SqliteDriver implements SqlDriver {
     });
   }
 
-  getOrCreateReaidBatch(
+  async getOrCreateReaidBatch(
     namespace: string,
     emails: readonly string[],
     now: string,
     out: Map<string, string>,
   ): Promise<void> {
-    // Still in the queue, so the store does one thing at a time as before; but the queue only
-    // waits (asynchronously) while the worker works, and the main thread stays free to list pages.
-    return this.#exclusive(async () => {
-      let reaids: string[];
-      if (this.#reaidWorker) reaids = await this.#reaidWorker.getOrCreate(namespace, emails, now);
-      else {
-        this.#reaidTransaction ??= prepareReaidTransaction(this.#db);
-        reaids = this.#reaidTransaction(namespace, emails, now);
-      }
-      for (let i = 0; i < emails.length; i++) out.set(emails[i]!, reaids[i]!);
-    });
+    const reaids = this.#writes
+      ? await this.#writes.getOrCreate({ namespace, emails, now })
+      : await this.#exclusive(() => {
+          this.#reaidTransaction ??= prepareReaidTransaction(this.#db);
+          return this.#reaidTransaction([{ namespace, emails, now }])[0]!;
+        });
+    for (let i = 0; i < emails.length; i++) out.set(emails[i]!, reaids[i]!);
+  }
+
+  async warmUp(): Promise<void> {
+    await this.#reaidWorker?.getOrCreate([]);
   }
 
   isUniqueViolation(error: unknown): boolean {
@@ -123,7 +148,8 @@ export class SqliteDriver implements SqlDriver {
   }
 
   close(): Promise<void> {
-    return this.#exclusive(async () => {
+    // A write turn: REAID groups and writes asked for before close still commit.
+    return this.#exclusiveWrite(async () => {
       await this.#reaidWorker?.close();
       this.#db.close();
     });

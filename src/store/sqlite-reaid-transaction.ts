@@ -1,8 +1,18 @@
 import type Database from "better-sqlite3";
 import { newReaids } from "./new-reaids.ts";
 
-/** The REAIDs of `emails` (normalised, unique, sorted), in the same order, created if missing. */
-export type ReaidTransaction = (namespace: string, emails: readonly string[], now: string) => string[];
+/** One caller's e-mails (normalised, unique, sorted) in one namespace, and its creation time. */
+export interface ReaidBatch {
+  namespace: string;
+  emails: readonly string[];
+  now: string;
+}
+
+/**
+ * The REAIDs of each batch, in the order of its e-mails, created if missing: all batches in one
+ * transaction (group commit), which commits them all or none.
+ */
+export type ReaidTransaction = (batches: readonly ReaidBatch[]) => string[][];
 
 /**
  * Settings every emi connection to a SQLite store shares (the main one and the REAID worker's):
@@ -34,7 +44,7 @@ export function prepareReaidTransaction(db: Database.Database): ReaidTransaction
   const insert = db.prepare<[string, string, string, string]>(
     "INSERT INTO reaids (namespace, email, reaid, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
   );
-  const transaction = db.transaction((namespace: string, emails: readonly string[], now: string) => {
+  const getOrCreate = (namespace: string, emails: readonly string[], now: string): string[] => {
     const out = new Array<string>(emails.length);
     let fresh: string[] = [];
     let next = 0;
@@ -64,6 +74,11 @@ export function prepareReaidTransaction(db: Database.Database): ReaidTransaction
       out[i] = reaid;
     }
     return out;
-  });
+  };
+  // Batches of one group keep their own order and their own created_at; they are not merged into
+  // one sorted list, since SQLite has a single writer (no lock order to keep across processes).
+  const transaction = db.transaction((batches: readonly ReaidBatch[]) =>
+    batches.map((batch) => getOrCreate(batch.namespace, batch.emails, batch.now)),
+  );
   return transaction.immediate;
 }

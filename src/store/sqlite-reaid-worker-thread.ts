@@ -1,7 +1,9 @@
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
+import { type ReaidBatchResult, runReaidGroup, serialisable } from "./run-reaid-group.ts";
 import {
   prepareReaidTransaction,
+  type ReaidBatch,
   type ReaidTransaction,
   tuneSqliteConnection,
 } from "./sqlite-reaid-transaction.ts";
@@ -12,20 +14,19 @@ export interface ReaidWorkerData {
   busyTimeoutMs: number;
 }
 
-/** A request from the main thread: e-mails normalised, unique, sorted; or the request to stop. */
-export type ReaidWorkerRequest =
-  | { id: number; namespace: string; emails: readonly string[]; now: string }
-  | { close: true };
+/** A request from the main thread: a group of batches to commit together; or the request to stop. */
+export type ReaidWorkerRequest = { id: number; batches: readonly ReaidBatch[] } | { close: true };
 
-/** The answer: REAIDs in the order of the request's e-mails, or the error (with its SQLite code). */
-export type ReaidWorkerReply =
-  | { id: number; reaids: string[] }
-  | { id: number; error: { message: string; code?: string } };
+/** The answer: per batch of the request, its REAIDs or its own error. */
+export interface ReaidWorkerReply {
+  id: number;
+  results: ReaidBatchResult[];
+}
 
 /**
  * The body of the REAID worker thread (see SqliteReaidWorker): its own connection to the store's
  * file, the same transaction as the main connection would run (sqlite-reaid-transaction.ts), one
- * request at a time in the order posted. Bundled as its own entry (scripts/build.mjs) and run from
+ * request (a group of batches, committed together) at a time in the order posted. Bundled as its own entry (scripts/build.mjs) and run from
  * the sources through tsx when the bundle is stale, like the CLI.
  */
 function serveReaidRequests(): void {
@@ -38,25 +39,22 @@ function serveReaidRequests(): void {
   // and pages missed here are still in the OS's file cache. A 1M back-fill took 12.7-15.9 s with
   // 64 MB and 13.8-17.1 s with 16 MB (within this machine's noise), but 64 MB peaked over 300 MB.
   tuneSqliteConnection(db, 16_384);
-  let getOrCreate: ReaidTransaction | undefined;
+  let transaction: ReaidTransaction | undefined;
   port.on("message", (request: ReaidWorkerRequest) => {
     if ("close" in request) {
       db.close();
       port.close();
       return;
     }
-    let reply: ReaidWorkerReply;
+    let results: ReaidBatchResult[];
     try {
-      getOrCreate ??= prepareReaidTransaction(db);
-      reply = { id: request.id, reaids: getOrCreate(request.namespace, request.emails, request.now) };
+      transaction ??= prepareReaidTransaction(db);
+      // An empty request only starts the thread (SqliteDriver.warmUp): no transaction, no write lock.
+      results = request.batches.length === 0 ? [] : runReaidGroup(transaction, request.batches);
     } catch (error) {
-      const { message, code } = error as { message?: unknown; code?: unknown };
-      reply = {
-        id: request.id,
-        error: { message: String(message), ...(typeof code === "string" ? { code } : {}) },
-      };
+      results = request.batches.map(() => ({ error: serialisable(error) }));
     }
-    port.postMessage(reply);
+    port.postMessage({ id: request.id, results } satisfies ReaidWorkerReply);
   });
 }
 

@@ -1,9 +1,10 @@
 import { readdirSync, statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
+import type { ReaidBatch } from "./sqlite-reaid-transaction.ts";
 import type { ReaidWorkerData, ReaidWorkerReply, ReaidWorkerRequest } from "./sqlite-reaid-worker-thread.ts";
 
 interface Pending {
-  resolve: (reaids: string[]) => void;
+  resolve: (results: (string[] | Error)[]) => void;
   reject: (error: Error) => void;
 }
 
@@ -53,7 +54,8 @@ function workerEntry(data: ReaidWorkerData): { url: URL; workerData: object } {
  * Guarantees are SQLite's, as before: the worker's transaction is IMMEDIATE on the same WAL file, so
  * it is one writer among the others (the main connection, other processes) and waits for the lock
  * (busy timeout) like them; a killed process loses only the uncommitted transaction. Requests run
- * one at a time, in the order they were posted.
+ * one at a time, in the order they were posted; one request is one transaction for all its batches
+ * (SqliteWriteQueue groups them).
  *
  * The thread is started on first use and keeps the process alive only while a request is pending.
  */
@@ -71,15 +73,19 @@ export class SqliteReaidWorker {
     this.#busyTimeoutMs = busyTimeoutMs;
   }
 
-  /** The REAIDs of `emails` (normalised, unique, sorted), in the same order, created if missing. */
-  getOrCreate(namespace: string, emails: readonly string[], now: string): Promise<string[]> {
+  /**
+   * Per batch, the REAIDs of its e-mails in the same order, created if missing, or the error that
+   * batch failed with; all batches in one transaction unless that fails (see runReaidGroup).
+   * Rejects only when the thread cannot be used at all.
+   */
+  getOrCreate(batches: readonly ReaidBatch[]): Promise<(string[] | Error)[]> {
     if (this.#failure) return Promise.reject(this.#failure);
     const worker = this.#start();
     const id = this.#nextId++;
-    return new Promise<string[]>((resolve, reject) => {
+    return new Promise<(string[] | Error)[]>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       if (this.#pending.size === 1) worker.ref();
-      const request: ReaidWorkerRequest = { id, namespace, emails, now };
+      const request: ReaidWorkerRequest = { id, batches };
       worker.postMessage(request);
     });
   }
@@ -112,10 +118,14 @@ export class SqliteReaidWorker {
       if (!pending) return;
       this.#pending.delete(reply.id);
       if (this.#pending.size === 0) worker.unref();
-      if ("error" in reply) {
-        // Rebuilt with its code, so callers tell SQLITE_BUSY and constraint errors apart as before.
-        pending.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
-      } else pending.resolve(reply.reaids);
+      // Errors are rebuilt with their code, so callers tell SQLITE_BUSY and constraint errors apart.
+      pending.resolve(
+        reply.results.map((result) =>
+          "error" in result
+            ? Object.assign(new Error(result.error.message), { code: result.error.code })
+            : result.reaids,
+        ),
+      );
     });
     const fail = (error: Error) => {
       this.#failure ??= error;
