@@ -36,7 +36,7 @@ export async function startServe(options: StartServeOptions): Promise<RunningSer
     const driver = sqlDriverOf(store);
     // Before listening: the first GetOrCreate requests would otherwise wait for SQLite's REAID
     // thread to start (hundreds of milliseconds when it runs from the sources).
-    await driver.warmUp();
+    await driver.prepareForService();
     const stores: ServeStores = {
       store,
       keys: new ApiKeySql(driver),

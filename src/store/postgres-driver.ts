@@ -178,8 +178,8 @@ export class PostgresDriver implements SqlDriver {
     return true;
   }
 
-  async warmUp(): Promise<void> {
-    // Nothing to start: the pool connects on demand, in milliseconds.
+  async prepareForService(): Promise<void> {
+    // Nothing to start: the pool connects on demand, in milliseconds, and the server checkpoints.
   }
 
   isUniqueViolation(error: unknown): boolean {

@@ -1,13 +1,8 @@
+import { serialisable, type ThreadError } from "./serve-thread-requests.ts";
 import type { ReaidBatch, ReaidTransaction } from "./sqlite-reaid-transaction.ts";
 
-/** A failure as it crosses the worker thread's boundary: its message and its SQLite code. */
-export interface ReaidBatchError {
-  message: string;
-  code?: string;
-}
-
 /** One batch's outcome: its REAIDs in the order of its e-mails, or its own error. */
-export type ReaidBatchResult = { reaids: string[] } | { error: ReaidBatchError };
+export type ReaidBatchResult = { reaids: string[] } | { error: ThreadError };
 
 /**
  * Commits a group of batches in one transaction (group commit). If that fails, each batch runs
@@ -31,12 +26,6 @@ export function runReaidGroup(
       return { error: serialisable(error) };
     }
   });
-}
-
-/** The error a batch failed with, as plain data (a thread's message cannot carry an Error's code). */
-export function serialisable(error: unknown): ReaidBatchError {
-  const { message, code } = error as { message?: unknown; code?: unknown };
-  return { message: String(message), ...(typeof code === "string" ? { code } : {}) };
 }
 
 function isBusy(error: unknown): boolean {

@@ -36,10 +36,11 @@ export interface SqlDriver extends SqlSession {
     out: Map<string, string>,
   ): Promise<void>;
   /**
-   * Starts now what the first REAID call would otherwise start (SQLite's worker thread), so that a
-   * service's first requests do not wait for it.
+   * Readies the store for a long-running service: starts now what the first REAID call would
+   * otherwise start (SQLite's worker thread), so that the first requests do not wait for it, and
+   * moves SQLite's WAL checkpoints to a thread of their own, so that no request waits for one.
    */
-  warmUp(): Promise<void>;
+  prepareForService(): Promise<void>;
   isUniqueViolation(error: unknown): boolean;
   close(): Promise<void>;
 }

@@ -1,9 +1,11 @@
 import Database from "better-sqlite3";
 import type { SqlDriver, SqlSession } from "./sql-driver.ts";
+import { SqliteCheckpointer } from "./sqlite-checkpointer.ts";
 import {
   prepareReaidTransaction,
   type ReaidTransaction,
   tuneSqliteConnection,
+  WAL_AUTOCHECKPOINT_PAGES,
 } from "./sqlite-reaid-transaction.ts";
 import { SqliteReaidWorker } from "./sqlite-reaid-worker.ts";
 import { SqliteWriteQueue } from "./sqlite-write-queue.ts";
@@ -29,6 +31,7 @@ export class SqliteDriver implements SqlDriver {
   // New e-mails land at random places in two indexes, and WAL rewrites every page a transaction
   // touches: fewer, larger transactions rewrite each page fewer times (measured in bench/store.md).
   readonly reaidBatchSize = 50_000;
+  readonly #path: string;
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Statement>();
   #queue: Promise<unknown> = Promise.resolve();
@@ -37,13 +40,21 @@ export class SqliteDriver implements SqlDriver {
   readonly #reaidWorker: SqliteReaidWorker | undefined;
   /** Turns at writing between the two connections; undefined when there is only one. */
   readonly #writes: SqliteWriteQueue | undefined;
+  /** Checkpoints off the writers' path, for a service (prepareForService); else commits do it. */
+  #checkpointer: SqliteCheckpointer | undefined;
+  /** The auto-checkpoint of both connections: 0 while the checkpointer does that work. */
+  #walAutocheckpoint = WAL_AUTOCHECKPOINT_PAGES;
 
   constructor(path: string) {
+    this.#path = path;
     this.#db = new Database(path);
     if (path !== ":memory:") {
       const worker = new SqliteReaidWorker(path, BUSY_TIMEOUT_MS);
       this.#reaidWorker = worker;
-      this.#writes = new SqliteWriteQueue((batches) => worker.getOrCreate(batches), this.reaidBatchSize);
+      this.#writes = new SqliteWriteQueue(
+        (batches) => worker.getOrCreate(batches, this.#walAutocheckpoint),
+        this.reaidBatchSize,
+      );
     }
     // WAL: readers never block the writer and a killed process leaves only whole transactions.
     // The busy timeout first: switching a new file to WAL needs a lock that another process
@@ -73,7 +84,8 @@ export class SqliteDriver implements SqlDriver {
 
   /** A main-connection call that writes: in the queue, once it is this connection's turn to write. */
   #exclusiveWrite<T>(fn: () => T | Promise<T>): Promise<T> {
-    return this.#writes ? this.#writes.write(() => this.#exclusive(fn)) : this.#exclusive(fn);
+    if (!this.#writes) return this.#exclusive(fn);
+    return this.#writes.write(() => this.#exclusive(fn)).finally(() => this.#checkpointer?.committed());
   }
 
   /** Whether a statement only reads; one that cannot be prepared (yet) counts as a write. */
@@ -130,7 +142,9 @@ export class SqliteDriver implements SqlDriver {
     out: Map<string, string>,
   ): Promise<void> {
     const reaids = this.#writes
-      ? await this.#writes.getOrCreate({ namespace, emails, now })
+      ? await this.#writes
+          .getOrCreate({ namespace, emails, now })
+          .finally(() => this.#checkpointer?.committed())
       : await this.#exclusive(() => {
           this.#reaidTransaction ??= prepareReaidTransaction(this.#db);
           return this.#reaidTransaction([{ namespace, emails, now }])[0]!;
@@ -138,8 +152,22 @@ export class SqliteDriver implements SqlDriver {
     for (let i = 0; i < emails.length; i++) out.set(emails[i]!, reaids[i]!);
   }
 
-  async warmUp(): Promise<void> {
-    await this.#reaidWorker?.getOrCreate([]);
+  async prepareForService(): Promise<void> {
+    const worker = this.#reaidWorker;
+    if (!worker || !this.#writes || this.#checkpointer) return;
+    this.#checkpointer = new SqliteCheckpointer(this.#path, BUSY_TIMEOUT_MS, this.#writes, () => {
+      // The thread failed: each connection checkpoints in its own commits again, as by default.
+      this.#checkpointer = undefined;
+      this.#setAutocheckpoint(WAL_AUTOCHECKPOINT_PAGES);
+    });
+    this.#setAutocheckpoint(0);
+    await Promise.all([worker.getOrCreate([], this.#walAutocheckpoint), this.#checkpointer.start()]);
+  }
+
+  /** Sets both connections' auto-checkpoint: this one now, the worker's with its next request. */
+  #setAutocheckpoint(pages: number): void {
+    this.#walAutocheckpoint = pages;
+    if (this.#db.open) this.#db.pragma(`wal_autocheckpoint = ${pages}`);
   }
 
   isUniqueViolation(error: unknown): boolean {
@@ -147,7 +175,10 @@ export class SqliteDriver implements SqlDriver {
     return code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE";
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    // First, outside the write queue: a checkpoint may be waiting there for its turn.
+    await this.#checkpointer?.close();
+    this.#checkpointer = undefined;
     // A write turn: REAID groups and writes asked for before close still commit.
     return this.#exclusiveWrite(async () => {
       await this.#reaidWorker?.close();
