@@ -21,7 +21,7 @@ const WAL_LIMIT_PAGES = 32_768;
 /**
  * Checkpoints the WAL from a thread of its own (sqlite-checkpoint-thread.ts) for a long-running
  * service, instead of in whichever commit crosses the auto-checkpoint size: that commit, on the
- * main thread or in the REAID worker, would wait for the checkpoint's copy and fsyncs (80-200 ms
+ * main thread or in the write worker, would wait for the checkpoint's copy and fsyncs (80-200 ms
  * for 10,000 pages here) and every request behind it with it. Each connection of the process then
  * runs with wal_autocheckpoint = 0, and SqliteDriver calls `committed()` after each write.
  *

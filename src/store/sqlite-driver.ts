@@ -1,14 +1,11 @@
 import Database from "better-sqlite3";
-import type { SqlDriver, SqlSession } from "./sql-driver.ts";
+import type { SqlDriver, SqlSession, SqlStatement } from "./sql-driver.ts";
 import { SqliteCheckpointer } from "./sqlite-checkpointer.ts";
-import {
-  prepareReaidTransaction,
-  type ReaidTransaction,
-  tuneSqliteConnection,
-  WAL_AUTOCHECKPOINT_PAGES,
-} from "./sqlite-reaid-transaction.ts";
-import { SqliteReaidWorker } from "./sqlite-reaid-worker.ts";
+import { bindable } from "./sqlite-bindable.ts";
 import { SqliteWriteQueue } from "./sqlite-write-queue.ts";
+import { prepareWriteTransaction, type WriteJob, type WriteTransaction } from "./sqlite-write-transaction.ts";
+import { SqliteWriteWorker } from "./sqlite-write-worker.ts";
+import { tuneSqliteConnection, WAL_AUTOCHECKPOINT_PAGES } from "./tune-sqlite-connection.ts";
 
 type Statement = Database.Statement<unknown[], unknown>;
 
@@ -20,9 +17,10 @@ const BUSY_TIMEOUT_MS = 30_000;
  * interleaving is between awaits: every top-level call and transaction on the main connection goes
  * through one queue so an open transaction never sees another caller's statements.
  *
- * REAIDs are created on the worker's connection and take no place in that queue: reads (a service
- * key's lookup, a sync's next page of REAIDs) go on while the worker commits. Writes, on either
- * connection, take turns in SqliteWriteQueue, which also groups REAID batches into one transaction.
+ * REAIDs are created, and grouped writes run, on the write worker's connection, and take no place in
+ * that queue: reads (a service key's lookup, a sync's next page of REAIDs) go on while the worker
+ * commits. Writes, on either connection, take turns in SqliteWriteQueue, which also groups the
+ * worker's jobs into one transaction.
  */
 export class SqliteDriver implements SqlDriver {
   readonly dialect = "sqlite" as const;
@@ -35,9 +33,10 @@ export class SqliteDriver implements SqlDriver {
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Statement>();
   #queue: Promise<unknown> = Promise.resolve();
-  #reaidTransaction: ReaidTransaction | undefined;
+  /** The worker's transaction, run here for an in-memory database. */
+  #writeTransaction: WriteTransaction | undefined;
   /** Where REAIDs are created; undefined for an in-memory database, which a second connection cannot see. */
-  readonly #reaidWorker: SqliteReaidWorker | undefined;
+  readonly #worker: SqliteWriteWorker | undefined;
   /** Turns at writing between the two connections; undefined when there is only one. */
   readonly #writes: SqliteWriteQueue | undefined;
   /** Checkpoints off the writers' path, for a service (prepareForService); else commits do it. */
@@ -49,10 +48,10 @@ export class SqliteDriver implements SqlDriver {
     this.#path = path;
     this.#db = new Database(path);
     if (path !== ":memory:") {
-      const worker = new SqliteReaidWorker(path, BUSY_TIMEOUT_MS);
-      this.#reaidWorker = worker;
+      const worker = new SqliteWriteWorker(path, BUSY_TIMEOUT_MS);
+      this.#worker = worker;
       this.#writes = new SqliteWriteQueue(
-        (batches) => worker.getOrCreate(batches, this.#walAutocheckpoint),
+        (jobs) => worker.run(jobs, this.#walAutocheckpoint),
         this.reaidBatchSize,
       );
     }
@@ -64,7 +63,7 @@ export class SqliteDriver implements SqlDriver {
     // 64 MB of page cache is for the REAID inserts (random pages of two indexes). They run in the
     // worker's connection when there is one, which has its own cache: this one then keeps 16 MB,
     // or the process would carry both (the back-fill's peak RSS went from ~290 to ~360 MB).
-    tuneSqliteConnection(this.#db, this.#reaidWorker ? 16_384 : 65_536);
+    tuneSqliteConnection(this.#db, this.#worker ? 16_384 : 65_536);
   }
 
   #prepare(sql: string): Statement {
@@ -145,15 +144,26 @@ export class SqliteDriver implements SqlDriver {
       ? await this.#writes
           .getOrCreate({ namespace, emails, now })
           .finally(() => this.#checkpointer?.committed())
-      : await this.#exclusive(() => {
-          this.#reaidTransaction ??= prepareReaidTransaction(this.#db);
-          return this.#reaidTransaction([{ namespace, emails, now }])[0]!;
-        });
+      : ((await this.#runHere({ reaids: { namespace, emails, now } })) as string[]);
     for (let i = 0; i < emails.length; i++) out.set(emails[i]!, reaids[i]!);
   }
 
+  async runGrouped(statements: readonly SqlStatement[]): Promise<void> {
+    if (this.#writes) {
+      await this.#writes.runGrouped(statements).finally(() => this.#checkpointer?.committed());
+    } else await this.#runHere({ statements });
+  }
+
+  /** A worker's job on this connection, for an in-memory database. */
+  #runHere(job: WriteJob) {
+    return this.#exclusive(() => {
+      this.#writeTransaction ??= prepareWriteTransaction(this.#db);
+      return this.#writeTransaction([job])[0]!;
+    });
+  }
+
   async prepareForService(): Promise<void> {
-    const worker = this.#reaidWorker;
+    const worker = this.#worker;
     if (!worker || !this.#writes || this.#checkpointer) return;
     this.#checkpointer = new SqliteCheckpointer(this.#path, BUSY_TIMEOUT_MS, this.#writes, () => {
       // The thread failed: each connection checkpoints in its own commits again, as by default.
@@ -161,7 +171,7 @@ export class SqliteDriver implements SqlDriver {
       this.#setAutocheckpoint(WAL_AUTOCHECKPOINT_PAGES);
     });
     this.#setAutocheckpoint(0);
-    await Promise.all([worker.getOrCreate([], this.#walAutocheckpoint), this.#checkpointer.start()]);
+    await Promise.all([worker.run([], this.#walAutocheckpoint), this.#checkpointer.start()]);
   }
 
   /** Sets both connections' auto-checkpoint: this one now, the worker's with its next request. */
@@ -181,15 +191,10 @@ export class SqliteDriver implements SqlDriver {
     this.#checkpointer = undefined;
     // A write turn: REAID groups and writes asked for before close still commit.
     return this.#exclusiveWrite(async () => {
-      await this.#reaidWorker?.close();
+      await this.#worker?.close();
       this.#db.close();
     });
   }
-}
-
-// better-sqlite3 refuses booleans and undefined; the schema stores flags as 0/1.
-function bindable(params: readonly unknown[]): unknown[] {
-  return params.map((value) => (typeof value === "boolean" ? (value ? 1 : 0) : (value ?? null)));
 }
 
 /**

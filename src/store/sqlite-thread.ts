@@ -3,7 +3,7 @@ import { Worker } from "node:worker_threads";
 import type { ThreadMessage, ThreadReply } from "./serve-thread-requests.ts";
 
 /** The store's worker-thread modules: each is an esbuild entry of its own (scripts/build.mjs). */
-export type SqliteThreadName = "sqlite-reaid-worker-thread" | "sqlite-checkpoint-thread";
+export type SqliteThreadName = "sqlite-write-worker-thread" | "sqlite-checkpoint-thread";
 
 interface Pending<Reply> {
   resolve: (reply: Reply) => void;

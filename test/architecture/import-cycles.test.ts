@@ -89,7 +89,7 @@ describe("module edges", () => {
       reached.add(file);
       for (const next of graph.get(file) ?? []) if (graph.has(next)) visit(next);
     };
-    visit(join(root, "src/store/sqlite-reaid-worker-thread.ts"));
+    visit(join(root, "src/store/sqlite-write-worker-thread.ts"));
     visit(join(root, "src/store/sqlite-checkpoint-thread.ts"));
     expect(reached.size).toBeGreaterThan(2);
     expect(

@@ -1,21 +1,30 @@
 import { describe, expect, it } from "vitest";
-import type { ReaidBatch } from "../../src/store/sqlite-reaid-transaction.ts";
+import type { ReaidBatch } from "../../src/store/sqlite-get-or-create.ts";
 import { SqliteWriteQueue } from "../../src/store/sqlite-write-queue.ts";
+import type { WriteJob, WriteJobOutput } from "../../src/store/sqlite-write-transaction.ts";
+
+/** A job's name in the groups a test expects: a batch's namespace, or the first statement's SQL. */
+const nameOf = (job: WriteJob) => ("reaids" in job ? job.reaids.namespace : job.statements[0]!.sql);
 
 /** A commit function the test finishes by hand, recording the groups it was given. */
 function manualCommit() {
   const groups: string[][] = [];
   const finish: (() => void)[] = [];
-  const commit = (batches: readonly ReaidBatch[]) => {
-    groups.push(batches.map((batch) => batch.namespace));
-    return new Promise<(string[] | Error)[]>((resolve) => {
+  const commit = (jobs: readonly WriteJob[]) => {
+    groups.push(jobs.map(nameOf));
+    return new Promise<(WriteJobOutput | Error)[]>((resolve) => {
       finish.push(() =>
         resolve(
-          batches.map((batch) =>
-            batch.namespace.startsWith("bad")
-              ? Object.assign(new Error(`refused ${batch.namespace}`), { code: "SQLITE_CONSTRAINT_TRIGGER" })
-              : batch.emails.map((email) => `${batch.namespace}/${email}`),
-          ),
+          jobs.map((job) => {
+            if (nameOf(job).startsWith("bad")) {
+              return Object.assign(new Error(`refused ${nameOf(job)}`), {
+                code: "SQLITE_CONSTRAINT_TRIGGER",
+              });
+            }
+            return "reaids" in job
+              ? job.reaids.emails.map((email) => `${job.reaids.namespace}/${email}`)
+              : null;
+          }),
         ),
       );
     });
@@ -89,6 +98,35 @@ describe("SqliteWriteQueue", () => {
     finishNext();
     expect(await good).toEqual(["b/e0"]);
     await expect(bad).rejects.toMatchObject({ message: "refused bad", code: "SQLITE_CONSTRAINT_TRIGGER" });
+  });
+
+  it("commits statements and REAID batches that arrived during a commit in one group", async () => {
+    const { groups, commit, finishNext } = manualCommit();
+    const queue = new SqliteWriteQueue(commit, 100);
+    const first = queue.getOrCreate(batch("a"));
+    const statements = queue.runGrouped([{ sql: "INSERT 1", params: [] }]);
+    const reaids = queue.getOrCreate(batch("b"));
+    const refused = queue.runGrouped([{ sql: "bad INSERT", params: [] }]);
+    finishNext();
+    await first;
+    await settled();
+    expect(groups).toEqual([["a"], ["INSERT 1", "b", "bad INSERT"]]);
+    finishNext();
+    await expect(statements).resolves.toBeUndefined();
+    expect(await reaids).toEqual(["b/e0"]);
+    await expect(refused).rejects.toThrow("refused bad INSERT");
+  });
+
+  it("starts a new group past 64 jobs however small they are", async () => {
+    const { groups, commit, finishNext } = manualCommit();
+    const queue = new SqliteWriteQueue(commit, 1_000_000);
+    const all = Array.from({ length: 1 + 70 }, (_, i) => queue.getOrCreate(batch(`n${i}`)));
+    for (let turn = 0; turn < 3; turn++) {
+      finishNext();
+      await settled();
+    }
+    await Promise.all(all);
+    expect(groups.map((group) => group.length)).toEqual([1, 64, 6]);
   });
 
   it("rejects every batch of a group when the commit itself fails", async () => {
