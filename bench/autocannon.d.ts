@@ -11,6 +11,8 @@ declare module "autocannon" {
       url?: string;
       connections?: number;
       duration?: number;
+      /** Requests per second from all connections together (0: as fast as they go). */
+      overallRate?: number;
       requests?: Request[];
     }
     interface Result {

@@ -1,8 +1,9 @@
 // Bundles the CLI into dist/cli/ with esbuild (installed with tsx), so `emi` starts without
 // tsx's loader (about 160 ms saved on every run). dist/cli/ sits at the same depth as src/cli/,
 // so paths such as new URL("../../schemas/…", import.meta.url) resolve the same in both; shared
-// chunks stay in dist/cli/ for the same reason. The SQLite REAID worker thread is a second entry,
-// in dist/store/ as its source is in src/store/ (src/store/sqlite-reaid-worker.ts finds it there).
+// chunks stay in dist/cli/ for the same reason. The SQLite store's threads (the write worker, the
+// checkpointer) are entries of their own, in dist/store/ as their sources are in src/store/
+// (src/store/sqlite-thread.ts finds them there).
 // bin/emi.js uses the bundle only while it is newer than every file under src/.
 import { rmSync } from "node:fs";
 import { build } from "esbuild";
@@ -11,7 +12,8 @@ rmSync("dist", { recursive: true, force: true });
 await build({
   entryPoints: {
     "cli/main": "src/cli/main.ts",
-    "store/sqlite-reaid-worker-thread": "src/store/sqlite-reaid-worker-thread.ts",
+    "store/sqlite-write-worker-thread": "src/store/sqlite-write-worker-thread.ts",
+    "store/sqlite-checkpoint-thread": "src/store/sqlite-checkpoint-thread.ts",
   },
   outdir: "dist",
   chunkNames: "cli/[name]-[hash]",

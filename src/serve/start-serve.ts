@@ -34,6 +34,9 @@ export async function startServe(options: StartServeOptions): Promise<RunningSer
   const store = await openStore(options.storeUrl, { cwd: options.cwd });
   try {
     const driver = sqlDriverOf(store);
+    // Before listening: the first GetOrCreate requests would otherwise wait for SQLite's REAID
+    // thread to start (hundreds of milliseconds when it runs from the sources).
+    await driver.prepareForService();
     const stores: ServeStores = {
       store,
       keys: new ApiKeySql(driver),

@@ -2,7 +2,7 @@ import pg from "pg";
 import { StoreError } from "./errors.ts";
 import { noStore } from "./no-store.ts";
 import { newReaids } from "./new-reaids.ts";
-import type { SqlDriver, SqlSession } from "./sql-driver.ts";
+import type { SqlDriver, SqlSession, SqlStatement } from "./sql-driver.ts";
 
 /** How to reach the PostgreSQL store. */
 export interface PostgresTarget {
@@ -176,6 +176,16 @@ export class PostgresDriver implements SqlDriver {
     }
     for (let i = 0; i < emails.length; i++) out.set(emails[i]!, reaids[i]!);
     return true;
+  }
+
+  async runGrouped(statements: readonly SqlStatement[]): Promise<void> {
+    await this.transaction(async (tx) => {
+      for (const statement of statements) await tx.run(statement.sql, statement.params);
+    });
+  }
+
+  async prepareForService(): Promise<void> {
+    // Nothing to start: the pool connects on demand, in milliseconds, and the server checkpoints.
   }
 
   isUniqueViolation(error: unknown): boolean {

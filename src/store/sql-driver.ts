@@ -1,5 +1,11 @@
 import type { Dialect } from "./migrations.ts";
 
+/** A statement with its `?` parameters. */
+export interface SqlStatement {
+  sql: string;
+  params: readonly unknown[];
+}
+
 /** What SqlStore needs from a connection: `?` placeholders in both dialects. */
 export interface SqlSession {
   /** Rows of a query (or of a statement with RETURNING). */
@@ -35,6 +41,18 @@ export interface SqlDriver extends SqlSession {
     now: string,
     out: Map<string, string>,
   ): Promise<void>;
+  /**
+   * Readies the store for a long-running service: starts now what the first REAID call would
+   * otherwise start (SQLite's worker thread), so that the first requests do not wait for it, and
+   * moves SQLite's WAL checkpoints to a thread of their own, so that no request waits for one.
+   */
+  prepareForService(): Promise<void>;
+  /**
+   * Runs statements in one transaction, all or nothing, resolving once committed. SQLite may commit
+   * them together with other callers' (group commit, off the main thread); if that transaction
+   * fails, each caller's statements run alone, so a caller fails for its own statements only.
+   */
+  runGrouped(statements: readonly SqlStatement[]): Promise<void>;
   isUniqueViolation(error: unknown): boolean;
   close(): Promise<void>;
 }

@@ -1,11 +1,11 @@
 import Database from "better-sqlite3";
-import type { SqlDriver, SqlSession } from "./sql-driver.ts";
-import {
-  prepareReaidTransaction,
-  type ReaidTransaction,
-  tuneSqliteConnection,
-} from "./sqlite-reaid-transaction.ts";
-import { SqliteReaidWorker } from "./sqlite-reaid-worker.ts";
+import type { SqlDriver, SqlSession, SqlStatement } from "./sql-driver.ts";
+import { SqliteCheckpointer } from "./sqlite-checkpointer.ts";
+import { bindable } from "./sqlite-bindable.ts";
+import { SqliteWriteQueue } from "./sqlite-write-queue.ts";
+import { prepareWriteTransaction, type WriteJob, type WriteTransaction } from "./sqlite-write-transaction.ts";
+import { SqliteWriteWorker } from "./sqlite-write-worker.ts";
+import { tuneSqliteConnection, WAL_AUTOCHECKPOINT_PAGES } from "./tune-sqlite-connection.ts";
 
 type Statement = Database.Statement<unknown[], unknown>;
 
@@ -14,8 +14,13 @@ const BUSY_TIMEOUT_MS = 30_000;
 
 /**
  * better-sqlite3 behind the async SqlDriver interface. better-sqlite3 is synchronous, so the only
- * interleaving is between awaits: every top-level call and transaction goes through one queue so an
- * open transaction never sees another caller's statements.
+ * interleaving is between awaits: every top-level call and transaction on the main connection goes
+ * through one queue so an open transaction never sees another caller's statements.
+ *
+ * REAIDs are created, and grouped writes run, on the write worker's connection, and take no place in
+ * that queue: reads (a service key's lookup, a sync's next page of REAIDs) go on while the worker
+ * commits. Writes, on either connection, take turns in SqliteWriteQueue, which also groups the
+ * worker's jobs into one transaction.
  */
 export class SqliteDriver implements SqlDriver {
   readonly dialect = "sqlite" as const;
@@ -24,17 +29,31 @@ export class SqliteDriver implements SqlDriver {
   // New e-mails land at random places in two indexes, and WAL rewrites every page a transaction
   // touches: fewer, larger transactions rewrite each page fewer times (measured in bench/store.md).
   readonly reaidBatchSize = 50_000;
+  readonly #path: string;
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Statement>();
   #queue: Promise<unknown> = Promise.resolve();
-  #reaidTransaction: ReaidTransaction | undefined;
+  /** The worker's transaction, run here for an in-memory database. */
+  #writeTransaction: WriteTransaction | undefined;
   /** Where REAIDs are created; undefined for an in-memory database, which a second connection cannot see. */
-  readonly #reaidWorker: SqliteReaidWorker | undefined;
+  readonly #worker: SqliteWriteWorker | undefined;
+  /** Turns at writing between the two connections; undefined when there is only one. */
+  readonly #writes: SqliteWriteQueue | undefined;
+  /** Checkpoints off the writers' path, for a service (prepareForService); else commits do it. */
+  #checkpointer: SqliteCheckpointer | undefined;
+  /** The auto-checkpoint of both connections: 0 while the checkpointer does that work. */
+  #walAutocheckpoint = WAL_AUTOCHECKPOINT_PAGES;
 
   constructor(path: string) {
+    this.#path = path;
     this.#db = new Database(path);
     if (path !== ":memory:") {
-      this.#reaidWorker = new SqliteReaidWorker(path, BUSY_TIMEOUT_MS);
+      const worker = new SqliteWriteWorker(path, BUSY_TIMEOUT_MS);
+      this.#worker = worker;
+      this.#writes = new SqliteWriteQueue(
+        (jobs) => worker.run(jobs, this.#walAutocheckpoint),
+        this.reaidBatchSize,
+      );
     }
     // WAL: readers never block the writer and a killed process leaves only whole transactions.
     // The busy timeout first: switching a new file to WAL needs a lock that another process
@@ -45,7 +64,7 @@ export class SqliteDriver implements SqlDriver {
     // worker's connection when there is one, which has its own cache: this one then only reads and
     // small writes, which the OS's file cache serves as well, so it keeps 4 MB (16 MB made a
     // `--watch` worker over 500 integrations ~12 MB larger for nothing: bench/fleet.md).
-    tuneSqliteConnection(this.#db, this.#reaidWorker ? 4_096 : 65_536);
+    tuneSqliteConnection(this.#db, this.#worker ? 4_096 : 65_536);
   }
 
   #prepare(sql: string): Statement {
@@ -63,6 +82,21 @@ export class SqliteDriver implements SqlDriver {
     return result;
   }
 
+  /** A main-connection call that writes: in the queue, once it is this connection's turn to write. */
+  #exclusiveWrite<T>(fn: () => T | Promise<T>): Promise<T> {
+    if (!this.#writes) return this.#exclusive(fn);
+    return this.#writes.write(() => this.#exclusive(fn)).finally(() => this.#checkpointer?.committed());
+  }
+
+  /** Whether a statement only reads; one that cannot be prepared (yet) counts as a write. */
+  #readsOnly(sql: string): boolean {
+    try {
+      return this.#prepare(sql).readonly;
+    } catch {
+      return false;
+    }
+  }
+
   readonly #session: SqlSession = {
     all: async <T extends object>(sql: string, params: readonly unknown[] = []) =>
       this.#prepare(sql).all(...bindable(params)) as T[],
@@ -74,19 +108,21 @@ export class SqliteDriver implements SqlDriver {
   };
 
   all<T extends object>(sql: string, params?: readonly unknown[]): Promise<T[]> {
-    return this.#exclusive(() => this.#session.all<T>(sql, params));
+    // `all` also runs statements with RETURNING, which write.
+    const call = () => this.#session.all<T>(sql, params);
+    return this.#readsOnly(sql) ? this.#exclusive(call) : this.#exclusiveWrite(call);
   }
 
   run(sql: string, params?: readonly unknown[]): Promise<number> {
-    return this.#exclusive(() => this.#session.run(sql, params));
+    return this.#exclusiveWrite(() => this.#session.run(sql, params));
   }
 
   exec(sql: string): Promise<void> {
-    return this.#exclusive(() => this.#session.exec(sql));
+    return this.#exclusiveWrite(() => this.#session.exec(sql));
   }
 
   transaction<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T> {
-    return this.#exclusive(async () => {
+    return this.#exclusiveWrite(async () => {
       this.#db.exec("BEGIN IMMEDIATE");
       try {
         const result = await fn(this.#session);
@@ -99,23 +135,50 @@ export class SqliteDriver implements SqlDriver {
     });
   }
 
-  getOrCreateReaidBatch(
+  async getOrCreateReaidBatch(
     namespace: string,
     emails: readonly string[],
     now: string,
     out: Map<string, string>,
   ): Promise<void> {
-    // Still in the queue, so the store does one thing at a time as before; but the queue only
-    // waits (asynchronously) while the worker works, and the main thread stays free to list pages.
-    return this.#exclusive(async () => {
-      let reaids: string[];
-      if (this.#reaidWorker) reaids = await this.#reaidWorker.getOrCreate(namespace, emails, now);
-      else {
-        this.#reaidTransaction ??= prepareReaidTransaction(this.#db);
-        reaids = this.#reaidTransaction(namespace, emails, now);
-      }
-      for (let i = 0; i < emails.length; i++) out.set(emails[i]!, reaids[i]!);
+    const reaids = this.#writes
+      ? await this.#writes
+          .getOrCreate({ namespace, emails, now })
+          .finally(() => this.#checkpointer?.committed())
+      : ((await this.#runHere({ reaids: { namespace, emails, now } })) as string[]);
+    for (let i = 0; i < emails.length; i++) out.set(emails[i]!, reaids[i]!);
+  }
+
+  async runGrouped(statements: readonly SqlStatement[]): Promise<void> {
+    if (this.#writes) {
+      await this.#writes.runGrouped(statements).finally(() => this.#checkpointer?.committed());
+    } else await this.#runHere({ statements });
+  }
+
+  /** A worker's job on this connection, for an in-memory database. */
+  #runHere(job: WriteJob) {
+    return this.#exclusive(() => {
+      this.#writeTransaction ??= prepareWriteTransaction(this.#db);
+      return this.#writeTransaction([job])[0]!;
     });
+  }
+
+  async prepareForService(): Promise<void> {
+    const worker = this.#worker;
+    if (!worker || !this.#writes || this.#checkpointer) return;
+    this.#checkpointer = new SqliteCheckpointer(this.#path, BUSY_TIMEOUT_MS, this.#writes, () => {
+      // The thread failed: each connection checkpoints in its own commits again, as by default.
+      this.#checkpointer = undefined;
+      this.#setAutocheckpoint(WAL_AUTOCHECKPOINT_PAGES);
+    });
+    this.#setAutocheckpoint(0);
+    await Promise.all([worker.run([], this.#walAutocheckpoint), this.#checkpointer.start()]);
+  }
+
+  /** Sets both connections' auto-checkpoint: this one now, the worker's with its next request. */
+  #setAutocheckpoint(pages: number): void {
+    this.#walAutocheckpoint = pages;
+    if (this.#db.open) this.#db.pragma(`wal_autocheckpoint = ${pages}`);
   }
 
   isUniqueViolation(error: unknown): boolean {
@@ -123,17 +186,16 @@ export class SqliteDriver implements SqlDriver {
     return code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE";
   }
 
-  close(): Promise<void> {
-    return this.#exclusive(async () => {
-      await this.#reaidWorker?.close();
+  async close(): Promise<void> {
+    // First, outside the write queue: a checkpoint may be waiting there for its turn.
+    await this.#checkpointer?.close();
+    this.#checkpointer = undefined;
+    // A write turn: REAID groups and writes asked for before close still commit.
+    return this.#exclusiveWrite(async () => {
+      await this.#worker?.close();
       this.#db.close();
     });
   }
-}
-
-// better-sqlite3 refuses booleans and undefined; the schema stores flags as 0/1.
-function bindable(params: readonly unknown[]): unknown[] {
-  return params.map((value) => (typeof value === "boolean" ? (value ? 1 : 0) : (value ?? null)));
 }
 
 /**

@@ -1,11 +1,21 @@
 import type { InboxEvent, WebhookInboxStore } from "../serve/webhook-inbox-store.ts";
-import type { SqlDriver } from "./sql-driver.ts";
+import type { SqlDriver, SqlStatement } from "./sql-driver.ts";
 
 /** How long a replaced webhook secret is still accepted. */
 const PREVIOUS_SECRET_GRACE_MS = 10 * 60_000;
 
 // Rows per INSERT: few distinct statements for SQLite's statement cache, few round trips for PostgreSQL.
 const ROWS_PER_INSERT = 100;
+
+/** The insert of `rows` events, built once per size: deliveries arrive hundreds a second. */
+const insertSql: string[] = [];
+function insertOf(rows: number): string {
+  insertSql[rows] ??= `INSERT INTO webhook_inbox (account, profile_id, event_type, seq, received_at)
+     VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, 1, ?)").join(", ")}
+     ON CONFLICT (account, profile_id) DO UPDATE SET seq = webhook_inbox.seq + 1,
+       event_type = excluded.event_type, received_at = excluded.received_at`;
+  return insertSql[rows];
+}
 
 interface InboxRow {
   account: number | string;
@@ -33,20 +43,16 @@ export class WebhookInboxSql implements WebhookInboxStore {
     for (const event of events) latest.set(event.profileId, event.eventType);
     const rows = [...latest];
     if (rows.length === 0) return;
-    await this.#db.transaction(async (tx) => {
-      for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-        const chunk = rows.slice(start, start + ROWS_PER_INSERT);
-        const params: unknown[] = [];
-        for (const [profileId, eventType] of chunk) params.push(account, profileId, eventType, at);
-        await tx.run(
-          `INSERT INTO webhook_inbox (account, profile_id, event_type, seq, received_at)
-           VALUES ${chunk.map(() => "(?, ?, ?, 1, ?)").join(", ")}
-           ON CONFLICT (account, profile_id) DO UPDATE SET seq = webhook_inbox.seq + 1,
-             event_type = excluded.event_type, received_at = excluded.received_at`,
-          params,
-        );
-      }
-    });
+    const statements: SqlStatement[] = [];
+    for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+      const chunk = rows.slice(start, start + ROWS_PER_INSERT);
+      const params: unknown[] = [];
+      for (const [profileId, eventType] of chunk) params.push(account, profileId, eventType, at);
+      statements.push({ sql: insertOf(chunk.length), params });
+    }
+    // One transaction, perhaps shared with other deliveries' (group commit): committed, so
+    // durable, when it resolves, before the route acknowledges the delivery.
+    await this.#db.runGrouped(statements);
   }
 
   async accountsWithInbox(): Promise<number[]> {

@@ -8,7 +8,7 @@ import { describeStoreContract } from "./store-contract.ts";
 
 describeStoreContract(sqliteHarness());
 
-describe("SqliteStore REAID worker", () => {
+describe("SqliteStore write worker", () => {
   const dir = mkdtempSync(join(tmpdir(), "emi-sqlite-worker-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

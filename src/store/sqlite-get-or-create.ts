@@ -1,32 +1,26 @@
 import type Database from "better-sqlite3";
 import { newReaids } from "./new-reaids.ts";
 
-/** The REAIDs of `emails` (normalised, unique, sorted), in the same order, created if missing. */
-export type ReaidTransaction = (namespace: string, emails: readonly string[], now: string) => string[];
-
-/**
- * Settings every emi connection to a SQLite store shares (the main one and the REAID worker's):
- * synchronous=NORMAL is durable against a process crash (not a power cut), which is what we face;
- * big REAID transactions grow the WAL file, so it is checkpointed less often and given back after.
- * `cacheKib` is the page cache (see SqliteDriver for why it differs between connections).
- */
-export function tuneSqliteConnection(db: Database.Database, cacheKib: number): void {
-  db.pragma("synchronous = NORMAL");
-  db.pragma("foreign_keys = ON");
-  db.pragma(`cache_size = ${-cacheKib}`);
-  db.pragma("wal_autocheckpoint = 10000");
-  db.pragma("journal_size_limit = 67108864");
+/** One caller's e-mails (normalised, unique, sorted) in one namespace, and its creation time. */
+export interface ReaidBatch {
+  namespace: string;
+  emails: readonly string[];
+  now: string;
 }
 
 /**
- * The one REAID transaction of the SQLite store, run by the worker thread (SqliteReaidWorker) for a
- * file and on the main connection for an in-memory store. Prepared on first use: the table does not
- * exist before the migrations ran.
+ * The REAIDs of `emails` (normalised, unique, sorted) in `namespace`, in the same order, created if
+ * missing: the SQLite store's REAID hot path, run inside a write transaction (see
+ * prepareWriteTransaction), by the write worker for a file and on the main connection for an
+ * in-memory store. Prepared on first use: the table does not exist before the migrations ran.
  *
- * IMMEDIATE takes the write lock up front, so a racing process waits instead of failing later;
- * inserts never overwrite, and whatever is stored wins. Fresh REAIDs are drawn by `newReaids`.
+ * The transaction is IMMEDIATE: it holds the write lock, so a racing process waits instead of
+ * failing later; inserts never overwrite, and whatever is stored wins. Fresh REAIDs are drawn by
+ * `newReaids`.
  */
-export function prepareReaidTransaction(db: Database.Database): ReaidTransaction {
+export function prepareGetOrCreate(
+  db: Database.Database,
+): (namespace: string, emails: readonly string[], now: string) => string[] {
   const select = db.prepare<[string, string], string>(
     "SELECT reaid FROM reaids WHERE namespace = ? AND email = ?",
   );
@@ -34,7 +28,7 @@ export function prepareReaidTransaction(db: Database.Database): ReaidTransaction
   const insert = db.prepare<[string, string, string, string]>(
     "INSERT INTO reaids (namespace, email, reaid, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
   );
-  const transaction = db.transaction((namespace: string, emails: readonly string[], now: string) => {
+  return (namespace, emails, now) => {
     const out = new Array<string>(emails.length);
     let fresh: string[] = [];
     let next = 0;
@@ -64,6 +58,5 @@ export function prepareReaidTransaction(db: Database.Database): ReaidTransaction
       out[i] = reaid;
     }
     return out;
-  });
-  return transaction.immediate;
+  };
 }

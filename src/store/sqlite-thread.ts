@@ -1,0 +1,121 @@
+import { readdirSync, statSync } from "node:fs";
+import { Worker } from "node:worker_threads";
+import type { ThreadMessage, ThreadReply } from "./serve-thread-requests.ts";
+
+/** The store's worker-thread modules: each is an esbuild entry of its own (scripts/build.mjs). */
+export type SqliteThreadName = "sqlite-write-worker-thread" | "sqlite-checkpoint-thread";
+
+interface Pending<Reply> {
+  resolve: (reply: Reply) => void;
+  reject: (error: Error) => void;
+}
+
+/** Where a compiled thread is, relative to this module's own folder (src/store/ or dist/cli/). */
+const compiled = (name: SqliteThreadName) => `../../dist/store/${name}.mjs`;
+
+/**
+ * Whether a compiled thread is at least as new as every file of src/store/, the only folder its
+ * code comes from (test/architecture checks that): bin/emi.js's rule, for the threads alone.
+ */
+function compiledIsFresh(name: SqliteThreadName): boolean {
+  try {
+    const built = statSync(new URL(compiled(name), import.meta.url)).mtimeMs;
+    const sources = new URL(".", import.meta.url);
+    return readdirSync(sources).every((file) => statSync(new URL(file, sources)).mtimeMs <= built);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where a thread's code is. From the bundle (dist/cli/*.mjs), the thread's own bundle entry
+ * (dist/store/). From the sources (tests, benchmarks, a stale bundle), the same compiled thread
+ * while it is fresh, since tsx's loader costs a thread hundreds of milliseconds to start; otherwise
+ * the TypeScript module through tsx, so an edited checkout never runs stale code.
+ */
+function threadEntry(name: SqliteThreadName, data: object): { url: URL; workerData: object } {
+  if (import.meta.url.endsWith(".ts") && (process.env.EMI_NO_BUNDLE === "1" || !compiledIsFresh(name))) {
+    const typescriptEntry = new URL(`./${name}.ts`, import.meta.url).href;
+    return {
+      url: new URL("./run-typescript-worker.mjs", import.meta.url),
+      workerData: { ...data, typescriptEntry },
+    };
+  }
+  const url = import.meta.url.endsWith(".ts")
+    ? new URL(compiled(name), import.meta.url)
+    : new URL(`../store/${name}.mjs`, import.meta.url);
+  return { url, workerData: data };
+}
+
+/**
+ * A worker thread of the SQLite store (its body calls serveThreadRequests): requests are answered
+ * one at a time, in the order they were posted. The thread is started on first use and keeps the
+ * process alive only while a request is pending.
+ */
+export class SqliteThread<Request, Reply> {
+  readonly #name: SqliteThreadName;
+  readonly #data: object;
+  readonly #pending = new Map<number, Pending<Reply>>();
+  #worker: Worker | undefined;
+  #nextId = 0;
+  /** Set when the thread stopped on its own (it could not open the file, or crashed), or was closed. */
+  #failure: Error | undefined;
+
+  constructor(name: SqliteThreadName, data: object) {
+    this.#name = name;
+    this.#data = data;
+  }
+
+  request(request: Request): Promise<Reply> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    const worker = this.#start();
+    const id = this.#nextId++;
+    return new Promise<Reply>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      if (this.#pending.size === 1) worker.ref();
+      worker.postMessage({ id, request } satisfies ThreadMessage<Request>);
+    });
+  }
+
+  /** Lets the thread finish what it was asked, closes its connection and waits for it to stop. */
+  async close(): Promise<void> {
+    this.#failure ??= new Error("the SQLite store is closed");
+    const worker = this.#worker;
+    if (!worker) return;
+    this.#worker = undefined;
+    const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+    worker.ref();
+    // Requests are served in order, so the close request comes after every pending one.
+    worker.postMessage({ close: true } satisfies ThreadMessage<Request>);
+    await exited;
+  }
+
+  #start(): Worker {
+    if (this.#worker) return this.#worker;
+    const entry = threadEntry(this.#name, this.#data);
+    const worker = new Worker(entry.url, {
+      // A thread holds little (one request's e-mails and REAIDs): a small young generation keeps
+      // its heap from adding tens of MB to the process (a 1M back-fill peaked at 313 MB without it).
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+      workerData: entry.workerData,
+    });
+    worker.unref();
+    worker.on("message", (message: ThreadReply<Reply>) => {
+      const pending = this.#pending.get(message.id);
+      if (!pending) return;
+      this.#pending.delete(message.id);
+      if (this.#pending.size === 0) worker.unref();
+      pending.resolve(message.reply);
+    });
+    const fail = (error: Error) => {
+      this.#failure ??= error;
+      if (this.#worker === worker) this.#worker = undefined;
+      for (const pending of this.#pending.values()) pending.reject(this.#failure);
+      this.#pending.clear();
+    };
+    worker.on("error", fail);
+    worker.on("exit", () => fail(new Error(`the SQLite thread ${this.#name} stopped`)));
+    this.#worker = worker;
+    return worker;
+  }
+}

@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import Database from "better-sqlite3";
+import { afterAll, describe, expect, it } from "vitest";
+import { openStore } from "../../src/store/open-store.ts";
+import { sqlDriverOf } from "../../src/store/sql-driver-of.ts";
+import { SqliteCheckpointer } from "../../src/store/sqlite-checkpointer.ts";
+import { SqliteWriteQueue } from "../../src/store/sqlite-write-queue.ts";
+
+const PAGE = 4096;
+
+/** A WAL-mode file with one table, written by this thread's connection without auto-checkpoints. */
+function walFile(path: string): Database.Database {
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("wal_autocheckpoint = 0");
+  db.exec("CREATE TABLE rows (id INTEGER PRIMARY KEY, body TEXT)");
+  return db;
+}
+
+const walPages = (path: string) => Math.ceil(statSync(`${path}-wal`).size / PAGE);
+
+describe("SqliteCheckpointer", () => {
+  const dir = mkdtempSync(join(tmpdir(), "emi-checkpointer-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("copies committed pages back into the database file when writes stop", async () => {
+    const path = join(dir, "copies.db");
+    const db = walFile(path);
+    const writes = new SqliteWriteQueue(() => Promise.resolve([]), 1);
+    const failures: Error[] = [];
+    const checkpointer = new SqliteCheckpointer(path, 5_000, writes, (error) => failures.push(error), {
+      everyMs: 20,
+    });
+    try {
+      await checkpointer.start();
+      const before = statSync(path).size;
+      const insert = db.prepare("INSERT INTO rows (body) VALUES (?)");
+      for (let i = 0; i < 500; i++) insert.run("x".repeat(1_000));
+      checkpointer.committed();
+      for (let wait = 0; wait < 100 && statSync(path).size < before + 400 * 1_000; wait++) await sleep(20);
+      expect(statSync(path).size).toBeGreaterThan(before + 400 * 1_000);
+      expect(failures).toEqual([]);
+    } finally {
+      await checkpointer.close();
+      db.close();
+    }
+  });
+
+  it("keeps the WAL near its limit when writes never pause", async () => {
+    const path = join(dir, "bounded.db");
+    const db = walFile(path);
+    const writes = new SqliteWriteQueue(() => Promise.resolve([]), 1);
+    const checkpointer = new SqliteCheckpointer(path, 5_000, writes, () => undefined, {
+      everyMs: 5,
+      walLimitPages: 300,
+    });
+    try {
+      await checkpointer.start();
+      const insert = db.prepare("INSERT INTO rows (body) VALUES (?)");
+      // Back-to-back write turns, each committing ~3 pages, for well over what 200 pages hold:
+      // background checkpoints alone never catch up, so the WAL is never started over.
+      const deadline = Date.now() + 1_500;
+      while (Date.now() < deadline) {
+        await writes.write(async () => {
+          for (let i = 0; i < 10; i++) insert.run("y".repeat(1_000));
+        });
+        checkpointer.committed();
+        // As a server does between requests: timers and the thread's replies get their turn.
+        await new Promise(setImmediate);
+      }
+      expect(walPages(path)).toBeLessThan(10 * 300);
+    } finally {
+      await checkpointer.close();
+      db.close();
+    }
+  });
+
+  it("leaves a store that serves checkpointing in its own thread readable after close", async () => {
+    const url = `sqlite:${join(dir, "service.db")}`;
+    const store = await openStore(url);
+    await sqlDriverOf(store).prepareForService();
+    const reaids = await store.getOrCreateReaids("ns", ["a@example.com", "b@example.com"]);
+    await store.close();
+    const again = await openStore(url);
+    try {
+      expect(await again.getReaid("ns", "b@example.com")).toBe(reaids.get("b@example.com"));
+    } finally {
+      await again.close();
+    }
+  });
+});
