@@ -9,6 +9,9 @@ import { tuneSqliteConnection, WAL_AUTOCHECKPOINT_PAGES } from "./tune-sqlite-co
 
 type Statement = Database.Statement<unknown[], unknown>;
 
+/** A write worker with nothing to do this long gives its memory back (a service keeps it). */
+const WRITE_WORKER_IDLE_STOP_MS = 30_000;
+
 /** How long a writer waits for another process's write transaction before giving up. */
 const BUSY_TIMEOUT_MS = 30_000;
 
@@ -49,6 +52,7 @@ export class SqliteDriver implements SqlDriver {
     this.#db = new Database(path);
     if (path !== ":memory:") {
       const worker = new SqliteWriteWorker(path, BUSY_TIMEOUT_MS);
+      worker.stopWhenIdle(WRITE_WORKER_IDLE_STOP_MS);
       this.#worker = worker;
       this.#writes = new SqliteWriteQueue(
         (jobs) => worker.run(jobs, this.#walAutocheckpoint),
@@ -166,6 +170,7 @@ export class SqliteDriver implements SqlDriver {
   async prepareForService(): Promise<void> {
     const worker = this.#worker;
     if (!worker || !this.#writes || this.#checkpointer) return;
+    worker.stopWhenIdle(null);
     this.#checkpointer = new SqliteCheckpointer(this.#path, BUSY_TIMEOUT_MS, this.#writes, () => {
       // The thread failed: each connection checkpoints in its own commits again, as by default.
       this.#checkpointer = undefined;

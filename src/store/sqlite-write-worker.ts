@@ -39,6 +39,15 @@ export class SqliteWriteWorker {
     );
   }
 
+  get running(): boolean {
+    return this.#thread.running;
+  }
+
+  /** See SqliteThread.stopWhenIdle. */
+  stopWhenIdle(ms: number | null): void {
+    this.#thread.stopWhenIdle(ms);
+  }
+
   /** Lets the thread finish what it was asked, closes its connection and waits for it to stop. */
   close(): Promise<void> {
     return this.#thread.close();
