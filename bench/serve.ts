@@ -142,9 +142,32 @@ await run("webhook ingest, bulk of 500", 500, {
 // Latency at the target's throughput (40 requests of 1,000 new addresses a second), open loop:
 // one request every 25 ms whatever the answers, as callers would send them. (autocannon's
 // overallRate sends each second's requests in a burst, so it measured queueing behind that burst.)
-await paced("GetOrCreate, new addresses, 40 requests/s evenly spaced", 40);
+await paced("GetOrCreate, new addresses, 40 requests/s evenly spaced", 40, 1000, () => ({
+  path: "/GetOrCreate",
+  ...post,
+  body: JSON.stringify({ emailAddresses: fresh() }),
+}));
+// The ingest target's 2,000 events/s: 4 deliveries of 500 a second (40 a second: 10x the target).
+await paced("webhook ingest, bulk of 500, 40 deliveries/s evenly spaced", 40, 500, () => ({
+  path: "/webhooks/actito/1",
+  method: "POST" as const,
+  headers: { "x-authorization": SECRET, "content-type": "application/json" },
+  body: JSON.stringify({
+    id: "bench",
+    data: Array.from({ length: 500 }, () => ({
+      eventType: "CREATE",
+      profileId: String(profile++),
+      emailAddress: "x@bench.example",
+    })),
+  }),
+}));
 
-async function paced(name: string, perSecond: number) {
+async function paced(
+  name: string,
+  perSecond: number,
+  unit: number,
+  next: () => { path: string; method: "POST"; headers: Record<string, string>; body: string },
+) {
   const { Pool } = await import("undici");
   const pool = new Pool(url, { connections: 16 });
   const rssBefore = rssMb();
@@ -157,10 +180,10 @@ async function paced(name: string, perSecond: number) {
     const due = started + (i * 1000) / perSecond;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const body = JSON.stringify({ emailAddresses: fresh() });
+    const options = next();
     const t0 = performance.now();
     inFlight.push(
-      pool.request({ path: "/GetOrCreate", ...post, body }).then(async (answer) => {
+      pool.request(options).then(async (answer) => {
         await answer.body.text();
         if (answer.statusCode !== 200) failed++;
         latencies.push(performance.now() - t0);
@@ -174,7 +197,7 @@ async function paced(name: string, perSecond: number) {
   const at = (q: number) =>
     Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!);
   console.log(
-    `${label} ${name}: ${Math.round((latencies.length * 1000) / elapsed).toLocaleString("en")} addresses/s, ` +
+    `${label} ${name}: ${Math.round((latencies.length * unit) / elapsed).toLocaleString("en")} ${unit === 1000 ? "addresses" : "events"}/s, ` +
       `p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms, ${failed} non-2xx; ` +
       `serve RSS ${rssBefore} → ${rssMb()} MB; load average ${loadBefore} before, ${load()} after`,
   );
