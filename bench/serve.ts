@@ -118,23 +118,23 @@ await run("GetOrCreate, existing addresses", 1000, {
   ],
 });
 let profile = 1;
+/** One bulk delivery of 500 CREATE events for profiles never seen before. */
+const delivery = () =>
+  JSON.stringify({
+    id: "bench",
+    data: Array.from({ length: 500 }, () => ({
+      eventType: "CREATE",
+      profileId: String(profile++),
+      emailAddress: "x@bench.example",
+    })),
+  });
 await run("webhook ingest, bulk of 500", 500, {
   url: `${url}/webhooks/actito/1`,
   requests: [
     {
       method: "POST",
       headers: { "x-authorization": SECRET, "content-type": "application/json" },
-      setupRequest: (req) => ({
-        ...req,
-        body: JSON.stringify({
-          id: "bench",
-          data: Array.from({ length: 500 }, () => ({
-            eventType: "CREATE",
-            profileId: String(profile++),
-            emailAddress: "x@bench.example",
-          })),
-        }),
-      }),
+      setupRequest: (req) => ({ ...req, body: delivery() }),
     },
   ],
 });
@@ -152,14 +152,7 @@ await paced("webhook ingest, bulk of 500, 40 deliveries/s evenly spaced", 40, 50
   path: "/webhooks/actito/1",
   method: "POST" as const,
   headers: { "x-authorization": SECRET, "content-type": "application/json" },
-  body: JSON.stringify({
-    id: "bench",
-    data: Array.from({ length: 500 }, () => ({
-      eventType: "CREATE",
-      profileId: String(profile++),
-      emailAddress: "x@bench.example",
-    })),
-  }),
+  body: delivery(),
 }));
 
 async function paced(

@@ -6,6 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";
 import { spawnFixture } from "./child-process.ts";
+import { registryWrite } from "./store-contract.ts";
 
 /** user<from>..user<to-1>@example.com */
 const users = (from: number, to: number) =>
@@ -88,21 +89,7 @@ describe("SQLite group commit", () => {
 
   it("answers reads while the worker commits a large batch", async () => {
     const store = await open("reads.db");
-    await store.putIntegration({
-      account: 7,
-      sisterAccounts: [],
-      provider: "actito",
-      endpoint: "api3",
-      entity: "acme",
-      profileTable: "customers",
-      profileTableId: null,
-      reaidAttribute: "reaid",
-      email: "tech@acme.example",
-      keyFingerprint: null,
-      emailSync: true,
-      status: "active",
-      managedBy: "acme/integrations",
-    });
+    await store.putIntegration(registryWrite(7));
     const events: string[] = [];
     const creating = store.getOrCreateReaids("ns", users(0, 100_000)).then(() => events.push("created"));
     const read = store.findByAccount(7).then((entry) => events.push(`read ${entry?.account}`));
