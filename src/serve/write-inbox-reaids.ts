@@ -42,11 +42,11 @@ export async function writeInboxReaids(
   events: readonly InboxEvent[],
 ): Promise<{ settled: { event: InboxEvent; outcome: InboxOutcome }[]; error: unknown }> {
   const { api, target } = ctx;
-  const limit = pLimit(ctx.concurrency ?? 4);
+  const concurrency = ctx.concurrency ?? 4;
+  const limit = pLimit(concurrency);
   const settled: { event: InboxEvent; outcome: InboxOutcome }[] = [];
-  let error: unknown = null;
-  const read = await readEventProfiles(api, target, events, ctx.concurrency ?? 4);
-  error = read.error;
+  const read = await readEventProfiles(api, target, events, concurrency);
+  let error = read.error;
   const toWrite: { event: InboxEvent; email: string; current: unknown }[] = [];
   for (const event of events) {
     const profile = read.profiles.get(event.profileId);
