@@ -10,6 +10,7 @@ import { startSandbox } from "../src/sandbox/start-sandbox.ts";
 import { openStore } from "../src/store/open-store.ts";
 import { runSync } from "../src/sync/run-sync.ts";
 import { apiKey, integration, syncSeed } from "../test/sync/sync-fixture.ts";
+import { registryWrite } from "../test/store/registry-write.ts";
 
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 200_000);
@@ -18,21 +19,9 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "emi-bench-reread-"));
   const store = await openStore(`sqlite:${join(dir, "state.db")}`);
   const desired = integration();
-  await store.putIntegration({
-    account: 1042,
-    sisterAccounts: [],
-    provider: "actito",
-    endpoint: "api3",
-    entity: "acme",
-    profileTable: "customers",
-    profileTableId: "16",
-    reaidAttribute: "reaid",
-    email: "crm@acme.example",
-    keyFingerprint: null,
-    emailSync: true,
-    status: "active",
-    managedBy: null,
-  });
+  await store.putIntegration(
+    registryWrite(1042, { profileTableId: "16", email: "crm@acme.example", managedBy: null }),
+  );
   const env = { EMI_ACTITO_URL: sandbox.url, ACTITO_KEY_ACME: apiKey };
   const connect: ConnectActito = ({ endpoint, apiKey: key }) =>
     createActitoClient({ endpoint, apiKey: key, env, callsPerMinute: 1_000_000 });

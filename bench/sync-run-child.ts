@@ -4,6 +4,7 @@ import { createActitoClient } from "../src/actito/create-actito-client.ts";
 import { openStore } from "../src/store/open-store.ts";
 import { runSync } from "../src/sync/run-sync.ts";
 import type { DesiredIntegration } from "../src/types/declared.ts";
+import { registryWrite } from "../test/store/registry-write.ts";
 
 const integration: DesiredIntegration = {
   account: 1042,
@@ -21,21 +22,9 @@ const integration: DesiredIntegration = {
 };
 const store = await openStore(process.env.BENCH_STORE ?? "");
 if (!(await store.findByAccount(1042))) {
-  await store.putIntegration({
-    account: 1042,
-    sisterAccounts: [],
-    provider: "actito",
-    endpoint: "api3",
-    entity: "acme",
-    profileTable: "customers",
-    profileTableId: "16",
-    reaidAttribute: "reaid",
-    email: "crm@acme.example",
-    keyFingerprint: null,
-    emailSync: true,
-    status: "active",
-    managedBy: null,
-  });
+  await store.putIntegration(
+    registryWrite(1042, { profileTableId: "16", email: "crm@acme.example", managedBy: null }),
+  );
 }
 const env = { ...process.env, BENCH_KEY: "bench-key" };
 const started = performance.now();

@@ -1,6 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { nordlysYaml } from "../e2e/e2e-harness.ts";
 import { postgresHarness } from "../store/store-harness.ts";
 import { login, raw } from "../sandbox/raw-http.ts";
 import { createServeWorld, type ServeWorld } from "./serve-harness.ts";
@@ -14,17 +15,7 @@ afterEach(async () => {
   await w?.close();
 });
 
-const NORDLYS = `account: 1042
-provider: actito
-actito:
-  endpoint: api3
-  entity: nordlys
-  email: crm-team@nordlys.example
-  apiKey: { secretRef: env:ACTITO_KEY_NORDLYS }
-  profileTable: customers
-sisterAccounts: [1043]
-emailSync: true
-`;
+const NORDLYS = nordlysYaml([1043]);
 
 async function until<T>(
   read: () => Promise<T | undefined> | T | undefined,

@@ -5,29 +5,12 @@ import { LockHeldError, StoreError } from "../../src/store/errors.ts";
 import { migrations, migrationsTableSql } from "../../src/store/migrations.ts";
 import { REAID_PATTERN } from "../../src/store/new-reaids.ts";
 import { openStore } from "../../src/store/open-store.ts";
-import type { RegistryWrite, Store } from "../../src/store/store.ts";
+import type { Store } from "../../src/store/store.ts";
 import { spawnFixture } from "./child-process.ts";
+import { registryWrite } from "./registry-write.ts";
 import type { StoreHarness } from "./store-harness.ts";
 
-/** A registry write for `account`, with overrides. */
-export function registryWrite(account: number, overrides: Partial<RegistryWrite> = {}): RegistryWrite {
-  return {
-    account,
-    sisterAccounts: [],
-    provider: "actito",
-    endpoint: "api3",
-    entity: "acme",
-    profileTable: "customers",
-    profileTableId: null,
-    reaidAttribute: "reaid",
-    email: "tech@acme.example",
-    keyFingerprint: null,
-    emailSync: true,
-    status: "active",
-    managedBy: "acme/integrations",
-    ...overrides,
-  };
-}
+export { registryWrite };
 
 /** The behaviour every Store implementation must have; run once per implementation. */
 export function describeStoreContract(harness: StoreHarness): void {
