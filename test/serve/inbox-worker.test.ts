@@ -148,4 +148,39 @@ describe("the inbox worker", () => {
     }
     expect(Object.fromEntries(outcomes)).toEqual({ written: 3, unchanged: 1, gone: 1 });
   });
+
+  it("through the listing too, leaves a value emi did not write and writes only the profiles without one", async () => {
+    const foreign = await createProfile("listed-0@nordlys.example", { reaid: "SomeoneElsesValue0000002" });
+    const fresh: number[] = [];
+    for (let i = 1; i <= 3; i++) fresh.push(await createProfile(`listed-${i}@nordlys.example`));
+    const ids = [foreign, ...fresh];
+    const bystanders = [...world.sandbox.profiles("nordlys", "nordlys", "16")]
+      .filter((p) => !ids.includes(p.profileId))
+      .slice(0, 50)
+      .map((p) => ({ id: p.profileId, attributes: { ...p.attributes } }));
+    const before = world.sandbox.stats();
+    await inbox.addInboxEvents(
+      1042,
+      ids.map((id) => ({ profileId: String(id), eventType: "CREATE" })),
+      at(),
+    );
+    expect(await worker.drainOnce()).toBe(4);
+    const after = world.sandbox.stats();
+    const calls = (stats: typeof after) => Object.values(stats.licences).reduce((n, l) => n + l.calls, 0);
+    const listed = after.tables["nordlys/16"]!.pagesListed - before.tables["nordlys/16"]!.pagesListed;
+    // Read by the listing alone: its pages, three PATCHes and at most the first use's token and table
+    // lookups (one read per profile would add four calls).
+    expect(listed).toBeGreaterThan(0);
+    expect(after.tables["nordlys/16"]!.patches - before.tables["nordlys/16"]!.patches).toBe(3);
+    expect(calls(after) - calls(before)).toBeLessThan(listed + 3 + 4);
+    expect(profile(foreign).attributes.reaid).toBe("SomeoneElsesValue0000002");
+    for (const [i, id] of fresh.entries()) {
+      expect(profile(id).attributes.reaid).toBe(
+        await store.getReaid("1042", `listed-${i + 1}@nordlys.example`),
+      );
+    }
+    // Nobody else's profile changed, value by value.
+    for (const { id, attributes } of bystanders) expect(profile(id).attributes).toEqual(attributes);
+    expect(Object.fromEntries(outcomes)).toEqual({ foreign: 1, written: 3 });
+  });
 });
