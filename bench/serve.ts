@@ -142,7 +142,8 @@ await run("webhook ingest, bulk of 500", 500, {
 // Latency at the target's throughput (40 requests of 1,000 new addresses a second), open loop:
 // one request every 25 ms whatever the answers, as callers would send them. (autocannon's
 // overallRate sends each second's requests in a burst, so it measured queueing behind that burst.)
-await paced("GetOrCreate, new addresses, 40 requests/s evenly spaced", 40, 1000, () => ({
+const pacedRate = Number(process.env.EMI_BENCH_PACED ?? 40);
+await paced(`GetOrCreate, new addresses, ${pacedRate} requests/s evenly spaced`, pacedRate, 1000, () => ({
   path: "/GetOrCreate",
   ...post,
   body: JSON.stringify({ emailAddresses: fresh() }),

@@ -1,3 +1,4 @@
+import { closeSync, fdatasyncSync, openSync } from "node:fs";
 import { workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { serialisable, serveThreadRequests, type ThreadError } from "./serve-thread-requests.ts";
@@ -9,11 +10,21 @@ export interface CheckpointThreadData {
 }
 
 /**
+ * What the thread is asked for: one PASSIVE checkpoint ("copy"), or rounds of "sync both files,
+ * then copy" until one is quick, and a last sync ("catch-up", before a turn: see SqliteCheckpointer).
+ */
+export type CheckpointRequest = "copy" | "catch-up";
+
+/**
  * One checkpoint's outcome, as SQLite reports it: pages in the WAL and pages copied back into the
  * database file (equal: the next writer starts the WAL over); busy when another connection was
  * checkpointing; or the error.
  */
 export type CheckpointReply = { log: number; checkpointed: number; busy: boolean } | { error: ThreadError };
+
+/** Catch-up rounds at most, and the round short enough to stop at. */
+const CATCH_UP_ROUNDS = 8;
+const CAUGHT_UP_MS = 10;
 
 /**
  * The body of the checkpoint thread (see SqliteCheckpointer): its own connection, which copies the
@@ -28,20 +39,54 @@ function serveCheckpointRequests(): void {
   db.pragma("synchronous = NORMAL");
   // Pages are copied from the WAL, not read through this connection's cache: keep it small.
   db.pragma("cache_size = -1024");
-  serveThreadRequests(
-    (_request: null): CheckpointReply => {
+  let files: number[] | undefined;
+  const copy = (): CheckpointReply => {
+    const [row] = db.pragma("wal_checkpoint(PASSIVE)") as {
+      busy: number;
+      log: number;
+      checkpointed: number;
+    }[];
+    return { log: row?.log ?? 0, checkpointed: row?.checkpointed ?? 0, busy: row?.busy === 1 };
+  };
+  const sync = () => {
+    if (!files) {
+      const database = openSync(path, "r+");
       try {
-        const [row] = db.pragma("wal_checkpoint(PASSIVE)") as {
-          busy: number;
-          log: number;
-          checkpointed: number;
-        }[];
-        return { log: row?.log ?? 0, checkpointed: row?.checkpointed ?? 0, busy: row?.busy === 1 };
+        files = [database, openSync(`${path}-wal`, "r+")];
+      } catch (error) {
+        closeSync(database);
+        throw error;
+      }
+    }
+    for (const fd of files) fdatasyncSync(fd);
+  };
+  // Here rather than from the main thread: a round there waited for its event loop, behind
+  // requests, and let commits pile up meanwhile.
+  const catchUp = (): CheckpointReply => {
+    let outcome: CheckpointReply;
+    let round = 0;
+    let started: number;
+    do {
+      started = performance.now();
+      sync();
+      outcome = copy();
+      round++;
+    } while (round < CATCH_UP_ROUNDS && performance.now() - started >= CAUGHT_UP_MS);
+    sync();
+    return outcome;
+  };
+  serveThreadRequests(
+    (request: CheckpointRequest): CheckpointReply => {
+      try {
+        return request === "catch-up" ? catchUp() : copy();
       } catch (error) {
         return { error: serialisable(error) };
       }
     },
-    () => db.close(),
+    () => {
+      for (const fd of files ?? []) closeSync(fd);
+      db.close();
+    },
   );
 }
 

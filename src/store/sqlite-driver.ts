@@ -5,7 +5,11 @@ import { bindable } from "./sqlite-bindable.ts";
 import { SqliteWriteQueue } from "./sqlite-write-queue.ts";
 import { prepareWriteTransaction, type WriteJob, type WriteTransaction } from "./sqlite-write-transaction.ts";
 import { SqliteWriteWorker } from "./sqlite-write-worker.ts";
-import { tuneSqliteConnection, WAL_AUTOCHECKPOINT_PAGES } from "./tune-sqlite-connection.ts";
+import {
+  setAutocheckpoint,
+  tuneSqliteConnection,
+  WAL_AUTOCHECKPOINT_PAGES,
+} from "./tune-sqlite-connection.ts";
 
 type Statement = Database.Statement<unknown[], unknown>;
 
@@ -183,7 +187,7 @@ export class SqliteDriver implements SqlDriver {
   /** Sets both connections' auto-checkpoint: this one now, the worker's with its next request. */
   #setAutocheckpoint(pages: number): void {
     this.#walAutocheckpoint = pages;
-    if (this.#db.open) this.#db.pragma(`wal_autocheckpoint = ${pages}`);
+    if (this.#db.open) setAutocheckpoint(this.#db, pages);
   }
 
   isUniqueViolation(error: unknown): boolean {

@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import { runWriteGroup, type WriteJobResult } from "./run-write-group.ts";
 import { serialisable, serveThreadRequests } from "./serve-thread-requests.ts";
 import { prepareWriteTransaction, type WriteJob, type WriteTransaction } from "./sqlite-write-transaction.ts";
-import { tuneSqliteConnection } from "./tune-sqlite-connection.ts";
+import { setAutocheckpoint, tuneSqliteConnection } from "./tune-sqlite-connection.ts";
 
 /** What SqliteWriteWorker passes the thread. */
 export interface WriteWorkerData {
@@ -40,7 +40,7 @@ function serveWriteRequests(): void {
     (request: WriteWorkerRequest): WriteJobResult[] => {
       try {
         if (request.walAutocheckpoint !== walAutocheckpoint) {
-          db.pragma(`wal_autocheckpoint = ${request.walAutocheckpoint}`);
+          setAutocheckpoint(db, request.walAutocheckpoint);
           walAutocheckpoint = request.walAutocheckpoint;
         }
         transaction ??= prepareWriteTransaction(db);

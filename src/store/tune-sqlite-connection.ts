@@ -14,7 +14,19 @@ export function tuneSqliteConnection(db: Database.Database, cacheKib: number): n
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
   db.pragma(`cache_size = ${-cacheKib}`);
-  db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
-  db.pragma("journal_size_limit = 67108864");
+  setAutocheckpoint(db, WAL_AUTOCHECKPOINT_PAGES);
   return WAL_AUTOCHECKPOINT_PAGES;
+}
+
+/**
+ * How a connection's commits treat the WAL: with `pages` > 0 the commit that makes the WAL this
+ * long checkpoints it, and the first commit after the WAL started over cuts the file back to
+ * 64 MB (disk given back after a big back-fill). With 0 a checkpoint thread does that work (see
+ * SqliteCheckpointer), and the file is never cut: a service reuses it from its start, and a cut
+ * of a few hundred MB in a commit held writers up to 200 ms under a GetOrCreate flood
+ * (bench/serve.md). The last connection to close deletes the WAL file either way.
+ */
+export function setAutocheckpoint(db: Database.Database, pages: number): void {
+  db.pragma(`wal_autocheckpoint = ${pages}`);
+  db.pragma(`journal_size_limit = ${pages > 0 ? 67_108_864 : -1}`);
 }

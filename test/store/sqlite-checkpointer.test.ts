@@ -8,6 +8,7 @@ import { openStore } from "../../src/store/open-store.ts";
 import { sqlDriverOf } from "../../src/store/sql-driver-of.ts";
 import { SqliteCheckpointer } from "../../src/store/sqlite-checkpointer.ts";
 import { SqliteWriteQueue } from "../../src/store/sqlite-write-queue.ts";
+import { setAutocheckpoint } from "../../src/store/tune-sqlite-connection.ts";
 
 const PAGE = 4096;
 
@@ -75,6 +76,42 @@ describe("SqliteCheckpointer", () => {
       expect(walPages(path)).toBeLessThan(10 * 300);
     } finally {
       await checkpointer.close();
+      db.close();
+    }
+  });
+
+  it("hands checkpointing back (onFailure) when it cannot sync the files", async () => {
+    // A database without a WAL file: the background sync and the catch-up cannot open it.
+    const path = join(dir, "no-wal.db");
+    const db = new Database(path);
+    db.exec("CREATE TABLE rows (id INTEGER PRIMARY KEY)");
+    db.close();
+    const failures: Error[] = [];
+    const writes = new SqliteWriteQueue(() => Promise.resolve([]), 1);
+    const checkpointer = new SqliteCheckpointer(path, 5_000, writes, (error) => failures.push(error), {
+      walLimitPages: 0,
+    });
+    try {
+      await checkpointer.start();
+      for (let wait = 0; wait < 100 && failures.length === 0; wait++) await sleep(10);
+      expect(failures).toHaveLength(1);
+      expect(failures[0]).toMatchObject({ code: "ENOENT" });
+      expect(failures[0]?.message).toContain("no-wal.db-wal");
+    } finally {
+      await checkpointer.close();
+    }
+  });
+
+  it("never cuts the WAL file in a commit once a thread checkpoints, and cuts it to 64 MB otherwise", () => {
+    const db = new Database(join(dir, "pragmas.db"));
+    try {
+      setAutocheckpoint(db, 0);
+      expect(db.pragma("wal_autocheckpoint", { simple: true })).toBe(0);
+      expect(db.pragma("journal_size_limit", { simple: true })).toBe(-1);
+      setAutocheckpoint(db, 10_000);
+      expect(db.pragma("wal_autocheckpoint", { simple: true })).toBe(10_000);
+      expect(db.pragma("journal_size_limit", { simple: true })).toBe(64 * 1024 * 1024);
+    } finally {
       db.close();
     }
   });
