@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, openSync } from "node:fs";
+import { fdatasyncSync } from "node:fs";
 import { workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { serialisable, serveThreadRequests, type ThreadError } from "./serve-thread-requests.ts";
@@ -10,10 +10,13 @@ export interface CheckpointThreadData {
 }
 
 /**
- * What the thread is asked for: one PASSIVE checkpoint ("copy"), or rounds of "sync both files,
- * then copy" until one is quick, and a last sync ("catch-up", before a turn: see SqliteCheckpointer).
+ * What the thread is asked for: one PASSIVE checkpoint ("copy"), or rounds of "sync the files, then
+ * copy" until one is quick, and a last sync (`catchUp`, before a turn: see SqliteCheckpointer). The
+ * files are the descriptors of the database file and the WAL, which the main thread's FileFlusher
+ * holds: a descriptor of the database file must never be closed while SQLite has it open, so the
+ * thread opens none (file-flusher.ts).
  */
-export type CheckpointRequest = "copy" | "catch-up";
+export type CheckpointRequest = "copy" | { catchUp: readonly number[] };
 
 /**
  * One checkpoint's outcome, as SQLite reports it: pages in the WAL and pages copied back into the
@@ -39,7 +42,6 @@ function serveCheckpointRequests(): void {
   db.pragma("synchronous = NORMAL");
   // Pages are copied from the WAL, not read through this connection's cache: keep it small.
   db.pragma("cache_size = -1024");
-  let files: number[] | undefined;
   const copy = (): CheckpointReply => {
     const [row] = db.pragma("wal_checkpoint(PASSIVE)") as {
       busy: number;
@@ -48,21 +50,12 @@ function serveCheckpointRequests(): void {
     }[];
     return { log: row?.log ?? 0, checkpointed: row?.checkpointed ?? 0, busy: row?.busy === 1 };
   };
-  const sync = () => {
-    if (!files) {
-      const database = openSync(path, "r+");
-      try {
-        files = [database, openSync(`${path}-wal`, "r+")];
-      } catch (error) {
-        closeSync(database);
-        throw error;
-      }
-    }
-    for (const fd of files) fdatasyncSync(fd);
-  };
   // Here rather than from the main thread: a round there waited for its event loop, behind
   // requests, and let commits pile up meanwhile.
-  const catchUp = (): CheckpointReply => {
+  const catchUp = (files: readonly number[]): CheckpointReply => {
+    const sync = () => {
+      for (const fd of files) fdatasyncSync(fd);
+    };
     let outcome: CheckpointReply;
     let round = 0;
     let started: number;
@@ -78,15 +71,12 @@ function serveCheckpointRequests(): void {
   serveThreadRequests(
     (request: CheckpointRequest): CheckpointReply => {
       try {
-        return request === "catch-up" ? catchUp() : copy();
+        return request === "copy" ? copy() : catchUp(request.catchUp);
       } catch (error) {
         return { error: serialisable(error) };
       }
     },
-    () => {
-      for (const fd of files ?? []) closeSync(fd);
-      db.close();
-    },
+    () => db.close(),
   );
 }
 

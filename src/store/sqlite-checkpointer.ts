@@ -76,7 +76,7 @@ export class SqliteCheckpointer {
   ) {
     const data: CheckpointThreadData = { path, busyTimeoutMs };
     this.#thread = new SqliteThread("sqlite-checkpoint-thread", data);
-    this.#flusher = new FileFlusher([path, `${path}-wal`]);
+    this.#flusher = new FileFlusher(path);
     this.#writes = writes;
     this.#onFailure = onFailure;
     this.#everyMs = options.everyMs ?? CHECKPOINT_EVERY_MS;
@@ -136,7 +136,7 @@ export class SqliteCheckpointer {
     // everything, and the next writer starts the WAL over: until then checkpoints still see the
     // length the turn saw, which asks for no other turn.
     if (wal.log < this.#walLimitPages || wal.log === this.#turnLog) return;
-    await this.#copy("catch-up");
+    await this.#copy({ catchUp: await this.#flusher.descriptors() });
     if (this.#stopped) return;
     this.#turnLog = (await this.#writes.write(() => this.#copy("copy"))).log;
   }
