@@ -197,6 +197,8 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
           secrets: secret,
           connect: options.connect,
           full,
+          // The full ones are a replace's or a re-added attribute's: every profile needs writing.
+          newAttribute: full,
           onEvent: (event) => options.onEvent?.({ type: "sync", event }),
           ...(options.signal ? { signal: options.signal } : {}),
           ...(options.syncConcurrency !== undefined ? { concurrency: options.syncConcurrency } : {}),

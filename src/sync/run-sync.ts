@@ -44,6 +44,12 @@ export interface RunSyncOptions {
   full?: boolean;
   /** Read every profile of these accounts only (the `--watch` daily full read). */
   fullAccounts?: ReadonlySet<number>;
+  /**
+   * The REAID attribute is new on these tables (apply's replace, or an attribute re-added after
+   * someone removed it): every profile needs it written, so the writes are planned as a first
+   * sync's, with a mass import, whatever the hour (choosePatchThreshold).
+   */
+  newAttribute?: boolean;
   onEvent?: (event: SyncEvent) => void;
   signal?: AbortSignal;
   /** Actito's limits as the sync plans for them (default: Actito's documented values). */
@@ -215,7 +221,8 @@ async function syncOne(
               limits,
               importsUsedToday: await store.countImports(target.quotaKey, utcDay(now())),
               now: now(),
-              firstSync: (await store.getCheckpoint(account))?.watermark == null,
+              firstSync:
+                options.newAttribute === true || (await store.getCheckpoint(account))?.watermark == null,
             }),
           reaidBatchProfiles: options.reaidBatchProfiles ?? reaidBatchProfiles,
           uncertainGraceMs: options.uncertainGraceMs ?? 60_000,

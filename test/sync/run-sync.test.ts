@@ -88,6 +88,33 @@ describe("runSync", () => {
     await assertExact(world);
   });
 
+  it("fills a new attribute with a mass import even in the hours that keep imports in reserve", async () => {
+    world = await syncWorld(syncSeed({ generate: 1000 }));
+    // 01:00 UTC: one import is spent for the first two hours of the day (12 a day, spent evenly).
+    const now = () => new Date(`${new Date().toISOString().slice(0, 10)}T01:00:00.000Z`);
+    await run(world, { now });
+    const table = () => world?.sandbox.stats().tables["acme/16"];
+    expect(table()?.importsSubmitted).toBe(1);
+
+    // A re-read that finds rows to write keeps the reserve: it PATCHes them.
+    await addProfiles(
+      world,
+      Array.from({ length: 120 }, (_, i) => `reread-${i}@acme.example`),
+    );
+    await run(world, { now, full: true });
+    expect(table()).toMatchObject({ importsSubmitted: 1, patches: 120 });
+
+    // A new attribute needs every profile written: that is a first sync's work, an import.
+    await addProfiles(
+      world,
+      Array.from({ length: 120 }, (_, i) => `new-attribute-${i}@acme.example`),
+    );
+    const { results } = await run(world, { now, full: true, newAttribute: true });
+    expect(results[0]).toMatchObject({ health: "in sync", counts: { written: 120 } });
+    expect(table()).toMatchObject({ importsSubmitted: 2, patches: 120 });
+    expect(await assertExact(world)).toEqual({ checked: 1240 });
+  });
+
   it("re-reads instead of re-posting when the answer to an accepted import was lost", async () => {
     world = await syncWorld(syncSeed({ generate: 4000 }));
     const w = world;
