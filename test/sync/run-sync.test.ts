@@ -91,7 +91,9 @@ describe("runSync", () => {
   it("fills a new attribute with a mass import even in the hours that keep imports in reserve", async () => {
     world = await syncWorld(syncSeed({ generate: 1000 }));
     // 01:00 UTC: one import is spent for the first two hours of the day (12 a day, spent evenly).
-    const now = () => new Date(`${new Date().toISOString().slice(0, 10)}T01:00:00.000Z`);
+    // The day is taken once: a run across midnight must not count its imports on two days.
+    const day = new Date().toISOString().slice(0, 10);
+    const now = () => new Date(`${day}T01:00:00.000Z`);
     await run(world, { now });
     const table = () => world?.sandbox.stats().tables["acme/16"];
     expect(table()?.importsSubmitted).toBe(1);
