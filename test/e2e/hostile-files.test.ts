@@ -1,13 +1,5 @@
 import { spawnSync } from "node:child_process";
-import {
-  chmodSync,
-  chownSync,
-  mkdirSync,
-  mkdtempSync,
-  renameSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -61,15 +53,22 @@ describe("declarations that are not plain readable files", () => {
 });
 
 describe("unreadable declarations, over a real process", () => {
-  const asOtherUser = process.getuid?.() === 0;
+  const asRoot = process.getuid?.() === 0;
 
-  /** Runs emi as an unprivileged user when the tests run as root (root reads everything). */
+  /**
+   * Runs emi as it runs for a user whom permissions apply to. Root reads everything, so under root
+   * emi runs without the two capabilities that let it (setpriv, util-linux): still root, so it
+   * reaches the repository wherever CI cloned it (a 0700 temporary folder, which another user
+   * could not enter).
+   */
   function emi(args: string[], cwd: string) {
-    return spawnSync(process.execPath, [join(REPO_ROOT, "bin/emi.js"), ...args], {
+    const command = [process.execPath, join(REPO_ROOT, "bin/emi.js"), ...args];
+    const dropped = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--inh-caps=-all"];
+    const [program, ...rest] = asRoot ? [...dropped, ...command] : command;
+    return spawnSync(program as string, rest, {
       cwd,
       encoding: "utf8",
       env: { PATH: process.env.PATH, HOME: cwd },
-      ...(asOtherUser ? { uid: 65534, gid: 65534 } : {}),
     });
   }
 
@@ -81,7 +80,6 @@ describe("unreadable declarations, over a real process", () => {
     writeFileSync(file, "account: 2001\n");
     chmodSync(file, 0o000);
     chmodSync(join(dir, "integrations", "locked"), 0o000);
-    if (asOtherUser) chownSync(join(dir, "integrations"), 0, 0);
     const result = emi(["validate"], dir);
     expect(result.stderr).not.toContain("this is a bug");
     expect(result.status).toBe(1);
