@@ -65,9 +65,11 @@ describe("SqliteCheckpointer", () => {
       // Back-to-back write turns, each committing 10 rows of 1 KB (3 pages or more), for well over
       // what 300 pages hold: background checkpoints alone never catch up, so without the turn the
       // WAL would hold every page committed. How far it grows between turns depends on the
-      // machine's speed (the catch-up before each turn), so the bound is relative.
+      // machine's speed (the catch-up before each turn), so the bound is relative. The writes go on
+      // for 3 s: under a loaded CI run a catch-up took ~0.4 s of commits, which over 1.5 s of
+      // writes left the WAL at the bound (2,017 pages for a bound of 2,008).
       let commits = 0;
-      const deadline = Date.now() + 1_500;
+      const deadline = Date.now() + 3_000;
       while (Date.now() < deadline) {
         await writes.write(async () => {
           for (let i = 0; i < 10; i++) insert.run("y".repeat(1_000));
