@@ -8,6 +8,7 @@ import { formatOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
 import { wholeNumber } from "./number-flags.ts";
 import { parseAccount } from "./parse-account.ts";
+import { fullReadOf } from "../sync/full-read-facts.ts";
 import { type ScheduleView, scheduleView, stateTable } from "./state-table.ts";
 
 interface ShowFlags {
@@ -115,12 +116,14 @@ export function registerStateCommand(program: Command, ctx: CommandContext): voi
         const schedule = syncScheduleOf(store);
         const scheduled = new Map(((await schedule?.list()) ?? []).map((e) => [e.account, e]));
         const leases = (await schedule?.licenceLeases()) ?? [];
-        const views = new Map(
-          entries.map((e) => [
+        const views = new Map<number, ScheduleView>();
+        for (const e of entries) {
+          const listing = fullReadOf(await store.getCheckpoint(e.account));
+          views.set(
             e.account,
-            scheduleView(e, scheduled.get(e.account), leases, now, flags.interval * 1000),
-          ]),
-        );
+            scheduleView(e, scheduled.get(e.account), leases, now, flags.interval * 1000, listing),
+          );
+        }
         if (flags.format === "json") ctx.io.stdout.write(stateJson(entries, views));
         else if (entries.length > 0 || flags.account === undefined) {
           ctx.io.stdout.write(stateText(entries, await store.listLocks(), now, views));

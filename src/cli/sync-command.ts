@@ -127,14 +127,27 @@ export function registerSyncCommand(program: Command, ctx: CommandContext): void
       } else {
         io.stdout.write(terminalSafe(`${summaryLine(results, seconds)}\n`));
       }
-      // Data at risk or left for a person is an error for CI; a lease held elsewhere is not.
-      ctx.exitCode = results.some(needsAttention) ? ExitCode.error : ExitCode.ok;
+      // Data at risk or left for a person is an error for CI; a lease held elsewhere is not. A sync
+      // asked for by name that could not run at all is an error too.
+      const named = flags.account !== undefined;
+      ctx.exitCode = results.some((r) => needsAttention(r) || (named && couldNotRun(r)))
+        ? ExitCode.error
+        : ExitCode.ok;
     });
 }
 
 /** An integration left degraded (rejections for a person, an import refused, a conflict) or failed. */
 export function needsAttention(result: SyncResult): boolean {
   return result.failed || result.health === "degraded";
+}
+
+/** Skipped for a reason of its own (not active, emailSync off), not because another process holds its licence. */
+export function couldNotRun(result: SyncResult): boolean {
+  return result.health === "skipped" && !isBusy(result);
+}
+
+function isBusy(result: SyncResult): boolean {
+  return result.reason?.startsWith("licence busy") === true || result.reason?.includes("held") === true;
 }
 
 /** `Synced 3 integrations: 2 in sync, 1 skipped. 4.2 s.` */
@@ -155,8 +168,10 @@ function attentionLines(results: readonly SyncResult[]): string {
   const lines: string[] = [];
   for (const r of results) {
     if (needsAttention(r)) lines.push(`\n  ${r.account} needs attention: ${r.reason ?? r.health}`);
-    else if (r.health === "skipped" && (r.reason?.startsWith("licence busy") || r.reason?.includes("held"))) {
+    else if (r.health === "skipped" && isBusy(r)) {
       lines.push(`\n  ${r.account} skipped: ${r.reason} (another process is syncing it)`);
+    } else if (r.health === "skipped" && r.reason && r.reason !== "emailSync is false") {
+      lines.push(`\n  ${r.account} not synced: ${r.reason}`);
     }
   }
   return lines.join("");

@@ -11,7 +11,7 @@ import {
 import { type SecretResolver, type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
 import { LockHeldError } from "../store/errors.ts";
 import type { HeldLease } from "../store/lease-keeper.ts";
-import type { Store } from "../store/store.ts";
+import type { RegistryEntry, Store } from "../store/store.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import { errorMessage } from "./error-message.ts";
 import { busyReason, groupByLicence, LicenceHold } from "./licence-lease.ts";
@@ -167,7 +167,7 @@ async function syncOne(
     table = `${integration.actito.entity}/${entry.profileTable}`;
   }
   if (!entry || entry.account !== account || entry.status !== "active") {
-    return skipped("not active in the registry yet: run emi apply first");
+    return skipped(notActiveReason(entry, account));
   }
   const reading = await secret(integration.actito.apiKey.secretRef);
   if (!reading.ok) return fail(`the API key is not available here (${reading.message})`);
@@ -266,6 +266,16 @@ async function syncOne(
     await api.close().catch(() => undefined);
     await lease.release();
   }
+}
+
+/** Why an integration cannot sync from the registry's side: what `emi sync --account` says. */
+function notActiveReason(entry: RegistryEntry | null, account: number): string {
+  if (entry === null) {
+    return "not active in the registry: no apply has activated it (an apply that refused it said why: run emi plan)";
+  }
+  if (entry.account !== account) return `account ${account} is a sister of ${entry.account} in the registry`;
+  const why = entry.sync.reason ? ` (${entry.sync.reason})` : "";
+  return `${entry.status} in the registry${why}: run emi plan to see what apply would do`;
 }
 
 function isFull(options: RunSyncOptions, account: number): boolean {

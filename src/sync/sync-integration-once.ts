@@ -1,4 +1,6 @@
+import type { ExpectedCount } from "./complete-listing.ts";
 import { runStateOf } from "./decode-run-state.ts";
+import { type FullReadFacts, fullReadOf } from "./full-read-facts.ts";
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import { openListing } from "./open-listing.ts";
 import { ReaidClaims } from "./reaid-claims.ts";
@@ -66,6 +68,8 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
       nextWatermark,
       reaidsBefore: await store.countReaids(ctx.namespace),
     });
+    const lastFullRead = fullReadOf(checkpoint);
+    if (lastFullRead) state.lastFullRead = lastFullRead;
     cursor = null;
     await save(state, cursor);
   }
@@ -89,7 +93,8 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
   );
   const retryRefs = new Set(retry.map((r) => r.ref));
 
-  const listing = openListing(ctx, run, cursor, { givenUp, retryRefs, settled, claims });
+  const expected = expectedCount(ctx, run);
+  const listing = openListing(ctx, run, cursor, { givenUp, retryRefs, settled, claims }, expected);
   try {
     const written = await writeListing(ctx, run, listing, { cursor, retry, retryRefs }, save);
     if (written.kind === "stopped") return await stop(run, written.at, written.health, written.reason);
@@ -105,7 +110,25 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
     cursor: null,
     watermark: refused ? previousWatermark : run.nextWatermark,
     importsInFlight: [],
-    data: lastRunFacts(run),
+    data: lastRunFacts(run, fullReadFacts(ctx, run, expected)),
   });
   return reportCompletedRun(ctx, run);
+}
+
+/** What a full read must reach: Actito's count of the table, else the last full read's; null for neither. */
+function expectedCount(ctx: IntegrationSyncContext, run: RunState): ExpectedCount | null {
+  if (run.updatedSince !== null) return null;
+  if (ctx.target.profileCount !== undefined) return { profiles: ctx.target.profileCount, source: "actito" };
+  const last = run.lastFullRead;
+  return last ? { profiles: last.profiles, source: "last full read" } : null;
+}
+
+/** This run's full read, checked against `expected`; an incremental run keeps the last one. */
+function fullReadFacts(
+  ctx: IntegrationSyncContext,
+  run: RunState,
+  expected: ExpectedCount | null,
+): FullReadFacts | undefined {
+  if (run.updatedSince !== null) return run.lastFullRead;
+  return { at: ctx.now().toISOString(), profiles: run.counts.seen, checkedAgainst: expected?.source ?? null };
 }

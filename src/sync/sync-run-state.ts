@@ -1,6 +1,7 @@
 import type { SyncCounts } from "../store/store-records.ts";
 import type { SyncCheckpoints } from "./sync-store.ts";
 import type { PageTally } from "./diff-page.ts";
+import type { FullReadFacts } from "./full-read-facts.ts";
 import { copyOwnership, type OwnershipTally } from "./ownership-tally.ts";
 
 /** A mass import between "about to submit" and "result recorded". */
@@ -52,6 +53,8 @@ export interface RunState {
   ownership?: OwnershipTally;
   /** Actito's reason for the last row it rejected this run, for the health message. */
   lastRejection?: string;
+  /** The last complete full read before this run (absent when none, and in older checkpoints). */
+  lastFullRead?: FullReadFacts;
 }
 
 /** The counters a run keeps, saved at each committed step so re-read rows are not counted twice. */
