@@ -2,6 +2,7 @@ import { type Command, Option } from "commander";
 import { terminalSafe } from "../plan/terminal-safe.ts";
 import { openStore } from "../store/open-store.ts";
 import { syncScheduleOf } from "../store/sql-sync-schedule.ts";
+import { webhookInboxOf } from "../store/webhook-inbox-of.ts";
 import type { Lease, RegistryEntry } from "../store/store.ts";
 import type { CommandContext } from "./command-context.ts";
 import { formatOption, storeOption } from "./common-options.ts";
@@ -116,12 +117,17 @@ export function registerStateCommand(program: Command, ctx: CommandContext): voi
         const schedule = syncScheduleOf(store);
         const scheduled = new Map(((await schedule?.list()) ?? []).map((e) => [e.account, e]));
         const leases = (await schedule?.licenceLeases()) ?? [];
+        const waiting =
+          (await webhookInboxOf(store)
+            ?.countInboxByAccount()
+            .catch(() => null)) ?? new Map<number, number>();
         const views = new Map<number, ScheduleView>();
         for (const e of entries) {
           const listing = fullReadOf(await store.getCheckpoint(e.account));
+          const extra = { listing, inboxWaiting: waiting.get(e.account) ?? 0 };
           views.set(
             e.account,
-            scheduleView(e, scheduled.get(e.account), leases, now, flags.interval * 1000, listing),
+            scheduleView(e, scheduled.get(e.account), leases, now, flags.interval * 1000, extra),
           );
         }
         if (flags.format === "json") ctx.io.stdout.write(stateJson(entries, views));

@@ -17,6 +17,8 @@ export interface ScheduleView {
    * `unverified`). Null when none is remembered.
    */
   listing: FullReadFacts | null;
+  /** Webhook events waiting in the inbox for this integration (0 without an inbox). */
+  inboxWaiting: number;
 }
 
 /** The schedule of one registry entry at `now`, for an `intervalMs` worker. */
@@ -26,7 +28,7 @@ export function scheduleView(
   leases: readonly LicenceLeaseHolder[],
   now: number,
   intervalMs: number,
-  listing: FullReadFacts | null = null,
+  extra: { listing?: FullReadFacts | null; inboxWaiting?: number } = {},
 ): ScheduleView {
   // The schedule knows which runs succeeded. Only without it (a store from before the schedule)
   // does the registry's last run stand in, and only a run that ended in sync: a degraded one may
@@ -55,7 +57,8 @@ export function scheduleView(
     failures: schedule?.failures ?? 0,
     dueReason: schedule?.dueReason ?? null,
     running,
-    listing,
+    listing: extra.listing ?? null,
+    inboxWaiting: extra.inboxWaiting ?? 0,
   };
 }
 
@@ -116,6 +119,9 @@ export function stateTable(
                 ? `(due: ${v.dueReason})`
                 : "",
             v.listing && v.listing.checkedAgainst === null ? unverifiedNote(v.listing) : "",
+            v.inboxWaiting > 0
+              ? `(inbox: ${v.inboxWaiting.toLocaleString("en-US")} webhook event(s) waiting)`
+              : "",
           ]
             .filter((n) => n !== "")
             .join(" "),

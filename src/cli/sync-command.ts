@@ -10,6 +10,7 @@ import { dirOption, formatOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
 import type { CommandContext } from "./command-context.ts";
 import { positiveNumber, wholeNumber } from "./number-flags.ts";
+import { formatLag } from "./state-table.ts";
 import { syncProgress } from "./sync-progress.ts";
 import { runWatchCommand } from "./sync-watch.ts";
 
@@ -169,9 +170,18 @@ function attentionLines(results: readonly SyncResult[]): string {
   for (const r of results) {
     if (needsAttention(r)) lines.push(`\n  ${r.account} needs attention: ${r.reason ?? r.health}`);
     else if (r.health === "skipped" && isBusy(r)) {
-      lines.push(`\n  ${r.account} skipped: ${r.reason} (another process is syncing it)`);
+      const busyFor = r.busySince
+        ? `, busy for ${formatLag(Math.max(0, Math.round((Date.now() - Date.parse(r.busySince)) / 1000)))}`
+        : "";
+      lines.push(`\n  ${r.account} skipped: ${r.reason}${busyFor} (another process is syncing it)`);
     } else if (r.health === "skipped" && r.reason && r.reason !== "emailSync is false") {
       lines.push(`\n  ${r.account} not synced: ${r.reason}`);
+    }
+    if (r.inbox && (r.inbox.drained > 0 || r.inbox.waiting > 0)) {
+      const n = (count: number) => count.toLocaleString("en-US");
+      lines.push(
+        `\n  ${r.account} inbox: ${n(r.inbox.drained)} webhook event(s) covered by this run's read, ${n(r.inbox.waiting)} waiting`,
+      );
     }
   }
   return lines.join("");

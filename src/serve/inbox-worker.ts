@@ -1,3 +1,4 @@
+import { type ConnectActito, connectActito } from "../actito/connect-actito.ts";
 import { createActitoClient } from "../actito/create-actito-client.ts";
 import type { ActitoApi } from "../actito/types.ts";
 import { resolveSecret, type SecretSource } from "../config/resolve-secret.ts";
@@ -6,6 +7,12 @@ import { type HeldLease, takeLease } from "../store/lease-keeper.ts";
 import { namespaceOf } from "../store/namespace-of.ts";
 import type { Store } from "../store/store.ts";
 import { errorMessage } from "../sync/error-message.ts";
+import {
+  INBOX_SLICE_PURPOSE,
+  licenceLeaseName as syncLicenceLeaseName,
+  licenceWantedLeaseName,
+} from "../sync/licence-lease.ts";
+import { runSync } from "../sync/run-sync.ts";
 import { resolveSyncTarget, type SyncTarget } from "../sync/resolve-sync-target.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import type { ReaidLookupStore } from "./reaid-lookup-store.ts";
@@ -20,8 +27,21 @@ export interface InboxWorkerDeps {
   integrationFor(account: number): DesiredIntegration | null;
   secrets: SecretSource;
   clientFor?: (integration: DesiredIntegration, apiKey: string) => ActitoApi;
+  /** How the backlog path's sync reaches Actito (default: clientFor, else connectActito). */
+  connect?: ConnectActito;
   /** Events handled per account per round (default 100). */
   batch?: number;
+  /**
+   * Longest slice of the licence one round holds (default 15 s): no write starts after it, and the
+   * lease is given back, so a sync waiting for the licence gets it.
+   */
+  sliceMs?: number;
+  /**
+   * From this many waiting events of an account on, the backlog is caught up by a sync of the
+   * integration (a listing of the changed profiles, then PATCHes or a mass import), not one event
+   * at a time (default 1,000).
+   */
+  backlogFrom?: number;
   onOutcome?: (outcome: InboxOutcome | "skipped", count: number) => void;
   /** One log line (JSON); never an e-mail, a key or a REAID. */
   log?: (line: Record<string, unknown>) => void;
@@ -29,7 +49,7 @@ export interface InboxWorkerDeps {
 
 /** The licence lease of an integration: the same name every worker (sync --watch, serve --worker) takes. */
 export function licenceLeaseName(endpoint: string, entity: string): string {
-  return `licence:${endpoint}/${entity}`;
+  return syncLicenceLeaseName(`${endpoint}/${entity}`);
 }
 
 interface Connection {
@@ -67,8 +87,9 @@ export class InboxWorker {
 
   async #drainAccount(account: number): Promise<number> {
     const { store, inbox } = this.#deps;
-    const events = await inbox.peekInbox(account, this.#deps.batch ?? 100);
     const entry = await store.findByAccount(account);
+    const backlog = await inbox.countInboxOf(account);
+    const events = await inbox.peekInbox(account, this.#deps.batch ?? 100);
     if (!entry || entry.account !== account || entry.status !== "active" || !entry.emailSync) {
       // Nothing to write for an integration that is gone or switched off; the sync stays the backstop.
       await inbox.removeInboxEvents(events);
@@ -84,13 +105,13 @@ export class InboxWorker {
       return 0;
     }
     this.#undeclared.delete(account);
+    const licence = licenceLeaseName(entry.endpoint, entry.entity);
+    // A sync waits for this licence: no new slice until it has had it.
+    if (await syncWaitsFor(store, licence)) return 0;
+    if (backlog >= (this.#deps.backlogFrom ?? 1000)) return this.#catchUp(integration, backlog);
     let lease: HeldLease;
     try {
-      lease = await takeLease(store, {
-        name: licenceLeaseName(entry.endpoint, entry.entity),
-        purpose: "webhook REAIDs",
-        ttlMs: 60_000,
-      });
+      lease = await takeLease(store, { name: licence, purpose: INBOX_SLICE_PURPOSE, ttlMs: 60_000 });
     } catch (error) {
       if (error instanceof LockHeldError) return 0;
       throw error;
@@ -106,6 +127,7 @@ export class InboxWorker {
           namespace: namespaceOf(entry),
           store,
           lookup: this.#deps.lookup,
+          deadline: Date.now() + (this.#deps.sliceMs ?? 15_000),
         },
         events,
       );
@@ -123,6 +145,32 @@ export class InboxWorker {
     } finally {
       await lease.release();
     }
+  }
+
+  /**
+   * A large backlog is caught up the way a sync reads a table: runSync's incremental listing of the
+   * profiles changed since its last run (a page of 1,000 per call), writes by PATCH or mass import,
+   * and the removal of every event received before it began. Its events are never decided one by one.
+   */
+  async #catchUp(integration: DesiredIntegration, backlog: number): Promise<number> {
+    const { store, inbox, secrets } = this.#deps;
+    const clientFor = this.#deps.clientFor;
+    const connect: ConnectActito =
+      this.#deps.connect ??
+      (clientFor ? ({ apiKey }) => clientFor(integration, apiKey) : connectActito(secrets.env));
+    this.#deps.log?.({ msg: "inbox backlog: caught up by a sync", account: integration.account, backlog });
+    const [result] = await runSync({ store, integrations: [integration], secrets, connect, inbox });
+    const drained = result?.inbox?.drained ?? 0;
+    this.#deps.log?.({
+      msg: "inbox backlog sync finished",
+      account: integration.account,
+      health: result?.health ?? "skipped",
+      ...(result?.reason ? { reason: result.reason } : {}),
+      drained,
+      waiting: result?.inbox?.waiting ?? backlog,
+    });
+    if (drained > 0) this.#deps.onOutcome?.("synced", drained);
+    return drained;
   }
 
   async #connect(integration: DesiredIntegration): Promise<Connection | null> {
@@ -149,6 +197,13 @@ export class InboxWorker {
     for (const { api } of this.#connections.values()) await api.close().catch(() => undefined);
     this.#connections.clear();
   }
+}
+
+/** True while a sync holds the `licence-wanted:` lease of `licence` (a `licence:` lease name). */
+async function syncWaitsFor(store: Pick<Store, "listLocks">, licence: string): Promise<boolean> {
+  const wanted = licenceWantedLeaseName(licence);
+  const now = Date.now();
+  return (await store.listLocks()).some((l) => l.name === wanted && Date.parse(l.expiresAt) > now);
 }
 
 /**

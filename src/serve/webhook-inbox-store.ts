@@ -26,6 +26,8 @@ export interface WebhookInboxStore {
   /** Removes an account's events received before `at` (a sync that started at `at` covered them). */
   removeInboxEventsBefore(account: number, at: string): Promise<number>;
   countInbox(): Promise<number>;
+  /** Events of one account still waiting. */
+  countInboxOf(account: number): Promise<number>;
 
   /** Stores the hash of an account's webhook shared secret (replacing the previous one). */
   putWebhookSecret(account: number, secretHash: string, secretRef: string, at: string): Promise<void>;

@@ -13,6 +13,8 @@ export interface LastRunFacts {
   foreignExamples: number[];
   /** The last complete full read (absent before one, and in checkpoints older than it). */
   fullRead?: FullReadFacts;
+  /** When the last completed run's listing began (absent in older checkpoints). */
+  startedAt?: string;
 }
 
 /** The idle checkpoint's `data` after a completed run; `fullRead` is this run's or the last one's. */
@@ -25,6 +27,7 @@ export function lastRunFacts(run: RunState, fullRead?: FullReadFacts): Record<st
     foreign: own?.foreign ?? 0,
     foreignExamples: own?.foreignExamples ?? [],
     ...(fullRead ? { fullRead } : {}),
+    ...(run.startedAt ? { startedAt: run.startedAt } : {}),
   };
   return facts as unknown as Record<string, unknown>;
 }

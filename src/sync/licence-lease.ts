@@ -12,6 +12,17 @@ export function licenceLeaseName(licence: string): string {
   return `licence:${licence}`;
 }
 
+/** The purpose of the inbox worker's licence lease: a bounded slice of webhook events. */
+export const INBOX_SLICE_PURPOSE = "webhook REAIDs";
+
+/**
+ * The lease a sync holds while it waits for an inbox slice to end, e.g. `licence-wanted:api3/nordlys`:
+ * the inbox worker starts no new slice on a licence a sync is waiting for.
+ */
+export function licenceWantedLeaseName(licenceLease: string): string {
+  return `licence-wanted:${licenceLease.replace(/^licence:/, "")}`;
+}
+
 /** Integrations grouped by licence, in the order each licence first appears. */
 export function groupByLicence<T extends Pick<DesiredIntegration, "actito">>(
   integrations: readonly T[],
@@ -35,18 +46,48 @@ export class LicenceHold {
   readonly #store: LeaseStore;
   readonly #name: string;
   readonly #ttlMs: number;
+  readonly #inboxWaitMs: number;
   #held: Promise<HeldLease> | null = null;
 
-  constructor(store: LeaseStore, licence: string, ttlMs: number) {
+  /**
+   * `inboxWaitMs`: how long to wait for the inbox worker's slice to end when it holds the licence
+   * (0: skip at once, like any other holder).
+   */
+  constructor(store: LeaseStore, licence: string, ttlMs: number, inboxWaitMs = 0) {
     this.#store = store;
     this.#name = licenceLeaseName(licence);
     this.#ttlMs = ttlMs;
+    this.#inboxWaitMs = inboxWaitMs;
   }
 
   /** The held lease, or LockHeldError naming who holds it. */
   hold(): Promise<HeldLease> {
-    this.#held ??= takeLease(this.#store, { name: this.#name, purpose: "sync", ttlMs: this.#ttlMs });
+    this.#held ??= this.#take();
     return this.#held;
+  }
+
+  /**
+   * Takes the licence; when the inbox worker holds it, says so with the `licence-wanted:` lease
+   * (so it starts no new slice) and waits for its slice to end.
+   */
+  async #take(): Promise<HeldLease> {
+    const options = { name: this.#name, purpose: "sync", ttlMs: this.#ttlMs };
+    try {
+      return await takeLease(this.#store, options);
+    } catch (error) {
+      const slice = error instanceof LockHeldError && error.holder.purpose === INBOX_SLICE_PURPOSE;
+      if (!slice || this.#inboxWaitMs <= 0) throw error;
+      const wanted = await takeLease(this.#store, {
+        name: licenceWantedLeaseName(this.#name),
+        purpose: "sync waiting for the licence",
+        ttlMs: this.#ttlMs,
+      }).catch(() => null); // another sync is waiting already: its lease says the same
+      try {
+        return await takeLease(this.#store, { ...options, waitMs: this.#inboxWaitMs, pollMs: 250 });
+      } finally {
+        await wanted?.release();
+      }
+    }
   }
 
   /** Gives the lease back, if it was taken. */

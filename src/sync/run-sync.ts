@@ -12,9 +12,11 @@ import { type SecretResolver, type Secrets, secretResolver } from "../config/res
 import { LockHeldError } from "../store/errors.ts";
 import type { HeldLease } from "../store/lease-keeper.ts";
 import type { RegistryEntry, Store } from "../store/store.ts";
+import { syncScheduleOf } from "../store/sql-sync-schedule.ts";
+import { webhookInboxOf } from "../store/webhook-inbox-of.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import { errorMessage } from "./error-message.ts";
-import { busyReason, groupByLicence, LicenceHold } from "./licence-lease.ts";
+import { busyReason, groupByLicence, LicenceHold, licenceOf } from "./licence-lease.ts";
 import { recordScheduled } from "./record-scheduled.ts";
 import type { IntegrationRunOutcome } from "./report-run.ts";
 import { resolveSyncTarget } from "./resolve-sync-target.ts";
@@ -22,6 +24,8 @@ import type { SyncEvent, SyncEventBody, SyncRunCounts } from "./sync-events.ts";
 import { linkedSignal } from "./linked-signal.ts";
 import { syncIntegrationOnce } from "./sync-integration-once.ts";
 import type { SyncResult } from "./sync-result.ts";
+import type { InboxBacklog } from "./sync-store.ts";
+import { lastRunFactsOf } from "./last-run-facts.ts";
 import {
   actitoSyncLimits,
   choosePatchThreshold,
@@ -52,6 +56,11 @@ export interface RunSyncOptions {
   newAttribute?: boolean;
   onEvent?: (event: SyncEvent) => void;
   signal?: AbortSignal;
+  /**
+   * The webhook inbox: a run that ends in sync removes the events its read covered, and every
+   * result reports what still waits. Default: the store's own inbox (webhookInboxOf); null: none.
+   */
+  inbox?: InboxBacklog | null;
   /** Actito's limits as the sync plans for them (default: Actito's documented values). */
   limits?: Partial<SyncLimits>;
   /** Rows written one profile at a time before switching to a mass import (default: choosePatchThreshold). */
@@ -73,6 +82,11 @@ export interface RunSyncOptions {
   watermarkMarginMs?: number;
   /** Lease life; renewed every third of it (default 60 s: a dead worker's licences are free within a minute). */
   leaseTtlMs?: number;
+  /**
+   * How long to wait for the inbox worker's slice when it holds a licence (default 45 s; its
+   * slices last at most `sliceMs`, 15 s by default); past that, or for any other holder, skipped.
+   */
+  inboxSliceWaitMs?: number;
   /** Licences synced at once (default 8); the integrations of one licence always run one after another. */
   concurrency?: number;
   now?: () => Date;
@@ -96,14 +110,17 @@ export async function runSync(options: RunSyncOptions): Promise<SyncResult[]> {
   const secret = secretResolver(options.secrets);
   const limit = pLimit(Math.max(1, options.concurrency ?? 8));
   const ttlMs = options.leaseTtlMs ?? 60_000;
+  const inbox = options.inbox === undefined ? webhookInboxOf(options.store) : options.inbox;
   await Promise.all(
     [...groupByLicence(options.integrations)].map(([licence, group]) =>
       limit(async () => {
-        const hold = new LicenceHold(options.store, licence, ttlMs);
+        const hold = new LicenceHold(options.store, licence, ttlMs, options.inboxSliceWaitMs ?? 45_000);
         try {
           for (const integration of group) {
             if (options.signal?.aborted) break;
             const result = await syncOne(options, integration, hold, secret);
+            if (inbox && integration.emailSync)
+              result.inbox ??= await inboxAfter(inbox, options.store, result);
             results.set(integration, result);
             // A run stopped by the signal checkpointed: it is neither a success nor a failure.
             if (!options.signal?.aborted) {
@@ -186,7 +203,18 @@ async function syncOne(
   } catch (error) {
     if (error instanceof LockHeldError) {
       const reason = busyReason(error) ?? error.message;
-      return done({ account, health: "skipped", reason, counts: noCounts(), failed: false }, null);
+      const since = await busySince(store, licenceOf(integration));
+      return done(
+        {
+          account,
+          health: "skipped",
+          reason,
+          counts: noCounts(),
+          failed: false,
+          ...(since ? { busySince: since } : {}),
+        },
+        null,
+      );
     }
     throw error;
   }
@@ -265,6 +293,37 @@ async function syncOne(
     linked.dispose();
     await api.close().catch(() => undefined);
     await lease.release();
+  }
+}
+
+/** Since when another process has held a licence (`<endpoint>/<entity>`), when the store says. */
+async function busySince(store: Store, licence: string): Promise<string | null> {
+  const leases =
+    (await syncScheduleOf(store)
+      ?.licenceLeases()
+      .catch(() => [])) ?? [];
+  return leases.find((l) => l.licence === licence)?.since ?? null;
+}
+
+/**
+ * The inbox after one integration's run: a run that ended in sync read every change made before its
+ * listing began, so the events received before then are settled; the rest wait (for the inbox
+ * worker, or the next run). Best effort: an inbox that cannot be read is left as it is.
+ */
+async function inboxAfter(
+  inbox: InboxBacklog,
+  store: Store,
+  result: SyncResult,
+): Promise<SyncResult["inbox"]> {
+  try {
+    let drained = 0;
+    if (result.health === "in sync" && !result.failed) {
+      const startedAt = lastRunFactsOf(await store.getCheckpoint(result.account))?.startedAt;
+      if (startedAt) drained = await inbox.removeInboxEventsBefore(result.account, startedAt);
+    }
+    return { drained, waiting: await inbox.countInboxOf(result.account) };
+  } catch {
+    return undefined;
   }
 }
 

@@ -61,12 +61,14 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
   // watermark, so a --full run starts over rather than resume it.
   const resumed = state !== null && !(ctx.full && !state.full);
   if (!state || !resumed) {
-    const nextWatermark = new Date(ctx.now().getTime() - ctx.watermarkMarginMs).toISOString();
+    const startedAt = ctx.now();
+    const nextWatermark = new Date(startedAt.getTime() - ctx.watermarkMarginMs).toISOString();
     state = startRunState({
       full: ctx.full,
       watermark: previousWatermark,
       nextWatermark,
       reaidsBefore: await store.countReaids(ctx.namespace),
+      startedAt: startedAt.toISOString(),
     });
     const lastFullRead = fullReadOf(checkpoint);
     if (lastFullRead) state.lastFullRead = lastFullRead;

@@ -55,6 +55,11 @@ export interface RunState {
   lastRejection?: string;
   /** The last complete full read before this run (absent when none, and in older checkpoints). */
   lastFullRead?: FullReadFacts;
+  /**
+   * When the run's listing began (this machine's clock; absent in older checkpoints): every
+   * inbox event received before it is covered by the run's read.
+   */
+  startedAt?: string;
 }
 
 /** The counters a run keeps, saved at each committed step so re-read rows are not counted twice. */
@@ -95,9 +100,11 @@ export function startRunState(options: {
   watermark: string | null;
   nextWatermark: string;
   reaidsBefore: number;
+  startedAt?: string;
 }): RunState {
   return {
     kind: "emi-sync-run/1",
+    ...(options.startedAt ? { startedAt: options.startedAt } : {}),
     full: options.full,
     updatedSince: options.full ? null : options.watermark,
     nextWatermark: options.nextWatermark,
