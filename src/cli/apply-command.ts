@@ -136,13 +136,19 @@ async function applyAction(
   const { io } = ctx;
   const text = flags.format === "text";
   const savedPlan = planFile ? await readPlanFile(planFile, io.cwd) : undefined;
-  if (!flags.yes && !io.prompt) {
+  // The one check of --yes: without it, a person at a terminal must say yes.
+  const prompt = io.prompt;
+  const confirm = flags.yes
+    ? ("yes" as const)
+    : prompt
+      ? async () => (await prompt("\nApply these changes? Only 'yes' is accepted: ")).trim() === "yes"
+      : null;
+  if (confirm === null) {
     io.stderr.write("error: apply needs confirmation and there is no terminal to ask: pass --yes\n");
     ctx.exitCode = ExitCode.error;
     return "### emi apply refused\n\napply needs confirmation and there is no terminal to ask: pass --yes\n";
   }
   const store = await openStore(flags.store, { cwd: io.cwd });
-  const prompt = io.prompt;
   const afterStep = crashHook(io.env);
   let outcome: Awaited<ReturnType<typeof runPlanAndApply>>;
   try {
@@ -153,13 +159,7 @@ async function applyAction(
       cwd: io.cwd,
       repo: await resolveRepoId({ flag: flags.repo, env: io.env, cwd: io.cwd }),
       ...(savedPlan && planFile ? { savedPlan, savedPlanFile: planFile } : {}),
-      yes: flags.yes === true,
-      ...(prompt
-        ? {
-            confirm: async () =>
-              (await prompt("\nApply these changes? Only 'yes' is accepted: ")).trim() === "yes",
-          }
-        : {}),
+      confirm,
       allowDeactivate: flags.allowDeactivate === true,
       requireSecrets: flags.requireSecrets === true,
       strictLinks: flags.strictLinks === true,
