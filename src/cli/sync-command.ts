@@ -144,11 +144,7 @@ export function needsAttention(result: SyncResult): boolean {
 
 /** Skipped for a reason of its own (not active, emailSync off), not because another process holds its licence. */
 export function couldNotRun(result: SyncResult): boolean {
-  return result.health === "skipped" && !isBusy(result);
-}
-
-function isBusy(result: SyncResult): boolean {
-  return result.reason?.startsWith("licence busy") === true || result.reason?.includes("held") === true;
+  return result.outcome.kind === "skipped-inactive" || result.outcome.kind === "skipped-email-sync-off";
 }
 
 /** `Synced 3 integrations: 2 in sync, 1 skipped. 4.2 s.` */
@@ -169,12 +165,15 @@ function attentionLines(results: readonly SyncResult[]): string {
   const lines: string[] = [];
   for (const r of results) {
     if (needsAttention(r)) lines.push(`\n  ${r.account} needs attention: ${r.reason ?? r.health}`);
-    else if (r.health === "skipped" && isBusy(r)) {
-      const busyFor = r.busySince
-        ? `, busy for ${formatLag(Math.max(0, Math.round((Date.now() - Date.parse(r.busySince)) / 1000)))}`
+    else if (r.outcome.kind === "skipped-busy") {
+      const since = r.outcome.since;
+      const busyFor = since
+        ? `, busy for ${formatLag(Math.max(0, Math.round((Date.now() - Date.parse(since)) / 1000)))}`
         : "";
-      lines.push(`\n  ${r.account} skipped: ${r.reason}${busyFor} (another process is syncing it)`);
-    } else if (r.health === "skipped" && r.reason && r.reason !== "emailSync is false") {
+      lines.push(
+        `\n  ${r.account} skipped: licence busy (${r.outcome.holder})${busyFor} (another process is syncing it)`,
+      );
+    } else if (r.outcome.kind === "skipped-inactive") {
       lines.push(`\n  ${r.account} not synced: ${r.reason}`);
     }
     if (r.inbox && (r.inbox.drained > 0 || r.inbox.waiting > 0)) {

@@ -96,10 +96,3 @@ export class LicenceHold {
     await held?.release();
   }
 }
-
-/** `licence busy (emi@worker-1:2231)` when `error` says another process holds a licence lease. */
-export function busyReason(error: unknown): string | null {
-  return error instanceof LockHeldError && error.holder.name.startsWith("licence:")
-    ? `licence busy (${error.holder.owner})`
-    : null;
-}
