@@ -7,6 +7,7 @@ import type { SecretMissReason } from "../config/resolve-secret.ts";
 import { type SecretResolver, type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
 import { sqlDriverOf } from "../store/sql-driver-of.ts";
 import type { RegistryEntry } from "../store/store-records.ts";
+import { syncScheduleOf } from "../store/sql-sync-schedule.ts";
 import { WebhookInboxSql } from "../store/webhook-inbox-sql.ts";
 import type { Declared, DesiredIntegration, Endpoint } from "../types/declared.ts";
 import { EmiError } from "../types/errors.ts";
@@ -37,6 +38,18 @@ export interface LiveState {
   accounts: Map<number, AccountLive>;
   /** Accounts apply set realtime webhooks up for (the store keeps their secret's hash). */
   realtimeAccounts?: ReadonlyMap<number, { secretRef: string; secretHash: string }>;
+  /** Accounts whose last syncs failed, with how many in a row (the sync schedule; none without one). */
+  failedSyncs?: ReadonlyMap<number, number>;
+}
+
+/** Accounts whose last sync runs failed (failures in a row since the last success), from the schedule. */
+export async function readFailedSyncs(store: object): Promise<Map<number, number>> {
+  try {
+    const entries = (await syncScheduleOf(store)?.list()) ?? [];
+    return new Map(entries.filter((e) => e.failures > 0).map((e) => [e.account, e.failures]));
+  } catch {
+    return new Map();
+  }
 }
 
 /** The accounts with realtime set up, from the store's webhook secrets (none for a store without SQL). */
@@ -86,10 +99,11 @@ export function unknownFacts(secretAvailable: boolean, error: string | null = nu
  * Never writes. A failure to reach Actito becomes an `error` fact for that integration, never "gone".
  */
 export async function refreshLiveState(options: RefreshOptions): Promise<LiveState> {
-  const [registry, registryRevision, realtimeAccounts] = await Promise.all([
+  const [registry, registryRevision, realtimeAccounts, failedSyncs] = await Promise.all([
     options.store.listIntegrations(),
     options.store.registryRevision(),
     readRealtimeAccounts(options.store),
+    readFailedSyncs(options.store),
   ]);
   const limit = pLimit(options.concurrency ?? 4);
   const secret = secretResolver(options.secrets);
@@ -109,7 +123,7 @@ export async function refreshLiveState(options: RefreshOptions): Promise<LiveSta
       }),
     ),
   );
-  return { registry, registryRevision, accounts, realtimeAccounts };
+  return { registry, registryRevision, accounts, realtimeAccounts, failedSyncs };
 }
 
 async function refreshOne(

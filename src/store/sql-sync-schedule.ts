@@ -1,7 +1,6 @@
 import type { LicenceLeaseHolder, ScheduleEntry, SyncSchedule } from "./sync-schedule.ts";
 import type { SqlSession } from "./sql-driver.ts";
 import { SqlStore } from "./sql-store.ts";
-import type { Store } from "./store.ts";
 
 interface ScheduleRow {
   account: number | string;
@@ -14,7 +13,7 @@ interface ScheduleRow {
 }
 
 /** The sync schedule of a SQL store (migration 4), or null for a store that has none (a test double). */
-export function syncScheduleOf(store: Store): SyncSchedule | null {
+export function syncScheduleOf(store: object): SyncSchedule | null {
   return store instanceof SqlStore ? new SqlSyncSchedule(store.sql) : null;
 }
 

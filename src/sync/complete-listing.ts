@@ -5,12 +5,25 @@ import { EmiError } from "../types/errors.ts";
  * A full read ended short of the profiles it expected, after its retries: an empty or short page
  * with no next cursor in the middle of the table. The run is `degraded`, never "in sync".
  */
-export class ShortListingError extends EmiError {}
+export class ShortListingError extends EmiError {
+  constructor(
+    message: string,
+    /** Profiles the read reached. */
+    readonly profiles: number,
+    /** Where the count it fell short of came from. */
+    readonly source: ExpectedCount["source"],
+  ) {
+    super(message);
+  }
+}
 
 /** How many profiles a full read must reach, and where that number comes from. */
 export interface ExpectedCount {
   profiles: number;
-  /** `actito`: the table's profile count; `last full read`: what the last complete full read found. */
+  /**
+   * `actito`: the table's profile count; `last full read`: what the last complete full read found
+   * (or, after a read that ended short of it, what that read reached: two reads in a row agree).
+   */
   source: "actito" | "last full read";
 }
 
@@ -67,6 +80,8 @@ export async function* completeListing(options: CompleteListingOptions): AsyncGe
         `the listing of ${options.table} ended at ${total.toLocaleString("en-US")} of ` +
           `${expected.toLocaleString("en-US")} profiles (${countSource(options.expected.source)}): ` +
           `${how} with no next cursor, ${tries} tries. Not complete: the next run reads again`,
+        total,
+        options.expected.source,
       );
     }
     await options.sleep(1000 * attempt);

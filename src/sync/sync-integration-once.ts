@@ -1,4 +1,4 @@
-import type { ExpectedCount } from "./complete-listing.ts";
+import { type ExpectedCount, ShortListingError } from "./complete-listing.ts";
 import { runStateOf } from "./decode-run-state.ts";
 import { type FullReadFacts, fullReadOf } from "./full-read-facts.ts";
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
@@ -100,6 +100,11 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
   try {
     const written = await writeListing(ctx, run, listing, { cursor, retry, retryRefs }, save);
     if (written.kind === "stopped") return await stop(run, written.at, written.health, written.reason);
+  } catch (error) {
+    if (error instanceof ShortListingError && error.source === "last full read") {
+      await rememberShortRead(ctx, error.profiles);
+    }
+    throw error;
   } finally {
     await listing.close();
   }
@@ -122,7 +127,21 @@ function expectedCount(ctx: IntegrationSyncContext, run: RunState): ExpectedCoun
   if (run.updatedSince !== null) return null;
   if (ctx.target.profileCount !== undefined) return { profiles: ctx.target.profileCount, source: "actito" };
   const last = run.lastFullRead;
-  return last ? { profiles: last.profiles, source: "last full read" } : null;
+  if (!last) return null;
+  // Profiles deleted in Actito (emi sees no deletions): a read that ended short of the last count,
+  // then a read that reaches the same point, are taken as the table's size. The first one failed.
+  const profiles = run.shortRead !== undefined ? Math.min(run.shortRead, last.profiles) : last.profiles;
+  return { profiles, source: "last full read" };
+}
+
+/** Notes in the running checkpoint where a full read ended short of the last full read's count. */
+async function rememberShortRead(ctx: IntegrationSyncContext, profiles: number): Promise<void> {
+  const checkpoint = await ctx.store.getCheckpoint(ctx.account);
+  if (checkpoint?.phase !== "running") return;
+  await ctx.store.putCheckpoint(ctx.account, {
+    ...checkpoint,
+    data: { ...checkpoint.data, shortRead: profiles },
+  });
 }
 
 /** This run's full read, checked against `expected`; an incremental run keeps the last one. */

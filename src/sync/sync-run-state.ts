@@ -60,6 +60,11 @@ export interface RunState {
    * inbox event received before it is covered by the run's read.
    */
   startedAt?: string;
+  /**
+   * A full read of this run ended short of the last full read's count at this many profiles
+   * (no count from Actito): the next try accepts reaching it, two reads in a row having agreed.
+   */
+  shortRead?: number;
 }
 
 /** The counters a run keeps, saved at each committed step so re-read rows are not counted twice. */

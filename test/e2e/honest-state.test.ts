@@ -35,6 +35,24 @@ describe("a failed sync never looks like a success", () => {
     });
   }, 60_000);
 
+  it("plans the sync again after a failed first sync, and apply runs it instead of saying No changes", async () => {
+    world = await createWorld({ seed: failingNordlys() });
+    expect((await world.run(["apply", "--yes"])).code).toBe(1);
+    const plan = await world.run(["plan", "--detailed-exitcode"]);
+    expect(plan.code).toBe(2);
+    expect(plan.out).toMatch(/sync: the last run failed at \d{4}-\d\d-\d\dT[\d:.]+Z: runs again/);
+    // Still failing: apply syncs again and exits 1, never "No changes".
+    const again = await world.run(["apply", "--yes"]);
+    expect(again.code).toBe(1);
+    expect(again.out).not.toContain("No changes");
+    // Fixed: apply syncs, in sync, and the next plan has nothing to do.
+    world.sandbox.setFaults({ emptyPageAt: 0 });
+    const fixed = await world.run(["apply", "--yes"]);
+    expect(fixed.code, fixed.out + fixed.err).toBe(0);
+    expect((await world.withStore(async (s) => (await s.findByAccount(1042))!.sync)).health).toBe("in sync");
+    expect((await world.run(["plan", "--detailed-exitcode"])).code).toBe(0);
+  }, 60_000);
+
   it("exits 1 and says why when a sync asked for by name cannot run (its activation was refused)", async () => {
     world = await createWorld();
     await world.write(

@@ -92,9 +92,22 @@ describe("a full read that ends short of the table", () => {
     expect(short.code).toBe(1);
     expect(short.out).toContain("ended at 5,000 of 8,000 profiles (the last full read's count)");
 
+    // The table really ends there now (as after deletions emi cannot see): the next read that
+    // ends at the same point agrees with the one before it, and is taken.
+    const agreed = await world.run(["sync", "--account", "1042", "--full"]);
+    expect(agreed.code, agreed.out).toBe(0);
+    const listing = async () =>
+      (
+        JSON.parse((await world!.run(["state", "show", "--format", "json"])).out) as {
+          integrations: { account: number; schedule: { listing: { profiles: number } } }[];
+        }
+      ).integrations.find((i) => i.account === 1042)?.schedule.listing;
+    expect(await listing()).toMatchObject({ profiles: 5000, checkedAgainst: "last full read" });
+
     world.sandbox.setFaults({ emptyPageAt: 0 });
     expect((await world.run(["sync", "--account", "1042", "--full"])).code).toBe(0);
     const checked = await world.run(["state", "show", "--account", "1042"]);
     expect(checked.out).not.toContain("unverified");
+    expect(await listing()).toMatchObject({ profiles: 8000, checkedAgainst: "last full read" });
   }, 60_000);
 });
