@@ -52,6 +52,9 @@ export function licenceLeaseName(endpoint: string, entity: string): string {
   return syncLicenceLeaseName(`${endpoint}/${entity}`);
 }
 
+/** Wait before trying a backlog sync again when another process held the licence. */
+const CATCH_UP_RETRY_MS = 5_000;
+
 interface Connection {
   api: ActitoApi;
   target: SyncTarget | null;
@@ -67,6 +70,8 @@ export class InboxWorker {
   readonly #connections = new Map<number, Connection>();
   /** Accounts already reported as undeclared, so the log says it once, not every second. */
   readonly #undeclared = new Set<number>();
+  /** When the backlog sync of an account whose licence was busy is tried again. */
+  readonly #catchUpAfter = new Map<number, number>();
 
   constructor(deps: InboxWorkerDeps) {
     this.#deps = deps;
@@ -154,16 +159,24 @@ export class InboxWorker {
    */
   async #catchUp(integration: DesiredIntegration, backlog: number): Promise<number> {
     const { store, inbox, secrets } = this.#deps;
+    const { account } = integration;
+    if ((this.#catchUpAfter.get(account) ?? 0) > Date.now()) return 0;
     const clientFor = this.#deps.clientFor;
     const connect: ConnectActito =
       this.#deps.connect ??
       (clientFor ? ({ apiKey }) => clientFor(integration, apiKey) : connectActito(secrets.env));
-    this.#deps.log?.({ msg: "inbox backlog: caught up by a sync", account: integration.account, backlog });
     const [result] = await runSync({ store, integrations: [integration], secrets, connect, inbox });
+    if (result?.outcome.kind === "skipped-busy") {
+      // Another process syncs this licence (its run drains the inbox too): look again in a while.
+      this.#catchUpAfter.set(account, Date.now() + CATCH_UP_RETRY_MS);
+      return 0;
+    }
+    this.#catchUpAfter.delete(account);
+    this.#deps.log?.({ msg: "inbox backlog: caught up by a sync", account, backlog });
     const drained = result?.inbox?.drained ?? 0;
     this.#deps.log?.({
       msg: "inbox backlog sync finished",
-      account: integration.account,
+      account,
       health: result?.health ?? "skipped",
       ...(result?.reason ? { reason: result.reason } : {}),
       drained,

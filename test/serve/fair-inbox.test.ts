@@ -82,7 +82,8 @@ describe("a fair inbox", () => {
     const table = (s: typeof after) => s.tables["nordlys/16"]!;
     expect(table(after).patches - table(before).patches).toBeLessThan(1000);
     expect(after.licences.nordlys!.calls - before.licences.nordlys!.calls).toBeLessThan(2000);
-    expect(serve.err() + serve.out()).toContain("inbox backlog: caught up by a sync");
+    await until(async () => serve.err().includes("inbox backlog sync finished"));
+    expect(serve.err()).toContain('"msg":"inbox backlog: caught up by a sync"');
 
     // Every profile carries the REAID of its e-mail.
     const reaids = new Map<string, string>();
