@@ -37,6 +37,8 @@ export interface RunPlanAndApplyOptions {
   allowDeactivate?: boolean;
   /** Every API key must be available here (`--require-secrets`): the plan errs otherwise. */
   requireSecrets?: boolean;
+  /** Link problems of the declared campaigns are errors (`--strict-links`). */
+  strictLinks?: boolean;
   allowEmpty?: boolean;
   /** How every step, sync included, reaches Actito (default: createActitoClient with `EMI_ACTITO_URL` from `env`). */
   connect?: ConnectActito;
@@ -100,6 +102,9 @@ export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<
       secrets,
       allowDeactivate: options.allowDeactivate ?? false,
       requireSecrets: options.requireSecrets ?? false,
+      // A saved plan's findings were shown when it was made; they are not part of its basis.
+      checkLinks: saved === undefined,
+      strictLinks: options.strictLinks ?? false,
     });
     if (saved) {
       const changes = basisChanges(saved.basis, created.plan.basis);

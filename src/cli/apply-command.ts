@@ -25,6 +25,7 @@ interface ApplyFlags {
   yes?: boolean;
   allowDeactivate?: boolean;
   requireSecrets?: boolean;
+  strictLinks?: boolean;
   allowEmpty?: boolean;
   format: "text" | "markdown" | "json";
   repo?: string;
@@ -79,6 +80,10 @@ export function registerApplyCommand(program: Command, ctx: CommandContext): voi
     .option("--allow-deactivate", "deactivate integrations whose declaration was removed")
     .option("--allow-empty", "allow a plan that deactivates every integration")
     .option("--require-secrets", "refuse to apply when any integration's API key is not available here")
+    .option(
+      "--strict-links",
+      "leave unchanged an integration whose declared campaigns have links without the REAID",
+    )
     .addOption(formatOption(["text", "markdown", "json"]))
     .addOption(repoOption())
     .option("--lock-wait <seconds>", "wait this long for another apply's lock", parseSeconds, 0)
@@ -157,6 +162,7 @@ async function applyAction(
       confirm,
       allowDeactivate: flags.allowDeactivate === true,
       requireSecrets: flags.requireSecrets === true,
+      strictLinks: flags.strictLinks === true,
       allowEmpty: flags.allowEmpty === true,
       lockWaitMs: flags.lockWait * 1000,
       syncConcurrency: flags.concurrency,
