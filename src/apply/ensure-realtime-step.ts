@@ -3,8 +3,7 @@ import type { ConnectActito } from "../actito/connect-actito.ts";
 import { type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
 import type { Change } from "../plan/plan-types.ts";
 import { realtimeNeedsWork } from "../plan/realtime-plan.ts";
-import { sqlDriverOf } from "../store/sql-driver-of.ts";
-import { WebhookInboxSql } from "../store/webhook-inbox-sql.ts";
+import type { RealtimeAccounts } from "../store/realtime-accounts.ts";
 import type { DesiredIntegration, Endpoint } from "../types/declared.ts";
 import { EmiError } from "../types/errors.ts";
 import { deactivateRealtime, ensureRealtime } from "./ensure-realtime.ts";
@@ -17,8 +16,8 @@ import { journalStep, type StepContext } from "./journal-step.ts";
  */
 export async function ensureRealtimeStep(input: {
   ctx: StepContext;
-  /** The store opened by openStore (its SQL connection holds the webhook secrets). */
-  store: object;
+  /** Where the hash of the webhook secret is kept. */
+  store: RealtimeAccounts;
   client: ActitoApi;
   change: Change;
   desired: DesiredIntegration;
@@ -27,7 +26,7 @@ export async function ensureRealtimeStep(input: {
   const { change, desired, table } = input;
   const realtime = change.realtime;
   if (!realtime || !realtimeNeedsWork(realtime)) return null;
-  const secrets = new WebhookInboxSql(sqlDriverOf(input.store));
+  const secrets = input.store;
   const { entity } = desired.actito;
   const detail = { entity, tableId: table.id, enabled: realtime.enabled, targetUrl: realtime.targetUrl };
   return journalStep(input.ctx, desired.account, "ensure-webhooks", detail, async () => {
@@ -56,7 +55,7 @@ export async function ensureRealtimeStep(input: {
  */
 export async function deactivateRealtimeStep(input: {
   ctx: StepContext;
-  store: object;
+  store: RealtimeAccounts;
   connect: ConnectActito;
   secrets: Secrets;
   change: Change;
@@ -64,7 +63,7 @@ export async function deactivateRealtimeStep(input: {
 }): Promise<string | null> {
   if (!input.change.realtime) return null;
   const account = input.change.account;
-  const store = new WebhookInboxSql(sqlDriverOf(input.store));
+  const store = input.store;
   const set = (await store.realtimeAccounts()).get(account);
   if (!set) return null;
   const reading = await secretResolver(input.secrets)(set.secretRef);

@@ -95,7 +95,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     const debug = argv.includes("--debug");
     const operational = describeOperationalError(error);
     if (operational !== undefined) {
-      io.stderr.write(`error: ${operational}\n`);
+      io.stderr.write(terminalSafe(`error: ${operational}\n`));
       if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
       return ExitCode.error;
     }

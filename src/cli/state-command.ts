@@ -1,7 +1,6 @@
 import { type Command, Option } from "commander";
 import { terminalSafe } from "../plan/terminal-safe.ts";
 import { openStore } from "../store/open-store.ts";
-import { syncScheduleOf } from "../store/sql-sync-schedule.ts";
 import type { Lease, RegistryEntry } from "../store/store.ts";
 import type { CommandContext } from "./command-context.ts";
 import { formatOption, storeOption } from "./common-options.ts";
@@ -112,9 +111,8 @@ export function registerStateCommand(program: Command, ctx: CommandContext): voi
           }
         }
         const now = Date.now();
-        const schedule = syncScheduleOf(store);
-        const scheduled = new Map(((await schedule?.list()) ?? []).map((e) => [e.account, e]));
-        const leases = (await schedule?.licenceLeases()) ?? [];
+        const scheduled = new Map((await store.listSchedule()).map((e) => [e.account, e]));
+        const leases = await store.licenceLeases();
         const views = new Map(
           entries.map((e) => [
             e.account,

@@ -7,7 +7,7 @@ import { computeBasis } from "./plan-basis.ts";
 import type { Change, ChangeProblem, LiveFacts, Plan, PlanSummary } from "./plan-types.ts";
 import { planClaimOrder } from "./plan-claim-order.ts";
 import { planTableOwnership } from "./plan-table-ownership.ts";
-import { describeAttribute } from "./reaid-attribute.ts";
+import { describeAttribute } from "../sync/reaid-attribute.ts";
 import { withRealtime } from "./realtime-change.ts";
 import { type LiveState, unknownFacts } from "./refresh-live-state.ts";
 import { secretProblems, withEndpointHint } from "./secret-problems.ts";

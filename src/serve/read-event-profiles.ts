@@ -1,7 +1,7 @@
 import pLimit from "p-limit";
 import type { ActitoApi, Profile } from "../actito/types.ts";
 import type { SyncTarget } from "../sync/resolve-sync-target.ts";
-import type { InboxEvent } from "./webhook-inbox-store.ts";
+import type { InboxEvent } from "../store/webhook-inbox.ts";
 
 /** From this many events on, a listing of the table's latest changes is tried before single reads. */
 export const LIST_FROM = 2;
