@@ -41,7 +41,10 @@ export const postgres = requirement("PostgreSQL", "EMI_REQUIRE_POSTGRES", () =>
   process.env.EMI_TEST_POSTGRES_URL ? null : "EMI_TEST_POSTGRES_URL not set",
 );
 
-/** The npm registry over the internet (tests that install a package the way a user would). */
+/**
+ * The npm registry over the internet, for tests that install a package the way a user would (none
+ * yet: .ci/run sets EMI_REQUIRE_NETWORK for the first). @public
+ */
 export const npmRegistry = requirement("the npm registry", "EMI_REQUIRE_NETWORK", () => {
   const probe = spawnSync(
     process.execPath,
@@ -51,7 +54,7 @@ export const npmRegistry = requirement("the npm registry", "EMI_REQUIRE_NETWORK"
   return probe.status === 0 ? null : "registry.npmjs.org does not resolve (no network)";
 });
 
-/** Root (mounting a small tmpfs to fill a disk, dropping capabilities). */
+/** Root, for tests that mount a small tmpfs to fill a disk (none yet). @public */
 export const root = requirement("root", null, () =>
   process.getuid?.() === 0 ? null : "not running as root",
 );

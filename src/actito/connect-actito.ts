@@ -3,7 +3,7 @@ import { createActitoClient } from "./create-actito-client.ts";
 import type { ActitoApi } from "./types.ts";
 
 /** Whose client is wanted: the endpoint and key, and when known the integration's entity and account. */
-export interface ConnectTarget {
+interface ConnectTarget {
   endpoint: Endpoint;
   apiKey: string;
   /** With the entity, every client of the licence (`<endpoint>/<entity>`) in this process shares one limiter. */

@@ -9,7 +9,7 @@ import { type LicenceLimiter, sharedLicenceLimiter } from "./licence-limiter.ts"
 import type { RetryPolicy } from "./retry-decision.ts";
 import type { ActitoApi } from "./types.ts";
 
-export interface ActitoClientTimeouts {
+interface ActitoClientTimeouts {
   /** Time to open a connection (default 10 s). */
   connectMs?: number;
   /** Time from sending a request to the answer's headers (default 120 s: an upload takes time). */

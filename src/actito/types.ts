@@ -47,7 +47,7 @@ export interface ListProfilesOptions {
   cursor?: string | null;
 }
 
-export type ImportMode = "UPDATE_ONLY" | "CREATE_UPDATE" | "CREATE_ONLY";
+type ImportMode = "UPDATE_ONLY" | "CREATE_UPDATE" | "CREATE_ONLY";
 
 export interface MassImportDefinition {
   mode: ImportMode;

@@ -47,7 +47,7 @@ export function scheduleView(
 }
 
 /** `25s`, `2m 13s`, `3h 4m`, `2d 3h`. */
-export function formatLag(seconds: number): string {
+function formatLag(seconds: number): string {
   if (seconds < 60) return `${seconds}s`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
   if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`;

@@ -134,7 +134,7 @@ export async function runWatchCommand(
 }
 
 /** The store as the start line shows it: a PostgreSQL URL without user, password or host. */
-export function describeStore(url: string): string {
+function describeStore(url: string): string {
   if (!/^postgres(ql)?:\/\//.test(url)) return url;
   try {
     return `postgres://…${new URL(url).pathname}`;

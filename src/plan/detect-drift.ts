@@ -3,7 +3,7 @@ import { formatValue } from "./describe-change.ts";
 import { VALUES_NOT_EMIS } from "./plan-table-ownership.ts";
 import type { Plan } from "./plan-types.ts";
 
-export type DriftKind =
+type DriftKind =
   | "not-applied"
   | "not-declared"
   | "setting-changed"
@@ -20,7 +20,7 @@ export type DriftKind =
   | "webhook-inactive";
 
 /** One difference between the declarations and the registry or Actito that nobody declared. */
-export interface DriftItem {
+interface DriftItem {
   account: number;
   kind: DriftKind;
   file: string;

@@ -9,7 +9,7 @@ import type { RealtimeChange, WebhookFacts } from "./realtime-types.ts";
 export type PlanAction = "create" | "update" | "replace" | "deactivate" | "sync" | "no-op";
 
 /** How a sensitive value appears in a plan: never the value, only whether it is set and changed. */
-export type SensitiveMask = "(sensitive)" | "(sensitive, changed)";
+type SensitiveMask = "(sensitive)" | "(sensitive, changed)";
 
 /** One side (before or after) of an integration as a plan shows it: the API key masked. */
 export interface IntegrationView {

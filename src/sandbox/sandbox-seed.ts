@@ -29,7 +29,7 @@ export interface SeedProfileTable {
   profiles?: Record<string, AttributeValue>[];
 }
 
-export interface SeedEntity {
+interface SeedEntity {
   name: string;
   profileTables: SeedProfileTable[];
 }

@@ -17,7 +17,7 @@ export interface WebhookSubscription {
 const EVENT_TYPES = new Set(["CREATE", "UPDATE", "UPDATED_SUBSCRIPTION", "UPDATED_SEGMENT", "DELETE"]);
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 /** The largest bulk block the sandbox accepts. */
-export const MAX_BLOCK_SIZE = 1000;
+const MAX_BLOCK_SIZE = 1000;
 
 function invalid(message: string): HttpError {
   return new HttpError(400, "INVALID_BODY", message);

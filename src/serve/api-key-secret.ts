@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 
 /** Every service key starts with this, so a leaked one is easy to recognise (and to scan for). */
-export const API_KEY_PREFIX = "emik_";
+const API_KEY_PREFIX = "emik_";
 
 /** A new service key: 192 random bits, URL-safe. Shown once, never stored. */
 export function newApiKey(): string {

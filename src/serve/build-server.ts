@@ -29,9 +29,9 @@ export interface BuildServerOptions {
 }
 
 /** The most a GetOrCreate body may weigh (Raptor's 1,000 addresses fit many times over). */
-export const GET_OR_CREATE_BODY_LIMIT = 1024 * 1024;
+const GET_OR_CREATE_BODY_LIMIT = 1024 * 1024;
 /** A bulk webhook delivery carries up to maxBlockSize profiles with their attributes. */
-export const WEBHOOK_BODY_LIMIT = 16 * 1024 * 1024;
+const WEBHOOK_BODY_LIMIT = 16 * 1024 * 1024;
 
 declare module "fastify" {
   interface FastifyRequest {

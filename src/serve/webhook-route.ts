@@ -6,7 +6,7 @@ import { parseWebhookEvents } from "./parse-webhook-events.ts";
 import type { ServeMetrics } from "./serve-metrics.ts";
 
 /** The header Actito sends with every delivery (set on the subscription by apply). */
-export const WEBHOOK_SECRET_HEADER = "x-authorization";
+const WEBHOOK_SECRET_HEADER = "x-authorization";
 
 /**
  * `POST /webhooks/actito/{account}`: checks the shared secret (before the body is read), writes the

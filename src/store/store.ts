@@ -19,7 +19,6 @@ import type { WebhookInbox } from "./webhook-inbox.ts";
 export type {
   IntegrationStatus,
   JournalEntry,
-  JournalOutcome,
   Lease,
   RegistryEntry,
   RegistryWrite,
@@ -27,7 +26,6 @@ export type {
   SyncCheckpoint,
   SyncCounts,
   SyncHealth,
-  SyncStatus,
 } from "./store-records.ts";
 
 /**

@@ -30,7 +30,7 @@ import {
   utcDay,
 } from "./write-strategy.ts";
 
-export type { SyncEvent, SyncOutcome, SyncRunCounts } from "./sync-events.ts";
+export type { SyncEvent } from "./sync-events.ts";
 export type { SyncResult } from "./sync-result.ts";
 
 export interface RunSyncOptions {

@@ -41,7 +41,7 @@ export interface ImportQuota {
 }
 
 /** The sync's look-up of its integration in the registry (the plan reads the registry through RegistryReader). */
-export interface RegistryLookup {
+interface RegistryLookup {
   /** The integration whose owner or sister is `account`, if any. */
   findByAccount(account: number): Promise<RegistryEntry | null>;
 }
