@@ -1,6 +1,6 @@
 import { type Dispatcher, Pool } from "undici";
 import type { Endpoint } from "../types/declared.ts";
-import { ActitoWebhookClient } from "./actito-webhook-client.ts";
+import { ActitoClient } from "./actito-client.ts";
 import { readActitoQuota } from "./actito-quota.ts";
 import type { ClientLogEvent } from "./client-log-event.ts";
 import { type Clock, realSleep, systemClock } from "./clock.ts";
@@ -84,7 +84,7 @@ export function createActitoClient(options: CreateActitoClientOptions): ActitoAp
       bodyTimeout: t.bodyMs ?? 60_000,
       keepAliveTimeout: t.keepAliveMs ?? 10_000,
     });
-  return new ActitoWebhookClient({
+  return new ActitoClient({
     endpoint: options.endpoint,
     apiKey: options.apiKey,
     baseUrl,

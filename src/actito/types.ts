@@ -86,8 +86,8 @@ export interface WebhookSubscriptionInfo extends WebhookSubscriptionBody {
   id: string;
 }
 
-/** The calls emi makes to one Actito licence, but webhooks: ActitoClient over HTTP. */
-export interface ActitoCoreApi {
+/** Every call emi makes to one Actito licence (ActitoClient over HTTP; the sandbox serves the same routes). */
+export interface ActitoApi {
   readonly endpoint: Endpoint;
   /** Fetches a token: resolves if the key works, throws AuthError if not. */
   checkAuth(): Promise<void>;
@@ -117,14 +117,10 @@ export interface ActitoCoreApi {
     csv: Readable | AsyncIterable<string | Buffer>,
   ): Promise<{ id: string; bytes: number }>;
   getMassImport(entity: string, id: string): Promise<MassImportStatus>;
-  close(): Promise<void>;
-}
-
-/** Every call emi makes to one Actito licence: ActitoWebhookClient (ActitoClient and the webhook routes). */
-export interface ActitoApi extends ActitoCoreApi {
   listWebhookSubscriptions(entity: string): Promise<WebhookSubscriptionInfo[]>;
   /** Creates a subscription and returns its id. */
   createWebhookSubscription(entity: string, body: WebhookSubscriptionBody): Promise<string>;
   /** Replaces a subscription (e.g. to deactivate it or rotate its secret header). */
   changeWebhookSubscription(entity: string, id: string, body: WebhookSubscriptionBody): Promise<void>;
+  close(): Promise<void>;
 }
