@@ -10,6 +10,7 @@ import {
   MASS_IMPORT_PARTS,
   massImportDefinition,
   parseCreatedId,
+  parseEmailCampaign,
   parseEntities,
   parseMassImportStarted,
   parseMassImportStatus,
@@ -24,6 +25,7 @@ import {
 } from "./routes.ts";
 import type {
   ActitoApi,
+  EmailCampaign,
   ActitoAttribute,
   ActitoEntity,
   ListProfilesOptions,
@@ -180,6 +182,31 @@ export class ActitoClient implements ActitoApi {
 
   async getMassImport(entity: string, id: string): Promise<MassImportStatus> {
     return this.#get(ROUTES.massImport, { entity, id }, parseMassImportStatus);
+  }
+
+  async getEmailCampaign(entity: string, campaign: string): Promise<EmailCampaign | null> {
+    const spec: CallSpec = {
+      method: "GET",
+      route: ROUTES.emailCampaign,
+      params: { entity, campaign },
+      idempotent: true,
+      accept: [404],
+    };
+    const answer = await this.#http.call(spec);
+    if (answer.status === 404) return null;
+    return this.#http.parse(answer, "GET", ROUTES.emailCampaign, parseEmailCampaign);
+  }
+
+  /** The body is HTML, not JSON: returned as text. */
+  async getEmailCampaignBody(entity: string, campaign: string): Promise<string> {
+    const answer = await this.#http.call({
+      method: "GET",
+      route: ROUTES.emailCampaignBody,
+      params: { entity, campaign },
+      idempotent: true,
+      acceptType: "text/html, application/json;q=0.5",
+    });
+    return answer.text;
   }
 
   // Webhook subscriptions ([model] shapes in routes.ts)

@@ -39,6 +39,8 @@ export interface CallSpec {
   idempotent: boolean;
   /** Non-2xx statuses handed back to the caller instead of thrown. */
   accept?: readonly number[];
+  /** The `Accept` header, when the answer is not JSON (a campaign's HTML body). */
+  acceptType?: string;
 }
 
 const JSON_HEADERS = { "content-type": "application/json" } as const;
@@ -159,7 +161,7 @@ export class ActitoTransport {
   async #send(spec: CallSpec, token: string | undefined, attempt: number): Promise<Answer> {
     const { clock, logger, limiter } = this.#parts;
     const headers: Record<string, string> = {
-      accept: "application/json",
+      accept: spec.acceptType ?? "application/json",
       authorization: token === undefined ? this.#parts.apiKey : `Bearer ${token}`,
     };
     if (this.#parts.sendEndpointHeader) headers["x-emi-endpoint"] = this.endpoint;
