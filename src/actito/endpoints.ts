@@ -1,7 +1,7 @@
 import type { Endpoint } from "../types/declared.ts";
 import { ActitoUrlError } from "./errors.ts";
 
-/** Actito's environments and their base URLs (actito-api.md, "Environments"). */
+/** Actito's environments and their base URLs (docs/actito-model.md, "Environments"). */
 const ENDPOINT_BASE_URLS: Readonly<Record<Endpoint, string>> = {
   api: "https://api.actito.com",
   api1: "https://api1.actito.com",

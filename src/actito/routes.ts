@@ -1,5 +1,5 @@
 /**
- * Every detail of actito-api.md tagged [model] lives in this module: route paths, query
+ * Every detail of docs/actito-model.md tagged [model] lives in this module: route paths, query
  * parameters, request bodies and response envelopes. Correcting them against Actito's OpenAPI
  * files should touch this file only.
  */

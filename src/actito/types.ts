@@ -73,7 +73,7 @@ export interface EmailCampaign {
   name: string;
 }
 
-/** A webhook subscription as emi writes it (actito-api.md, "Webhooks"; the shape is [model]). */
+/** A webhook subscription as emi writes it (docs/actito-model.md, "Webhooks"; the shape is [model]). */
 export interface WebhookSubscriptionBody {
   on: "PROFILE_TABLE";
   eventType: string;

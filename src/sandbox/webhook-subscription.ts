@@ -1,6 +1,6 @@
 import { HttpError } from "./http-error.ts";
 
-/** A webhook subscription as actito-api.md ("Webhooks") models it. */
+/** A webhook subscription as docs/actito-model.md ("Webhooks") models it. */
 export interface WebhookSubscription {
   id: string;
   on: "PROFILE_TABLE";
