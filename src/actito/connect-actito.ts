@@ -13,9 +13,10 @@ interface ConnectTarget {
 }
 
 /**
- * Builds the Actito client of one integration: the one seam through which refresh, apply, apply's
- * sync and sync reach Actito. The CLI passes `connectActito(env)`; tests point it at the sandbox or
- * wrap the client it returns.
+ * Builds the Actito client of one integration: how refresh, recovery, activation and runSync reach
+ * Actito. The CLI passes `connectActito(env)`, `emi sync --watch` one over its client cache; tests
+ * point it at the sandbox or wrap the client it returns. (emi serve's inbox worker builds its
+ * clients itself.)
  */
 export type ConnectActito = (target: ConnectTarget) => ActitoApi;
 

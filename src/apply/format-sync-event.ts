@@ -9,7 +9,7 @@ import type { SyncEvent } from "../sync/run-sync.ts";
 export const syncLabelWidth = 24;
 
 /**
- * A sync event as plain lines (CI logs, no TTY), in the shape of examples/sync.txt; null to skip it.
+ * A sync event as plain lines (CI logs, no TTY); null to skip it.
  * Every line starts with the account and `entity/table`; numbers carry thousands separators.
  */
 export function formatSyncEvent(event: SyncEvent): string | null {

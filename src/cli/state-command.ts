@@ -52,7 +52,7 @@ export function stateJson(
   return `${JSON.stringify({ integrations }, null, 2)}\n`;
 }
 
-/** The registry (examples/state-show.txt) and the locks, for people. */
+/** The registry (the table of state-table.ts) and the locks, for people. */
 export function stateText(
   entries: readonly RegistryEntry[],
   locks: readonly Lease[],
