@@ -104,9 +104,9 @@ export async function runWatchCommand(
       fullEveryMs: flags.fullEvery * 3_600_000,
       concurrency: flags.concurrency,
       signal: stop.signal,
-      onRecord: (record) => {
-        write(record);
-        inbox.settled(record).catch((error: unknown) => {
+      onRecord: write,
+      onInboxSettled: (account, startedAt) => {
+        inbox.settled(account, startedAt).catch((error: unknown) => {
           // The events stay in the inbox, so the account is due again at the next look: the cost
           // is one more incremental run, said here rather than hidden.
           io.stderr.write(

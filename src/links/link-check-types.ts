@@ -1,5 +1,5 @@
 /** Why a link to the customer's site fails the check. */
-type LinkProblemKind = "missing" | "misspelled" | "wrong-value";
+export type LinkProblemKind = "missing" | "misspelled" | "wrong-value";
 
 /** One link that does not carry the REAID as Actito would personalise it. */
 export interface LinkProblem {

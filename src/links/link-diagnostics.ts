@@ -7,7 +7,7 @@ import type { CampaignCheck, LinkRule } from "./link-check-types.ts";
 import { explainProblem } from "./check-href.ts";
 
 /** Diagnostic codes of the campaign link check. */
-const LINK_CODES = {
+export const LINK_CODES = {
   /** A link to the customer's site without `<linkParameter>=${<reaidAttribute>}`. */
   linkWithoutReaid: "link-without-reaid",
   /** A declared campaign that Actito did not answer for. */

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
+import { recordLinkFindingsSql, reportedLinkFindingsSql } from "./link-findings-sql.ts";
 import type { ApplyJournal } from "../apply/apply-journal.ts";
 import type { ApiKeyRecord } from "../serve/api-key-store.ts";
 import { ApiKeySql } from "./api-key-sql.ts";
@@ -312,5 +313,14 @@ export class SqlStore implements Store {
   }
   touchApiKey(id: string, at: string): Promise<void> {
     return this.#keys.touchApiKey(id, at);
+  }
+
+  // What drift last reported of the campaign link check (LinkFindingsStore; SQL in link-findings-sql.ts)
+
+  reportedLinkFindings(): Promise<string[]> {
+    return reportedLinkFindingsSql(this.#driver);
+  }
+  recordLinkFindings(keys: readonly string[]): Promise<void> {
+    return recordLinkFindingsSql(this.#driver, keys);
   }
 }

@@ -11,6 +11,7 @@ import type {
   SyncHealthRecorder,
 } from "../sync/sync-store.ts";
 import type { Leases } from "./leases.ts";
+import type { LinkFindingsStore } from "../plan/link-findings-store.ts";
 import type { RealtimeAccounts } from "./realtime-accounts.ts";
 import type { ReaidOwnershipStore } from "./reaid-ownership.ts";
 import type { SyncSchedule } from "./sync-schedule.ts";
@@ -51,7 +52,8 @@ export interface Store
     WebhookInbox,
     RealtimeAccounts,
     ReaidLookupStore,
-    ApiKeyStore {
+    ApiKeyStore,
+    LinkFindingsStore {
   /**
    * Readies the store for a long-running service (`emi serve`, before it listens): on SQLite, starts
    * the REAID write thread and the checkpoint thread; nothing on PostgreSQL.
