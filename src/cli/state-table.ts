@@ -77,7 +77,7 @@ function when(iso: string, now: number): string {
     : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 }
 
-/** The table of examples/state-show.txt: one row per integration, one per sister, then a summary. */
+/** The table of `emi state show`: one row per integration, one per sister, then a summary. */
 export function stateTable(
   rows: readonly { entry: RegistryEntry; view: ScheduleView }[],
   now: number,

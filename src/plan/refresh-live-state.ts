@@ -5,16 +5,14 @@ import { pickProfileTable } from "../actito/pick-profile-table.ts";
 import type { ActitoApi } from "../actito/types.ts";
 import type { SecretMissReason } from "../config/resolve-secret.ts";
 import { type SecretResolver, type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
-import { sqlDriverOf } from "../store/sql-driver-of.ts";
 import type { RegistryEntry } from "../store/store-records.ts";
-import { syncScheduleOf } from "../store/sql-sync-schedule.ts";
-import { WebhookInboxSql } from "../store/webhook-inbox-sql.ts";
+import type { SyncSchedule } from "../store/sync-schedule.ts";
 import type { Declared, DesiredIntegration, Endpoint } from "../types/declared.ts";
 import { EmiError } from "../types/errors.ts";
 import { findKeyEndpoint } from "./find-key-endpoint.ts";
 import type { LiveFacts } from "./plan-types.ts";
 import type { PlanStore } from "./plan-store.ts";
-import { isCompatibleReaidAttribute } from "./reaid-attribute.ts";
+import { isCompatibleReaidAttribute } from "../sync/reaid-attribute.ts";
 import { lastRunFactsOf } from "../sync/last-run-facts.ts";
 import { readExistingValues } from "./read-existing-values.ts";
 import { classifyWebhooks, realtimeTargetUrl } from "./realtime-plan.ts";
@@ -43,21 +41,12 @@ export interface LiveState {
 }
 
 /** Accounts whose last sync runs failed (failures in a row since the last success), from the schedule. */
-export async function readFailedSyncs(store: object): Promise<Map<number, number>> {
+async function readFailedSyncs(
+  store: Pick<SyncSchedule, "listSchedule">,
+): Promise<Map<number, number>> {
   try {
-    const entries = (await syncScheduleOf(store)?.list()) ?? [];
+    const entries = await store.listSchedule();
     return new Map(entries.filter((e) => e.failures > 0).map((e) => [e.account, e.failures]));
-  } catch {
-    return new Map();
-  }
-}
-
-/** The accounts with realtime set up, from the store's webhook secrets (none for a store without SQL). */
-export async function readRealtimeAccounts(
-  store: object,
-): Promise<Map<number, { secretRef: string; secretHash: string }>> {
-  try {
-    return await new WebhookInboxSql(sqlDriverOf(store)).realtimeAccounts();
   } catch {
     return new Map();
   }
@@ -102,7 +91,7 @@ export async function refreshLiveState(options: RefreshOptions): Promise<LiveSta
   const [registry, registryRevision, realtimeAccounts, failedSyncs] = await Promise.all([
     options.store.listIntegrations(),
     options.store.registryRevision(),
-    readRealtimeAccounts(options.store),
+    options.store.realtimeAccounts(),
     readFailedSyncs(options.store),
   ]);
   const limit = pLimit(options.concurrency ?? 4);

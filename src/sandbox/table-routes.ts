@@ -8,7 +8,7 @@ const valueTypes = new Set(["STRING", "INTEGER", "BOOLEAN", "TIMESTAMP", "DATE",
 const attributeName = /^[A-Za-z][A-Za-z0-9_]{0,49}$/;
 
 /** A profile table as Actito describes it; without its profile count when `withCount` is false. */
-export function describeTable(store: ProfileTableStore, withCount = true): unknown {
+function describeTable(store: ProfileTableStore, withCount = true): unknown {
   return {
     id: store.id,
     name: store.name,

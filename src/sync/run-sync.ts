@@ -12,8 +12,6 @@ import { type SecretResolver, type Secrets, secretResolver } from "../config/res
 import { LockHeldError } from "../store/errors.ts";
 import type { HeldLease } from "../store/lease-keeper.ts";
 import type { RegistryEntry, Store } from "../store/store.ts";
-import { syncScheduleOf } from "../store/sql-sync-schedule.ts";
-import { webhookInboxOf } from "../store/webhook-inbox-of.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import { errorMessage } from "./error-message.ts";
 import { groupByLicence, LicenceHold, licenceOf } from "./licence-lease.ts";
@@ -35,8 +33,7 @@ import {
   utcDay,
 } from "./write-strategy.ts";
 
-export type { SyncEvent, SyncRunCounts } from "./sync-events.ts";
-export type { SyncOutcome } from "./sync-outcome.ts";
+export type { SyncEvent } from "./sync-events.ts";
 export type { SyncResult } from "./sync-result.ts";
 
 export interface RunSyncOptions {
@@ -60,7 +57,7 @@ export interface RunSyncOptions {
   signal?: AbortSignal;
   /**
    * The webhook inbox: a run that ends in sync removes the events its read covered, and every
-   * result reports what still waits. Default: the store's own inbox (webhookInboxOf); null: none.
+   * result reports what still waits. Default: the store's own inbox; null: none.
    */
   inbox?: InboxBacklog | null;
   /** Actito's limits as the sync plans for them (default: Actito's documented values). */
@@ -112,7 +109,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncResult[]> {
   const secret = secretResolver(options.secrets);
   const limit = pLimit(Math.max(1, options.concurrency ?? 8));
   const ttlMs = options.leaseTtlMs ?? 60_000;
-  const inbox = options.inbox === undefined ? webhookInboxOf(options.store) : options.inbox;
+  const inbox = options.inbox === undefined ? options.store : options.inbox;
   await Promise.all(
     [...groupByLicence(options.integrations)].map(([licence, group]) =>
       limit(async () => {
@@ -294,10 +291,7 @@ async function syncOne(
 
 /** Since when another process has held a licence (`<endpoint>/<entity>`), when the store says. */
 async function busySince(store: Store, licence: string): Promise<string | null> {
-  const leases =
-    (await syncScheduleOf(store)
-      ?.licenceLeases()
-      .catch(() => [])) ?? [];
+  const leases = await store.licenceLeases().catch(() => []);
   return leases.find((l) => l.licence === licence)?.since ?? null;
 }
 

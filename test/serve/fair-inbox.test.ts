@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { defaultSeed } from "../../src/sandbox/default-seed.ts";
-import { hashSecret } from "../../src/serve/api-key-secret.ts";
+import { hashSecret } from "../../src/store/secret-hash.ts";
 import { openStore } from "../../src/store/open-store.ts";
-import { sqlDriverOf } from "../../src/store/sql-driver-of.ts";
-import { WebhookInboxSql } from "../../src/store/webhook-inbox-sql.ts";
+import type { Store } from "../../src/store/store.ts";
 import { normaliseEmail } from "../../src/store/normalise-email.ts";
 import { createWorld, type World } from "../e2e/e2e-harness.ts";
 import { type EmiProcess, spawnEmi } from "../watch/emi-process.ts";
@@ -22,10 +21,10 @@ afterEach(async () => {
   world = undefined;
 });
 
-async function withInbox<T>(w: World, fn: (inbox: WebhookInboxSql) => Promise<T>): Promise<T> {
+async function withInbox<T>(w: World, fn: (inbox: Store) => Promise<T>): Promise<T> {
   const store = await openStore(w.storeUrl);
   try {
-    return await fn(new WebhookInboxSql(sqlDriverOf(store)));
+    return await fn(store);
   } finally {
     await store.close();
   }

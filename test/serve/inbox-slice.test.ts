@@ -3,10 +3,7 @@ import { connectActito } from "../../src/actito/connect-actito.ts";
 import { validateDirectory } from "../../src/config/validate-directory.ts";
 import { InboxWorker } from "../../src/serve/inbox-worker.ts";
 import { openStore } from "../../src/store/open-store.ts";
-import { ReaidLookupSql } from "../../src/store/reaid-lookup-sql.ts";
-import { sqlDriverOf } from "../../src/store/sql-driver-of.ts";
 import type { Store } from "../../src/store/store.ts";
-import { WebhookInboxSql } from "../../src/store/webhook-inbox-sql.ts";
 import { INBOX_SLICE_PURPOSE } from "../../src/sync/licence-lease.ts";
 import { runSync } from "../../src/sync/run-sync.ts";
 import { createWorld, type World } from "../e2e/e2e-harness.ts";
@@ -30,13 +27,13 @@ describe("the licence between the inbox worker and a due sync", () => {
     expect((await world.run(["apply", "--yes"])).code).toBe(0);
     const s = await openStore(world.storeUrl);
     store = s;
-    const inbox = new WebhookInboxSql(sqlDriverOf(s));
+    const inbox = s;
     const declared = (await validateDirectory("integrations", { cwd: world.dir })).declared;
     const nordlys = declared.find((d) => d.integration.account === 1042)!.integration;
     const worker = new InboxWorker({
       store: s,
       inbox,
-      lookup: new ReaidLookupSql(sqlDriverOf(s)),
+      lookup: s,
       integrationFor: (account) => (account === 1042 ? nordlys : null),
       secrets: { env: world.env, cwd: world.dir },
     });
