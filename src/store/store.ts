@@ -9,6 +9,7 @@ import type {
   SyncHealthRecorder,
 } from "../sync/sync-store.ts";
 import type { Leases } from "./leases.ts";
+import type { Lease } from "./store-records.ts";
 import type { ReaidOwnershipStore } from "./reaid-ownership.ts";
 
 export type {
@@ -42,5 +43,11 @@ export interface Store
     RejectionStore,
     ImportQuota,
     Leases {
+  /**
+   * The same store for the holder of `lease`: every write it makes commits only if the lease still
+   * carries this holder's fencing token, checked in the write's own transaction (LeaseLostError
+   * otherwise). Closing it leaves this store open.
+   */
+  fenced(lease: Lease): Store;
   close(): Promise<void>;
 }
