@@ -1,5 +1,5 @@
 import type { Store } from "../store/store.ts";
-import { licenceLeaseName } from "./inbox-worker.ts";
+import { licenceLeaseName } from "../sync/licence-lease.ts";
 import type { WebhookInboxStore } from "./webhook-inbox-store.ts";
 
 /**
@@ -15,7 +15,7 @@ export async function licencesWithInboxEvents(
   for (const account of await inbox.accountsWithInbox()) {
     const entry = await store.findByAccount(account);
     if (entry?.status !== "active") continue;
-    const licence = licenceLeaseName(entry.endpoint, entry.entity);
+    const licence = licenceLeaseName(`${entry.endpoint}/${entry.entity}`);
     due.set(licence, [...(due.get(licence) ?? []), account]);
   }
   return due;
