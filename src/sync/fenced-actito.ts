@@ -85,6 +85,10 @@ export function fencedActito(api: ActitoApi, lease: HeldLease): { api: ActitoApi
       definition: Parameters<ActitoApi["startMassImport"]>[1],
       csv: Readable | AsyncIterable<string | Buffer>,
     ) => api.startMassImport(entity, definition, built(csv)),
+    close: () => {
+      clearInterval(timer);
+      return api.close();
+    },
   };
   const fenced = new Proxy(api, {
     get(target, property) {
@@ -94,6 +98,6 @@ export function fencedActito(api: ActitoApi, lease: HeldLease): { api: ActitoApi
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
-  // release: stops watching for stalls; the client itself is closed by its owner.
+  // release: stops watching for stalls (as closing the client does).
   return { api: fenced, release: () => clearInterval(timer) };
 }
