@@ -1,4 +1,5 @@
 import { waitForMassImport } from "../actito/wait-for-mass-import.ts";
+import { pauseForTest } from "./pause-for-test.ts";
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import { profileRef } from "./reaid-write.ts";
 import { settleRefusals, splitDuplicates } from "./settle-refusals.ts";
@@ -17,6 +18,7 @@ export async function awaitImportResult(
   retriedRefs: ReadonlySet<string>,
 ): Promise<string | null> {
   const { api, account, target } = ctx;
+  pauseForTest("import-wait");
   // A run asked to stop (SIGTERM, a lost lease) stops polling at once: the import's id is in the
   // checkpoint, so the next run waits for it by id and records its result.
   const status = await waitForMassImport(api, target.entity, id, {
