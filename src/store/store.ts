@@ -10,6 +10,7 @@ import type {
 } from "../sync/sync-store.ts";
 import type { Leases } from "./leases.ts";
 import type { Lease } from "./store-records.ts";
+import type { LinkFindingsStore } from "../plan/link-findings-store.ts";
 import type { ReaidOwnershipStore } from "./reaid-ownership.ts";
 
 export type {
@@ -42,7 +43,8 @@ export interface Store
     SyncCheckpoints,
     RejectionStore,
     ImportQuota,
-    Leases {
+    Leases,
+    LinkFindingsStore {
   /**
    * The same store for the holder of `lease`: every write it makes commits only if the lease still
    * carries this holder's fencing token, checked in the write's own transaction (LeaseLostError
