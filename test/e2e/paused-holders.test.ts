@@ -1,9 +1,11 @@
+import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { sqlDriverOf } from "../../src/store/sql-driver-of.ts";
 import { syncScheduleOf } from "../../src/store/sql-sync-schedule.ts";
 import { WebhookInboxSql } from "../../src/store/webhook-inbox-sql.ts";
+import { describePostgres } from "../store/describe-postgres.ts";
 import { createLeaseWorld, errLine, type LeaseWorld } from "./lease-world.ts";
 
 // Each test pauses a real emi process (SIGSTOP, through EMI_TEST_PAUSE_AT) between a read and the
@@ -32,27 +34,8 @@ async function snapshot(w: LeaseWorld, account = 1042, tableId = "16") {
 }
 
 describe("a holder paused past its lease writes nothing when it resumes", { timeout: 180_000 }, () => {
-  it("emi sync: paused after reading a page, it does not PATCH the old e-mail's REAID", async () => {
-    world = await createLeaseWorld([{ id: "16", name: "customers", account: 1042, profiles: 20 }]);
-    expect((await world.emi(["sync"]).exited()).code).toBe(0);
-    await world.setEmail("16", 5, "moved-5@acme.example");
-
-    const old = world.emi(["sync"], paused("listing-page"));
-    await errLine(old, /paused at listing-page/);
-    // Meanwhile the e-mail changes again and a newer sync takes the licence over once the lease expired.
-    await world.setEmail("16", 5, "final-5@acme.example");
-    await world.leaseExpired(LICENCE);
-    const newer = world.emi(["sync"]);
-    expect((await newer.exited()).code).toBe(0);
-    expect(await world.wrongReaids("16", 1042)).toEqual([]);
-    const before = await snapshot(world);
-
-    old.child.kill("SIGCONT");
-    expect((await old.exited()).code).toBe(1);
-    expect(old.out()).toMatch(/1042 needs attention: lease lost: the "licence:api3\/acme" lease/);
-    expect(await world.wrongReaids("16", 1042)).toEqual([]);
-    expect(await snapshot(world)).toEqual(before);
-  });
+  it("emi sync: paused after reading a page, it does not PATCH the old e-mail's REAID", () =>
+    pausedSyncWritesNothing());
 
   it("sync --watch: paused during its listing, it keeps the newer checkpoint and schedule", async () => {
     world = await createLeaseWorld([{ id: "16", name: "customers", account: 1042, profiles: 30 }]);
@@ -194,4 +177,41 @@ describe("one licence, two integrations", { timeout: 120_000 }, () => {
     expect(await world.wrongReaids("17", 1050)).toEqual([]);
     expect(await world.withStore((s) => s.listLocks())).toEqual([]);
   });
+});
+
+/** `emi sync` paused after reading a page, while the e-mail it read changes twice. */
+async function pausedSyncWritesNothing(storeUrl?: string): Promise<void> {
+  world = await createLeaseWorld([{ id: "16", name: "customers", account: 1042, profiles: 20 }], {
+    ...(storeUrl ? { storeUrl } : {}),
+  });
+  const w = world;
+  expect((await w.emi(["sync"]).exited()).code).toBe(0);
+  await w.setEmail("16", 5, "moved-5@acme.example");
+
+  const old = w.emi(["sync"], paused("listing-page"));
+  await errLine(old, /paused at listing-page/);
+  // Meanwhile the e-mail changes again and a newer sync takes the licence over once the lease expired.
+  await w.setEmail("16", 5, "final-5@acme.example");
+  await w.leaseExpired(LICENCE);
+  const newer = w.emi(["sync"]);
+  expect((await newer.exited()).code).toBe(0);
+  expect(await w.wrongReaids("16", 1042)).toEqual([]);
+  const before = await snapshot(w);
+
+  old.child.kill("SIGCONT");
+  expect((await old.exited()).code).toBe(1);
+  expect(old.out()).toMatch(/1042 needs attention: lease lost: the "licence:api3\/acme" lease/);
+  expect(await w.wrongReaids("16", 1042)).toEqual([]);
+  expect(await snapshot(w)).toEqual(before);
+}
+
+describePostgres("a holder paused past its lease, on PostgreSQL", (url) => {
+  it(
+    "emi sync: paused after reading a page, it does not PATCH the old e-mail's REAID",
+    { timeout: 120_000 },
+    () =>
+      pausedSyncWritesNothing(
+        `${url}${url.includes("?") ? "&" : "?"}schema=lease_${randomBytes(4).toString("hex")}`,
+      ),
+  );
 });
