@@ -11,7 +11,11 @@ export type StoreErrorCode =
   | "lease-lost"
   | "newer-schema"
   | "no-store"
-  | "unavailable";
+  | "unavailable"
+  | "target-exists"
+  | "target-not-empty"
+  | "schema-mismatch"
+  | "source-busy";
 
 /** An operational failure of the state store. Messages never carry a secret or a connection password. */
 export class StoreError extends EmiError {
