@@ -41,7 +41,7 @@ export interface LeaseWorld {
 const children: EmiProcess[] = [];
 
 /** Kills what a test left running (SIGCONT first: a stopped process ignores SIGKILL's cleanup). */
-export function killChildren(): void {
+function killChildren(): void {
   for (const p of children.splice(0)) {
     if (p.child.exitCode !== null || p.child.signalCode !== null) continue;
     p.child.kill("SIGCONT");
