@@ -53,7 +53,8 @@ export async function buildProgram(ctx: CommandContext, only?: string): Promise<
     .description(
       "E-mail marketing integrations as code: validate, plan and apply Raptor ↔ Actito integrations.",
     )
-    .version("0.1.0")
+    // Answered by main() before the program is built (the text may ask git): listed here for --help.
+    .option("-V, --version", "print emi's version, the commit it was built from and Node's version")
     .option("--debug", "print stack traces of unexpected errors")
     .exitOverride()
     .configureOutput({
@@ -77,6 +78,10 @@ export async function buildProgram(ctx: CommandContext, only?: string): Promise<
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const ctx: CommandContext = { io, exitCode: ExitCode.ok };
   const name = commandIn(argv);
+  if (name === undefined && argv.slice(2).some((arg) => arg === "--version" || arg === "-V")) {
+    io.stdout.write(`${(await import("./version-text.ts")).versionText()}\n`);
+    return 0;
+  }
   try {
     const program = await buildProgram(ctx, name);
     if (name !== undefined && actitoCommands.has(name) && !isHelp(argv)) checkActitoUrl(io.env);
