@@ -25,6 +25,7 @@ const commands: Record<string, () => Promise<RegisterCommand[]>> = {
   serve: async () => [(await import("./serve-command.ts")).registerServeCommand],
   "api-key": async () => [(await import("./api-key-command.ts")).registerApiKeyCommand],
   secret: async () => [(await import("./secret-command.ts")).registerSecretCommand],
+  init: async () => [(await import("./init-command.ts")).registerInitCommand],
 };
 
 /** Commands that talk to Actito: `EMI_ACTITO_URL` is checked before they start. */

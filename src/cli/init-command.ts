@@ -1,0 +1,97 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import type { Command } from "commander";
+import { resolveEmiSpec } from "../init/resolve-emi-spec.ts";
+import { secretEnvNamesIn } from "../init/render-workflow.ts";
+import { packageNameFor, scaffoldFiles } from "../init/scaffold-files.ts";
+import { terminalSafe } from "../plan/terminal-safe.ts";
+import type { CommandContext } from "./command-context.ts";
+import { ExitCode } from "./exit-codes.ts";
+import { shellWord } from "./demo-command.ts";
+
+interface InitFlags {
+  emiSpec?: string;
+  force?: boolean;
+}
+
+/** The version of the emi that runs: the default pin of a new repository. */
+function runningVersion(): string {
+  const manifest = new URL("../../package.json", import.meta.url);
+  return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
+}
+
+/** The `secretRef: env:NAME` names of declarations already in `<dir>/integrations/`. */
+function declaredSecretEnvNames(dir: string): string[] {
+  const folder = join(dir, "integrations");
+  if (!existsSync(folder)) return [];
+  const texts = readdirSync(folder)
+    .filter((file) => /\.ya?ml$/.test(file))
+    .map((file) => readFileSync(join(folder, file), "utf8"));
+  return secretEnvNamesIn(texts);
+}
+
+/**
+ * `emi init [dir]`: scaffolds a declarations repository that installs a pinned emi and runs it in
+ * GitHub Actions. Never overwrites a file unless --force: it lists the ones in the way and exits 1.
+ */
+export function registerInitCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command("init")
+    .description(
+      "scaffold a declarations repository: integrations/, emi.config.yaml, package.json, workflows",
+    )
+    .argument("[dir]", "the repository's folder (created if missing)", ".")
+    .option(
+      "--emi-spec <spec>",
+      "how package.json pins emi: an exact version, a tarball path or a git URL with a tag (default: this emi's version)",
+    )
+    .option("--force", "overwrite files that already exist")
+    .action(async (dirArg: string, flags: InitFlags) => {
+      const { io } = ctx;
+      const dir = resolve(io.cwd, dirArg);
+      const pin = resolveEmiSpec(flags.emiSpec ?? runningVersion(), dir, io.cwd);
+      const files = scaffoldFiles({
+        name: packageNameFor(basename(dir)),
+        emiSpec: pin.spec,
+        secretEnvNames: declaredSecretEnvNames(dir),
+      });
+      const existing = files.filter((file) => existsSync(join(dir, file.path)));
+      if (existing.length > 0 && !flags.force) {
+        io.stderr.write(
+          terminalSafe(
+            `error: emi init would overwrite ${existing.length} existing file${existing.length === 1 ? "" : "s"} in ${dir}:\n` +
+              existing.map((file) => `  ${file.path}\n`).join("") +
+              "Nothing was written. Move them away, or run again with --force to overwrite them.\n",
+          ),
+        );
+        ctx.exitCode = ExitCode.error;
+        return;
+      }
+      for (const file of files) {
+        await mkdir(dirname(join(dir, file.path)), { recursive: true });
+        await writeFile(join(dir, file.path), file.content);
+      }
+      const out = (line: string) => io.stdout.write(terminalSafe(`${line}\n`));
+      out(`emi init: a declarations repository in ${dir}, pinned to emi ${pin.spec}`);
+      for (const file of files) out(`  ${existing.includes(file) ? "overwrote" : "created  "} ${file.path}`);
+      if (pin.warning) io.stderr.write(terminalSafe(`warning: ${pin.warning}\n`));
+      const cd = dir === resolve(io.cwd) ? "" : `cd ${shellWord(dirArg)} && `;
+      const next: [string, string][] = [
+        [
+          `${cd}npm install`,
+          "installs emi and writes package-lock.json: commit it (the workflows run npm ci)",
+        ],
+        ["npx emi demo", "the whole job against a local Actito sandbox, in a temporary folder"],
+        [
+          "npx emi validate",
+          "checks integrations/ (empty for now: integrations/README.md says how to add one)",
+        ],
+        ["emi.config.yaml", "put CI's and a break-glass age public key in ageRecipients"],
+        ["repository secrets", "EMI_STORE and EMI_AGE_IDENTITY, for the workflows (emi's docs/ci.md)"],
+      ];
+      const width = Math.max(...next.map(([what]) => what.length)) + 2;
+      out("\nNext:");
+      for (const [what, why] of next) out(`  ${what.padEnd(width)}${why}`);
+    });
+}
