@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { resolveEmiSpec } from "../init/resolve-emi-spec.ts";
 import { secretEnvNamesIn } from "../init/render-workflow.ts";
-import { packageNameFor, scaffoldFiles } from "../init/scaffold-files.ts";
+import { existingEmiSpec, mergePackageJson, packageNameFor, scaffoldFiles } from "../init/scaffold-files.ts";
 import { terminalSafe } from "../plan/terminal-safe.ts";
 import type { CommandContext } from "./command-context.ts";
 import { ExitCode } from "./exit-codes.ts";
@@ -19,6 +19,26 @@ interface InitFlags {
 function runningVersion(): string {
   const manifest = new URL("../../package.json", import.meta.url);
   return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
+}
+
+/** An existing package.json, or undefined when there is none. */
+function readManifest(path: string): Record<string, unknown> | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const value: unknown = JSON.parse(readFileSync(path, "utf8"));
+    if (value !== null && typeof value === "object" && !Array.isArray(value))
+      return value as Record<string, unknown>;
+  } catch {
+    // Not JSON: listed as a file in the way, like any other.
+  }
+  return undefined;
+}
+
+/** The existing package.json's own exact emi pin when it has one, else this emi's version. */
+function defaultSpec(manifest: Record<string, unknown> | undefined): string {
+  const spec = manifest ? existingEmiSpec(manifest) : undefined;
+  if (spec === undefined || /^[\^~<>=*]|^latest$|^x|\.x/.test(spec)) return runningVersion();
+  return spec;
 }
 
 /** The `secretRef: env:NAME` names of declarations already in `<dir>/integrations/`. */
@@ -50,13 +70,21 @@ export function registerInitCommand(program: Command, ctx: CommandContext): void
     .action(async (dirArg: string, flags: InitFlags) => {
       const { io } = ctx;
       const dir = resolve(io.cwd, dirArg);
-      const pin = resolveEmiSpec(flags.emiSpec ?? runningVersion(), dir, io.cwd);
+      // A package.json already there (npm install ./emi-….tgz writes one) is kept and given the
+      // pin, rather than counted as a file in the way; its own emi pin is the default.
+      const manifest = readManifest(join(dir, "package.json"));
+      const pin = resolveEmiSpec(flags.emiSpec ?? defaultSpec(manifest), dir, flags.emiSpec ? io.cwd : dir);
       const files = scaffoldFiles({
         name: packageNameFor(basename(dir)),
         emiSpec: pin.spec,
         secretEnvNames: declaredSecretEnvNames(dir),
       });
-      const existing = files.filter((file) => existsSync(join(dir, file.path)));
+      if (manifest !== undefined && !flags.force) {
+        const index = files.findIndex((file) => file.path === "package.json");
+        files[index] = { path: "package.json", content: mergePackageJson(manifest, pin.spec) };
+      }
+      const merged = manifest !== undefined && !flags.force ? "package.json" : undefined;
+      const existing = files.filter((file) => file.path !== merged && existsSync(join(dir, file.path)));
       if (existing.length > 0 && !flags.force) {
         io.stderr.write(
           terminalSafe(
@@ -74,7 +102,10 @@ export function registerInitCommand(program: Command, ctx: CommandContext): void
       }
       const out = (line: string) => io.stdout.write(terminalSafe(`${line}\n`));
       out(`emi init: a declarations repository in ${dir}, pinned to emi ${pin.spec}`);
-      for (const file of files) out(`  ${existing.includes(file) ? "overwrote" : "created  "} ${file.path}`);
+      for (const file of files) {
+        const what = file.path === merged ? "updated  " : existing.includes(file) ? "overwrote" : "created  ";
+        out(`  ${what} ${file.path}${file.path === merged ? ` (emi pinned to ${pin.spec})` : ""}`);
+      }
       if (pin.warning) io.stderr.write(terminalSafe(`warning: ${pin.warning}\n`));
       const cd = dir === resolve(io.cwd) ? "" : `cd ${shellWord(dirArg)} && `;
       const next: [string, string][] = [

@@ -75,3 +75,32 @@ export function packageNameFor(folder: string): string {
     .replace(/^[._-]+|[-]+$/g, "");
   return name === "" ? "integrations" : name;
 }
+
+/**
+ * An existing package.json (`npm install ./emi-0.2.0.tgz` writes one) with emi pinned to
+ * `emiSpec` in `dependencies` and the scripts added where missing; everything else kept as it is.
+ */
+export function mergePackageJson(existing: Record<string, unknown>, emiSpec: string): string {
+  const dependencies = { ...(existing.dependencies as Record<string, string> | undefined), emi: emiSpec };
+  const devDependencies = { ...(existing.devDependencies as Record<string, string> | undefined) };
+  delete devDependencies.emi;
+  const scripts = {
+    validate: "emi validate",
+    plan: "emi plan",
+    demo: "emi demo",
+    ...(existing.scripts as Record<string, string> | undefined),
+  };
+  const merged: Record<string, unknown> = { ...existing, scripts, dependencies };
+  if (Object.keys(devDependencies).length > 0) merged.devDependencies = devDependencies;
+  else delete merged.devDependencies;
+  return `${JSON.stringify(merged, null, 2)}\n`;
+}
+
+/** The emi that an existing package.json already names, if any. */
+export function existingEmiSpec(existing: Record<string, unknown>): string | undefined {
+  for (const field of ["dependencies", "devDependencies"]) {
+    const spec = (existing[field] as Record<string, unknown> | undefined)?.emi;
+    if (typeof spec === "string") return spec;
+  }
+  return undefined;
+}

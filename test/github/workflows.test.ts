@@ -54,13 +54,16 @@ function declaredSecretEnvNames(): string[] {
 const expr = (inner: string) => `$${"{{"} ${inner} }}`;
 const GITHUB_TOKEN = expr("github.token");
 
-const workflows = ["ci.yml", "plan.yml", "apply.yml", "drift.yml"];
+const workflows = ["ci.yml", "plan.yml", "apply.yml", "drift.yml", "sync.yml", "release.yml"];
 
 /** The release each pinned commit is; checked against the actions' tags when the SHA was chosen. */
 const pins: Record<string, { sha: string; version: string }> = {
   "actions/checkout": { sha: "11bd71901bbe5b1630ceea73d27597364c9af683", version: "v4.2.2" },
   "actions/setup-node": { sha: "49933ea5288caeca8642d1e84afbd3f7d6820020", version: "v4.4.0" },
   "actions/upload-artifact": { sha: "ea165f8d65b6e75b540449e92b4886f43607fa02", version: "v4.6.2" },
+  "docker/setup-buildx-action": { sha: "b5ca514318bd6ebac0fb2aedd5d36ec1b5c232a2", version: "v3.10.0" },
+  "docker/login-action": { sha: "74a5d142397b4f367a81961eba4e8cd7edddf772", version: "v3.4.0" },
+  "docker/build-push-action": { sha: "263435318d21b8e681c14492fe198d362a7d2c83", version: "v6.18.0" },
 };
 
 describe("GitHub workflows", () => {

@@ -81,20 +81,38 @@ describe("emi init", () => {
 
   it("refuses to overwrite files, lists them and writes nothing, unless --force", async () => {
     await mkdir(join(cwd, "integrations"));
-    await writeFile(join(cwd, "package.json"), '{ "name": "mine" }\n');
     await writeFile(join(cwd, "integrations/README.md"), "ours\n");
+    await writeFile(join(cwd, "CODEOWNERS"), "* @someone\n");
     const refused = await init();
     expect(refused.code).toBe(1);
     expect(refused.err).toContain("emi init would overwrite 2 existing files");
-    expect(refused.err).toContain("  integrations/README.md\n  package.json\n");
-    expect(await readdir(cwd)).toEqual(["integrations", "package.json"]);
-    expect(readFileSync(join(cwd, "package.json"), "utf8")).toBe('{ "name": "mine" }\n');
+    expect(refused.err).toContain("  integrations/README.md\n  CODEOWNERS\n");
+    expect(await readdir(cwd)).toEqual(["CODEOWNERS", "integrations"]);
+    expect(readFileSync(join(cwd, "integrations/README.md"), "utf8")).toBe("ours\n");
 
     const forced = await init("--force");
     expect(forced.code).toBe(0);
-    expect(forced.out).toContain("overwrote package.json");
+    expect(forced.out).toContain("overwrote integrations/README.md");
     expect(forced.out).toContain("created   emi.config.yaml");
-    expect(JSON.parse(readFileSync(join(cwd, "package.json"), "utf8")).dependencies.emi).toBe(version);
+    expect(readFileSync(join(cwd, "CODEOWNERS"), "utf8")).toContain("/secrets/");
+  });
+
+  it("keeps an existing package.json, pinning the emi it already installed (npm install ./emi-….tgz)", async () => {
+    const manifest = { name: "mine", dependencies: { emi: "file:emi-0.2.0.tgz", left: "1.0.0" } };
+    await writeFile(join(cwd, "package.json"), JSON.stringify(manifest));
+    const { code, out, err } = await init();
+    expect(err).toBe("");
+    expect(code).toBe(0);
+    expect(out).toContain("updated   package.json (emi pinned to file:./emi-0.2.0.tgz)");
+    const merged = JSON.parse(readFileSync(join(cwd, "package.json"), "utf8"));
+    expect(merged.name).toBe("mine");
+    expect(merged.dependencies).toEqual({ emi: "file:./emi-0.2.0.tgz", left: "1.0.0" });
+    expect(merged.scripts.validate).toBe("emi validate");
+    // Asked for another pin, it takes that one.
+    expect((await init("--force", "--emi-spec", version)).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(cwd, "package.json"), "utf8")).dependencies).toEqual({
+      emi: version,
+    });
   });
 
   it("pins a tarball inside the repository as a file: path, and warns about one CI cannot reach", async () => {
