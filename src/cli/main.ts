@@ -26,8 +26,21 @@ const commands: Record<string, () => Promise<RegisterCommand[]>> = {
   "api-key": async () => [(await import("./api-key-command.ts")).registerApiKeyCommand],
   secret: async () => [(await import("./secret-command.ts")).registerSecretCommand],
   init: async () => [(await import("./init-command.ts")).registerInitCommand],
+  // Every command, so the script knows them all.
+  completion: async () => [
+    ...(await everyCommand()),
+    (await import("./completion-command.ts")).registerCompletionCommand,
+  ],
   links: async () => [(await import("./links-command.ts")).registerLinksCommand],
 };
+
+/** The register functions of every command but `completion`, each once. */
+async function everyCommand(): Promise<RegisterCommand[]> {
+  const loaders = new Set(
+    Object.entries(commands).flatMap(([name, load]) => (name === "completion" ? [] : [load])),
+  );
+  return [...new Set((await Promise.all([...loaders].map((load) => load()))).flat())];
+}
 
 /** Commands that talk to Actito: `EMI_ACTITO_URL` is checked before they start. */
 const actitoCommands = new Set(["plan", "apply", "sync", "drift", "links"]);

@@ -13,6 +13,7 @@ import { renderDiagnosticsGithub } from "../github/render-diagnostics-github.ts"
 import { renderDiagnosticsJson } from "./render-diagnostics-json.ts";
 import { renderDiagnosticsSarif } from "./render-diagnostics-sarif.ts";
 import { renderDiagnosticsText } from "./render-diagnostics-text.ts";
+import { useColor } from "./use-color.ts";
 
 const formats = ["text", "json", "github", "sarif"] as const;
 type ValidateFormat = (typeof formats)[number];
@@ -70,7 +71,7 @@ export function registerValidateCommand(program: Command, ctx: CommandContext): 
         default: {
           const terminal = io.stdout.isTTY === true;
           const sources = terminal ? await sourcesOf(result.diagnostics, io.cwd) : undefined;
-          const color = terminal && !io.env.NO_COLOR;
+          const color = useColor(io.stdout, io.env);
           io.stdout.write(renderDiagnosticsText(result, { sources, color }));
         }
       }
