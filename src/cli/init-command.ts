@@ -9,16 +9,11 @@ import { terminalSafe } from "../plan/terminal-safe.ts";
 import type { CommandContext } from "./command-context.ts";
 import { ExitCode } from "./exit-codes.ts";
 import { shellWord } from "./demo-command.ts";
+import { packageVersion } from "./version-text.ts";
 
 interface InitFlags {
   emiSpec?: string;
   force?: boolean;
-}
-
-/** The version of the emi that runs: the default pin of a new repository. */
-function runningVersion(): string {
-  const manifest = new URL("../../package.json", import.meta.url);
-  return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
 }
 
 /** An existing package.json, or undefined when there is none. */
@@ -37,7 +32,7 @@ function readManifest(path: string): Record<string, unknown> | undefined {
 /** The existing package.json's own exact emi pin when it has one, else this emi's version. */
 function defaultSpec(manifest: Record<string, unknown> | undefined): string {
   const spec = manifest ? existingEmiSpec(manifest) : undefined;
-  if (spec === undefined || /^[\^~<>=*]|^latest$|^x|\.x/.test(spec)) return runningVersion();
+  if (spec === undefined || /^[\^~<>=*]|^latest$|^x|\.x/.test(spec)) return packageVersion();
   return spec;
 }
 

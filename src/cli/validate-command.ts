@@ -14,6 +14,7 @@ import { renderDiagnosticsJson } from "./render-diagnostics-json.ts";
 import { renderDiagnosticsSarif } from "./render-diagnostics-sarif.ts";
 import { renderDiagnosticsText } from "./render-diagnostics-text.ts";
 import { useColor } from "./use-color.ts";
+import { packageVersion } from "./version-text.ts";
 
 const formats = ["text", "json", "github", "sarif"] as const;
 type ValidateFormat = (typeof formats)[number];
@@ -66,7 +67,7 @@ export function registerValidateCommand(program: Command, ctx: CommandContext): 
           io.stdout.write(renderDiagnosticsGithub(result));
           break;
         case "sarif":
-          io.stdout.write(renderDiagnosticsSarif(result, program.version() ?? "0.0.0"));
+          io.stdout.write(renderDiagnosticsSarif(result, packageVersion()));
           break;
         default: {
           const terminal = io.stdout.isTTY === true;

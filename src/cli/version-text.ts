@@ -11,10 +11,13 @@ const packageRoot = new URL("../../", import.meta.url);
  * a run from the sources asks git, since a recorded commit may be older than the checkout.
  */
 export function versionText(): string {
-  const { version } = JSON.parse(readFileSync(new URL("package.json", packageRoot), "utf8")) as {
-    version: string;
-  };
-  return `emi ${version} (commit ${builtFrom()}) node ${process.version}`;
+  return `emi ${packageVersion()} (commit ${builtFrom()}) node ${process.version}`;
+}
+
+/** The version in emi's own package.json. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL("package.json", packageRoot), "utf8")) as { version: string })
+    .version;
 }
 
 function builtFrom(): string {
