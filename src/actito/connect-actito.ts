@@ -16,9 +16,10 @@ export interface ConnectTarget {
 }
 
 /**
- * Builds the Actito client of one integration: the one seam through which refresh, apply, apply's
- * sync, sync and the long-running workers (`--watch`, `serve --worker`) reach Actito. The CLI passes `connectActito(env)`; tests point it at the sandbox or
- * wrap the client it returns.
+ * Builds the Actito client of one integration: the one seam through which refresh, recovery,
+ * activation, runSync and the long-running workers (`emi sync --watch`, `emi serve --worker`, each
+ * over its client cache) reach Actito. The CLI passes `connectActito(env)`; tests point it at the
+ * sandbox or wrap the client it returns.
  */
 export type ConnectActito = (target: ConnectTarget) => ActitoApi;
 

@@ -6,21 +6,19 @@ import { resolveSecretsOnce, type SecretResolver } from "../config/resolve-secre
 import { LeaseLostError, LockHeldError } from "../store/errors.ts";
 import { leaseTtlMs, withLease } from "../store/lease-keeper.ts";
 import { namespaceOf } from "../store/namespace-of.ts";
-import { sqlDriverOf } from "../store/sql-driver-of.ts";
 import type { RegistryEntry, Store } from "../store/store.ts";
-import { WebhookInboxSql } from "../store/webhook-inbox-sql.ts";
+import type { InboxEvent, WebhookInbox } from "../store/webhook-inbox.ts";
 import { errorMessage } from "../sync/error-message.ts";
 import { fencedActito } from "../sync/fenced-actito.ts";
 import { licenceLeaseName, licenceOf } from "../sync/licence-lease.ts";
 import { resolveSyncTarget, type SyncTarget } from "../sync/resolve-sync-target.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import type { ReaidLookupStore } from "./reaid-lookup-store.ts";
-import type { InboxEvent, WebhookInboxStore } from "./webhook-inbox-store.ts";
 import { type InboxOutcome, writeInboxReaids } from "./write-inbox-reaids.ts";
 
 export interface InboxWorkerDeps {
   store: Store;
-  inbox: WebhookInboxStore;
+  inbox: WebhookInbox;
   lookup: ReaidLookupStore;
   /** The declaration of an account's integration (its API key reference); null when not declared here. */
   integrationFor(account: number): DesiredIntegration | null;
@@ -153,7 +151,7 @@ export class InboxWorker {
       events,
     );
     if (error instanceof LeaseLostError) throw error;
-    await new WebhookInboxSql(sqlDriverOf(store)).removeInboxEvents(settled.map((s) => s.event));
+    await store.removeInboxEvents(settled.map((s) => s.event));
     const counts = new Map<InboxOutcome, number>();
     for (const { outcome } of settled) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
     for (const [outcome, count] of counts) this.#deps.onOutcome?.(outcome, count);

@@ -2,10 +2,7 @@ import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { sqlDriverOf } from "../../src/store/sql-driver-of.ts";
-import { syncScheduleOf } from "../../src/store/sql-sync-schedule.ts";
-import { WebhookInboxSql } from "../../src/store/webhook-inbox-sql.ts";
-import { describePostgres } from "../store/describe-postgres.ts";
+import { describePostgres } from "../requirements.ts";
 import { createLeaseWorld, errLine, type LeaseWorld } from "./lease-world.ts";
 
 // Each test pauses a real emi process (SIGSTOP, through EMI_TEST_PAUSE_AT) between a read and the
@@ -26,7 +23,7 @@ afterEach(async () => {
 async function snapshot(w: LeaseWorld, account = 1042, tableId = "16") {
   const stored = await w.withStore(async (store) => ({
     checkpoint: await store.getCheckpoint(account),
-    schedule: (await syncScheduleOf(store)!.list()).find((e) => e.account === account) ?? null,
+    schedule: (await store.listSchedule()).find((e) => e.account === account) ?? null,
     health: (await store.findByAccount(account))?.sync.health,
   }));
   const table = w.sandbox.stats().tables[`acme/${tableId}`];
@@ -83,11 +80,7 @@ describe("a holder paused past its lease writes nothing when it resumes", { time
     expect((await world.emi(["sync"]).exited()).code).toBe(0);
     await world.setEmail("16", 5, "moved-5@acme.example");
     await world.withStore((store) =>
-      new WebhookInboxSql(sqlDriverOf(store)).addInboxEvents(
-        1042,
-        [{ profileId: "5", eventType: "UPDATE" }],
-        new Date().toISOString(),
-      ),
+      store.addInboxEvents(1042, [{ profileId: "5", eventType: "UPDATE" }], new Date().toISOString()),
     );
     const old = world.emi(["serve", "--worker", "--port", "0"], paused("profile-read"));
     await errLine(old, /paused at profile-read/);

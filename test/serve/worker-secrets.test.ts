@@ -1,8 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { sqlDriverOf } from "../../src/store/sql-driver-of.ts";
-import { WebhookInboxSql } from "../../src/store/webhook-inbox-sql.ts";
 import { createLeaseWorld, errLine, type LeaseWorld } from "../e2e/lease-world.ts";
 import { apiKey } from "../sync/sync-fixture.ts";
 
@@ -37,11 +35,7 @@ describe("emi serve --worker reads keys by the CLI's rules", { timeout: 90_000 }
     expect(refused.err()).toMatch(/not valid/);
 
     await world.withStore((store) =>
-      new WebhookInboxSql(sqlDriverOf(store)).addInboxEvents(
-        1042,
-        [{ profileId: "3", eventType: "UPDATE" }],
-        new Date().toISOString(),
-      ),
+      store.addInboxEvents(1042, [{ profileId: "3", eventType: "UPDATE" }], new Date().toISOString()),
     );
     const serve = world.emi(["serve", "--worker", "--port", "0"], env);
     await errLine(serve, /inbox events for an account not declared in --dir: they wait/);

@@ -2,7 +2,6 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { takeLease } from "../../src/store/lease-keeper.ts";
 import { LeaseLostError, LockHeldError, StoreError } from "../../src/store/errors.ts";
-import { syncScheduleOf } from "../../src/store/sql-sync-schedule.ts";
 import { migrations, migrationsTableSql } from "../../src/store/migrations.ts";
 import { REAID_PATTERN } from "../../src/store/new-reaids.ts";
 import { openStore } from "../../src/store/open-store.ts";
@@ -534,7 +533,13 @@ export function describeStoreContract(harness: StoreHarness): void {
         await store.putIntegration(registryWrite(1042));
         const old = await store.acquireLock("licence:api3/acme", "paused", "sync", 100);
         const fencedOld = store.fenced(old);
-        const checkpoint = { phase: "idle" as const, cursor: null, watermark: "w1", importsInFlight: [], data: {} };
+        const checkpoint = {
+          phase: "idle" as const,
+          cursor: null,
+          watermark: "w1",
+          importsInFlight: [],
+          data: {},
+        };
         await fencedOld.putCheckpoint(1042, checkpoint);
         expect(await store.getCheckpoint(1042)).toMatchObject({ watermark: "w1" });
         await sleep(250);
@@ -555,7 +560,7 @@ export function describeStoreContract(harness: StoreHarness): void {
           LeaseLostError,
         );
         await expect(
-          syncScheduleOf(fencedOld)!.recordSuccess(1042, {
+          fencedOld.recordSuccess(1042, {
             at: "2026-01-01T00:00:00.000Z",
             full: true,
             skipped: 0,
@@ -566,7 +571,7 @@ export function describeStoreContract(harness: StoreHarness): void {
         expect(entry).toMatchObject({ email: registryWrite(1042).email, sync: { health: "syncing" } });
         expect(await store.getCheckpoint(1042)).toMatchObject({ watermark: "w2" });
         expect(await store.listRejections(1042)).toEqual([]);
-        expect(await syncScheduleOf(store)!.list()).toEqual([]);
+        expect(await store.listSchedule()).toEqual([]);
         // Reads are not fenced; a released lease fences its own holder out too.
         expect(await fencedOld.getCheckpoint(1042)).toMatchObject({ watermark: "w2" });
         await store.releaseLock(newer);
