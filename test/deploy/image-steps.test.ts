@@ -4,7 +4,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeWithRegistry, npmEnv } from "./npm-registry.ts";
+import { describeWith, npmRegistry } from "../requirements.ts";
+import { npmEnv } from "./npm-env.ts";
 import { checkoutLockfile, packEmi } from "./pack-emi.ts";
 
 const root = join(import.meta.dirname, "../..");
@@ -22,7 +23,7 @@ function asNonRoot(command: string[], options: { cwd: string; env: NodeJS.Proces
 const run = (cwd: string, command: string, ...args: string[]) =>
   execFileSync(command, args, { cwd, env: npmEnv(), stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
 
-describeWithRegistry("the container image's steps, outside a container (Dockerfile)", () => {
+describeWith([npmRegistry], "the container image's steps, outside a container (Dockerfile)", () => {
   let work: string;
   let app: string;
 

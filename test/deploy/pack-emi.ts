@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { npmEnv } from "./npm-registry.ts";
+import { npmEnv } from "./npm-env.ts";
 
 const root = join(import.meta.dirname, "../..");
 
