@@ -11,6 +11,7 @@ import type { WatchRecord } from "../watch/watch-record.ts";
 import { EmiError } from "../types/errors.ts";
 import { validateDirectory } from "../config/validate-directory.ts";
 import type { CliIO } from "./io.ts";
+import { OutputFormatVersion } from "./output-format-versions.ts";
 
 export interface WatchFlags {
   dir: string;
@@ -36,7 +37,13 @@ export async function runWatchCommand(
   hooks: { inboxDue?: () => Promise<ReadonlySet<number>>; signal?: AbortSignal } = {},
 ): Promise<number> {
   const write = (record: WatchRecord) =>
-    io.stdout.write(`${flags.format === "json" ? JSON.stringify(record) : formatWatchLine(record)}\n`);
+    io.stdout.write(
+      `${
+        flags.format === "json"
+          ? JSON.stringify({ formatVersion: OutputFormatVersion.syncWatch, ...record })
+          : formatWatchLine(record)
+      }\n`,
+    );
   const first = await validateDirectory(flags.dir, { cwd: io.cwd });
   if (first.diagnostics.some((d) => d.severity === "error")) {
     throw new EmiError(`the declarations in ${flags.dir} are not valid: run emi validate`);
