@@ -41,9 +41,7 @@ export interface LiveState {
 }
 
 /** Accounts whose last sync runs failed (failures in a row since the last success), from the schedule. */
-async function readFailedSyncs(
-  store: Pick<SyncSchedule, "listSchedule">,
-): Promise<Map<number, number>> {
+async function readFailedSyncs(store: Pick<SyncSchedule, "listSchedule">): Promise<Map<number, number>> {
   try {
     const entries = await store.listSchedule();
     return new Map(entries.filter((e) => e.failures > 0).map((e) => [e.account, e.failures]));
