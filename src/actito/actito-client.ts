@@ -82,6 +82,8 @@ export class ActitoClient implements ActitoCoreApi {
   readonly #origin: string;
   readonly #pathPrefix: string;
   readonly #tokens: TokenCache;
+  /** The latest `Date` header Actito sent, in ms (see actitoTime). */
+  #latestDate: number | null = null;
 
   constructor(parts: ActitoClientParts) {
     this.endpoint = parts.endpoint;
@@ -229,6 +231,10 @@ export class ActitoClient implements ActitoCoreApi {
     return this.#get(ROUTES.massImport, { entity, id }, parseMassImportStatus);
   }
 
+  actitoTime(): number | null {
+    return this.#latestDate;
+  }
+
   /** One call with everything #call does, its answer parsed (for ActitoWebhookClient). */
   protected async request<T>(spec: CallSpec, parse: (body: unknown) => T): Promise<T> {
     return this.#parse(await this.#call(spec), spec.method, spec.route, parse);
@@ -340,6 +346,7 @@ export class ActitoClient implements ActitoCoreApi {
         body,
       });
       const text = await response.body.text();
+      this.#noteDate(response.headers.date);
       logger({
         type: "request",
         method: spec.method,
@@ -371,6 +378,12 @@ export class ActitoClient implements ActitoCoreApi {
       const detail = error instanceof ShapeError ? error.message : "the body is not JSON";
       throw new UnexpectedResponseError({ method, route, detail });
     }
+  }
+
+  /** Keeps the latest `Date` an answer carried: Actito's clock, whatever this machine's says. */
+  #noteDate(header: string | string[] | undefined): void {
+    const at = typeof header === "string" ? Date.parse(header) : Number.NaN;
+    if (Number.isFinite(at) && (this.#latestDate === null || at > this.#latestDate)) this.#latestDate = at;
   }
 
   #secrets(): string[] {

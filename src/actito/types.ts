@@ -117,6 +117,11 @@ export interface ActitoCoreApi {
     csv: Readable | AsyncIterable<string | Buffer>,
   ): Promise<{ id: string; bytes: number }>;
   getMassImport(entity: string, id: string): Promise<MassImportStatus>;
+  /**
+   * Actito's clock as of its latest answer (the `Date` header, to the second, in ms), or null before
+   * any answer. Sync watermarks come from here, never from this machine's clock.
+   */
+  actitoTime?(): number | null;
   close(): Promise<void>;
 }
 
