@@ -102,6 +102,7 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
     if (written.kind === "stopped") return await stop(run, written.at, written.health, written.reason);
   } finally {
     await listing.close();
+    claims.close();
   }
 
   // Committed: the next incremental run reads what changed since this one began, or since its last
