@@ -1,5 +1,5 @@
 import type { ReaidOwnershipStore } from "../store/reaid-ownership.ts";
-import type { SyncCheckpoints } from "../sync/sync-store.ts";
+import type { SyncCheckpoints, SyncStore } from "../sync/sync-store.ts";
 import type { KeyFingerprints, RegistryReader } from "./registry-reader.ts";
 
 /**
@@ -9,4 +9,5 @@ import type { KeyFingerprints, RegistryReader } from "./registry-reader.ts";
 export type PlanStore = RegistryReader &
   KeyFingerprints &
   Pick<SyncCheckpoints, "getCheckpoint"> &
+  Pick<SyncStore, "countImports" | "countReaids"> &
   ReaidOwnershipStore;

@@ -61,6 +61,7 @@ const runStateShape: Shape = {
   ownership: { check: isRecord, optional: true },
   lastRejection: { check: isString, optional: true },
   importsEndedAt: { check: isString, optional: true },
+  calls: { check: isRecord, optional: true },
 };
 
 function mismatch(value: unknown, shape: Shape): string | null {

@@ -144,7 +144,11 @@ async function syncOne(
     callsPerMinute: readActitoQuota(secret.source.env).callsPerMinute,
     ...options.limits,
   };
-  const done = (result: SyncResult, importsUsedToday: number | null): SyncResult => {
+  const done = (
+    result: SyncResult,
+    importsUsedToday: number | null,
+    actual: IntegrationRunOutcome["actual"] | null = null,
+  ): SyncResult => {
     emit({
       type: "sync-finished",
       account,
@@ -153,6 +157,7 @@ async function syncOne(
       counts: result.counts,
       importsUsedToday,
       importsPerDay: importsUsedToday === null ? null : limits.importsPerDay,
+      actual,
       seconds: (Date.now() - started) / 1000,
       failed: result.failed,
     });
@@ -248,6 +253,7 @@ async function syncOne(
     return done(
       { account, health: outcome.health, reason: outcome.reason, counts: outcome.counts, failed: false },
       outcome.importsUsedToday,
+      outcome.actual,
     );
   } catch (error) {
     if (options.signal?.aborted && !lease.lost.aborted) {

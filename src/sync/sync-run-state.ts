@@ -58,6 +58,8 @@ export interface RunState {
    * older checkpoints, and while no import finished).
    */
   importsEndedAt?: string;
+  /** Listing and PATCH calls this run made, for the figures beside the plan's estimate (absent in older checkpoints). */
+  calls?: { list: number; patch: number };
 }
 
 /** The counters a run keeps, saved at each committed step so re-read rows are not counted twice. */
@@ -204,6 +206,12 @@ export function importSubmitted(run: RunState, flight: InFlight, id: string): vo
 /** The announced import is settled (recorded, refused before reaching Actito, or failed). */
 export function importSettled(run: RunState): void {
   run.inFlight = null;
+}
+
+/** One listing or PATCH call made. */
+export function countCall(run: RunState, kind: "list" | "patch"): void {
+  run.calls ??= { list: 0, patch: 0 };
+  run.calls[kind] += 1;
 }
 
 /** Actito reported an import of this run finished, at `at` on Actito's clock (ms; null: unknown). */
