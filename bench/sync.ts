@@ -49,8 +49,8 @@ function target(ok: boolean, what: string): void {
   console.log(`  target ${ok ? "met" : "MISSED"}: ${what}`);
 }
 
-function startChild(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", ...args], {
+function startChild(args: string[], env: Record<string, string>, tsx = true): ChildProcess {
+  return spawn(process.execPath, [...(tsx ? ["--import", "tsx"] : []), ...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -156,6 +156,8 @@ async function addSignUps(url: string, from: number, count: number): Promise<num
 }
 
 interface CliRun {
+  /** "bundle" (dist/, as an installed emi runs) or "sources" (through tsx: slower to start). */
+  loaded: string;
   code: number;
   seconds: number;
   maxRssMb: number;
@@ -164,13 +166,21 @@ interface CliRun {
 
 /** One emi command through the CLI in its own process (bench/cli-run-child.ts). */
 async function emi(dir: string, url: string, log: string, args: string[]): Promise<CliRun> {
-  const child = startChild([join(here, "cli-run-child.ts"), join(dir, log), ...args], {
-    EMI_ACTITO_URL: url,
-    ACTITO_BENCH_KEY: key,
-    // The call budget is lifted: the benchmark measures emi, not Actito's throttling. The day's
-    // imports stay Actito's 12: a back-fill that needed more would show here.
-    EMI_ACTITO_CALLS_PER_MINUTE: "1000000000",
-  });
+  // BENCH_CPU_PROF=<folder>: a V8 CPU profile of each emi command there (open it in Chrome's DevTools).
+  const profile = process.env.BENCH_CPU_PROF
+    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  const child = startChild(
+    [...profile, join(here, "cli-run-child.mjs"), join(dir, log), ...args],
+    {
+      EMI_ACTITO_URL: url,
+      ACTITO_BENCH_KEY: key,
+      // The call budget is lifted: the benchmark measures emi, not Actito's throttling. The day's
+      // imports stay Actito's 12: a back-fill that needed more would show here.
+      EMI_ACTITO_CALLS_PER_MINUTE: "1000000000",
+    },
+    false,
+  );
   const line = await firstLine(child);
   return JSON.parse(line) as CliRun;
 }
@@ -263,7 +273,7 @@ try {
   console.log(
     `back-fill (emi apply): ${backfill.seconds.toFixed(1)} s, peak RSS ${backfill.maxRssMb.toFixed(0)} MB, ` +
       `${n(backfillState.sync?.counts.written ?? 0)} written, ${n(after.pagesListed - before.pagesListed)} pages listed, ` +
-      `${after.importsSubmitted - before.importsSubmitted} import(s); ratio to the floor ${ratio.toFixed(2)}× ` +
+      `${after.importsSubmitted - before.importsSubmitted} import(s), CLI from its ${backfill.loaded}; ratio to the floor ${ratio.toFixed(2)}× ` +
       `(load ${backfillLoad} → ${backfill.loadAverage.toFixed(2)})`,
   );
   check(backfill.code === 0, `emi apply exited ${backfill.code} (its output: ${join(dir, "apply.log")})`);
