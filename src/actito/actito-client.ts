@@ -7,6 +7,7 @@ import type { Clock } from "./clock.ts";
 import { type Answer, apiError, callFailure, type Method } from "./call-failure.ts";
 import { type ActitoApiError, UnexpectedResponseError } from "./errors.ts";
 import { gzipToTempFile } from "./gzip-to-temp-file.ts";
+import { laterDate, sameAttribute } from "./answer-facts.ts";
 import type { LicenceLimiter } from "./licence-limiter.ts";
 import { errorCode, retryDecision, type RetryPolicy } from "./retry-decision.ts";
 import {
@@ -374,7 +375,7 @@ export class ActitoClient implements ActitoCoreApi {
         body,
       });
       const text = await response.body.text();
-      this.#noteDate(response.headers.date);
+      this.#latestDate = laterDate(this.#latestDate, response.headers.date);
       logger({
         type: "request",
         method: spec.method,
@@ -408,12 +409,6 @@ export class ActitoClient implements ActitoCoreApi {
     }
   }
 
-  /** Keeps the latest `Date` an answer carried: Actito's clock, whatever this machine's says. */
-  #noteDate(header: string | string[] | undefined): void {
-    const at = typeof header === "string" ? Date.parse(header) : Number.NaN;
-    if (Number.isFinite(at) && (this.#latestDate === null || at > this.#latestDate)) this.#latestDate = at;
-  }
-
   #secrets(): string[] {
     return [this.#parts.apiKey, ...this.#tokens.secrets()];
   }
@@ -421,14 +416,4 @@ export class ActitoClient implements ActitoCoreApi {
   #apiError(spec: CallSpec, answer: Answer): ActitoApiError {
     return apiError(spec, answer, this.#secrets());
   }
-}
-
-function sameAttribute(a: ActitoAttribute, b: ActitoAttribute): boolean {
-  return (
-    a.type === b.type &&
-    a.valueType === b.valueType &&
-    a.unique === b.unique &&
-    (b.valueRestriction?.maxLength === undefined ||
-      a.valueRestriction?.maxLength === b.valueRestriction.maxLength)
-  );
 }
