@@ -1,10 +1,6 @@
 import type { FastifyInstance } from "fastify";
-import { ApiKeySql } from "../store/api-key-sql.ts";
 import { openStore } from "../store/open-store.ts";
-import { ReaidLookupSql } from "../store/reaid-lookup-sql.ts";
-import { sqlDriverOf } from "../store/sql-driver-of.ts";
 import type { Store } from "../store/store.ts";
-import { WebhookInboxSql } from "../store/webhook-inbox-sql.ts";
 import { EmiError } from "../types/errors.ts";
 import { buildServer, type ServeStores } from "./build-server.ts";
 import { createServeMetrics, type ServeMetrics } from "./serve-metrics.ts";
@@ -33,16 +29,10 @@ export interface RunningServe {
 export async function startServe(options: StartServeOptions): Promise<RunningServe> {
   const store = await openStore(options.storeUrl, { cwd: options.cwd });
   try {
-    const driver = sqlDriverOf(store);
     // Before listening: the first GetOrCreate requests would otherwise wait for SQLite's REAID
     // thread to start (hundreds of milliseconds when it runs from the sources).
-    await driver.prepareForService();
-    const stores: ServeStores = {
-      store,
-      keys: new ApiKeySql(driver),
-      lookup: new ReaidLookupSql(driver),
-      inbox: new WebhookInboxSql(driver),
-    };
+    await store.prepareForService();
+    const stores: ServeStores = { store, keys: store, lookup: store, inbox: store };
     const metrics = createServeMetrics();
     const app = await buildServer(stores, {
       metrics,
