@@ -91,7 +91,7 @@ export interface LiveFacts {
  * What the table's size is known from: Actito's count (or a complete read of every page), the
  * number of e-mails emi's last full read found (the store's REAIDs), or only the first pages.
  */
-export type SyncCostBasis = "profile-count" | "last-full-read" | "first-pages";
+type SyncCostBasis = "profile-count" | "last-full-read" | "first-pages";
 
 /** The facts a sync's cost is estimated from. */
 export interface SyncCost {

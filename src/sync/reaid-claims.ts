@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** How many claims stay in memory before they spill to disk (about 16 MB of table). */
-export const claimsInMemory = 1 << 20;
+const claimsInMemory = 1 << 20;
 
 /** Entries per block of a spilled run: one read of 4 KB finds a fingerprint. */
 const BLOCK_ENTRIES = 512;

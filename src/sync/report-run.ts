@@ -7,7 +7,7 @@ import { utcDay } from "./write-strategy.ts";
 
 /** How one run of one integration ended, before runSync turns it into a SyncResult. */
 /** Calls one run made, as the plan's `sync.estimate` counts them. */
-export interface ActualCalls {
+interface ActualCalls {
   listCalls: number;
   writeCalls: number;
   imports: number;
