@@ -4,6 +4,8 @@ import { startServe } from "../serve/start-serve.ts";
 import type { CommandContext } from "./command-context.ts";
 import { dirOption, storeOption } from "./common-options.ts";
 import { untilStopped } from "./until-stopped.ts";
+import { startMetricsPort } from "./serve-metrics-port.ts";
+import type { MetricsServer } from "../watch/serve-metrics.ts";
 
 interface ServeFlags {
   port: number;
@@ -78,13 +80,22 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
         host: flags.host,
         port: flags.port,
         rateLimitPerMinute: flags.rateLimit,
-        ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
+        metricsRoute: flags.metricsPort === undefined,
         log: (line) => logger.info(line),
         ...(background ? { background } : {}),
       });
+      let metricsServer: MetricsServer | undefined;
+      if (flags.metricsPort !== undefined) {
+        try {
+          metricsServer = await startMetricsPort(serve, flags.metricsPort, flags.host);
+        } catch (error) {
+          await serve.close();
+          throw error;
+        }
+      }
       const stopped = untilStopped();
       io.stdout.write(
-        `emi serve: listening on ${serve.url}${serve.metricsPort !== undefined ? ` (metrics on port ${serve.metricsPort})` : ""}\n`,
+        `emi serve: listening on ${serve.url}${metricsServer ? ` (metrics on port ${metricsServer.port})` : ""}\n`,
       );
       const signal = await stopped;
       logger.info({ msg: "stopping", signal });
@@ -93,6 +104,7 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
         process.exit(1);
       }, SHUTDOWN_GRACE_MS);
       forced.unref();
+      await metricsServer?.close();
       await serve.close();
       clearTimeout(forced);
     });

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { startMetricsPort } from "../../src/cli/serve-metrics-port.ts";
 import { startServe } from "../../src/serve/start-serve.ts";
 
 describe("emi serve --metrics-port", () => {
@@ -12,11 +13,12 @@ describe("emi serve --metrics-port", () => {
       cwd: dir,
       host: "127.0.0.1",
       port: 0,
-      metricsPort: 0,
+      metricsRoute: false,
     });
+    const metricsServer = await startMetricsPort(serve, 0, "127.0.0.1");
     try {
-      expect(serve.metricsPort).toBeGreaterThan(0);
-      const metricsUrl = `http://127.0.0.1:${serve.metricsPort}`;
+      expect(metricsServer.port).toBeGreaterThan(0);
+      const metricsUrl = `http://127.0.0.1:${metricsServer.port}`;
       expect((await fetch(`${serve.url}/healthz`)).status).toBe(200);
       expect((await fetch(`${serve.url}/metrics`)).status).toBe(404);
       const metrics = await fetch(`${metricsUrl}/metrics`);
@@ -27,10 +29,11 @@ describe("emi serve --metrics-port", () => {
       expect(health.status).toBe(200);
       expect((await fetch(`${metricsUrl}/GetOrCreate`)).status).toBe(404);
     } finally {
+      await metricsServer.close();
       await serve.close();
       await rm(dir, { recursive: true, force: true });
     }
-    await expect(fetch(`http://127.0.0.1:${serve.metricsPort}/metrics`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${metricsServer.port}/metrics`)).rejects.toThrow();
   });
 
   it("keeps /metrics on the public port without it", async () => {
@@ -42,7 +45,6 @@ describe("emi serve --metrics-port", () => {
       port: 0,
     });
     try {
-      expect(serve.metricsPort).toBeUndefined();
       expect((await fetch(`${serve.url}/metrics`)).status).toBe(200);
     } finally {
       await serve.close();
