@@ -129,6 +129,9 @@ export async function runWatchCommand(
     }).then(() => "done" as const);
     const ended = await Promise.race([loop, deadline]);
     write({ type: "stopped", time: new Date().toISOString(), clean: ended === "done" });
+    // A sync that did not stop in time must not keep the process alive: its checkpoint lets the
+    // next run resume, and its lease expires.
+    if (ended === "late") io.exitNow?.(1);
     return ended === "done" ? 0 : 1;
   } catch (error) {
     if (error instanceof WatchDeclarationsError) throw new EmiError(error.message, { cause: error });
