@@ -24,7 +24,6 @@ export const planProblemSummaries: Readonly<Record<PlanProblemCode, string>> = {
   "secret-unusable":
     "The API key cannot be used: an age file the identities cannot decrypt, or a reference outside the allow-list or the repository.",
   "realtime-needs-public-url": "realtime: true needs EMI_PUBLIC_URL where plan and apply run.",
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: Actito's personalisation syntax, written literally.
   "link-without-reaid": "A campaign link to the customer's site does not carry the REAID parameter.",
   "campaign-unreadable": "A declared campaign could not be read from Actito.",
 };
@@ -102,6 +101,7 @@ export const diagnosticFixes: Readonly<Record<DiagnosticCode, string>> = {
   "realtime-needs-public-url":
     "Set `EMI_PUBLIC_URL` (the public https URL of `emi serve`) where plan and apply run, or remove `realtime: true`.",
   "link-without-reaid":
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Actito's personalisation syntax, written literally.
     "Add `reaid=${reaid}` (the declared `linkParameter` and `reaidAttribute`) to the link in Actito.",
   "campaign-unreadable":
     "Check the campaign id or name in `actito.campaigns` and that the key may read campaigns; the message has Actito's answer.",
