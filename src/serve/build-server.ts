@@ -26,6 +26,8 @@ export interface BuildServerOptions {
   /** One access-log line (JSON); never given an e-mail, a key or a secret. */
   log?: (line: Record<string, unknown>) => void;
   now?: () => Date;
+  /** Serve GET /metrics on this (public) port; false when metrics have a port of their own. */
+  metricsRoute?: boolean;
 }
 
 /** The most a GetOrCreate body may weigh (Raptor's 1,000 addresses fit many times over). */
@@ -114,10 +116,12 @@ export async function buildServer(
       return reply.code(503).send({ status: "store unreachable" });
     }
   });
-  app.get("/metrics", async (_request, reply) => {
-    reply.header("content-type", metrics.registry.contentType);
-    return metrics.registry.metrics();
-  });
+  if (options.metricsRoute !== false) {
+    app.get("/metrics", async (_request, reply) => {
+      reply.header("content-type", metrics.registry.contentType);
+      return metrics.registry.metrics();
+    });
+  }
   registerGetOrCreateRoute(app, stores.store, { onRequest: requireKey, rateLimit: limit, metrics });
   registerReaidLookupRoute(app, stores.lookup, { onRequest: requireKey, rateLimit: limit });
   registerWebhookRoute(app, stores.inbox, { metrics, now, bodyLimit: WEBHOOK_BODY_LIMIT });

@@ -3,6 +3,7 @@ import { openStore } from "../store/open-store.ts";
 import type { Store } from "../store/store.ts";
 import { EmiError } from "../types/errors.ts";
 import { buildServer, type ServeStores } from "./build-server.ts";
+import { type MetricsServer, serveMetrics } from "../watch/serve-metrics.ts";
 import { createServeMetrics, type ServeMetrics } from "./serve-metrics.ts";
 
 export interface StartServeOptions {
@@ -11,6 +12,11 @@ export interface StartServeOptions {
   host: string;
   port: number;
   rateLimitPerMinute?: number;
+  /**
+   * Serve GET /metrics (and /healthz) on this port of its own, on `host`, and not on the public
+   * port: the REAID service's callers need not see the service's metrics.
+   */
+  metricsPort?: number;
   log?: (line: Record<string, unknown>) => void;
   /** Started once the store is open (the inbox worker); stopped first on close. */
   background?: (stores: ServeStores, metrics: ServeMetrics) => { stop(): Promise<void> };
@@ -19,6 +25,8 @@ export interface StartServeOptions {
 export interface RunningServe {
   /** `http://HOST:PORT` with the port actually bound. */
   url: string;
+  /** The metrics port actually bound, when `metricsPort` was given. */
+  metricsPort?: number;
   app: FastifyInstance;
   store: Store;
   /** Stops accepting, lets requests under way finish, stops the worker, closes the store. */
@@ -38,6 +46,7 @@ export async function startServe(options: StartServeOptions): Promise<RunningSer
       metrics,
       rateLimitPerMinute: options.rateLimitPerMinute,
       log: options.log,
+      metricsRoute: options.metricsPort === undefined,
     });
     try {
       await app.listen({ host: options.host, port: options.port });
@@ -54,14 +63,33 @@ export async function startServe(options: StartServeOptions): Promise<RunningSer
     const address = app.server.address();
     const port = typeof address === "object" && address ? address.port : options.port;
     const host = options.host.includes(":") ? `[${options.host}]` : options.host;
+    let metricsServer: MetricsServer | undefined;
+    if (options.metricsPort !== undefined) {
+      try {
+        metricsServer = await serveMetrics({
+          port: options.metricsPort,
+          host: options.host,
+          registry: metrics.registry,
+          healthy: async () => {
+            const answer = await app.inject({ method: "GET", url: "/healthz" });
+            return answer.statusCode === 200 ? { ok: true } : { ok: false, why: answer.body };
+          },
+        });
+      } catch (error) {
+        await app.close().catch(() => undefined);
+        throw error;
+      }
+    }
     const background = options.background?.(stores, metrics);
     let closing: Promise<void> | undefined;
     return {
       url: `http://${host}:${port}`,
+      ...(metricsServer ? { metricsPort: metricsServer.port } : {}),
       app,
       store,
       close() {
         closing ??= (async () => {
+          await metricsServer?.close();
           // A keep-alive connection whose request was under way goes idle only after close()
           // started, and would then keep the server open until its keep-alive timeout.
           const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
