@@ -18,6 +18,7 @@ import type { CliIO } from "./io.ts";
 import { wholeNumber } from "./number-flags.ts";
 import type { CommandContext } from "./command-context.ts";
 import { printPlan } from "./print-plan.ts";
+import { OutputFormatVersion } from "./output-format-versions.ts";
 
 interface ApplyFlags {
   dir: string;
@@ -196,7 +197,10 @@ async function applyAction(
     ctx.exitCode = ExitCode.error;
     return "### emi apply cancelled\n\nNothing was changed.\n";
   }
-  if (flags.format === "json") io.stdout.write(`${JSON.stringify({ plan, result }, null, 2)}\n`);
+  if (flags.format === "json")
+    io.stdout.write(
+      `${JSON.stringify({ formatVersion: OutputFormatVersion.apply, plan, result }, null, 2)}\n`,
+    );
   else if (flags.format === "markdown") {
     io.stdout.write(result ? renderApplyMarkdown(result) : "No changes.\n");
   } else

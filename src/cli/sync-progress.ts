@@ -4,6 +4,7 @@ import { formatCount } from "../plan/describe-change.ts";
 import type { SyncEvent } from "../sync/sync-events.ts";
 import type { CliIO } from "./io.ts";
 import { useLiveProgress } from "./use-color.ts";
+import { OutputFormatVersion } from "./output-format-versions.ts";
 
 /** Turns sync events into output; `stop()` once the sync is over. */
 export interface SyncProgress {
@@ -43,7 +44,8 @@ function ndjsonProgress(io: CliIO, intervalMs: number): SyncProgress {
   const due = throttle(intervalMs);
   return {
     onEvent: (event) => {
-      if (due(event)) io.stdout.write(`${JSON.stringify(event)}\n`);
+      if (due(event))
+        io.stdout.write(`${JSON.stringify({ formatVersion: OutputFormatVersion.syncEvents, ...event })}\n`);
     },
     stop: () => {},
   };

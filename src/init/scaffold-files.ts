@@ -63,6 +63,8 @@ function packageJson(options: ScaffoldOptions): string {
     // Exact: the workflows run `npm ci`, so CI runs the emi this repository reviewed.
     dependencies: { emi: options.emiSpec },
     engines: { node: ">=20.19" },
+    // npm 11 asks which packages may run install scripts: better-sqlite3 compiles its native module.
+    allowScripts: { "better-sqlite3": true },
   };
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
@@ -90,7 +92,11 @@ export function mergePackageJson(existing: Record<string, unknown>, emiSpec: str
     demo: "emi demo",
     ...(existing.scripts as Record<string, string> | undefined),
   };
-  const merged: Record<string, unknown> = { ...existing, scripts, dependencies };
+  const allowScripts = {
+    "better-sqlite3": true,
+    ...(existing.allowScripts as Record<string, boolean> | undefined),
+  };
+  const merged: Record<string, unknown> = { ...existing, scripts, dependencies, allowScripts };
   if (Object.keys(devDependencies).length > 0) merged.devDependencies = devDependencies;
   else delete merged.devDependencies;
   return `${JSON.stringify(merged, null, 2)}\n`;

@@ -243,6 +243,11 @@ CREATE TABLE sync_schedule (
 );
 `;
 
+// Issue 25 (fenced leases): every acquisition of a lease name takes the next fencing token, and a
+// released lease keeps its row (expires_at 0) so that the next holder's token is still larger.
+const leaseTokensSql = (dialect: Dialect) =>
+  `ALTER TABLE locks ADD COLUMN token ${dialect === "postgres" ? "BIGINT" : "INTEGER"} NOT NULL DEFAULT 0;`;
+
 /** Every migration, in order. */
 export const migrations: readonly Migration[] = [
   { version: 1, name: "initial schema", sqlite: initialSqlite, postgres: initialPostgres },
@@ -258,6 +263,12 @@ export const migrations: readonly Migration[] = [
     name: "service keys, webhook inbox and webhook secrets",
     sqlite: serveTables("sqlite"),
     postgres: serveTables("postgres"),
+  },
+  {
+    version: 6,
+    name: "fencing tokens of leases",
+    sqlite: leaseTokensSql("sqlite"),
+    postgres: leaseTokensSql("postgres"),
   },
 ];
 

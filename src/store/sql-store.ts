@@ -6,6 +6,7 @@ import { ApiKeySql } from "./api-key-sql.ts";
 import { StoreError } from "./errors.ts";
 import { migrations, migrationsTableSql } from "./migrations.ts";
 import type { SqlDriver } from "./sql-driver.ts";
+import { FencedDriver } from "./fenced-driver.ts";
 import { SqlJournal } from "./sql-journal.ts";
 import { SqlLeases } from "./sql-leases.ts";
 import { nowIso } from "./sql-placeholders.ts";
@@ -121,6 +122,11 @@ export class SqlStore implements Store {
 
   close(): Promise<void> {
     return this.#driver.close();
+  }
+
+  /** This store for a lease holder: its writes commit only while `lease` is current (see FencedDriver). */
+  fenced(lease: Lease): Store {
+    return new SqlStore(new FencedDriver(this.#driver, lease), this.#secret);
   }
 
   async fingerprintKey(apiKey: string): Promise<string> {

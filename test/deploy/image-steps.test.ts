@@ -4,7 +4,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeWithRegistry } from "./npm-registry.ts";
+import { describeWith, npmRegistry } from "../requirements.ts";
+import { npmEnv } from "./npm-env.ts";
 import { checkoutLockfile, packEmi } from "./pack-emi.ts";
 
 const root = join(import.meta.dirname, "../..");
@@ -20,9 +21,9 @@ function asNonRoot(command: string[], options: { cwd: string; env: NodeJS.Proces
 }
 
 const run = (cwd: string, command: string, ...args: string[]) =>
-  execFileSync(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+  execFileSync(command, args, { cwd, env: npmEnv(), stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
 
-describeWithRegistry("the container image's steps, outside a container (Dockerfile)", () => {
+describeWith([npmRegistry], "the container image's steps, outside a container (Dockerfile)", () => {
   let work: string;
   let app: string;
 
@@ -41,7 +42,7 @@ describeWithRegistry("the container image's steps, outside a container (Dockerfi
     rmSync(join(app, "package-lock.json"));
     // As the final stage: the app belongs to root and nobody may write to it.
     run(work, "chmod", "-R", "a-w,a+rX", app);
-  }, 600_000);
+  }, 1_500_000);
 
   afterAll(async () => {
     if (!work) return;

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { npmEnv } from "./npm-env.ts";
 
 const root = join(import.meta.dirname, "../..");
 
@@ -12,7 +13,7 @@ export function packEmi(destination: string): string {
   execFileSync("npm", ["pack", "--pack-destination", destination, "--silent"], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, npm_config_update_notifier: "false" },
+    env: npmEnv(),
   });
   const [tarball] = readdirSync(destination).filter((f) => /^emi-.*\.tgz$/.test(f));
   if (!tarball) throw new Error(`npm pack wrote no emi-*.tgz in ${destination}`);
