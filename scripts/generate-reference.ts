@@ -53,6 +53,8 @@ const exitCodes: Record<string, [string, string, string]> = {
 
 /** Examples per command path; each is run in a tutorial or how-to, not here. */
 const examples: Record<string, string[]> = {
+  init: ["emi init", "emi init ../acme-integrations --emi-spec ./vendor/emi-0.2.0.tgz"],
+  completion: ["emi completion bash > ~/.local/share/bash-completion/completions/emi"],
   validate: ["emi validate", "emi validate --format github"],
   plan: ["emi plan", "emi plan --out plan.json --detailed-exitcode", "emi plan --format markdown --comment"],
   apply: ["emi apply --yes", "emi apply plan.json --yes"],
