@@ -151,7 +151,7 @@ async function refreshOne(
             targetUrl: publicUrl === null ? null : realtimeTargetUrl(publicUrl, integration.account),
           }
         : null;
-    await readActito(
+    const profileCount = await readActito(
       client,
       integration,
       facts,
@@ -160,7 +160,7 @@ async function refreshOne(
       webhooks,
     );
     if (facts.table.id !== null && facts.error === null) {
-      facts.syncCost = await syncCostOf(integration, facts, options);
+      facts.syncCost = await syncCostOf(integration, facts, options, profileCount);
     }
   } catch (error) {
     if (error instanceof AuthError && facts.key === "unknown") {
@@ -184,16 +184,20 @@ async function syncCostOf(
   integration: DesiredIntegration,
   facts: LiveFacts,
   options: RefreshOptions,
+  /** The table's profile count as Actito describes it ([model]), when it does. */
+  profileCount: number | undefined,
 ): Promise<LiveFacts["syncCost"]> {
   const read = facts.profilesWithoutReaid;
   const listed = read ? read.count + (facts.existingValues?.values ?? 0) : 0;
   const reaids = await options.store.countReaids(String(integration.account));
   const [profiles, basis] =
-    read?.complete === true
-      ? [listed, "profile-count" as const]
-      : reaids > 0
-        ? [Math.max(reaids, listed), "last-full-read" as const]
-        : [listed, "first-pages" as const];
+    profileCount !== undefined
+      ? [profileCount, "profile-count" as const]
+      : read?.complete === true
+        ? [listed, "profile-count" as const]
+        : reaids > 0
+          ? [Math.max(reaids, listed), "last-full-read" as const]
+          : [listed, "first-pages" as const];
   const quotaKey = `${integration.actito.endpoint}/${integration.actito.entity}/${facts.table.id}`;
   const importsUsedToday = await options.store.countImports(quotaKey, utcDay(options.now?.() ?? new Date()));
   const { callsPerMinute } = readActitoQuota(secretResolver(options.secrets).source.env);
@@ -207,7 +211,7 @@ async function readActito(
   estimatePages: number,
   store: PlanStore,
   webhooks: { secretHash: string | null; targetUrl: string | null } | null,
-): Promise<void> {
+): Promise<number | undefined> {
   const { entity, profileTable, reaidAttribute } = integration.actito;
   await client.checkAuth();
   facts.key = "works";
@@ -259,4 +263,5 @@ async function readActito(
   });
   facts.profilesWithoutReaid = read.profilesWithoutReaid;
   facts.existingValues = read.existingValues ?? null;
+  return table.profileCount;
 }
