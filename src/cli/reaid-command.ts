@@ -77,7 +77,7 @@ export function registerReaidCommand(program: Command, ctx: CommandContext): voi
         for await (const pair of store.exportReaids(namespace)) {
           // A REAID is URL-safe ([A-Za-z0-9_-], generated or adopted), so it cannot carry a formula, and it
           // must stay exact for whoever joins on it: only the e-mail cell is neutralised.
-          rows.push([neutraliseFormula(pair.email), pair.reaid]);
+          rows.push([neutraliseFormula(pair.emailHash), pair.reaid]);
           if (rows.length === ROWS_PER_WRITE) {
             await write(ctx.io.stdout, stringify(rows));
             rows = [];

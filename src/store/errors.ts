@@ -10,6 +10,8 @@ export type StoreErrorCode =
   | "lock-lost"
   | "newer-schema"
   | "no-store"
+  | "no-store-key"
+  | "wrong-store-key"
   | "unavailable";
 
 /** An operational failure of the state store. Messages never carry a secret or a connection password. */

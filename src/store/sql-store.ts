@@ -1,10 +1,14 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { ApplyJournal } from "../apply/apply-journal.ts";
 import { StoreError } from "./errors.ts";
-import { migrations, migrationsTableSql } from "./migrations.ts";
+import { AddressHasher } from "./address-hasher.ts";
+import { hashStoredAddresses, rewriteWithoutAddresses } from "./hash-stored-addresses.ts";
+import { migrations, migrationsTableSql, NO_ADDRESSES_VERSION } from "./migrations.ts";
+import { missingKey, type StoreKeyring } from "./store-key.ts";
 import type { SqlDriver } from "./sql-driver.ts";
 import { SqlJournal } from "./sql-journal.ts";
 import { SqlLeases } from "./sql-leases.ts";
+import { normaliseEmail } from "./normalise-email.ts";
 import { nowIso } from "./sql-placeholders.ts";
 import { SqlReaids } from "./sql-reaids.ts";
 import { SqlRegistry } from "./sql-registry.ts";
@@ -30,6 +34,53 @@ import type {
 } from "./store-records.ts";
 
 const SECRET_KEY = "fingerprint-secret";
+/** The store key's check value (AddressHasher.checkValue): recognises the key, tells nothing of it. */
+const KEY_CHECK = "store-key-check";
+
+/** The key's check value, or null for a store that has none yet (or no tables yet). */
+async function readKeyCheck(driver: SqlDriver): Promise<string | null> {
+  try {
+    const [row] = await driver.all<{ value: string }>("SELECT value FROM store_meta WHERE key = ?", [
+      KEY_CHECK,
+    ]);
+    return row?.value ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Applies the migrations up to `upTo` in one transaction, refusing a store newer than this emi
+ * (a worker of an older release must not write into a store it does not understand). Returns the
+ * version the store was at before.
+ */
+async function applyMigrations(driver: SqlDriver, upTo: number): Promise<number> {
+  return driver.transaction(async (tx) => {
+    if (driver.migrationLockSql) await tx.all(driver.migrationLockSql);
+    await tx.exec(migrationsTableSql);
+    const [row] = await tx.all<{ version: number | string | null }>(
+      "SELECT MAX(version) AS version FROM schema_migrations",
+    );
+    const applied = Number(row?.version ?? 0);
+    const latest = migrations.at(-1)?.version ?? 0;
+    if (applied > latest) {
+      throw new StoreError(
+        "newer-schema",
+        `the store has schema version ${applied} but this emi knows only up to ${latest}: upgrade emi`,
+      );
+    }
+    for (const migration of migrations) {
+      if (migration.version <= applied || migration.version > upTo) continue;
+      await tx.exec(migration[driver.dialect]);
+      await tx.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [
+        migration.version,
+        migration.name,
+        nowIso(),
+      ]);
+    }
+    return applied;
+  });
+}
 
 /**
  * The Store over SQL, written once for both dialects; SqliteStore and PostgresStore only choose the
@@ -44,11 +95,14 @@ export class SqlStore implements Store {
   readonly #syncState: SqlSyncState;
   readonly #leases: SqlLeases;
 
-  protected constructor(driver: SqlDriver, secret: string) {
+  readonly #hasher: AddressHasher | null;
+
+  protected constructor(driver: SqlDriver, prepared: { secret: string; hasher: AddressHasher | null }) {
     this.#driver = driver;
-    this.#secret = secret;
+    this.#secret = prepared.secret;
+    this.#hasher = prepared.hasher;
     this.#registry = new SqlRegistry(driver);
-    this.#reaids = new SqlReaids(driver);
+    this.#reaids = new SqlReaids(driver, prepared.hasher);
     this.#journal = new SqlJournal(driver);
     this.#syncState = new SqlSyncState(driver);
     this.#leases = new SqlLeases(driver);
@@ -59,32 +113,58 @@ export class SqlStore implements Store {
     return this.#driver;
   }
 
-  /** Applies pending migrations and reads (or creates) the fingerprint secret. */
-  protected static async prepare(driver: SqlDriver): Promise<string> {
-    await driver.transaction(async (tx) => {
-      if (driver.migrationLockSql) await tx.all(driver.migrationLockSql);
-      await tx.exec(migrationsTableSql);
-      const [row] = await tx.all<{ version: number | string | null }>(
-        "SELECT MAX(version) AS version FROM schema_migrations",
+  /**
+   * Checks the store key, applies pending migrations (hashing the addresses of an older store in
+   * between, see hashStoredAddresses) and reads (or creates) the fingerprint secret. A wrong key is
+   * refused before anything is written.
+   */
+  protected static async prepare(
+    driver: SqlDriver,
+    keyring: StoreKeyring,
+  ): Promise<{ secret: string; hasher: AddressHasher | null }> {
+    const check = await readKeyCheck(driver);
+    let key = keyring.key;
+    if (key !== null && check !== null && !new AddressHasher(key).matches(check)) {
+      throw new StoreError(
+        "wrong-store-key",
+        `this store was made with another store key than the one found at ${keyring.lookedAt.at(-1) ?? "the given key"}: use the store's own key (nothing was written)`,
       );
-      const applied = Number(row?.version ?? 0);
-      const latest = migrations.at(-1)?.version ?? 0;
-      if (applied > latest) {
+    }
+    const before = await applyMigrations(driver, NO_ADDRESSES_VERSION - 1);
+    if (key === null && check === null && keyring.need === "required" && keyring.create) {
+      key = await keyring.create();
+    }
+    if (key === null && (check !== null || keyring.need === "required")) {
+      throw missingKey(keyring, "this command identifies e-mail addresses by their keyed hash");
+    }
+    const hasher = key === null ? null : new AddressHasher(key);
+    if (hasher && check === null) {
+      // Insert-if-absent then read: two processes making a store's first key agree on one.
+      await driver.run("INSERT INTO store_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", [
+        KEY_CHECK,
+        hasher.checkValue(),
+      ]);
+      const stored = await readKeyCheck(driver);
+      if (stored !== null && !hasher.matches(stored)) {
         throw new StoreError(
-          "newer-schema",
-          `the store has schema version ${applied} but this emi knows only up to ${latest}: upgrade emi`,
+          "wrong-store-key",
+          "another process gave this store another key at the same time",
         );
       }
-      for (const migration of migrations) {
-        if (migration.version <= applied) continue;
-        await tx.exec(migration[driver.dialect]);
-        await tx.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [
-          migration.version,
-          migration.name,
-          nowIso(),
-        ]);
+    }
+    if (before < NO_ADDRESSES_VERSION) {
+      const [row] = await driver.all<{ n: number | string }>(
+        "SELECT COUNT(*) AS n FROM reaids WHERE email_hash IS NULL",
+      );
+      const pending = Number(row?.n ?? 0);
+      if (pending > 0 && !hasher) {
+        throw missingKey(keyring, "this store holds e-mail addresses from an older emi and must be migrated");
       }
-    });
+      if (hasher) await hashStoredAddresses(driver, hasher);
+      await applyMigrations(driver, Number.POSITIVE_INFINITY);
+      // A store that held anything is rewritten so no copy of an address stays in its files.
+      if (before > 0) await rewriteWithoutAddresses(driver);
+    }
     // Insert-if-absent then read: two processes opening a fresh store agree on one secret.
     await driver.run("INSERT INTO store_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", [
       SECRET_KEY,
@@ -93,7 +173,7 @@ export class SqlStore implements Store {
     const [secret] = await driver.all<{ value: string }>("SELECT value FROM store_meta WHERE key = ?", [
       SECRET_KEY,
     ]);
-    return secret!.value;
+    return { secret: secret!.value, hasher };
   }
 
   /** The connection under this store, for role stores kept in their own files (see sql-driver-of.ts). */
@@ -144,7 +224,7 @@ export class SqlStore implements Store {
   getReaid(namespace: string, email: string): Promise<string | null> {
     return this.#reaids.getReaid(namespace, email);
   }
-  exportReaids(namespace: string): AsyncIterable<{ email: string; reaid: string }> {
+  exportReaids(namespace: string): AsyncIterable<{ emailHash: string; reaid: string }> {
     return this.#reaids.exportReaids(namespace);
   }
   countReaids(namespace: string): Promise<number> {
@@ -153,14 +233,17 @@ export class SqlStore implements Store {
 
   // Value ownership and adoption (ReaidOwnershipStore; SQL in reaid-ownership-sql.ts)
 
+  addressHash(email: string, asStored = false): string | null {
+    return this.#hasher ? this.#hasher.hash(asStored ? email : normaliseEmail(email)) : null;
+  }
   holdersOfReaids(values: readonly string[]): Promise<Map<string, ReaidHolder>> {
     return holdersOfReaidsSql(this.#driver, values);
   }
   findReaids(namespace: string, emails: readonly string[]): Promise<Map<string, string>> {
-    return findReaidsSql(this.#driver, namespace, emails);
+    return findReaidsSql(this.#driver, this.#hasher, namespace, emails);
   }
   adoptReaids(namespace: string, pairs: readonly AdoptionRequest[]): Promise<AdoptionOutcome[]> {
-    return adoptReaidsSql(this.#driver, namespace, pairs);
+    return adoptReaidsSql(this.#driver, this.#hasher, namespace, pairs);
   }
   takeOverReaids(from: string, to: string): Promise<{ moved: number; kept: number }> {
     return takeOverReaidsSql(this.#driver, from, to);
@@ -169,7 +252,7 @@ export class SqlStore implements Store {
     namespace: string,
     moves: readonly { from: string; to: string; reaid: string }[],
   ): Promise<boolean[]> {
-    return rekeyReaidsSql(this.#driver, namespace, moves);
+    return rekeyReaidsSql(this.#driver, this.#hasher, namespace, moves);
   }
 
   journalBegin(step: Parameters<ApplyJournal["journalBegin"]>[0]): Promise<number> {
