@@ -4,7 +4,6 @@ export default defineConfig({
   test: {
     pool: "forks",
     include: ["test/**/*.test.ts"],
-    setupFiles: ["test/store-key-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

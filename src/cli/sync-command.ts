@@ -11,6 +11,7 @@ import { ExitCode } from "./exit-codes.ts";
 import type { CommandContext } from "./command-context.ts";
 import { positiveNumber, wholeNumber } from "./number-flags.ts";
 import { syncProgress } from "./sync-progress.ts";
+import { storeKeys } from "./store-keys.ts";
 import { runWatchCommand } from "./sync-watch.ts";
 
 interface SyncFlags {
@@ -104,7 +105,7 @@ export function registerSyncCommand(program: Command, ctx: CommandContext): void
           throw new EmiError(`no declaration in ${flags.dir} covers account ${flags.account}`);
       }
       const secrets = secretSourceFrom(validation.repository, io.env, io.cwd);
-      const store = await openStore(flags.store, { cwd: io.cwd });
+      const store = await openStore(flags.store, { cwd: io.cwd, keys: storeKeys(io, flags.dir) });
       const progress = syncProgress(io, flags.format);
       let results: SyncResult[];
       try {

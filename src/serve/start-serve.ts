@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { ApiKeySql } from "../store/api-key-sql.ts";
 import { openStore } from "../store/open-store.ts";
+import type { StoreKeyOptions } from "../store/store-key.ts";
 import { ReaidLookupSql } from "../store/reaid-lookup-sql.ts";
 import { sqlDriverOf } from "../store/sql-driver-of.ts";
 import type { Store } from "../store/store.ts";
@@ -15,6 +16,8 @@ export interface StartServeOptions {
   host: string;
   port: number;
   rateLimitPerMinute?: number;
+  /** Where the store key is (GetOrCreate hashes addresses): EMI_STORE_KEY_FILE and the default places otherwise. */
+  storeKeys?: StoreKeyOptions;
   log?: (line: Record<string, unknown>) => void;
   /** Started once the store is open (the inbox worker); stopped first on close. */
   background?: (stores: ServeStores, metrics: ServeMetrics) => { stop(): Promise<void> };
@@ -31,7 +34,10 @@ export interface RunningServe {
 
 /** Opens the store and listens: what `emi serve` runs between start and SIGTERM. */
 export async function startServe(options: StartServeOptions): Promise<RunningServe> {
-  const store = await openStore(options.storeUrl, { cwd: options.cwd });
+  const store = await openStore(options.storeUrl, {
+    cwd: options.cwd,
+    ...(options.storeKeys ? { keys: options.storeKeys } : {}),
+  });
   try {
     const driver = sqlDriverOf(store);
     // Before listening: the first GetOrCreate requests would otherwise wait for SQLite's REAID

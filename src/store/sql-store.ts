@@ -6,6 +6,8 @@ import { hashStoredAddresses, rewriteWithoutAddresses } from "./hash-stored-addr
 import { migrations, migrationsTableSql, NO_ADDRESSES_VERSION } from "./migrations.ts";
 import { missingKey, type StoreKeyring } from "./store-key.ts";
 import type { SqlDriver } from "./sql-driver.ts";
+import type { ErasureReason } from "../sync/erase-reaids.ts";
+import { SqlErasures } from "./sql-erasures.ts";
 import { SqlJournal } from "./sql-journal.ts";
 import { SqlLeases } from "./sql-leases.ts";
 import { normaliseEmail } from "./normalise-email.ts";
@@ -96,6 +98,7 @@ export class SqlStore implements Store {
   readonly #leases: SqlLeases;
 
   readonly #hasher: AddressHasher | null;
+  readonly #erasures: SqlErasures;
 
   protected constructor(driver: SqlDriver, prepared: { secret: string; hasher: AddressHasher | null }) {
     this.#driver = driver;
@@ -103,6 +106,7 @@ export class SqlStore implements Store {
     this.#hasher = prepared.hasher;
     this.#registry = new SqlRegistry(driver);
     this.#reaids = new SqlReaids(driver, prepared.hasher);
+    this.#erasures = new SqlErasures(driver);
     this.#journal = new SqlJournal(driver);
     this.#syncState = new SqlSyncState(driver);
     this.#leases = new SqlLeases(driver);
@@ -229,6 +233,26 @@ export class SqlStore implements Store {
   }
   countReaids(namespace: string): Promise<number> {
     return this.#reaids.countReaids(namespace);
+  }
+
+  // Erasure and retention (ErasureStore; SQL in sql-erasures.ts)
+
+  eraseReaids(
+    namespace: string,
+    reaids: readonly string[],
+    reason: ErasureReason,
+    account: number,
+  ): Promise<number> {
+    return this.#erasures.eraseReaids(namespace, reaids, reason, account);
+  }
+  listErasures(account: number): Promise<{ reason: string; erased: number; erasedAt: string }[]> {
+    return this.#erasures.listErasures(account);
+  }
+  markSeen(namespace: string, hashes: readonly string[], at: string): Promise<void> {
+    return this.#erasures.markSeen(namespace, hashes, at);
+  }
+  unseenReaids(namespace: string, before: string): Promise<string[]> {
+    return this.#erasures.unseenReaids(namespace, before);
   }
 
   // Value ownership and adoption (ReaidOwnershipStore; SQL in reaid-ownership-sql.ts)

@@ -1,6 +1,7 @@
 import type { ApplyJournal } from "../apply/apply-journal.ts";
 import type { RegistryWriter } from "../apply/registry-writer.ts";
 import type { KeyFingerprints, RegistryReader } from "../plan/registry-reader.ts";
+import type { ErasureStore } from "../sync/erase-reaids.ts";
 import type {
   ImportQuota,
   ReaidStore,
@@ -37,6 +38,7 @@ export interface Store
     SyncHealthRecorder,
     ReaidStore,
     ReaidOwnershipStore,
+    ErasureStore,
     ApplyJournal,
     SyncCheckpoints,
     RejectionStore,

@@ -87,7 +87,8 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
     claims,
     await store.listRejections(account),
   );
-  const retryRefs = new Set(retry.map((r) => r.ref));
+  // Rejection records are kept by profileId (see splitDuplicates).
+  const retryRefs = new Set(retry.map((r) => String(r.profileId)));
 
   const listing = openListing(ctx, run, cursor, { givenUp, retryRefs, settled, claims });
   try {

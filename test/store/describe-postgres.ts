@@ -1,4 +1,12 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "vitest";
+
+/**
+ * The store key of this test process's PostgreSQL stores: a PostgreSQL store has no folder to keep
+ * one beside, so it is named by EMI_STORE_KEY_FILE (made on first use). Pass it to emi processes.
+ */
+export const postgresKeyFile = join(tmpdir(), `emi-test-store-key-${process.pid}`);
 
 /** Why every PostgreSQL test is skipped on a machine without one. */
 export const POSTGRES_SKIP_REASON = "EMI_TEST_POSTGRES_URL not set";
@@ -11,6 +19,7 @@ export const POSTGRES_SKIP_REASON = "EMI_TEST_POSTGRES_URL not set";
 export function describePostgres(name: string, body: (url: string) => void): void {
   const url = process.env.EMI_TEST_POSTGRES_URL;
   if (url) {
+    process.env.EMI_STORE_KEY_FILE ??= postgresKeyFile;
     describe(name, () => body(url));
     return;
   }

@@ -1,0 +1,59 @@
+import type { ActitoApi } from "../actito/types.ts";
+import type { SyncTarget } from "./resolve-sync-target.ts";
+
+/** Why a person's REAID is erased: asked (`emi reaid forget`) or gone from the table (retention). */
+export type ErasureReason = "request" | "retention";
+
+/** The store as erasure needs it (SQL in src/store/sql-erasures.ts). */
+export interface ErasureStore {
+  /**
+   * Removes these REAIDs from the namespace (the addresses later get new ones) and, in the same
+   * transaction, records how many were erased, when and why: no address, no hash.
+   */
+  eraseReaids(
+    namespace: string,
+    reaids: readonly string[],
+    reason: ErasureReason,
+    account: number,
+  ): Promise<number>;
+  listErasures(account: number): Promise<{ reason: string; erased: number; erasedAt: string }[]>;
+  /** Records that a full read saw these address hashes in the table at `at` (retention). */
+  markSeen(namespace: string, hashes: readonly string[], at: string): Promise<void>;
+  /** REAIDs whose address no full read has seen since `before` (ISO time). */
+  unseenReaids(namespace: string, before: string): Promise<string[]>;
+}
+
+/** One integration's table and the store, as erasure works on them. */
+export interface ErasureContext {
+  store: ErasureStore;
+  api: ActitoApi;
+  target: Pick<SyncTarget, "entity" | "tableId" | "reaidAttribute">;
+  namespace: string;
+  account: number;
+}
+
+/**
+ * Erases REAIDs: first clears each from the profile that carries it in Actito (the attribute is
+ * unique, so one profile at most; it holds emi's value, so clearing it never touches a value emi
+ * did not write; profiles are never deleted), then removes them from the store with an erasure
+ * record. Killed in between, a run again finds the REAIDs in the store and finishes the job.
+ */
+export async function eraseReaids(
+  ctx: ErasureContext,
+  reaids: readonly string[],
+  reason: ErasureReason,
+): Promise<{ erased: number; cleared: number }> {
+  const { api, target } = ctx;
+  let cleared = 0;
+  for (const reaid of reaids) {
+    const holder = await api.getProfile(target.entity, target.tableId, `${target.reaidAttribute}=${reaid}`);
+    if (holder === null || holder.attributes[target.reaidAttribute] !== reaid) continue;
+    await api.patchProfile(target.entity, target.tableId, String(holder.profileId), {
+      [target.reaidAttribute]: null,
+    });
+    cleared++;
+  }
+  const erased =
+    reaids.length > 0 ? await ctx.store.eraseReaids(ctx.namespace, reaids, reason, ctx.account) : 0;
+  return { erased, cleared };
+}
