@@ -1,0 +1,70 @@
+import { execFile } from "node:child_process";
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import type { RunningSandbox } from "../../src/sandbox/start-sandbox.ts";
+
+const ADDRESS = /[A-Za-z0-9._%+'"=!|-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+
+/** Every e-mail address of the sandbox's default tables, lower-cased. */
+export function sandboxAddresses(sandbox: RunningSandbox): Set<string> {
+  const tables = [
+    ["nordlys", "nordlys", "16"],
+    ["boreal", "boreal", "7"],
+    ["lumen", "lumen", "3"],
+    ["solstice", "solstice", "21"],
+  ] as const;
+  const out = new Set<string>();
+  for (const [licence, entity, table] of tables) {
+    for (const profile of sandbox.profiles(licence, entity, table)) {
+      const email = profile.attributes.emailAddress;
+      if (typeof email === "string" && email.trim() !== "") out.add(email.trim().toLowerCase());
+    }
+  }
+  return out;
+}
+
+/**
+ * The addresses of `wanted` that occur in `text` (as bytes read as latin1: an ASCII address shows
+ * as itself whatever the file's format). Finds address-looking runs, then looks them up, so a scan
+ * of megabytes against thousands of addresses stays linear.
+ */
+export function addressesIn(text: string, wanted: ReadonlySet<string>): string[] {
+  const found = new Set<string>();
+  for (const match of text.matchAll(ADDRESS)) {
+    const candidate = match[0].toLowerCase();
+    // A run may start with bytes of the previous field: try every suffix that starts a local part.
+    for (let i = 0; i < candidate.indexOf("@"); i++) {
+      if (wanted.has(candidate.slice(i))) {
+        found.add(candidate.slice(i));
+        break;
+      }
+    }
+  }
+  return [...found];
+}
+
+/** Every file under `dir` (recursively), as latin1 text, with its path. */
+export async function filesUnder(dir: string): Promise<{ path: string; text: string }[]> {
+  const out: { path: string; text: string }[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    if ((await stat(path)).size > 512 * 1024 * 1024) continue;
+    out.push({ path, text: (await readFile(path)).toString("latin1") });
+  }
+  return out;
+}
+
+/** A plain-text dump of one schema of a PostgreSQL database, as `pg_dump` writes it. */
+export async function pgDump(url: string): Promise<string> {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get("schema");
+  parsed.searchParams.delete("schema");
+  const { stdout } = await promisify(execFile)(
+    "pg_dump",
+    [...(schema ? ["--schema", schema] : []), parsed.toString()],
+    { maxBuffer: 512 * 1024 * 1024 },
+  );
+  return stdout;
+}
