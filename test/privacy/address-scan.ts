@@ -4,8 +4,6 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import type { RunningSandbox } from "../../src/sandbox/start-sandbox.ts";
 
-const ADDRESS = /[A-Za-z0-9._%+'"=!|-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
-
 /** Every e-mail address of the sandbox's default tables, lower-cased. */
 export function sandboxAddresses(sandbox: RunningSandbox): Set<string> {
   const tables = [
@@ -25,19 +23,27 @@ export function sandboxAddresses(sandbox: RunningSandbox): Set<string> {
 }
 
 /**
- * The addresses of `wanted` that occur in `text` (as bytes read as latin1: an ASCII address shows
- * as itself whatever the file's format). Finds address-looking runs, then looks them up, so a scan
- * of megabytes against thousands of addresses stays linear.
+ * The addresses of `wanted` (lower-case) that occur in `text` (bytes read as latin1: an ASCII
+ * address shows as itself whatever the file's format), even packed against other bytes as in an
+ * index page. Looks only around each `@`, so megabytes against thousands of addresses stay fast.
  */
 export function addressesIn(text: string, wanted: ReadonlySet<string>): string[] {
+  const byDomain = new Map<string, Set<string>>();
+  let longestLocal = 0;
+  for (const address of wanted) {
+    const at = address.lastIndexOf("@");
+    const domain = address.slice(at + 1);
+    (byDomain.get(domain) ?? byDomain.set(domain, new Set()).get(domain)!).add(address.slice(0, at));
+    longestLocal = Math.max(longestLocal, at);
+  }
+  const lower = text.toLowerCase();
   const found = new Set<string>();
-  for (const match of text.matchAll(ADDRESS)) {
-    const candidate = match[0].toLowerCase();
-    // A run may start with bytes of the previous field: try every suffix that starts a local part.
-    for (let i = 0; i < candidate.indexOf("@"); i++) {
-      if (wanted.has(candidate.slice(i))) {
-        found.add(candidate.slice(i));
-        break;
+  for (let at = lower.indexOf("@"); at !== -1; at = lower.indexOf("@", at + 1)) {
+    for (const [domain, locals] of byDomain) {
+      if (!lower.startsWith(domain, at + 1)) continue;
+      for (let start = Math.max(0, at - longestLocal); start < at; start++) {
+        const local = lower.slice(start, at);
+        if (locals.has(local)) found.add(`${local}@${domain}`);
       }
     }
   }
