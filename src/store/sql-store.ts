@@ -138,7 +138,7 @@ export class SqlStore implements Store {
     if (key === null && check === null && keyring.need === "required" && keyring.create) {
       key = await keyring.create();
     }
-    if (key === null && (check !== null || keyring.need === "required")) {
+    if (key === null && keyring.need === "required") {
       throw missingKey(keyring, "this command identifies e-mail addresses by their keyed hash");
     }
     const hasher = key === null ? null : new AddressHasher(key);
