@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ConnectActito } from "../actito/connect-actito.ts";
 import { type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
-import { CLAIM_ORDER } from "../plan/plan-claim-order.ts";
 import type { Change, Plan } from "../plan/plan-types.ts";
 import type { RegistryReader } from "../plan/registry-reader.ts";
 import type { RegistryEntry, RegistryWrite, Store } from "../store/store.ts";
@@ -9,7 +8,6 @@ import { runSync as defaultRunSync, type RunSyncOptions, type SyncResult } from 
 import type { DesiredIntegration } from "../types/declared.ts";
 import { EmiError } from "../types/errors.ts";
 import { activateIntegration } from "./activate-integration.ts";
-import { PlanRefusedError } from "./apply-errors.ts";
 import type { ApplyEvent, ApplyResult, ChangeOutcome, RecoveredStep } from "./apply-types.ts";
 import { deactivateRealtimeStep } from "./ensure-realtime-step.ts";
 import { journalStep, type StepContext, safeMessage } from "./journal-step.ts";
@@ -23,7 +21,6 @@ export interface ApplyPlanOptions {
   /** How activation and the sync after it reach Actito. */
   connect: ConnectActito;
   allowDeactivate?: boolean;
-  allowEmpty?: boolean;
   onEvent?: (event: ApplyEvent) => void;
   /** See StepContext.afterStep. */
   afterStep?: (step: string, account: number) => void;
@@ -39,15 +36,14 @@ export interface ApplyPlanOptions {
 }
 
 /**
- * Executes a plan. The caller holds the store's apply lock and has recovered pending steps.
+ * Executes a plan. The caller holds the store's apply lock, has recovered pending steps and has
+ * checked the plan may run at all (refusePlan).
  * Order: sister releases and deactivations first, then activations (so a sister can move between
  * integrations in one apply), then the REAID sync of the integrations that need one. A change that
  * fails is reported and the others go on.
- * @throws PlanRefusedError before changing anything when the plan as a whole must not run.
  */
 export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<ApplyResult> {
   const started = performance.now();
-  refuseWholePlan(plan, options);
   const secret = secretResolver(options.secrets);
   const ctx: StepContext = {
     store: options.store,
@@ -65,7 +61,7 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
   ) => {
     const result: ChangeOutcome = {
       account: change.account,
-      action: change.actions[0] ?? "no-op",
+      action: change.action,
       target: targetName(change),
       outcome,
       message,
@@ -79,16 +75,16 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
     const errors = change.problems.filter((p) => p.severity === "error");
     if (errors.length > 0)
       finish(change, "failed", `not applied: ${errors.map((p) => p.message).join("; ")}`);
-    else if (change.actions.includes("deactivate") && !options.allowDeactivate) {
+    else if (change.action === "deactivate" && !options.allowDeactivate) {
       finish(change, "blocked", "deactivation blocked: run apply with --allow-deactivate");
     }
   }
-  const pending = plan.changes.filter((c) => !outcomes.has(c.account) && !c.actions.includes("no-op"));
+  const pending = plan.changes.filter((c) => !outcomes.has(c.account) && c.action !== "no-op");
 
   // Phase 1: releases, so that claims in phase 2 find the accounts free.
   for (const change of pending) {
     try {
-      if (change.actions.includes("deactivate")) {
+      if (change.action === "deactivate") {
         const entry = await journalStep(
           ctx,
           change.account,
@@ -112,7 +108,7 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
           "applied",
           `deactivated (REAIDs and Actito data kept${webhooks ? `; ${webhooks}` : ""})`,
         );
-      } else if (change.sisters.released.length > 0 && change.before && !change.actions.includes("create")) {
+      } else if (change.sisters.released.length > 0 && change.before && change.action !== "create") {
         const kept = change.before.sisterAccounts.filter((a) => !change.sisters.released.includes(a));
         await journalStep(ctx, change.account, "release-sisters", { sisterAccounts: kept }, async () => {
           const entry = await ownerEntry(options.store, change.account);
@@ -139,7 +135,7 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
       continue;
     }
     try {
-      if (change.actions.includes("sync")) {
+      if (change.action === "sync") {
         await journalStep(ctx, change.account, "sync-due", {}, () =>
           options.store.setSyncStatus(change.account, { health: "due" }),
         );
@@ -163,15 +159,12 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
         change,
         desired,
       });
-      if (change.syncAfter && desired.emailSync && !activation.attributeConflict) {
-        // A new table, or an attribute re-added after someone removed it: the incremental
-        // watermark of the last sync says nothing about these profiles, so read them all.
-        if (change.actions.includes("replace") || change.live?.attribute.status === "missing") {
-          toSyncFull.push(desired);
-        } else toSync.push(desired);
+      // The plan decided how much the sync reads; a conflicting attribute met here stops it.
+      if (change.syncAfter !== null && !activation.attributeConflict) {
+        (change.syncAfter === "full" ? toSyncFull : toSync).push(desired);
       }
       const verb = { create: "activated", replace: "replaced", update: "updated" }[
-        change.actions[0] as "create" | "replace" | "update"
+        change.action as "create" | "replace" | "update"
       ];
       const all = [...(notes.get(change.account) ?? []), ...activation.notes];
       finish(change, "applied", `${verb}${all.length ? ` (${all.join(", ")})` : ""}`, activation.warnings);
@@ -220,29 +213,6 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
     syncError,
     durationMs: performance.now() - started,
   };
-}
-
-function refuseWholePlan(plan: Plan, options: ApplyPlanOptions): void {
-  const invalid = plan.diagnostics.filter((d) => d.severity === "error" && d.code !== "unmanaged-conflict");
-  if (invalid.length > 0) {
-    throw new PlanRefusedError(
-      `the declarations have ${invalid.length} error(s); fix them (emi validate) before applying`,
-    );
-  }
-  const unordered = plan.changes.filter((c) => c.problems.some((p) => p.code === CLAIM_ORDER));
-  if (unordered.length > 0) {
-    throw new PlanRefusedError(
-      `the plan has claims apply cannot honour in order (${unordered.map((c) => c.account).join(", ")}: ${unordered[0]!.problems.find((p) => p.code === CLAIM_ORDER)!.message}); nothing was changed`,
-    );
-  }
-  const deactivating = plan.changes.filter((c) => c.actions.includes("deactivate"));
-  const staying = plan.changes.filter((c) => !c.actions.includes("deactivate"));
-  if (deactivating.length > 0 && staying.length === 0 && !options.allowEmpty) {
-    throw new PlanRefusedError(
-      `the plan would deactivate every integration (${deactivating.length}) and keep none: is --dir right (${plan.dir})? ` +
-        "If that is really meant, pass --allow-empty (with --allow-deactivate)",
-    );
-  }
 }
 
 async function ownerEntry(store: RegistryReader, account: number): Promise<RegistryEntry> {

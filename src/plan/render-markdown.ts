@@ -50,7 +50,9 @@ export function renderPlanMarkdown(plan: Plan, options: RenderMarkdownOptions = 
     .filter((d) => d.severity === "error" && d.code !== "unmanaged-conflict")
     .map((d) => `- ❌ ${inlineCode(`${d.file}:${d.line}:${d.column}`)} **${d.code}** ${escapeMd(d.message)}`);
   if (errors.length) head.push(...errors, "");
-  const shown = plan.changes.filter((c) => !c.actions.includes("no-op") || c.problems.length > 0);
+  const links = linkSummary(plan);
+  if (links !== undefined) head.push(links, "");
+  const shown = plan.changes.filter((c) => c.action !== "no-op" || c.problems.length > 0);
   const moves = sisterMoves(plan);
   // Blocks are made lazily: a plan of thousands of changes stops being rendered at the limit.
   function* blocks(): Generator<string> {
@@ -107,7 +109,7 @@ function sisterMoves(plan: Plan): SisterMoves {
   for (const c of plan.changes) {
     for (const a of c.sisters.claimed) moves.claimedBy.set(a, c.account);
     for (const a of c.sisters.released) moves.releasedBy.set(a, c.account);
-    if (c.actions.includes("create")) moves.claimedBy.set(c.account, c.account);
+    if (c.action === "create") moves.claimedBy.set(c.account, c.account);
   }
   return moves;
 }
@@ -169,7 +171,7 @@ function viewLines(view: IntegrationView): string[] {
 function details(change: Change): string {
   const label = changeLabel(change);
   const lines: string[] = [];
-  if (change.actions.includes("create") && change.after) {
+  if (change.action === "create" && change.after) {
     lines.push(...viewLines(change.after).map((l) => `+ ${l}`));
   } else {
     for (const d of change.differences) {
@@ -217,4 +219,16 @@ function escapeCell(text: string): string {
 
 function escapeMd(text: string): string {
   return markdownText(text);
+}
+
+/** One line on the campaign link check: how many campaigns were read and how many links lack the REAID. */
+function linkSummary(plan: Plan): string | undefined {
+  const checks = plan.changes.flatMap((c) => c.links ?? []);
+  if (checks.length === 0) return undefined;
+  const bad = checks.reduce((n, c) => n + c.problems.length, 0);
+  const unreadable = checks.filter((c) => c.error !== undefined).length;
+  const parts = [`${bad} link${bad === 1 ? "" : "s"} without the REAID`];
+  if (unreadable > 0) parts.push(`${unreadable} campaign${unreadable === 1 ? "" : "s"} unreadable`);
+  const mark = bad > 0 || unreadable > 0 ? "⚠️" : "✅";
+  return `${mark} Campaign links: ${checks.length} campaign${checks.length === 1 ? "" : "s"} checked, ${parts.join(", ")}${bad + unreadable > 0 ? " (`emi links check` shows each)" : ""}.`;
 }

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
+import { recordLinkFindingsSql, reportedLinkFindingsSql } from "./link-findings-sql.ts";
 import type { ApplyJournal } from "../apply/apply-journal.ts";
 import { StoreError } from "./errors.ts";
 import { AddressHasher } from "./address-hasher.ts";
@@ -328,5 +329,14 @@ export class SqlStore implements Store {
   }
   breakLock(id: string): Promise<boolean> {
     return this.#leases.breakLock(id);
+  }
+
+  // What drift last reported of the campaign link check (LinkFindingsStore; SQL in link-findings-sql.ts)
+
+  reportedLinkFindings(): Promise<string[]> {
+    return reportedLinkFindingsSql(this.#driver);
+  }
+  recordLinkFindings(keys: readonly string[]): Promise<void> {
+    return recordLinkFindingsSql(this.#driver, keys);
   }
 }
