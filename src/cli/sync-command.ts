@@ -116,6 +116,7 @@ export function registerSyncCommand(program: Command, ctx: CommandContext): void
           connect: connectActito(io.env),
           full: flags.full ?? false,
           concurrency: flags.concurrency,
+          retentionDays: validation.repository?.config.retention.deletedProfilesDays ?? 30,
           onEvent: (event) => progress.onEvent(event),
         });
       } finally {
