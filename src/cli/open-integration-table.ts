@@ -30,6 +30,21 @@ export async function openIntegrationTable(
   io: CliIO,
   flags: { dir: string; store: string; account: number },
 ): Promise<IntegrationTable> {
+  // The store first: a mistyped --store says so before anything else.
+  const store = await openStore(flags.store, { cwd: io.cwd, existing: true, keys: storeKeys(io, flags.dir) });
+  try {
+    return await openTable(io, flags, store);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+async function openTable(
+  io: CliIO,
+  flags: { dir: string; store: string; account: number },
+  store: Store,
+): Promise<IntegrationTable> {
   const validation = await validateDirectory(flags.dir, { cwd: io.cwd });
   if (validation.diagnostics.some((d) => d.severity === "error")) {
     throw new EmiError(`the declarations in ${flags.dir} are not valid: run emi validate`);
@@ -46,7 +61,6 @@ export async function openIntegrationTable(
     throw new EmiError(
       `the API key of account ${integration.account} is not available here (${reading.message})`,
     );
-  const store = await openStore(flags.store, { cwd: io.cwd, existing: true, keys: storeKeys(io, flags.dir) });
   const api = connectActito(io.env)({
     endpoint: integration.actito.endpoint,
     apiKey: reading.value,
@@ -73,7 +87,6 @@ export async function openIntegrationTable(
     };
   } catch (error) {
     await api.close();
-    await store.close();
     throw error;
   }
 }

@@ -96,6 +96,13 @@ async function flow(storeUrl?: string): Promise<void> {
     await store.close();
   }
 
+  // What else emi shows: plans (terminal, JSON, Markdown: the pull-request comment), drift, metrics.
+  for (const format of ["text", "json", "markdown"]) await world.world.run(["plan", "--format", format]);
+  await world.world.run(["drift", "--format", "json"]);
+  const metrics = await world.get("/metrics");
+  expect(metrics.status).toBe(200);
+  world.logs.push(metrics.text);
+
   await world.serve.close();
   const wanted = sandboxAddresses(world.world.sandbox);
   for (const extra of [OUTSIDE, WEBHOOK, email]) wanted.add(extra.toLowerCase());
@@ -113,7 +120,7 @@ async function flow(storeUrl?: string): Promise<void> {
     expect(dump).toContain("CREATE TABLE");
     expect(addressesIn(dump, wanted)).toEqual([]);
   }
-  // Nor what emi printed or logged: no address, no hash of one.
+  // Nor what emi printed, logged or measured: no address, no hash of one.
   const printed = [...world.world.outputs, ...world.logs].join("\n");
   expect(addressesIn(printed, wanted)).toEqual([]);
   for (const hash of hashes) expect(printed.includes(shortHash(hash))).toBe(false);
