@@ -2,11 +2,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { migrations, migrationsTableSql } from "../../src/store/migrations.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import { spawnFixture } from "../store/child-process.ts";
-import { addressesIn, filesUnder } from "./address-scan.ts";
+import { describePostgres } from "../store/describe-postgres.ts";
+import { postgresHarness } from "../store/store-harness.ts";
+import { addressesIn, filesUnder, pgDump } from "./address-scan.ts";
 
 const PREVIOUS_RELEASE = 5;
 
@@ -113,5 +115,38 @@ describe("migrating a store made by the previous release", () => {
         file: file.path,
         found: [],
       });
+  });
+});
+
+describePostgres("migrating a previous release's PostgreSQL store", (baseUrl) => {
+  const harness = postgresHarness(baseUrl);
+  afterAll(() => harness.cleanup());
+
+  it("keys every REAID by hash, unchanged, and a pg_dump afterwards holds no address", async () => {
+    dir = mkdtempSync(join(tmpdir(), "emi-migrate-pg-"));
+    const url = await harness.freshUrl();
+    const emails = Array.from({ length: 12_000 }, (_, i) => `pg.person.${i}@old-store.example`);
+    const values = emails.map((email, i) => `('1042', '${email}', 'old-pg-reaid-${i}', 'x')`).join(",\n");
+    await harness.rawExec(
+      url,
+      `${migrationsTableSql};
+       ${migrations
+         .filter((m) => m.version <= PREVIOUS_RELEASE)
+         .map((m) => `${m.postgres};\nINSERT INTO schema_migrations VALUES (${m.version}, '${m.name}', 'x');`)
+         .join("\n")}
+       INSERT INTO reaids (namespace, email, reaid, created_at) VALUES ${values};
+       INSERT INTO rejections VALUES (1042, 'emailAddress=pg.person.1@old-store.example', 'bad pg.person.1@old-store.example', 1, 'x');`,
+    );
+    const wanted = new Set(emails);
+    expect(addressesIn(await pgDump(url), wanted).length).toBe(emails.length);
+    const store = await openStore(url);
+    try {
+      const found = await store.findReaids("1042", emails);
+      expect(emails.filter((email, i) => found.get(email) !== `old-pg-reaid-${i}`)).toEqual([]);
+      expect(await store.listRejections(1042)).toEqual([]);
+    } finally {
+      await store.close();
+    }
+    expect(addressesIn(await pgDump(url), wanted)).toEqual([]);
   });
 });
