@@ -1,5 +1,4 @@
 import type { ActitoApi } from "../actito/types.ts";
-import type { SyncTarget } from "./resolve-sync-target.ts";
 
 /** Why a person's REAID is erased: asked (`emi reaid forget`) or gone from the table (retention). */
 export type ErasureReason = "request" | "retention";
@@ -27,7 +26,8 @@ export interface ErasureStore {
 export interface ErasureContext {
   store: ErasureStore;
   api: ActitoApi;
-  target: Pick<SyncTarget, "entity" | "tableId" | "reaidAttribute">;
+  /** The table and its REAID attribute (see SyncTarget). */
+  target: { entity: string; tableId: string; reaidAttribute: string };
   namespace: string;
   account: number;
 }
