@@ -25,6 +25,7 @@ const commands: Record<string, () => Promise<RegisterCommand[]>> = {
   serve: async () => [(await import("./serve-command.ts")).registerServeCommand],
   "api-key": async () => [(await import("./api-key-command.ts")).registerApiKeyCommand],
   secret: async () => [(await import("./secret-command.ts")).registerSecretCommand],
+  store: async () => [(await import("./store-command.ts")).registerStoreCommand],
   links: async () => [(await import("./links-command.ts")).registerLinksCommand],
 };
 

@@ -5,6 +5,7 @@ import { diagnosticAt } from "./locate-diagnostic.ts";
 import { parseDeclaration } from "./parse-declaration.ts";
 import { repoConfigValidator } from "./repo-config-schema.ts";
 import { childPointer } from "./source-positions.ts";
+import type { ValidationCode } from "../types/diagnostic-code.ts";
 
 /** The name of the repository config file, at the declarations repository's root. */
 export const repoConfigFileName = "emi.config.yaml";
@@ -126,7 +127,7 @@ function fileProblem(file: string, message: string): Diagnostic {
   return { file, line: 1, column: 1, code: "config-unreadable", severity: "error", message, path: "" };
 }
 
-function schemaCode(keyword: string): string {
+function schemaCode(keyword: string): ValidationCode {
   if (keyword === "additionalProperties") return "unknown-key";
   if (keyword === "type") return "wrong-type";
   if (keyword === "uniqueItems") return "duplicate-item";

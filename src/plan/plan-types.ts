@@ -4,6 +4,7 @@ import type { LeftReason } from "../sync/classify-existing-values.ts";
 import type { IntegrationStatus } from "../store/store.ts";
 import type { Endpoint } from "../types/declared.ts";
 import type { Diagnostic } from "../types/diagnostic.ts";
+import type { DiagnosticCode } from "../types/diagnostic-code.ts";
 import type { RealtimeChange, WebhookFacts } from "./realtime-types.ts";
 
 /** What apply will do to one integration. `replace` = endpoint, entity, table or REAID attribute changes. */
@@ -105,7 +106,7 @@ export interface ExistingValues {
 /** A problem attached to one change: errors stop that change, warnings need a person but do not. */
 export interface ChangeProblem {
   severity: "error" | "warning";
-  code: string;
+  code: DiagnosticCode;
   message: string;
   /** What to do, when emi found out (e.g. `the key works on api3 (ENV-3, Paris): set endpoint: api3`); also in `message`. */
   hint?: string;

@@ -12,7 +12,11 @@ export type StoreErrorCode =
   | "no-store"
   | "no-store-key"
   | "wrong-store-key"
-  | "unavailable";
+  | "unavailable"
+  | "target-exists"
+  | "target-not-empty"
+  | "schema-mismatch"
+  | "source-busy";
 
 /** An operational failure of the state store. Messages never carry a secret or a connection password. */
 export class StoreError extends EmiError {

@@ -106,6 +106,30 @@ describe("the store key", () => {
     expect(sync.err).toContain(join(world.dir, ".emi", "state.db.key"));
   });
 
+  it("never goes with a backup: the backup is used with the source's key, and no key file is made for it", async () => {
+    world = await createWorld();
+    expect((await world.run(["apply", "--yes"])).code).toBe(0);
+    const backup = join(world.dir, "backups", "state-copy.db");
+    const made = await world.run(["store", "backup", backup]);
+    expect(made.code, made.err).toBe(0);
+    expect(existsSync(`${backup}.key`)).toBe(false);
+    const key = readFileSync(join(world.dir, ".emi", "state.db.key"), "utf8");
+    const bytes = readFileSync(backup);
+    expect(bytes.includes(Buffer.from(key.trim()))).toBe(false);
+    const some = [...world.sandbox.profiles("nordlys", "nordlys", "16")][3]!;
+    await expect(openStore(`sqlite:${backup}`, { keys: noEnv })).rejects.toMatchObject({
+      code: "no-store-key",
+    });
+    const restored = await openStore(`sqlite:${backup}`, { keys: { key } });
+    try {
+      expect(await restored.getReaid("1042", String(some.attributes.emailAddress))).toBe(
+        some.attributes.reaid,
+      );
+    } finally {
+      await restored.close();
+    }
+  });
+
   it("once lost, is recovered by adoption: a new store with a new key keeps every REAID in Actito unchanged", async () => {
     world = await createWorld();
     expect((await world.run(["apply", "--yes"])).code).toBe(0);
