@@ -53,6 +53,34 @@ async function readKeyCheck(driver: SqlDriver): Promise<string | null> {
 }
 
 /**
+ * The data half of migration 7 (see hashStoredAddresses), then migration 7 itself, then, for a store
+ * that held anything, the rewrite that leaves no copy of an address in its files.
+ */
+async function removeAddresses(
+  driver: SqlDriver,
+  hasher: AddressHasher | null,
+  keyring: StoreKeyring,
+  before: number,
+): Promise<void> {
+  const [row] = await driver.all<{ n: number | string }>(
+    "SELECT COUNT(*) AS n FROM reaids WHERE email_hash IS NULL",
+  );
+  if (Number(row?.n ?? 0) > 0 && !hasher) {
+    throw missingKey(keyring, "this store holds e-mail addresses from an older emi and must be migrated");
+  }
+  if (hasher) await hashStoredAddresses(driver, hasher);
+  const applied = await applyMigrations(driver, Number.POSITIVE_INFINITY);
+  if (before > 0 && applied < NO_ADDRESSES_VERSION) await rewriteWithoutAddresses(driver);
+}
+
+async function schemaVersionOf(driver: SqlDriver): Promise<number> {
+  const [row] = await driver.all<{ version: number | string | null }>(
+    "SELECT MAX(version) AS version FROM schema_migrations",
+  );
+  return Number(row?.version ?? 0);
+}
+
+/**
  * Applies the migrations up to `upTo` in one transaction, refusing a store newer than this emi
  * (a worker of an older release must not write into a store it does not understand). Returns the
  * version the store was at before.
@@ -158,17 +186,12 @@ export class SqlStore implements Store {
       }
     }
     if (before < NO_ADDRESSES_VERSION) {
-      const [row] = await driver.all<{ n: number | string }>(
-        "SELECT COUNT(*) AS n FROM reaids WHERE email_hash IS NULL",
-      );
-      const pending = Number(row?.n ?? 0);
-      if (pending > 0 && !hasher) {
-        throw missingKey(keyring, "this store holds e-mail addresses from an older emi and must be migrated");
+      try {
+        await removeAddresses(driver, hasher, keyring, before);
+      } catch (error) {
+        // Another process opening the store at the same time finished the migration first.
+        if ((await schemaVersionOf(driver)) < NO_ADDRESSES_VERSION) throw error;
       }
-      if (hasher) await hashStoredAddresses(driver, hasher);
-      await applyMigrations(driver, Number.POSITIVE_INFINITY);
-      // A store that held anything is rewritten so no copy of an address stays in its files.
-      if (before > 0) await rewriteWithoutAddresses(driver);
     }
     // Insert-if-absent then read: two processes opening a fresh store agree on one secret.
     await driver.run("INSERT INTO store_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", [

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { gzipToTempFile } from "../../src/actito/gzip-to-temp-file.ts";
 
@@ -18,7 +19,7 @@ describe("gzipToTempFile", () => {
       mkdirSync(folder);
       writeFileSync(join(folder, "import.csv.gz"), "someone@example.com");
     }
-    const file = await gzipToTempFile(["email,reaid\n", "a@example.com,R1\n"], { dir });
+    const file = await gzipToTempFile(Readable.from(["email,reaid\n", "a@example.com,R1\n"]), { dir });
     expect(existsSync(orphan)).toBe(false);
     expect(existsSync(live)).toBe(true);
     expect(existsSync(file.path)).toBe(true);
