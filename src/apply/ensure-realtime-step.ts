@@ -3,8 +3,7 @@ import type { ConnectActito } from "../actito/connect-actito.ts";
 import { type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
 import type { Change } from "../plan/plan-types.ts";
 import { classifyWebhooks, isOurs, REALTIME_EVENTS, realtimeNeedsWork } from "../plan/realtime-plan.ts";
-import { sqlDriverOf } from "../store/sql-driver-of.ts";
-import { WebhookInboxSql } from "../store/webhook-inbox-sql.ts";
+import type { RealtimeAccounts } from "../store/realtime-accounts.ts";
 import type { DesiredIntegration, Endpoint } from "../types/declared.ts";
 import { EmiError } from "../types/errors.ts";
 import { deactivateRealtime, ensureRealtime } from "./ensure-realtime.ts";
@@ -17,8 +16,8 @@ import { journalStep, type StepContext } from "./journal-step.ts";
  */
 export async function ensureRealtimeStep(input: {
   ctx: StepContext;
-  /** The store opened by openStore (its SQL connection holds the webhook secrets). */
-  store: object;
+  /** Where the hash of the webhook secret is kept. */
+  store: RealtimeAccounts;
   client: ActitoApi;
   change: Change;
   desired: DesiredIntegration;
@@ -27,7 +26,7 @@ export async function ensureRealtimeStep(input: {
   const { change, desired, table } = input;
   const realtime = change.realtime;
   if (!realtime || !realtimeNeedsWork(realtime)) return null;
-  const secrets = new WebhookInboxSql(sqlDriverOf(input.store));
+  const secrets = input.store;
   const { entity } = desired.actito;
   // Enough for recovery to check the step after a crash (recoverWebhooksStep): never the secret.
   const detail = {
@@ -64,7 +63,7 @@ export async function ensureRealtimeStep(input: {
  */
 export async function deactivateRealtimeStep(input: {
   ctx: StepContext;
-  store: object;
+  store: RealtimeAccounts;
   connect: ConnectActito;
   secrets: Secrets;
   change: Change;
@@ -72,7 +71,7 @@ export async function deactivateRealtimeStep(input: {
 }): Promise<string | null> {
   if (!input.change.realtime) return null;
   const account = input.change.account;
-  const store = new WebhookInboxSql(sqlDriverOf(input.store));
+  const store = input.store;
   const set = (await store.realtimeAccounts()).get(account);
   if (!set) return null;
   const reading = await secretResolver(input.secrets)(set.secretRef);
@@ -108,7 +107,7 @@ export async function deactivateRealtimeStep(input: {
  * here, since a deactivated integration is not planned again. Unknown without the API key.
  */
 export async function recoverWebhooksStep(input: {
-  store: object;
+  store: RealtimeAccounts;
   connect: ConnectActito;
   secrets: Secrets;
   account: number;
@@ -121,7 +120,7 @@ export async function recoverWebhooksStep(input: {
   }
   const reading = await secretResolver(input.secrets)(detail.secretRef);
   if (!reading.ok) return ["unknown", `${reading.message}: Actito cannot be checked`];
-  const store = new WebhookInboxSql(sqlDriverOf(input.store));
+  const store = input.store;
   const client = input.connect({ endpoint: detail.endpoint as Endpoint, apiKey: reading.value });
   try {
     const ours = (await client.listWebhookSubscriptions(entity)).filter((s) => isOurs(s, account));

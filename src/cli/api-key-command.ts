@@ -1,14 +1,13 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
-import type { ApiKeyRecord, ApiKeyScope } from "../serve/api-key-store.ts";
+import type { ApiKeyRecord, ApiKeyScope, ApiKeyStore } from "../serve/api-key-store.ts";
 import { createApiKey } from "../serve/manage-api-keys.ts";
-import { ApiKeySql } from "../store/api-key-sql.ts";
 import { openStore } from "../store/open-store.ts";
-import { sqlDriverOf } from "../store/sql-driver-of.ts";
 import type { Store } from "../store/store.ts";
 import { formatOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
 import type { CommandContext } from "./command-context.ts";
 import { parseAccount } from "./parse-account.ts";
+import { OutputFormatVersion } from "./output-format-versions.ts";
 
 interface CreateFlags {
   account: number;
@@ -25,12 +24,12 @@ function parseName(value: string): string {
   return name;
 }
 
-async function withStore<T>(url: string, cwd: string, fn: (store: Store, keys: ApiKeySql) => Promise<T>) {
+async function withStore<T>(url: string, cwd: string, fn: (store: Store, keys: ApiKeyStore) => Promise<T>) {
   // Never creates a store: a key needs an integration, which only apply writes.
   // Service keys identify no address: no store key needed.
   const store = await openStore(url, { cwd, existing: true, keys: { need: "optional" } });
   try {
-    return await fn(store, new ApiKeySql(sqlDriverOf(store)));
+    return await fn(store, store);
   } finally {
     await store.close();
   }
@@ -100,7 +99,9 @@ export function registerApiKeyCommand(program: Command, ctx: CommandContext): vo
     .action(async (flags: { format: string; store: string }) => {
       const list = await withStore(flags.store, ctx.io.cwd, (_, keys) => keys.listApiKeys());
       ctx.io.stdout.write(
-        flags.format === "json" ? `${JSON.stringify({ keys: list }, null, 2)}\n` : renderText(list),
+        flags.format === "json"
+          ? `${JSON.stringify({ formatVersion: OutputFormatVersion.apiKeyList, keys: list }, null, 2)}\n`
+          : renderText(list),
       );
     });
   apiKey

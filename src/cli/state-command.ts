@@ -1,7 +1,6 @@
 import { type Command, Option } from "commander";
 import { terminalSafe } from "../plan/terminal-safe.ts";
 import { openStore } from "../store/open-store.ts";
-import { syncScheduleOf } from "../store/sql-sync-schedule.ts";
 import type { Lease, RegistryEntry } from "../store/store.ts";
 import type { CommandContext } from "./command-context.ts";
 import { formatOption, storeOption } from "./common-options.ts";
@@ -10,6 +9,7 @@ import { wholeNumber } from "./number-flags.ts";
 import { parseAccount } from "./parse-account.ts";
 import { type ScheduleView, scheduleView, stateTable } from "./state-table.ts";
 import { storeKeys } from "./store-keys.ts";
+import { OutputFormatVersion } from "./output-format-versions.ts";
 
 interface ShowFlags {
   account?: number;
@@ -51,10 +51,10 @@ export function stateJson(
     updatedAt: e.updatedAt,
     ...(views.has(e.account) ? { schedule: views.get(e.account) } : {}),
   }));
-  return `${JSON.stringify({ integrations }, null, 2)}\n`;
+  return `${JSON.stringify({ formatVersion: OutputFormatVersion.stateShow, integrations }, null, 2)}\n`;
 }
 
-/** The registry (examples/state-show.txt) and the locks, for people. */
+/** The registry (the table of state-table.ts) and the locks, for people. */
 export function stateText(
   entries: readonly RegistryEntry[],
   locks: readonly Lease[],
@@ -117,9 +117,8 @@ export function registerStateCommand(program: Command, ctx: CommandContext): voi
           }
         }
         const now = Date.now();
-        const schedule = syncScheduleOf(store);
-        const scheduled = new Map(((await schedule?.list()) ?? []).map((e) => [e.account, e]));
-        const leases = (await schedule?.licenceLeases()) ?? [];
+        const scheduled = new Map((await store.listSchedule()).map((e) => [e.account, e]));
+        const leases = await store.licenceLeases();
         const views = new Map(
           entries.map((e) => [
             e.account,

@@ -1,15 +1,18 @@
+import { terminalSafe } from "../plan/terminal-safe.ts";
 import { leaseOwner } from "../store/lease-keeper.ts";
 import { openStore } from "../store/open-store.ts";
 import { formatWatchLine } from "../watch/format-watch-line.ts";
 import { type MetricsServer, serveMetrics } from "../watch/serve-metrics.ts";
 import { runWatch, WatchDeclarationsError } from "../watch/watch-loop.ts";
+import { errorMessage } from "../sync/error-message.ts";
+import { watchInbox } from "../watch/watch-inbox.ts";
 import { createWatchMetrics } from "../watch/watch-metrics.ts";
 import type { WatchRecord } from "../watch/watch-record.ts";
 import { EmiError } from "../types/errors.ts";
 import { validateDirectory } from "../config/validate-directory.ts";
 import type { CliIO } from "./io.ts";
 import { storeKeys } from "./store-keys.ts";
-import { watchInbox } from "../serve/watch-inbox.ts";
+import { OutputFormatVersion } from "./output-format-versions.ts";
 
 export interface WatchFlags {
   dir: string;
@@ -35,7 +38,13 @@ export async function runWatchCommand(
   hooks: { inboxDue?: () => Promise<ReadonlySet<number>>; signal?: AbortSignal } = {},
 ): Promise<number> {
   const write = (record: WatchRecord) =>
-    io.stdout.write(`${flags.format === "json" ? JSON.stringify(record) : formatWatchLine(record)}\n`);
+    io.stdout.write(
+      `${
+        flags.format === "json"
+          ? JSON.stringify({ formatVersion: OutputFormatVersion.syncWatch, ...record })
+          : formatWatchLine(record)
+      }\n`,
+    );
   const first = await validateDirectory(flags.dir, { cwd: io.cwd });
   if (first.diagnostics.some((d) => d.severity === "error")) {
     throw new EmiError(`the declarations in ${flags.dir} are not valid: run emi validate`);
@@ -104,7 +113,15 @@ export async function runWatchCommand(
       concurrency: flags.concurrency,
       signal: stop.signal,
       onRecord: write,
-      onInboxSettled: (account, startedAt) => void inbox.settled(account, startedAt),
+      onInboxSettled: (account, startedAt) => {
+        inbox.settled(account, startedAt).catch((error: unknown) => {
+          // The events stay in the inbox, so the account is due again at the next look: the cost
+          // is one more incremental run, said here rather than hidden.
+          io.stderr.write(
+            terminalSafe(`could not remove the webhook events the run covered: ${errorMessage(error)}\n`),
+          );
+        });
+      },
       metrics,
       inboxDue: hooks.inboxDue ?? inbox.due,
       onAlive: (a) => {
@@ -113,6 +130,9 @@ export async function runWatchCommand(
     }).then(() => "done" as const);
     const ended = await Promise.race([loop, deadline]);
     write({ type: "stopped", time: new Date().toISOString(), clean: ended === "done" });
+    // A sync that did not stop in time must not keep the process alive: its checkpoint lets the
+    // next run resume, and its lease expires.
+    if (ended === "late") io.exitNow?.(1);
     return ended === "done" ? 0 : 1;
   } catch (error) {
     if (error instanceof WatchDeclarationsError) throw new EmiError(error.message, { cause: error });
@@ -125,7 +145,7 @@ export async function runWatchCommand(
 }
 
 /** The store as the start line shows it: a PostgreSQL URL without user, password or host. */
-export function describeStore(url: string): string {
+function describeStore(url: string): string {
   if (!/^postgres(ql)?:\/\//.test(url)) return url;
   try {
     return `postgres://…${new URL(url).pathname}`;

@@ -8,10 +8,10 @@ import { childPointer } from "./source-positions.ts";
 import type { ValidationCode } from "../types/diagnostic-code.ts";
 
 /** The name of the repository config file, at the declarations repository's root. */
-export const repoConfigFileName = "emi.config.yaml";
+const repoConfigFileName = "emi.config.yaml";
 
 /** The declarations repository's settings (schemas/emi-config.schema.json), defaults filled in. */
-export interface RepoConfig {
+interface RepoConfig {
   /** age public keys that `emi secret encrypt` and `rekey` encrypt API keys to. */
   ageRecipients: string[];
   /** Names or `*` patterns of the variables `secretRef: env:NAME` may read. */
@@ -20,7 +20,7 @@ export interface RepoConfig {
   retention: { deletedProfilesDays: number };
 }
 
-export const defaultRepoConfig: Readonly<RepoConfig> = Object.freeze({
+const defaultRepoConfig: Readonly<RepoConfig> = Object.freeze({
   ageRecipients: [],
   secretEnvAllowList: ["ACTITO_*"],
   retention: Object.freeze({ deletedProfilesDays: 30 }),

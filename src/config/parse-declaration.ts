@@ -16,7 +16,7 @@ export const maxDeclarationBytes = 1024 * 1024;
  * Aliases have no use in a declaration; a few are tolerated, and the cap stops an alias bomb
  * ("billion laughs") while it is being expanded, before it can grow memory.
  */
-export const maxAliasCount = 10;
+const maxAliasCount = 10;
 
 /** One declaration file after parsing: its text, its plain value when it parsed, and what went wrong. */
 export interface ParsedDeclaration {

@@ -1,12 +1,11 @@
 import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { EmiError } from "../types/errors.ts";
-import { SECRETS_FOLDER } from "./age-secret-files.ts";
 import { repoRootOf } from "./load-repo-config.ts";
 import { readSecret } from "./resolve-secret.ts";
 
 /** The store key's age file, relative to the repository root. */
-export const STORE_KEY_AGE_FILE = `${SECRETS_FOLDER}/store-key.age`;
+export const STORE_KEY_AGE_FILE = "secrets/store-key.age";
 
 /**
  * The store key kept age-encrypted in the declarations repository (`secrets/store-key.age`, to

@@ -16,7 +16,7 @@ import {
 } from "./plan-types.ts";
 import { planClaimOrder } from "./plan-claim-order.ts";
 import { planTableOwnership } from "./plan-table-ownership.ts";
-import { describeAttribute } from "./reaid-attribute.ts";
+import { describeAttribute } from "../sync/reaid-attribute.ts";
 import { withRealtime } from "./realtime-change.ts";
 import { type LiveState, unknownFacts } from "./refresh-live-state.ts";
 import { secretProblems, withEndpointHint } from "./secret-problems.ts";

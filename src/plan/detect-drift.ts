@@ -7,7 +7,7 @@ import { LINK_PROBLEM_CODES } from "./plan-links.ts";
 import { type DiagnosticCode, UNMANAGED_CONFLICT } from "../types/diagnostic-code.ts";
 import { declarationErrors } from "./declaration-errors.ts";
 
-export type DriftKind =
+type DriftKind =
   | "not-applied"
   | "not-declared"
   | "setting-changed"
@@ -24,7 +24,7 @@ export type DriftKind =
   | "webhook-inactive";
 
 /** One difference between the declarations and the registry or Actito that nobody declared. */
-export interface DriftItem {
+interface DriftItem {
   account: number;
   kind: DriftKind;
   file: string;

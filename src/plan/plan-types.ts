@@ -14,7 +14,7 @@ export type PlanAction = "create" | "update" | "replace" | "deactivate" | "sync"
 export type FollowUpSync = "full" | "incremental";
 
 /** How a sensitive value appears in a plan: never the value, only whether it is set and changed. */
-export type SensitiveMask = "(sensitive)" | "(sensitive, changed)";
+type SensitiveMask = "(sensitive)" | "(sensitive, changed)";
 
 /** One side (before or after) of an integration as a plan shows it: the API key masked. */
 export interface IntegrationView {

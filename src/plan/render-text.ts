@@ -96,7 +96,7 @@ function renderChange(change: Change, c: Colors): string[] {
   }
   const notEmis = change.problems.find((p) => p.code === VALUES_NOT_EMIS);
   if (notEmis) {
-    // The finding on the sync line, what to do below it (as in examples/plan-adopt.txt).
+    // The finding on the sync line, what to do below it.
     const cut = notEmis.message.indexOf(". emi never");
     const head = cut < 0 ? notEmis.message : notEmis.message.slice(0, cut);
     lines.push(`      sync: ${c.red("ERROR")} ${head}`);

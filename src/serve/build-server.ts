@@ -4,10 +4,11 @@ import type { Store } from "../store/store.ts";
 import type { ApiKeyStore } from "./api-key-store.ts";
 import { registerGetOrCreateRoute } from "./get-or-create-route.ts";
 import { registerReaidLookupRoute } from "./reaid-lookup-route.ts";
+import type { RealtimeAccounts } from "../store/realtime-accounts.ts";
+import type { WebhookInbox } from "../store/webhook-inbox.ts";
 import type { ReaidLookupStore } from "./reaid-lookup-store.ts";
 import type { ServeMetrics } from "./serve-metrics.ts";
 import { type ServiceCaller, serviceKeyAuth } from "./service-key-auth.ts";
-import type { WebhookInboxStore } from "./webhook-inbox-store.ts";
 import { registerWebhookRoute } from "./webhook-route.ts";
 
 /** What the service reads and writes. */
@@ -15,7 +16,7 @@ export interface ServeStores {
   store: Store;
   keys: ApiKeyStore;
   lookup: ReaidLookupStore;
-  inbox: WebhookInboxStore;
+  inbox: WebhookInbox & RealtimeAccounts;
 }
 
 export interface BuildServerOptions {
@@ -25,12 +26,14 @@ export interface BuildServerOptions {
   /** One access-log line (JSON); never given an e-mail, a key or a secret. */
   log?: (line: Record<string, unknown>) => void;
   now?: () => Date;
+  /** Serve GET /metrics on this (public) port; false when metrics have a port of their own. */
+  metricsRoute?: boolean;
 }
 
 /** The most a GetOrCreate body may weigh (Raptor's 1,000 addresses fit many times over). */
-export const GET_OR_CREATE_BODY_LIMIT = 1024 * 1024;
+const GET_OR_CREATE_BODY_LIMIT = 1024 * 1024;
 /** A bulk webhook delivery carries up to maxBlockSize profiles with their attributes. */
-export const WEBHOOK_BODY_LIMIT = 16 * 1024 * 1024;
+const WEBHOOK_BODY_LIMIT = 16 * 1024 * 1024;
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -113,10 +116,12 @@ export async function buildServer(
       return reply.code(503).send({ status: "store unreachable" });
     }
   });
-  app.get("/metrics", async (_request, reply) => {
-    reply.header("content-type", metrics.registry.contentType);
-    return metrics.registry.metrics();
-  });
+  if (options.metricsRoute !== false) {
+    app.get("/metrics", async (_request, reply) => {
+      reply.header("content-type", metrics.registry.contentType);
+      return metrics.registry.metrics();
+    });
+  }
   registerGetOrCreateRoute(app, stores.store, { onRequest: requireKey, rateLimit: limit, metrics });
   registerReaidLookupRoute(app, stores.lookup, { onRequest: requireKey, rateLimit: limit });
   registerWebhookRoute(app, stores.inbox, { metrics, now, bodyLimit: WEBHOOK_BODY_LIMIT });

@@ -1,4 +1,4 @@
-import type { CliIO } from "../cli/io.ts";
+import { type SecretSource, secretSourceFrom } from "../config/resolve-secret.ts";
 import { validateDirectory } from "../config/validate-directory.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import type { ServeStores } from "./build-server.ts";
@@ -11,7 +11,8 @@ import type { ServeMetrics } from "./serve-metrics.ts";
  */
 export function inboxWorkerForServe(options: {
   dir: string;
-  io: CliIO;
+  /** The process environment and working directory (secrets are read with them). */
+  io: { env: Record<string, string | undefined>; cwd: string };
   log: (line: Record<string, unknown>) => void;
   intervalMs?: number;
   /** How often the declarations are read again (default 5 s). */
@@ -19,6 +20,8 @@ export function inboxWorkerForServe(options: {
 }): (stores: ServeStores, metrics: ServeMetrics) => { stop(): Promise<void> } {
   return (stores, metrics) => {
     let declared = new Map<number, DesiredIntegration>();
+    // Keys are read as the CLI reads them: the repository's root and secret allow-list.
+    let secrets: SecretSource = { env: options.io.env, cwd: options.io.cwd };
     let readAt = 0;
     const refresh = async () => {
       if (Date.now() - readAt < (options.rereadMs ?? 5_000)) return;
@@ -27,11 +30,12 @@ export function inboxWorkerForServe(options: {
       const next = new Map<number, DesiredIntegration>();
       for (const { integration } of validation.declared) next.set(integration.account, integration);
       declared = next;
+      secrets = secretSourceFrom(validation.repository, options.io.env, options.io.cwd);
     };
     const worker = new InboxWorker({
       ...stores,
       integrationFor: (account) => declared.get(account) ?? null,
-      secrets: { env: options.io.env, cwd: options.io.cwd },
+      secrets: () => secrets,
       log: options.log,
       onOutcome: (outcome, count) => metrics.inboxWritten.inc({ outcome }, count),
     });
@@ -42,7 +46,9 @@ export function inboxWorkerForServe(options: {
           options.log({ msg: "cannot read the declarations", dir: options.dir, error: String(error) }),
         ),
       after: async () => {
-        metrics.inboxPending.set(await stores.inbox.countInbox().catch(() => 0));
+        // A store that does not answer leaves the gauge as it was (never a false "0 waiting").
+        const pending = await stores.inbox.countInbox().catch(() => null);
+        if (pending !== null) metrics.inboxPending.set(pending);
       },
     });
   };

@@ -1,6 +1,7 @@
 import { StoreError } from "../store/errors.ts";
 import type { Store } from "../store/store.ts";
-import { hashSecret, newApiKey, newApiKeyId } from "./api-key-secret.ts";
+import { hashSecret } from "../store/secret-hash.ts";
+import { newApiKey, newApiKeyId } from "./api-key-secret.ts";
 import type { ApiKeyRecord, ApiKeyScope, ApiKeyStore } from "./api-key-store.ts";
 
 /**

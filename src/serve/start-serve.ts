@@ -1,13 +1,10 @@
 import type { FastifyInstance } from "fastify";
-import { ApiKeySql } from "../store/api-key-sql.ts";
 import { openStore } from "../store/open-store.ts";
 import type { StoreKeyOptions } from "../store/store-key.ts";
-import { ReaidLookupSql } from "../store/reaid-lookup-sql.ts";
-import { sqlDriverOf } from "../store/sql-driver-of.ts";
 import type { Store } from "../store/store.ts";
-import { WebhookInboxSql } from "../store/webhook-inbox-sql.ts";
 import { EmiError } from "../types/errors.ts";
 import { buildServer, type ServeStores } from "./build-server.ts";
+import { type MetricsServer, serveMetrics } from "../watch/serve-metrics.ts";
 import { createServeMetrics, type ServeMetrics } from "./serve-metrics.ts";
 
 export interface StartServeOptions {
@@ -18,6 +15,11 @@ export interface StartServeOptions {
   rateLimitPerMinute?: number;
   /** Where the store key is (GetOrCreate hashes addresses): EMI_STORE_KEY_FILE and the default places otherwise. */
   storeKeys?: StoreKeyOptions;
+  /**
+   * Serve GET /metrics (and /healthz) on this port of its own, on `host`, and not on the public
+   * port: the REAID service's callers need not see the service's metrics.
+   */
+  metricsPort?: number;
   log?: (line: Record<string, unknown>) => void;
   /** Started once the store is open (the inbox worker); stopped first on close. */
   background?: (stores: ServeStores, metrics: ServeMetrics) => { stop(): Promise<void> };
@@ -26,6 +28,8 @@ export interface StartServeOptions {
 export interface RunningServe {
   /** `http://HOST:PORT` with the port actually bound. */
   url: string;
+  /** The metrics port actually bound, when `metricsPort` was given. */
+  metricsPort?: number;
   app: FastifyInstance;
   store: Store;
   /** Stops accepting, lets requests under way finish, stops the worker, closes the store. */
@@ -39,21 +43,16 @@ export async function startServe(options: StartServeOptions): Promise<RunningSer
     ...(options.storeKeys ? { keys: options.storeKeys } : {}),
   });
   try {
-    const driver = sqlDriverOf(store);
     // Before listening: the first GetOrCreate requests would otherwise wait for SQLite's REAID
     // thread to start (hundreds of milliseconds when it runs from the sources).
-    await driver.prepareForService();
-    const stores: ServeStores = {
-      store,
-      keys: new ApiKeySql(driver),
-      lookup: new ReaidLookupSql(driver),
-      inbox: new WebhookInboxSql(driver),
-    };
+    await store.prepareForService();
+    const stores: ServeStores = { store, keys: store, lookup: store, inbox: store };
     const metrics = createServeMetrics();
     const app = await buildServer(stores, {
       metrics,
       rateLimitPerMinute: options.rateLimitPerMinute,
       log: options.log,
+      metricsRoute: options.metricsPort === undefined,
     });
     try {
       await app.listen({ host: options.host, port: options.port });
@@ -70,14 +69,33 @@ export async function startServe(options: StartServeOptions): Promise<RunningSer
     const address = app.server.address();
     const port = typeof address === "object" && address ? address.port : options.port;
     const host = options.host.includes(":") ? `[${options.host}]` : options.host;
+    let metricsServer: MetricsServer | undefined;
+    if (options.metricsPort !== undefined) {
+      try {
+        metricsServer = await serveMetrics({
+          port: options.metricsPort,
+          host: options.host,
+          registry: metrics.registry,
+          healthy: async () => {
+            const answer = await app.inject({ method: "GET", url: "/healthz" });
+            return answer.statusCode === 200 ? { ok: true } : { ok: false, why: answer.body };
+          },
+        });
+      } catch (error) {
+        await app.close().catch(() => undefined);
+        throw error;
+      }
+    }
     const background = options.background?.(stores, metrics);
     let closing: Promise<void> | undefined;
     return {
       url: `http://${host}:${port}`,
+      ...(metricsServer ? { metricsPort: metricsServer.port } : {}),
       app,
       store,
       close() {
         closing ??= (async () => {
+          await metricsServer?.close();
           // A keep-alive connection whose request was under way goes idle only after close()
           // started, and would then keep the server open until its keep-alive timeout.
           const sweep = setInterval(() => app.server.closeIdleConnections(), 50);

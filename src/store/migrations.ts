@@ -243,10 +243,15 @@ CREATE TABLE sync_schedule (
 );
 `;
 
+// Issue 25 (fenced leases): every acquisition of a lease name takes the next fencing token, and a
+// released lease keeps its row (expires_at 0) so that the next holder's token is still larger.
+const leaseTokensSql = (dialect: Dialect) =>
+  `ALTER TABLE locks ADD COLUMN token ${dialect === "postgres" ? "BIGINT" : "INTEGER"} NOT NULL DEFAULT 0;`;
+
 // Issue 28 (privacy): the store identifies an address by its keyed hash (see AddressHasher), never
-// by the address. Version 6 adds the hash column and the erasure records; the rows are hashed in
-// batches between 6 and 7 (hashStoredAddresses: it needs the store key, which SQL does not have);
-// version 7 drops the addresses. Stores made by this version go through all three on empty tables.
+// by the address. Version 7 adds the hash column and the erasure records; the rows are hashed in
+// batches between 7 and 8 (hashStoredAddresses: it needs the store key, which SQL does not have);
+// version 8 drops the addresses. Stores made by this version go through all of it on empty tables.
 const addressHashSqlite = `
 ALTER TABLE reaids ADD COLUMN email_hash TEXT;
 ALTER TABLE reaids ADD COLUMN seen_at TEXT;
@@ -284,7 +289,7 @@ ALTER TABLE reaids ADD PRIMARY KEY (namespace, email_hash);
 `;
 
 /** The migration after which the store holds no address (see hashStoredAddresses). */
-export const NO_ADDRESSES_VERSION = 7;
+export const NO_ADDRESSES_VERSION = 8;
 
 /** Every migration, in order. */
 export const migrations: readonly Migration[] = [
@@ -304,6 +309,12 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 6,
+    name: "fencing tokens of leases",
+    sqlite: leaseTokensSql("sqlite"),
+    postgres: leaseTokensSql("postgres"),
+  },
+  {
+    version: 7,
     name: "keyed address hashes and erasure records",
     sqlite: addressHashSqlite,
     postgres: addressHashPostgres,

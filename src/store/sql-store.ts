@@ -1,6 +1,8 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { recordLinkFindingsSql, reportedLinkFindingsSql } from "./link-findings-sql.ts";
 import type { ApplyJournal } from "../apply/apply-journal.ts";
+import type { ApiKeyRecord } from "../serve/api-key-store.ts";
+import { ApiKeySql } from "./api-key-sql.ts";
 import { StoreError } from "./errors.ts";
 import { AddressHasher } from "./address-hasher.ts";
 import { hashStoredAddresses, rewriteWithoutAddresses } from "./hash-stored-addresses.ts";
@@ -9,14 +11,17 @@ import { missingKey, type StoreKeyring } from "./store-key.ts";
 import type { SqlDriver } from "./sql-driver.ts";
 import type { ErasureReason } from "../sync/erase-reaids.ts";
 import { SqlErasures } from "./sql-erasures.ts";
+import { FencedDriver } from "./fenced-driver.ts";
 import { SqlJournal } from "./sql-journal.ts";
 import { SqlLeases } from "./sql-leases.ts";
 import { normaliseEmail } from "./normalise-email.ts";
 import { nowIso } from "./sql-placeholders.ts";
 import { SqlReaids } from "./sql-reaids.ts";
 import { SqlRegistry } from "./sql-registry.ts";
+import { SqlSyncSchedule } from "./sql-sync-schedule.ts";
 import { SqlSyncState } from "./sql-sync-state.ts";
 import type { Store } from "./store.ts";
+import { ReaidLookupSql } from "./reaid-lookup-sql.ts";
 import type { AdoptionOutcome, AdoptionRequest, ReaidHolder } from "./reaid-ownership.ts";
 import {
   adoptReaidsSql,
@@ -35,6 +40,9 @@ import type {
   SyncCheckpoint,
   SyncStatus,
 } from "./store-records.ts";
+import type { LicenceLeaseHolder, ScheduleEntry } from "./sync-schedule.ts";
+import type { InboxEvent } from "./webhook-inbox.ts";
+import { WebhookInboxSql } from "./webhook-inbox-sql.ts";
 
 const SECRET_KEY = "fingerprint-secret";
 /** The store key's check value (AddressHasher.checkValue): recognises the key, tells nothing of it. */
@@ -125,6 +133,10 @@ export class SqlStore implements Store {
   readonly #journal: SqlJournal;
   readonly #syncState: SqlSyncState;
   readonly #leases: SqlLeases;
+  readonly #schedule: SqlSyncSchedule;
+  readonly #inbox: WebhookInboxSql;
+  readonly #lookup: ReaidLookupSql;
+  readonly #keys: ApiKeySql;
 
   readonly #hasher: AddressHasher | null;
   readonly #erasures: SqlErasures;
@@ -139,11 +151,10 @@ export class SqlStore implements Store {
     this.#journal = new SqlJournal(driver);
     this.#syncState = new SqlSyncState(driver);
     this.#leases = new SqlLeases(driver);
-  }
-
-  /** The database, for role stores kept in their own files (e.g. sql-sync-schedule.ts). */
-  get sql(): SqlDriver {
-    return this.#driver;
+    this.#schedule = new SqlSyncSchedule(driver);
+    this.#inbox = new WebhookInboxSql(driver);
+    this.#lookup = new ReaidLookupSql(driver);
+    this.#keys = new ApiKeySql(driver);
   }
 
   /**
@@ -204,11 +215,6 @@ export class SqlStore implements Store {
     return { secret: secret!.value, hasher };
   }
 
-  /** The connection under this store, for role stores kept in their own files (see sql-driver-of.ts). */
-  get sqlDriver(): SqlDriver {
-    return this.#driver;
-  }
-
   /** The schema version this store is at (for tests and diagnostics). */
   async schemaVersion(): Promise<number> {
     const [row] = await this.#driver.all<{ version: number | string }>(
@@ -217,8 +223,20 @@ export class SqlStore implements Store {
     return Number(row?.version ?? 0);
   }
 
+  prepareForService(): Promise<void> {
+    return this.#driver.prepareForService();
+  }
+
   close(): Promise<void> {
     return this.#driver.close();
+  }
+
+  /** This store for a lease holder: its writes commit only while `lease` is current (see FencedDriver). */
+  fenced(lease: Lease): Store {
+    return new SqlStore(new FencedDriver(this.#driver, lease), {
+      secret: this.#secret,
+      hasher: this.#hasher,
+    });
   }
 
   async fingerprintKey(apiKey: string): Promise<string> {
@@ -352,6 +370,88 @@ export class SqlStore implements Store {
   }
   breakLock(id: string): Promise<boolean> {
     return this.#leases.breakLock(id);
+  }
+
+  // The sync schedule (sql-sync-schedule.ts)
+
+  recordSuccess(
+    account: number,
+    run: { at: string; full: boolean; skipped: number; rejectionsLeft: number },
+  ): Promise<void> {
+    return this.#schedule.recordSuccess(account, run);
+  }
+  recordFailure(account: number, at: string): Promise<number> {
+    return this.#schedule.recordFailure(account, at);
+  }
+  setRetryAt(account: number, retryAt: string): Promise<void> {
+    return this.#schedule.setRetryAt(account, retryAt);
+  }
+  markDue(account: number, reason: string, at: string): Promise<void> {
+    return this.#schedule.markDue(account, reason, at);
+  }
+  listSchedule(): Promise<ScheduleEntry[]> {
+    return this.#schedule.listSchedule();
+  }
+  licenceLeases(): Promise<LicenceLeaseHolder[]> {
+    return this.#schedule.licenceLeases();
+  }
+
+  // The webhook inbox and the realtime accounts (webhook-inbox-sql.ts)
+
+  addInboxEvents(
+    account: number,
+    events: readonly { profileId: string; eventType: string }[],
+    at: string,
+  ): Promise<void> {
+    return this.#inbox.addInboxEvents(account, events, at);
+  }
+  accountsWithInbox(): Promise<number[]> {
+    return this.#inbox.accountsWithInbox();
+  }
+  peekInbox(account: number, limit: number): Promise<InboxEvent[]> {
+    return this.#inbox.peekInbox(account, limit);
+  }
+  removeInboxEvents(events: readonly InboxEvent[]): Promise<void> {
+    return this.#inbox.removeInboxEvents(events);
+  }
+  removeInboxEventsBefore(account: number, at: string): Promise<number> {
+    return this.#inbox.removeInboxEventsBefore(account, at);
+  }
+  countInbox(): Promise<number> {
+    return this.#inbox.countInbox();
+  }
+  putWebhookSecret(account: number, secretHash: string, secretRef: string, at: string): Promise<void> {
+    return this.#inbox.putWebhookSecret(account, secretHash, secretRef, at);
+  }
+  webhookSecretHashes(account: number, at: string): Promise<string[]> {
+    return this.#inbox.webhookSecretHashes(account, at);
+  }
+  realtimeAccounts(): Promise<Map<number, { secretRef: string; secretHash: string }>> {
+    return this.#inbox.realtimeAccounts();
+  }
+  deleteWebhookSecret(account: number): Promise<void> {
+    return this.#inbox.deleteWebhookSecret(account);
+  }
+
+  // REAID lookup (reaid-lookup-sql.ts) and service keys (api-key-sql.ts), for emi serve
+
+  findReaid(reaid: string): Promise<{ namespace: string } | null> {
+    return this.#lookup.findReaid(reaid);
+  }
+  insertApiKey(record: ApiKeyRecord & { keyHash: string }): Promise<void> {
+    return this.#keys.insertApiKey(record);
+  }
+  listApiKeys(): Promise<ApiKeyRecord[]> {
+    return this.#keys.listApiKeys();
+  }
+  revokeApiKey(id: string, at: string): Promise<boolean> {
+    return this.#keys.revokeApiKey(id, at);
+  }
+  findApiKey(keyHash: string): Promise<(ApiKeyRecord & { keyHash: string }) | null> {
+    return this.#keys.findApiKey(keyHash);
+  }
+  touchApiKey(id: string, at: string): Promise<void> {
+    return this.#keys.touchApiKey(id, at);
   }
 
   // What drift last reported of the campaign link check (LinkFindingsStore; SQL in link-findings-sql.ts)

@@ -8,9 +8,7 @@ import { recoverPendingSteps } from "../../src/apply/recover-pending-steps.ts";
 import { connectActito } from "../../src/actito/connect-actito.ts";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/start-sandbox.ts";
 import { openStore } from "../../src/store/open-store.ts";
-import { sqlDriverOf } from "../../src/store/sql-driver-of.ts";
 import type { Store } from "../../src/store/store.ts";
-import { WebhookInboxSql } from "../../src/store/webhook-inbox-sql.ts";
 
 let sandbox: RunningSandbox;
 let store: Store;
@@ -141,7 +139,7 @@ describe("recovery of an interrupted ensure-webhooks step", () => {
     try {
       await ensureRealtime({
         client,
-        secrets: new WebhookInboxSql(sqlDriverOf(store)),
+        secrets: store,
         account: 1042,
         entity: "nordlys",
         table: await client.getProfileTable("nordlys", "16"),
@@ -179,7 +177,7 @@ describe("recovery of an interrupted ensure-webhooks step", () => {
       { outcome: "succeeded", note: expect.stringContaining("switched off again") },
     ]);
     expect((await webhooks()).filter((s) => s.isActive)).toEqual([]);
-    expect((await new WebhookInboxSql(sqlDriverOf(store)).realtimeAccounts()).has(1042)).toBe(false);
+    expect((await store.realtimeAccounts()).has(1042)).toBe(false);
   });
 
   it("stays pending when the API key is not here to check it with", async () => {

@@ -6,7 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { migrations, migrationsTableSql } from "../../src/store/migrations.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import { spawnFixture } from "../store/child-process.ts";
-import { describePostgres } from "../store/describe-postgres.ts";
+import { describePostgres } from "../requirements.ts";
 import { postgresHarness } from "../store/store-harness.ts";
 import { addressesIn, filesUnder, pgDump } from "./address-scan.ts";
 

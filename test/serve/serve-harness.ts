@@ -1,7 +1,7 @@
 import { startServe, type RunningServe, type StartServeOptions } from "../../src/serve/start-serve.ts";
 import { inboxWorkerForServe } from "../../src/serve/inbox-worker-for-serve.ts";
 import { createWorld, type World } from "../e2e/e2e-harness.ts";
-import { postgresKeyFile } from "../store/describe-postgres.ts";
+import { postgresKeyFile } from "../requirements.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: answers are read field by field in assertions.
 type Json = any;
@@ -50,12 +50,7 @@ export async function createServeWorld(
       ? {
           background: inboxWorkerForServe({
             dir: "integrations",
-            io: {
-              stdout: { write: () => true },
-              stderr: { write: () => true },
-              env: world.env,
-              cwd: world.dir,
-            },
+            io: { env: world.env, cwd: world.dir },
             log: (line) => logs.push(JSON.stringify(line)),
             intervalMs: 100,
             rereadMs: 200,

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorld, type World } from "../../e2e/e2e-harness.ts";
-import { describePostgres } from "../describe-postgres.ts";
+import { describePostgres } from "../../requirements.ts";
 
 let world: World;
 beforeAll(async () => {
