@@ -34,7 +34,9 @@ function previousReleaseStore(path: string, rows: number): { emails: string[]; r
   const insert = db.prepare(
     "INSERT INTO reaids (namespace, email, reaid, created_at) VALUES ('1042', ?, ?, 'x')",
   );
-  db.transaction(() => emails.forEach((email, i) => insert.run(email, reaids[i]!)))();
+  db.transaction(() => {
+    for (const [i, email] of emails.entries()) insert.run(email, reaids[i]!);
+  })();
   db.prepare("INSERT INTO rejections VALUES (1042, ?, ?, 1, 'x')").run(
     "emailAddress=person.1@old-store.example",
     "invalid value person.1@old-store.example",
