@@ -1,6 +1,6 @@
 import type { ReaidOwnershipStore } from "../store/reaid-ownership.ts";
 import type { RealtimeAccounts } from "../store/realtime-accounts.ts";
-import type { SyncCheckpoints } from "../sync/sync-store.ts";
+import type { SyncCheckpoints, SyncStore } from "../sync/sync-store.ts";
 import type { KeyFingerprints, RegistryReader } from "./registry-reader.ts";
 
 /**
@@ -10,5 +10,6 @@ import type { KeyFingerprints, RegistryReader } from "./registry-reader.ts";
 export type PlanStore = RegistryReader &
   KeyFingerprints &
   Pick<SyncCheckpoints, "getCheckpoint"> &
+  Pick<SyncStore, "countImports" | "countReaids"> &
   ReaidOwnershipStore &
   Pick<RealtimeAccounts, "realtimeAccounts">;

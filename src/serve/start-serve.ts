@@ -4,7 +4,7 @@ import type { StoreKeyOptions } from "../store/store-key.ts";
 import type { Store } from "../store/store.ts";
 import { EmiError } from "../types/errors.ts";
 import { buildServer, type ServeStores } from "./build-server.ts";
-import { type MetricsServer, serveMetrics } from "../watch/serve-metrics.ts";
+import { type MetricsServer, serveMetrics } from "./metrics-server.ts";
 import { createServeMetrics, type ServeMetrics } from "./serve-metrics.ts";
 
 export interface StartServeOptions {
