@@ -1,4 +1,4 @@
-import type { ErasureReason, ErasureStore } from "../sync/erase-reaids.ts";
+import type { ErasureReason, ErasureStore } from "../sync/erasure-store.ts";
 import type { SqlDriver } from "./sql-driver.ts";
 import { nowIso } from "./sql-placeholders.ts";
 
