@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "vitest";
 
 /**
@@ -112,5 +114,12 @@ export function itWith(
  * while its tests are only being listed as skipped, which use it in no test or hook).
  */
 export function describePostgres(name: string, body: (url: string) => void): void {
+  if (process.env.EMI_TEST_POSTGRES_URL) process.env.EMI_STORE_KEY_FILE ??= postgresKeyFile;
   describeWith([postgres], name, () => body(process.env.EMI_TEST_POSTGRES_URL ?? "postgres://not-set"));
 }
+
+/**
+ * The store key of this test process's PostgreSQL stores: a PostgreSQL store has no folder to keep
+ * one beside, so it is named by EMI_STORE_KEY_FILE (made on first use). Pass it to emi processes.
+ */
+export const postgresKeyFile = join(tmpdir(), `emi-test-store-key-${process.pid}`);

@@ -26,7 +26,8 @@ function parseName(value: string): string {
 
 async function withStore<T>(url: string, cwd: string, fn: (store: Store, keys: ApiKeyStore) => Promise<T>) {
   // Never creates a store: a key needs an integration, which only apply writes.
-  const store = await openStore(url, { cwd, existing: true });
+  // Service keys identify no address: no store key needed.
+  const store = await openStore(url, { cwd, existing: true, keys: { need: "optional" } });
   try {
     return await fn(store, store);
   } finally {

@@ -16,6 +16,7 @@ import { dirOption, formatOption, parseSeconds, repoOption, storeOption } from "
 import { ExitCode } from "./exit-codes.ts";
 import type { CliIO } from "./io.ts";
 import { wholeNumber } from "./number-flags.ts";
+import { storeKeys } from "./store-keys.ts";
 import type { CommandContext } from "./command-context.ts";
 import { printPlan } from "./print-plan.ts";
 import { OutputFormatVersion } from "./output-format-versions.ts";
@@ -163,7 +164,7 @@ async function applyAction(
     ctx.exitCode = ExitCode.error;
     return "### emi apply refused\n\napply needs confirmation and there is no terminal to ask: pass --yes\n";
   }
-  const store = await openStore(flags.store, { cwd: io.cwd });
+  const store = await openStore(flags.store, { cwd: io.cwd, keys: storeKeys(io, flags.dir) });
   const afterStep = crashHook(io.env);
   let outcome: Awaited<ReturnType<typeof runPlanAndApply>>;
   try {

@@ -61,7 +61,8 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
       for (const licence of seed.licences) {
         env[`ACTITO_KEY_${licence.name.toUpperCase()}`] = licence.apiKeys[0];
       }
-      const store = await openStore(storeUrl);
+      // The demo's own key, beside its store, whatever EMI_STORE_KEY_FILE says.
+      const store = await openStore(storeUrl, { keys: { env: {} } });
       const out = (line: string) => io.stdout.write(terminalSafe(`${line}\n`));
       out(`emi demo: Actito sandbox at ${sandbox.url}, store ${storeUrl}`);
       out(`Declarations: ${join(dir, "integrations")} (copies of emi's examples)\n`);

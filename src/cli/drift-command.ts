@@ -3,6 +3,7 @@ import { detectDrift } from "../plan/detect-drift.ts";
 import { renderDriftMarkdown } from "../plan/render-drift-markdown.ts";
 import { renderDriftText } from "../plan/render-drift-text.ts";
 import { reportDrift } from "../github/report-drift.ts";
+import { storeKeys } from "./store-keys.ts";
 import { dirOption, formatOption, repoOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
 import { openStore } from "../store/open-store.ts";
@@ -23,7 +24,11 @@ export function registerDriftCommand(program: Command, ctx: CommandContext): voi
         const { io } = ctx;
         const { plan } = await planFromFlags(io, flags, "error");
         // The link findings the last report showed, so that the schedule reports what is new.
-        const store = await openStore(flags.store, { cwd: io.cwd, existing: true });
+        const store = await openStore(flags.store, {
+          cwd: io.cwd,
+          existing: true,
+          keys: storeKeys(io, flags.dir, "optional"),
+        });
         let report: ReturnType<typeof detectDrift>;
         try {
           report = detectDrift(plan, new Set(await store.reportedLinkFindings()));

@@ -6,6 +6,8 @@ export interface CliIO {
   prompt?: (question: string) => Promise<string>;
   /** Reads a secret from stdin (`emi secret encrypt`): on a terminal, asks without echo. */
   secretInput?: (question: string) => Promise<string>;
+  /** Reads the whole of stdin (`emi reaid forget --stdin`); absent when there is none. */
+  readStdin?: () => Promise<string>;
   env: Record<string, string | undefined>;
   cwd: string;
   /**
@@ -53,6 +55,11 @@ export function processIO(): CliIO {
       };
     },
     exitNow: (code) => process.exit(code),
+    readStdin: async () => {
+      let text = "";
+      for await (const chunk of process.stdin) text += String(chunk);
+      return text;
+    },
     secretInput: async (question) => (await import("./read-secret-input.ts")).readSecretInput(question),
     prompt: process.stdin.isTTY
       ? async (question) => {

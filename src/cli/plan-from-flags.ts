@@ -6,6 +6,7 @@ import { StoreError } from "../store/errors.ts";
 import { openStore } from "../store/open-store.ts";
 import type { Store } from "../store/store.ts";
 import type { CliIO } from "./io.ts";
+import { storeKeys } from "./store-keys.ts";
 
 /**
  * What to do when the store does not exist: `error` (drift: `no store at …`), `empty` (plan: plan
@@ -27,7 +28,7 @@ export async function planFromFlags(
   },
   missingStore: MissingStore = "empty",
 ): Promise<CreatedPlan> {
-  const store = await openForPlanning(io, flags.store, missingStore);
+  const store = await openForPlanning(io, flags.store, missingStore, flags.dir);
   try {
     return await createPlan({
       dir: flags.dir,
@@ -45,10 +46,12 @@ export async function planFromFlags(
   }
 }
 
-async function openForPlanning(io: CliIO, url: string, missing: MissingStore): Promise<Store> {
-  if (missing === "create") return openStore(url, { cwd: io.cwd });
+async function openForPlanning(io: CliIO, url: string, missing: MissingStore, dir: string): Promise<Store> {
+  // A plan identifies no address: a pull request's job plans without the store key.
+  const keys = storeKeys(io, dir, "optional");
+  if (missing === "create") return openStore(url, { cwd: io.cwd, keys });
   try {
-    return await openStore(url, { cwd: io.cwd, existing: true });
+    return await openStore(url, { cwd: io.cwd, existing: true, keys });
   } catch (error) {
     if (!(error instanceof StoreError && error.code === "no-store") || missing === "error") throw error;
     // A first plan before any apply: nothing to compare with, and nothing is created for it.

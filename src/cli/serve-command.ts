@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { pino } from "pino";
 import { startServe } from "../serve/start-serve.ts";
+import { storeKeys } from "./store-keys.ts";
 import type { CommandContext } from "./command-context.ts";
 import { dirOption, storeOption } from "./common-options.ts";
 import { untilStopped } from "./until-stopped.ts";
@@ -75,6 +76,7 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
       const serve = await startServe({
         storeUrl: flags.store,
         cwd: io.cwd,
+        storeKeys: storeKeys(io, flags.dir),
         host: flags.host,
         port: flags.port,
         rateLimitPerMinute: flags.rateLimit,

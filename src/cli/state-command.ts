@@ -9,6 +9,7 @@ import { wholeNumber } from "./number-flags.ts";
 import { parseAccount } from "./parse-account.ts";
 import { fullReadOf } from "../sync/full-read-facts.ts";
 import { type ScheduleView, scheduleView, stateTable } from "./state-table.ts";
+import { storeKeys } from "./store-keys.ts";
 import { OutputFormatVersion } from "./output-format-versions.ts";
 
 interface ShowFlags {
@@ -99,7 +100,11 @@ export function registerStateCommand(program: Command, ctx: CommandContext): voi
     .addOption(formatOption(["text", "json"]))
     .addOption(storeOption())
     .action(async (flags: ShowFlags) => {
-      const store = await openStore(flags.store, { cwd: ctx.io.cwd, existing: true });
+      const store = await openStore(flags.store, {
+        cwd: ctx.io.cwd,
+        existing: true,
+        keys: storeKeys(ctx.io, undefined, "optional"),
+      });
       try {
         let entries: RegistryEntry[];
         if (flags.account === undefined) {
@@ -139,7 +144,11 @@ export function registerStateCommand(program: Command, ctx: CommandContext): voi
     .description("break a lock on purpose (its id is in the error that named it, or in `emi state show`)")
     .addOption(storeOption())
     .action(async (id: string, flags: { store: string }) => {
-      const store = await openStore(flags.store, { cwd: ctx.io.cwd, existing: true });
+      const store = await openStore(flags.store, {
+        cwd: ctx.io.cwd,
+        existing: true,
+        keys: storeKeys(ctx.io, undefined, "optional"),
+      });
       try {
         const lease = (await store.listLocks()).find((l) => l.id === id);
         if (lease && (await store.breakLock(id))) {

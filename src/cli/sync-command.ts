@@ -12,6 +12,7 @@ import type { CommandContext } from "./command-context.ts";
 import { positiveNumber, wholeNumber } from "./number-flags.ts";
 import { formatLag } from "./state-table.ts";
 import { syncProgress } from "./sync-progress.ts";
+import { storeKeys } from "./store-keys.ts";
 import { runWatchCommand } from "./sync-watch.ts";
 import { OutputFormatVersion } from "./output-format-versions.ts";
 
@@ -109,7 +110,7 @@ export function registerSyncCommand(program: Command, ctx: CommandContext): void
           throw new EmiError(`no declaration in ${flags.dir} covers account ${flags.account}`);
       }
       const secrets = secretSourceFrom(validation.repository, io.env, io.cwd);
-      const store = await openStore(flags.store, { cwd: io.cwd });
+      const store = await openStore(flags.store, { cwd: io.cwd, keys: storeKeys(io, flags.dir) });
       const progress = syncProgress(io, flags.format);
       let results: SyncResult[];
       try {
@@ -120,6 +121,7 @@ export function registerSyncCommand(program: Command, ctx: CommandContext): void
           connect: connectActito(io.env),
           full: flags.full ?? false,
           concurrency: flags.concurrency,
+          retentionDays: validation.repository?.config.retention.deletedProfilesDays ?? 30,
           onEvent: (event) => progress.onEvent(event),
         });
       } finally {

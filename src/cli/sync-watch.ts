@@ -11,6 +11,7 @@ import type { WatchRecord } from "../watch/watch-record.ts";
 import { EmiError } from "../types/errors.ts";
 import { validateDirectory } from "../config/validate-directory.ts";
 import type { CliIO } from "./io.ts";
+import { storeKeys } from "./store-keys.ts";
 import { OutputFormatVersion } from "./output-format-versions.ts";
 
 export interface WatchFlags {
@@ -48,7 +49,7 @@ export async function runWatchCommand(
   if (first.diagnostics.some((d) => d.severity === "error")) {
     throw new EmiError(`the declarations in ${flags.dir} are not valid: run emi validate`);
   }
-  const store = await openStore(flags.store, { cwd: io.cwd });
+  const store = await openStore(flags.store, { cwd: io.cwd, keys: storeKeys(io, flags.dir) });
   const metrics = createWatchMetrics();
   // Webhook events acknowledged by emi serve make their integrations due at once.
   const inbox = watchInbox(store);

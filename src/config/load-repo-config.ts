@@ -16,11 +16,14 @@ interface RepoConfig {
   ageRecipients: string[];
   /** Names or `*` patterns of the variables `secretRef: env:NAME` may read. */
   secretEnvAllowList: string[];
+  /** How long emi keeps what it knows about people (docs/privacy.md). */
+  retention: { deletedProfilesDays: number };
 }
 
 const defaultRepoConfig: Readonly<RepoConfig> = Object.freeze({
   ageRecipients: [],
   secretEnvAllowList: ["ACTITO_*"],
+  retention: Object.freeze({ deletedProfilesDays: 30 }),
 });
 
 /** A loaded repository config: where it is, what it says, and what is wrong with it. */
@@ -105,6 +108,10 @@ export async function loadRepoConfig(
   if (Array.isArray(value.secretEnvAllowList) && !bad.has("secretEnvAllowList")) {
     config.secretEnvAllowList = value.secretEnvAllowList as string[];
   }
+  const retention = value.retention as { deletedProfilesDays?: number } | undefined;
+  if (typeof retention?.deletedProfilesDays === "number" && !bad.has("retention")) {
+    config.retention = { deletedProfilesDays: retention.deletedProfilesDays };
+  }
   return { ...base, exists: true, config, diagnostics };
 }
 
@@ -112,6 +119,7 @@ function copyDefaults(): RepoConfig {
   return {
     ageRecipients: [...defaultRepoConfig.ageRecipients],
     secretEnvAllowList: [...defaultRepoConfig.secretEnvAllowList],
+    retention: { ...defaultRepoConfig.retention },
   };
 }
 
@@ -129,7 +137,7 @@ function schemaCode(keyword: string): ValidationCode {
 function schemaMessage(keyword: string, pointer: string, ajvMessage: string): string {
   const field = pointer.split("/")[1] ?? "";
   if (keyword === "additionalProperties") {
-    return `unknown setting ${pointer.slice(1)}: emi.config.yaml knows ageRecipients and secretEnvAllowList`;
+    return `unknown setting ${pointer.slice(1)}: emi.config.yaml knows ageRecipients, secretEnvAllowList and retention`;
   }
   if (field === "ageRecipients") {
     return keyword === "type"

@@ -1,5 +1,4 @@
 import type { ActitoApi, ProfileTable } from "../actito/types.ts";
-import { normaliseEmail } from "../store/normalise-email.ts";
 import type { ReaidOwnershipStore } from "../store/reaid-ownership.ts";
 import {
   classifyExistingValues,
@@ -76,7 +75,9 @@ async function classify(
     if (holder === undefined) unknown.push(row);
     else if (holder.namespace === input.namespace) {
       result.ours++;
-      if (row.email !== null && holder.email !== normaliseEmail(row.email)) result.mismatched++;
+      // Without the store key (a pull request's plan) holders cannot be matched to e-mails: not counted.
+      const hash = row.email === null ? null : store.addressHash(row.email);
+      if (hash !== null && holder.emailHash !== hash) result.mismatched++;
     } else {
       const other = result.otherNamespaces[holder.namespace] ?? { count: 0, examples: [] };
       result.otherNamespaces[holder.namespace] = other;
@@ -87,7 +88,7 @@ async function classify(
   if (unknown.length === 0) return result;
   const emails = unknown.flatMap((r) => (r.email === null ? [] : [r.email]));
   const emailReaids =
-    input.adopt && emails.length > 0
+    input.adopt && emails.length > 0 && store.addressHash("") !== null
       ? await store.findReaids(input.namespace, emails)
       : new Map<string, string>();
   const classified = classifyExistingValues(unknown, {
@@ -95,6 +96,7 @@ async function classify(
     holders: new Map(),
     emailReaids,
     adopt: input.adopt,
+    addressHash: (email, asStored) => store.addressHash(email, asStored),
   });
   const tally = emptyOwnership();
   for (const [profileId, verdict] of classified.verdicts) countVerdict(tally, profileId, verdict);

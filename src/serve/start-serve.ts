@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { openStore } from "../store/open-store.ts";
+import type { StoreKeyOptions } from "../store/store-key.ts";
 import type { Store } from "../store/store.ts";
 import { EmiError } from "../types/errors.ts";
 import { buildServer, type ServeStores } from "./build-server.ts";
@@ -12,6 +13,8 @@ export interface StartServeOptions {
   host: string;
   port: number;
   rateLimitPerMinute?: number;
+  /** Where the store key is (GetOrCreate hashes addresses): EMI_STORE_KEY_FILE and the default places otherwise. */
+  storeKeys?: StoreKeyOptions;
   /**
    * Serve GET /metrics (and /healthz) on this port of its own, on `host`, and not on the public
    * port: the REAID service's callers need not see the service's metrics.
@@ -35,7 +38,10 @@ export interface RunningServe {
 
 /** Opens the store and listens: what `emi serve` runs between start and SIGTERM. */
 export async function startServe(options: StartServeOptions): Promise<RunningServe> {
-  const store = await openStore(options.storeUrl, { cwd: options.cwd });
+  const store = await openStore(options.storeUrl, {
+    cwd: options.cwd,
+    ...(options.storeKeys ? { keys: options.storeKeys } : {}),
+  });
   try {
     // Before listening: the first GetOrCreate requests would otherwise wait for SQLite's REAID
     // thread to start (hundreds of milliseconds when it runs from the sources).

@@ -11,6 +11,8 @@ export type StoreErrorCode =
   | "lease-lost"
   | "newer-schema"
   | "no-store"
+  | "no-store-key"
+  | "wrong-store-key"
   | "unavailable"
   | "target-exists"
   | "target-not-empty"

@@ -1,3 +1,4 @@
+import type { AddressHasher } from "./address-hasher.ts";
 import { LeaseLostError } from "./errors.ts";
 import type { SqlDriver, SqlSession, SqlStatement } from "./sql-driver.ts";
 import type { Lease } from "./store-records.ts";
@@ -69,8 +70,9 @@ export class FencedDriver implements SqlDriver {
     emails: readonly string[],
     now: string,
     out: Map<string, string>,
+    hasher: AddressHasher,
   ): Promise<void> {
-    return this.#inner.getOrCreateReaidBatch(namespace, emails, now, out);
+    return this.#inner.getOrCreateReaidBatch(namespace, emails, now, out, hasher);
   }
 
   async runGrouped(statements: readonly SqlStatement[]): Promise<void> {

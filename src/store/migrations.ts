@@ -248,6 +248,49 @@ CREATE TABLE sync_schedule (
 const leaseTokensSql = (dialect: Dialect) =>
   `ALTER TABLE locks ADD COLUMN token ${dialect === "postgres" ? "BIGINT" : "INTEGER"} NOT NULL DEFAULT 0;`;
 
+// Issue 28 (privacy): the store identifies an address by its keyed hash (see AddressHasher), never
+// by the address. Version 7 adds the hash column and the erasure records; the rows are hashed in
+// batches between 7 and 8 (hashStoredAddresses: it needs the store key, which SQL does not have);
+// version 8 drops the addresses. Stores made by this version go through all of it on empty tables.
+const addressHashSqlite = `
+ALTER TABLE reaids ADD COLUMN email_hash TEXT;
+ALTER TABLE reaids ADD COLUMN seen_at TEXT;
+CREATE TABLE erasures (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  account INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  erased INTEGER NOT NULL,
+  erased_at TEXT NOT NULL
+);
+`;
+const addressHashPostgres = `
+ALTER TABLE reaids ADD COLUMN email_hash TEXT COLLATE "C";
+ALTER TABLE reaids ADD COLUMN seen_at TEXT;
+CREATE TABLE erasures (
+  id BIGSERIAL PRIMARY KEY,
+  account BIGINT NOT NULL,
+  reason TEXT NOT NULL,
+  erased BIGINT NOT NULL,
+  erased_at TEXT NOT NULL
+);
+`;
+// The hash takes the address's place in the unique index; SQLite cannot add NOT NULL to a column,
+// PostgreSQL does (and its primary key needs it).
+const noAddressesSqlite = `
+DROP INDEX reaids_email;
+ALTER TABLE reaids DROP COLUMN email;
+CREATE UNIQUE INDEX reaids_email_hash ON reaids (namespace, email_hash);
+`;
+const noAddressesPostgres = `
+ALTER TABLE reaids DROP CONSTRAINT reaids_pkey;
+ALTER TABLE reaids DROP COLUMN email;
+ALTER TABLE reaids ALTER COLUMN email_hash SET NOT NULL;
+ALTER TABLE reaids ADD PRIMARY KEY (namespace, email_hash);
+`;
+
+/** The migration after which the store holds no address (see hashStoredAddresses). */
+export const NO_ADDRESSES_VERSION = 8;
+
 /** Every migration, in order. */
 export const migrations: readonly Migration[] = [
   { version: 1, name: "initial schema", sqlite: initialSqlite, postgres: initialPostgres },
@@ -269,6 +312,18 @@ export const migrations: readonly Migration[] = [
     name: "fencing tokens of leases",
     sqlite: leaseTokensSql("sqlite"),
     postgres: leaseTokensSql("postgres"),
+  },
+  {
+    version: 7,
+    name: "keyed address hashes and erasure records",
+    sqlite: addressHashSqlite,
+    postgres: addressHashPostgres,
+  },
+  {
+    version: NO_ADDRESSES_VERSION,
+    name: "no e-mail address in the store",
+    sqlite: noAddressesSqlite,
+    postgres: noAddressesPostgres,
   },
 ];
 

@@ -5,6 +5,7 @@ import { noStore } from "./no-store.ts";
 import { PostgresStore } from "./postgres-store.ts";
 import { SqliteStore } from "./sqlite-store.ts";
 import type { Store } from "./store.ts";
+import type { StoreKeyOptions } from "./store-key.ts";
 
 /**
  * Opens the store a `--store` URL names, applying pending migrations:
@@ -18,10 +19,11 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   if (url.startsWith("sqlite:")) {
     const path = url.slice("sqlite:".length);
     if (path === "") throw invalid(url);
-    if (path === ":memory:") return SqliteStore.open(path);
+    const keys = options.keys ?? {};
+    if (path === ":memory:") return SqliteStore.open(path, keys);
     const absolute = isAbsolute(path) ? path : resolve(options.cwd ?? process.cwd(), path);
     if (options.existing && !existsSync(absolute)) throw noStore(absolute);
-    return SqliteStore.open(absolute);
+    return SqliteStore.open(absolute, keys);
   }
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
     let parsed: URL;
@@ -32,11 +34,14 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     }
     const schema = parsed.searchParams.get("schema");
     parsed.searchParams.delete("schema");
-    return PostgresStore.open({
-      connectionString: parsed.toString(),
-      ...(schema !== null ? { schema } : {}),
-      ...(options.existing ? { existing: true } : {}),
-    });
+    return PostgresStore.open(
+      {
+        connectionString: parsed.toString(),
+        ...(schema !== null ? { schema } : {}),
+        ...(options.existing ? { existing: true } : {}),
+      },
+      options.keys ?? {},
+    );
   }
   throw invalid(url);
 }
@@ -51,6 +56,11 @@ export interface OpenStoreOptions {
    * StoreError `no-store` that says what to do.
    */
   existing?: boolean;
+  /**
+   * Where the store key is (docs/privacy.md): by default EMI_STORE_KEY_FILE, else the file beside
+   * a SQLite store; commands that never identify an address (`plan`) pass `need: "optional"`.
+   */
+  keys?: StoreKeyOptions;
 }
 
 function invalid(url: string): StoreError {

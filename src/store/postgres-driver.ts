@@ -1,4 +1,5 @@
 import pg from "pg";
+import type { AddressHasher } from "./address-hasher.ts";
 import { StoreError } from "./errors.ts";
 import { noStore } from "./no-store.ts";
 import { newReaids } from "./new-reaids.ts";
@@ -24,12 +25,12 @@ const DUPLICATE_SCHEMA = "42P06";
 // lateral subquery into a join, which, with statistics lagging a table that grew by a million rows,
 // it ran as a hash join over the whole namespace (25 s of a 1M back-fill, see bench/store.md).
 /** The REAID lookup (exported for a test of its plan). */
-export const LOOKUP_REAIDS = `SELECT t.email, r.reaid FROM unnest($2::text[]) AS t (email)
-  CROSS JOIN LATERAL (SELECT reaid FROM reaids WHERE namespace = $1 AND email = t.email LIMIT 1) AS r`;
+export const LOOKUP_REAIDS = `SELECT t.email_hash, r.reaid FROM unnest($2::text[]) AS t (email_hash)
+  CROSS JOIN LATERAL (SELECT reaid FROM reaids WHERE namespace = $1 AND email_hash = t.email_hash LIMIT 1) AS r`;
 // Rows go in in array order, which the caller sorted: two processes inserting the same e-mails take
 // their row locks in one order, so they wait for each other instead of deadlocking.
-const INSERT_REAIDS = `INSERT INTO reaids (namespace, email, reaid, created_at)
-  SELECT $1, t.email, t.reaid, $4 FROM unnest($2::text[], $3::text[]) AS t (email, reaid)`;
+const INSERT_REAIDS = `INSERT INTO reaids (namespace, email_hash, reaid, created_at)
+  SELECT $1, t.email_hash, t.reaid, $4 FROM unnest($2::text[], $3::text[]) AS t (email_hash, reaid)`;
 
 /** pg behind the SqlDriver interface: a small pool; a transaction holds one client. */
 export class PostgresDriver implements SqlDriver {
@@ -119,6 +120,25 @@ export class PostgresDriver implements SqlDriver {
     emails: readonly string[],
     now: string,
     out: Map<string, string>,
+    hasher: AddressHasher,
+  ): Promise<void> {
+    // Rows are keyed by hash, sorted so that two processes lock rows in one order.
+    const emailOf = new Map<string, string>();
+    for (const email of emails) emailOf.set(hasher.hash(email), email);
+    const hashes = [...emailOf.keys()].sort();
+    const byHash = new Map<string, string>();
+    try {
+      await this.#getOrCreateHashed(namespace, hashes, now, byHash);
+    } finally {
+      for (const [hash, reaid] of byHash) out.set(emailOf.get(hash)!, reaid);
+    }
+  }
+
+  async #getOrCreateHashed(
+    namespace: string,
+    emails: readonly string[],
+    now: string,
+    out: Map<string, string>,
   ): Promise<void> {
     // A back-fill sends batch after batch of new e-mails: after a batch in which none was stored,
     // the next goes straight to the insert (a fifth of a back-fill's time was lookups finding
@@ -132,21 +152,21 @@ export class PostgresDriver implements SqlDriver {
       if (round === 5) {
         throw new StoreError("unavailable", "could not store REAIDs after 5 attempts (concurrent writers?)");
       }
-      const found = await this.#pool.query<{ email: string; reaid: string }>(LOOKUP_REAIDS, [
+      const found = await this.#pool.query<{ email_hash: string; reaid: string }>(LOOKUP_REAIDS, [
         namespace,
         missing,
       ]);
-      for (const row of found.rows) out.set(row.email, row.reaid);
+      for (const row of found.rows) out.set(row.email_hash, row.reaid);
       const toInsert = found.rows.length === 0 ? missing : missing.filter((email) => !out.has(email));
       if (round === 0) this.#lastBatchAllNew = found.rows.length === 0;
       if (toInsert.length === 0) return;
       if (round === 0 && (await this.#insertAll(namespace, toInsert, now, out))) return;
       try {
-        const inserted = await this.#pool.query<{ email: string; reaid: string }>(
-          `${INSERT_REAIDS} ON CONFLICT DO NOTHING RETURNING email, reaid`,
+        const inserted = await this.#pool.query<{ email_hash: string; reaid: string }>(
+          `${INSERT_REAIDS} ON CONFLICT DO NOTHING RETURNING email_hash, reaid`,
           [namespace, toInsert, newReaids(toInsert.length), now],
         );
-        for (const row of inserted.rows) out.set(row.email, row.reaid);
+        for (const row of inserted.rows) out.set(row.email_hash, row.reaid);
       } catch (error) {
         if ((error as { code?: unknown }).code !== DEADLOCK) throw error;
       }

@@ -9,11 +9,10 @@ export class ReaidLookupSql implements ReaidLookupStore {
     this.#db = db;
   }
 
-  async findReaid(reaid: string): Promise<{ namespace: string; email: string } | null> {
-    const [row] = await this.#db.all<{ namespace: string; email: string }>(
-      "SELECT namespace, email FROM reaids WHERE reaid = ?",
-      [reaid],
-    );
-    return row ? { namespace: row.namespace, email: row.email } : null;
+  async findReaid(reaid: string): Promise<{ namespace: string } | null> {
+    const [row] = await this.#db.all<{ namespace: string }>("SELECT namespace FROM reaids WHERE reaid = ?", [
+      reaid,
+    ]);
+    return row ? { namespace: row.namespace } : null;
   }
 }

@@ -1,8 +1,8 @@
 /** Which e-mail of which namespace a REAID value belongs to in the store. */
 export interface ReaidHolder {
   namespace: string;
-  /** The normalised e-mail. */
-  email: string;
+  /** The keyed hash of the e-mail as it was stored (see ReaidOwnershipStore.addressHash). */
+  emailHash: string;
 }
 
 /** A value found in Actito, to be recorded as the REAID of `email` (adoption). */
@@ -26,6 +26,11 @@ export type AdoptionOutcome = "adopted" | "already" | "email-has-another" | "val
  * another's REAIDs when a table changes owner. Implemented by SqlStore (both dialects).
  */
 export interface ReaidOwnershipStore {
+  /**
+   * The keyed hash the store knows `email` by (normalised first, unless `asStored`: an older
+   * store's key, see legacyEmailKey), or null when the store was opened without its key (`plan`).
+   */
+  addressHash(email: string, asStored?: boolean): string | null;
   /** The holders of those values that are REAIDs in the store (any namespace); others are absent. */
   holdersOfReaids(values: readonly string[]): Promise<Map<string, ReaidHolder>>;
   /** The REAIDs the namespace has for those e-mails (normalised keys), creating none. */

@@ -1,3 +1,4 @@
+import type { AddressHasher } from "./address-hasher.ts";
 import type { Dialect } from "./migrations.ts";
 
 /** A statement with its `?` parameters. */
@@ -31,8 +32,9 @@ export interface SqlDriver extends SqlSession {
   /** E-mails per REAID transaction: big enough to amortise a commit, small enough to keep memory flat. */
   readonly reaidBatchSize: number;
   /**
-   * Adds to `out` the REAIDs of normalised, unique, sorted e-mails, creating the missing ones in one
-   * transaction. Safe against another process doing the same at once: inserts never overwrite, and
+   * Adds to `out` the REAIDs of normalised, unique e-mails (keyed by e-mail), creating the missing
+   * ones in one transaction; rows are keyed by each address's hash under `hasher`, which the driver
+   * computes where it costs the main thread least. Safe against another process doing the same at once: inserts never overwrite, and
    * whatever is stored wins. If it throws, `out` may hold part of the batch: the caller discards it.
    */
   getOrCreateReaidBatch(
@@ -40,6 +42,7 @@ export interface SqlDriver extends SqlSession {
     emails: readonly string[],
     now: string,
     out: Map<string, string>,
+    hasher: AddressHasher,
   ): Promise<void>;
   /**
    * Readies the store for a long-running service: starts now what the first REAID call would

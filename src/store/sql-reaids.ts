@@ -1,4 +1,5 @@
 import type { ReaidStore } from "../sync/sync-store.ts";
+import type { AddressHasher } from "./address-hasher.ts";
 import { StoreError } from "./errors.ts";
 import { normaliseEmail } from "./normalise-email.ts";
 import type { SqlDriver } from "./sql-driver.ts";
@@ -6,55 +7,61 @@ import { nowIso } from "./sql-placeholders.ts";
 
 const EXPORT_PAGE = 1_000;
 
-/** REAIDs in SQL: created in batches by the driver's hot path, never changed. */
+/**
+ * REAIDs in SQL: created in batches by the driver's hot path, never changed. Rows are keyed by the
+ * address's keyed hash (AddressHasher); the addresses themselves stay in the caller's memory.
+ */
 export class SqlReaids implements ReaidStore {
   readonly #driver: SqlDriver;
+  readonly #hasher: AddressHasher | null;
 
-  constructor(driver: SqlDriver) {
+  constructor(driver: SqlDriver, hasher: AddressHasher | null) {
     this.#driver = driver;
+    this.#hasher = hasher;
   }
 
   async getOrCreateReaids(namespace: string, emails: readonly string[]): Promise<Map<string, string>> {
+    const hasher = requireHasher(this.#hasher);
     const unique = new Set<string>();
     for (const email of emails) unique.add(normalised(email));
-    // Sorted: neighbouring e-mails share index pages, and two processes take row locks in one order.
-    const sorted = [...unique].sort();
+    const all = [...unique];
     const result = new Map<string, string>();
     const now = nowIso();
     const size = this.#driver.reaidBatchSize;
-    for (let start = 0; start < sorted.length; start += size) {
-      const batch = sorted.length <= size ? sorted : sorted.slice(start, start + size);
-      await this.#driver.getOrCreateReaidBatch(namespace, batch, now, result);
+    // The driver hashes (the SQLite store in its write thread) and orders each batch by hash.
+    for (let start = 0; start < all.length; start += size) {
+      const batch = all.length <= size ? all : all.slice(start, start + size);
+      await this.#driver.getOrCreateReaidBatch(namespace, batch, now, result, hasher);
     }
     return result;
   }
 
   async getReaid(namespace: string, email: string): Promise<string | null> {
     const [row] = await this.#driver.all<{ reaid: string }>(
-      "SELECT reaid FROM reaids WHERE namespace = ? AND email = ?",
-      [namespace, normaliseEmail(email)],
+      "SELECT reaid FROM reaids WHERE namespace = ? AND email_hash = ?",
+      [namespace, requireHasher(this.#hasher).hash(normaliseEmail(email))],
     );
     return row?.reaid ?? null;
   }
 
-  async *exportReaids(namespace: string): AsyncIterable<{ email: string; reaid: string }> {
+  async *exportReaids(namespace: string): AsyncIterable<{ emailHash: string; reaid: string }> {
     // Keyset pages rather than one open cursor: memory stays flat and the connection stays free
     // for other work between pages.
     let after: string | null = null;
     for (;;) {
-      const rows: { email: string; reaid: string }[] =
+      const rows: { email_hash: string; reaid: string }[] =
         after === null
           ? await this.#driver.all(
-              "SELECT email, reaid FROM reaids WHERE namespace = ? ORDER BY email LIMIT ?",
+              "SELECT email_hash, reaid FROM reaids WHERE namespace = ? ORDER BY email_hash LIMIT ?",
               [namespace, EXPORT_PAGE],
             )
           : await this.#driver.all(
-              "SELECT email, reaid FROM reaids WHERE namespace = ? AND email > ? ORDER BY email LIMIT ?",
+              "SELECT email_hash, reaid FROM reaids WHERE namespace = ? AND email_hash > ? ORDER BY email_hash LIMIT ?",
               [namespace, after, EXPORT_PAGE],
             );
-      for (const row of rows) yield { email: row.email, reaid: row.reaid };
+      for (const row of rows) yield { emailHash: row.email_hash, reaid: row.reaid };
       if (rows.length < EXPORT_PAGE) return;
-      after = rows.at(-1)!.email;
+      after = rows.at(-1)!.email_hash;
     }
   }
 
@@ -65,6 +72,15 @@ export class SqlReaids implements ReaidStore {
     );
     return Number(row?.n ?? 0);
   }
+}
+
+/** The hasher, or the error of a store opened without its key (`plan` on a pull request). */
+export function requireHasher(hasher: AddressHasher | null): AddressHasher {
+  if (hasher) return hasher;
+  throw new StoreError(
+    "no-store-key",
+    "this store was opened without its store key, which identifying an e-mail address needs: run this where the key is (see docs/privacy.md)",
+  );
 }
 
 function normalised(email: string): string {

@@ -1,15 +1,18 @@
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac, } from "node:crypto";
 import { recordLinkFindingsSql, reportedLinkFindingsSql } from "./link-findings-sql.ts";
 import type { ApplyJournal } from "../apply/apply-journal.ts";
 import type { ApiKeyRecord } from "../serve/api-key-store.ts";
 import { ApiKeySql } from "./api-key-sql.ts";
-import { StoreError } from "./errors.ts";
-import { migrations, migrationsTableSql } from "./migrations.ts";
+import type { AddressHasher } from "./address-hasher.ts";
+import { prepareStore } from "./prepare-store.ts";
+import type { StoreKeyring } from "./store-key.ts";
 import type { SqlDriver } from "./sql-driver.ts";
+import type { ErasureReason } from "../sync/erasure-store.ts";
+import { SqlErasures } from "./sql-erasures.ts";
 import { FencedDriver } from "./fenced-driver.ts";
 import { SqlJournal } from "./sql-journal.ts";
 import { SqlLeases } from "./sql-leases.ts";
-import { nowIso } from "./sql-placeholders.ts";
+import { normaliseEmail } from "./normalise-email.ts";
 import { SqlReaids } from "./sql-reaids.ts";
 import { SqlRegistry } from "./sql-registry.ts";
 import { SqlSyncSchedule } from "./sql-sync-schedule.ts";
@@ -38,8 +41,6 @@ import type { LicenceLeaseHolder, ScheduleEntry } from "./sync-schedule.ts";
 import type { InboxEvent } from "./webhook-inbox.ts";
 import { WebhookInboxSql } from "./webhook-inbox-sql.ts";
 
-const SECRET_KEY = "fingerprint-secret";
-
 /**
  * The Store over SQL, written once for both dialects; SqliteStore and PostgresStore only choose the
  * driver. Whatever must be atomic runs in one transaction; whatever must be unique has a constraint.
@@ -57,11 +58,16 @@ export class SqlStore implements Store {
   readonly #lookup: ReaidLookupSql;
   readonly #keys: ApiKeySql;
 
-  protected constructor(driver: SqlDriver, secret: string) {
+  readonly #hasher: AddressHasher | null;
+  readonly #erasures: SqlErasures;
+
+  protected constructor(driver: SqlDriver, prepared: { secret: string; hasher: AddressHasher | null }) {
     this.#driver = driver;
-    this.#secret = secret;
+    this.#secret = prepared.secret;
+    this.#hasher = prepared.hasher;
     this.#registry = new SqlRegistry(driver);
-    this.#reaids = new SqlReaids(driver);
+    this.#reaids = new SqlReaids(driver, prepared.hasher);
+    this.#erasures = new SqlErasures(driver);
     this.#journal = new SqlJournal(driver);
     this.#syncState = new SqlSyncState(driver);
     this.#leases = new SqlLeases(driver);
@@ -71,41 +77,12 @@ export class SqlStore implements Store {
     this.#keys = new ApiKeySql(driver);
   }
 
-  /** Applies pending migrations and reads (or creates) the fingerprint secret. */
-  protected static async prepare(driver: SqlDriver): Promise<string> {
-    await driver.transaction(async (tx) => {
-      if (driver.migrationLockSql) await tx.all(driver.migrationLockSql);
-      await tx.exec(migrationsTableSql);
-      const [row] = await tx.all<{ version: number | string | null }>(
-        "SELECT MAX(version) AS version FROM schema_migrations",
-      );
-      const applied = Number(row?.version ?? 0);
-      const latest = migrations.at(-1)?.version ?? 0;
-      if (applied > latest) {
-        throw new StoreError(
-          "newer-schema",
-          `the store has schema version ${applied} but this emi knows only up to ${latest}: upgrade emi`,
-        );
-      }
-      for (const migration of migrations) {
-        if (migration.version <= applied) continue;
-        await tx.exec(migration[driver.dialect]);
-        await tx.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [
-          migration.version,
-          migration.name,
-          nowIso(),
-        ]);
-      }
-    });
-    // Insert-if-absent then read: two processes opening a fresh store agree on one secret.
-    await driver.run("INSERT INTO store_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", [
-      SECRET_KEY,
-      randomBytes(32).toString("base64url"),
-    ]);
-    const [secret] = await driver.all<{ value: string }>("SELECT value FROM store_meta WHERE key = ?", [
-      SECRET_KEY,
-    ]);
-    return secret!.value;
+  /** Checks the key and migrates (see prepareStore). */
+  protected static prepare(
+    driver: SqlDriver,
+    keyring: StoreKeyring,
+  ): Promise<{ secret: string; hasher: AddressHasher | null }> {
+    return prepareStore(driver, keyring);
   }
 
   /** The schema version this store is at (for tests and diagnostics). */
@@ -126,7 +103,10 @@ export class SqlStore implements Store {
 
   /** This store for a lease holder: its writes commit only while `lease` is current (see FencedDriver). */
   fenced(lease: Lease): Store {
-    return new SqlStore(new FencedDriver(this.#driver, lease), this.#secret);
+    return new SqlStore(new FencedDriver(this.#driver, lease), {
+      secret: this.#secret,
+      hasher: this.#hasher,
+    });
   }
 
   async fingerprintKey(apiKey: string): Promise<string> {
@@ -160,23 +140,46 @@ export class SqlStore implements Store {
   getReaid(namespace: string, email: string): Promise<string | null> {
     return this.#reaids.getReaid(namespace, email);
   }
-  exportReaids(namespace: string): AsyncIterable<{ email: string; reaid: string }> {
+  exportReaids(namespace: string): AsyncIterable<{ emailHash: string; reaid: string }> {
     return this.#reaids.exportReaids(namespace);
   }
   countReaids(namespace: string): Promise<number> {
     return this.#reaids.countReaids(namespace);
   }
 
+  // Erasure and retention (ErasureStore; SQL in sql-erasures.ts)
+
+  eraseReaids(
+    namespace: string,
+    reaids: readonly string[],
+    reason: ErasureReason,
+    account: number,
+  ): Promise<number> {
+    return this.#erasures.eraseReaids(namespace, reaids, reason, account);
+  }
+  listErasures(account: number): Promise<{ reason: string; erased: number; erasedAt: string }[]> {
+    return this.#erasures.listErasures(account);
+  }
+  markSeen(namespace: string, hashes: readonly string[], at: string): Promise<void> {
+    return this.#erasures.markSeen(namespace, hashes, at);
+  }
+  unseenReaids(namespace: string, before: string): Promise<string[]> {
+    return this.#erasures.unseenReaids(namespace, before);
+  }
+
   // Value ownership and adoption (ReaidOwnershipStore; SQL in reaid-ownership-sql.ts)
 
+  addressHash(email: string, asStored = false): string | null {
+    return this.#hasher ? this.#hasher.hash(asStored ? email : normaliseEmail(email)) : null;
+  }
   holdersOfReaids(values: readonly string[]): Promise<Map<string, ReaidHolder>> {
     return holdersOfReaidsSql(this.#driver, values);
   }
   findReaids(namespace: string, emails: readonly string[]): Promise<Map<string, string>> {
-    return findReaidsSql(this.#driver, namespace, emails);
+    return findReaidsSql(this.#driver, this.#hasher, namespace, emails);
   }
   adoptReaids(namespace: string, pairs: readonly AdoptionRequest[]): Promise<AdoptionOutcome[]> {
-    return adoptReaidsSql(this.#driver, namespace, pairs);
+    return adoptReaidsSql(this.#driver, this.#hasher, namespace, pairs);
   }
   takeOverReaids(from: string, to: string): Promise<{ moved: number; kept: number }> {
     return takeOverReaidsSql(this.#driver, from, to);
@@ -185,7 +188,7 @@ export class SqlStore implements Store {
     namespace: string,
     moves: readonly { from: string; to: string; reaid: string }[],
   ): Promise<boolean[]> {
-    return rekeyReaidsSql(this.#driver, namespace, moves);
+    return rekeyReaidsSql(this.#driver, this.#hasher, namespace, moves);
   }
 
   journalBegin(step: Parameters<ApplyJournal["journalBegin"]>[0]): Promise<number> {
@@ -308,7 +311,7 @@ export class SqlStore implements Store {
 
   // REAID lookup (reaid-lookup-sql.ts) and service keys (api-key-sql.ts), for emi serve
 
-  findReaid(reaid: string): Promise<{ namespace: string; email: string } | null> {
+  findReaid(reaid: string): Promise<{ namespace: string } | null> {
     return this.#lookup.findReaid(reaid);
   }
   insertApiKey(record: ApiKeyRecord & { keyHash: string }): Promise<void> {

@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import type { AddressHasher } from "./address-hasher.ts";
 import type { SqlDriver, SqlSession, SqlStatement } from "./sql-driver.ts";
 import { SqliteCheckpointer } from "./sqlite-checkpointer.ts";
 import { bindable } from "./sqlite-bindable.ts";
@@ -148,12 +149,14 @@ export class SqliteDriver implements SqlDriver {
     emails: readonly string[],
     now: string,
     out: Map<string, string>,
+    hasher: AddressHasher,
   ): Promise<void> {
+    const key = hasher.key;
     const reaids = this.#writes
       ? await this.#writes
-          .getOrCreate({ namespace, emails, now })
+          .getOrCreate({ namespace, emails, now, key })
           .finally(() => this.#checkpointer?.committed())
-      : ((await this.#runHere({ reaids: { namespace, emails, now } })) as string[]);
+      : ((await this.#runHere({ reaids: { namespace, emails, now, key } })) as string[]);
     for (let i = 0; i < emails.length; i++) out.set(emails[i]!, reaids[i]!);
   }
 

@@ -1,16 +1,22 @@
 import type Database from "better-sqlite3";
+import { hashAddress } from "./address-hasher.ts";
 import { newReaids } from "./new-reaids.ts";
 
-/** One caller's e-mails (normalised, unique, sorted) in one namespace, and its creation time. */
+/**
+ * One caller's e-mails (normalised, unique) in one namespace, its creation time and the store key
+ * that hashes them (here, in the write thread, off the main thread: an HMAC costs microseconds,
+ * which a service's main thread would pay per address).
+ */
 export interface ReaidBatch {
   namespace: string;
   emails: readonly string[];
   now: string;
+  key: Uint8Array;
 }
 
 /**
- * The REAIDs of `emails` (normalised, unique, sorted) in `namespace`, in the same order, created if
- * missing: the SQLite store's REAID hot path, run inside a write transaction (see
+ * The REAIDs of `emails` (normalised, unique) in `namespace`, in the same order, created if
+ * missing, each row keyed by the address's hash under `key`: the SQLite store's REAID hot path, run inside a write transaction (see
  * prepareWriteTransaction), by the write worker for a file and on the main connection for an
  * in-memory store. Prepared on first use: the table does not exist before the migrations ran.
  *
@@ -20,15 +26,18 @@ export interface ReaidBatch {
  */
 export function prepareGetOrCreate(
   db: Database.Database,
-): (namespace: string, emails: readonly string[], now: string) => string[] {
+): (namespace: string, emails: readonly string[], now: string, key: Uint8Array) => string[] {
   const select = db.prepare<[string, string], string>(
-    "SELECT reaid FROM reaids WHERE namespace = ? AND email = ?",
+    "SELECT reaid FROM reaids WHERE namespace = ? AND email_hash = ?",
   );
   select.pluck();
   const insert = db.prepare<[string, string, string, string]>(
-    "INSERT INTO reaids (namespace, email, reaid, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    "INSERT INTO reaids (namespace, email_hash, reaid, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
   );
-  return (namespace, emails, now) => {
+  return (namespace, emails, now, key) => {
+    const hashes = emails.map((email) => hashAddress(key, email));
+    // In hash order: neighbouring rows share index pages.
+    const order = hashes.map((_, i) => i).sort((a, b) => (hashes[a]! < hashes[b]! ? -1 : 1));
     const out = new Array<string>(emails.length);
     let fresh: string[] = [];
     let next = 0;
@@ -36,8 +45,8 @@ export function prepareGetOrCreate(
     // previous e-mail: a new one is inserted straight away (its unique index is probed once, by
     // the insert), a known one is looked up first (no REAID drawn and thrown away).
     let lastWasNew = true;
-    for (let i = 0; i < emails.length; i++) {
-      const email = emails[i]!;
+    for (const i of order) {
+      const email = hashes[i]!;
       let reaid: string | undefined = lastWasNew ? undefined : select.get(namespace, email);
       lastWasNew = reaid === undefined;
       while (reaid === undefined) {
@@ -46,7 +55,7 @@ export function prepareGetOrCreate(
           next = 0;
         }
         const candidate = fresh[next++]!;
-        // We hold the write lock, so no other process inserts this e-mail meanwhile: nothing
+        // We hold the write lock, so no other process inserts this address meanwhile: nothing
         // inserted means the e-mail is already there, or, at 2^-128, the REAID collided and the
         // loop draws again.
         if (insert.run(namespace, email, candidate, now).changes === 1) reaid = candidate;

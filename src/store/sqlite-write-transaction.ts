@@ -39,7 +39,7 @@ export function prepareWriteTransaction(db: Database.Database): WriteTransaction
     jobs.map((job): WriteJobOutput => {
       if ("reaids" in job) {
         getOrCreate ??= prepareGetOrCreate(db);
-        return getOrCreate(job.reaids.namespace, job.reaids.emails, job.reaids.now);
+        return getOrCreate(job.reaids.namespace, job.reaids.emails, job.reaids.now, job.reaids.key);
       }
       for (const statement of job.statements) run(statement);
       return null;

@@ -1,6 +1,7 @@
 import type { ApplyJournal } from "../apply/apply-journal.ts";
 import type { RegistryWriter } from "../apply/registry-writer.ts";
 import type { KeyFingerprints, RegistryReader } from "../plan/registry-reader.ts";
+import type { ErasureStore } from "../sync/erasure-store.ts";
 import type { ApiKeyStore } from "../serve/api-key-store.ts";
 import type { ReaidLookupStore } from "../serve/reaid-lookup-store.ts";
 import type {
@@ -44,6 +45,7 @@ export interface Store
     SyncHealthRecorder,
     ReaidStore,
     ReaidOwnershipStore,
+    ErasureStore,
     ApplyJournal,
     SyncCheckpoints,
     RejectionStore,

@@ -39,6 +39,11 @@ export interface StoreView {
   /** This namespace's REAIDs of the rows' e-mails (normalised keys); needed only when adopting. */
   emailReaids: ReadonlyMap<string, string>;
   adopt: boolean;
+  /**
+   * The store's keyed hash of an e-mail (see ReaidOwnershipStore.addressHash): holders are known by
+   * hash only. Null without the store key, when no holder can be told apart from another.
+   */
+  addressHash: (email: string, asStored?: boolean) => string | null;
 }
 
 export interface ValueClassification {
@@ -81,9 +86,11 @@ export function classifyExistingValues(
     const holder = typeof row.value === "string" ? view.holders.get(value) : undefined;
     if (holder && holder.namespace === view.namespace) {
       const key = row.email === null ? null : normaliseEmail(row.email);
-      if (key !== null && holder.email === key) verdicts.set(row.profileId, { kind: "ours" });
-      else if (key !== null && holder.email === legacyEmailKey(key) && holder.email !== key) {
-        verdicts.set(row.profileId, { kind: "legacy-key", from: holder.email, to: key });
+      const legacy = key === null ? null : legacyEmailKey(key);
+      if (key !== null && holder.emailHash === view.addressHash(key)) {
+        verdicts.set(row.profileId, { kind: "ours" });
+      } else if (legacy !== null && legacy !== key && holder.emailHash === view.addressHash(legacy, true)) {
+        verdicts.set(row.profileId, { kind: "legacy-key", from: legacy, to: key! });
       } else verdicts.set(row.profileId, { kind: "mismatched" });
       continue;
     }

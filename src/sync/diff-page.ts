@@ -7,7 +7,7 @@ import type { SyncTarget } from "./resolve-sync-target.ts";
 
 /** What diffPage needs besides the page: rows settled elsewhere and this run's claims. */
 export interface PageFilter {
-  /** Rejected three times: reported, not retried (ref → Actito's reason). */
+  /** Rejected three times: reported, not retried (profileId → Actito's reason). */
   givenUp: ReadonlyMap<string, string>;
   /** Rows being retried: already in the run's first chunk, from a fresh read. */
   retryRefs: ReadonlySet<string>;
@@ -89,11 +89,13 @@ export function diffPage(
   for (const { profileId, email, reaid, stale, clear } of candidates) {
     const key = importKey(target, profileId, email);
     const ref = profileRef(target, key);
-    if (filter.givenUp.has(ref)) {
+    // Rejection records are kept by profileId (see splitDuplicates).
+    const id = String(profileId);
+    if (filter.givenUp.has(id)) {
       tally.skipped += 1;
       continue;
     }
-    if (filter.retryRefs.has(ref) || filter.settled.has(ref)) continue;
+    if (filter.retryRefs.has(id) || filter.settled.has(id)) continue;
     if (clear) {
       rows.push({ key, reaid: "", ref, profileId });
       continue;

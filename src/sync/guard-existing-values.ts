@@ -65,6 +65,7 @@ export function existingValueGuard(
       holders,
       emailReaids,
       adopt: options.adopt,
+      addressHash: (email, asStored) => options.store.addressHash(email, asStored),
     });
     if (options.adopt && result.adoptions.length > 0) {
       const outcomes = await options.store.adoptReaids(options.namespace, result.adoptions);

@@ -43,7 +43,7 @@ export interface Chunk {
   /** Cursor after the page the buffer's last row came from. */
   bufferEnd: string | null;
   readPage: () => Promise<PageOfWrites | null>;
-  /** Rows being retried: their rejection records are cleared once the import takes them. */
+  /** ProfileIds of rows being retried: their rejection records are cleared once the import takes them. */
   retryRefs: ReadonlySet<string>;
 }
 
@@ -86,7 +86,10 @@ export async function importChunk(
   let overflowStart: string | null = null;
   let overflowEnd: string | null = null;
   const lines = (rows: readonly ReaidWrite[]) => {
-    for (const row of rows) if (chunk.retryRefs.has(row.ref)) chunkRefs.add(row.ref);
+    for (const row of rows) {
+      const id = String(row.profileId);
+      if (chunk.retryRefs.has(id)) chunkRefs.add(id);
+    }
     return importLines(rows);
   };
   async function* csv(): AsyncGenerator<string> {

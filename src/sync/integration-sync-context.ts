@@ -1,12 +1,13 @@
 import type { ActitoApi } from "../actito/types.ts";
 import type { SyncTarget } from "./resolve-sync-target.ts";
 import type { SyncEventBody } from "./sync-events.ts";
+import type { ErasureStore } from "./erase-reaids.ts";
 import type { SyncStore } from "./sync-store.ts";
 import type { SyncLimits } from "./write-strategy.ts";
 
 /** Everything one integration's sync needs; built by runSync. */
 export interface IntegrationSyncContext {
-  store: SyncStore;
+  store: SyncStore & ErasureStore;
   api: ActitoApi;
   account: number;
   /** The REAID namespace: the owner account as a string. */
@@ -17,6 +18,8 @@ export interface IntegrationSyncContext {
   /** The declaration file, for messages that say what to change. */
   file?: string;
   full: boolean;
+  /** Days an address unseen by full reads keeps its REAID (docs/privacy.md); null: kept. */
+  retentionDays: number | null;
   limits: SyncLimits;
   patchThreshold: number;
   /** Profiles read per store call that creates REAIDs (see assignReaids). */

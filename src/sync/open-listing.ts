@@ -108,6 +108,14 @@ export function openListing(
       return null;
     }
     const { writes: rows, tally } = diffPage(ctx.target, next.value, filter);
+    // A full read says which addresses are still in the table (retention); incremental ones do not.
+    if (run.updatedSince === null && ctx.retentionDays !== null) {
+      const hashes = next.value.page.emails.flatMap((email) =>
+        email === null ? [] : [store.addressHash(email) ?? ""],
+      );
+      // The run's start (less the clock margin): the same for every page, kept by the checkpoint.
+      await store.markSeen(ctx.namespace, hashes, run.nextWatermark);
+    }
     countPage(run, tally);
     countCall(run, "list");
     readThisRun += next.value.page.profileIds.length;

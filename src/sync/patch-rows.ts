@@ -34,12 +34,12 @@ export async function patchRows(
             [target.reaidAttribute]: row.reaid === "" ? null : row.reaid,
           });
           countWritten(run, 1);
-          done.push(row.ref);
+          done.push(String(row.profileId));
           if (done.length % 50 === 0) ctx.emit(patched(ctx, done.length, rows.length));
         } catch (error) {
           if (error instanceof ActitoApiError && error.status === 404) {
             // Deleted since it was read: nothing to write, and never re-created.
-            done.push(row.ref);
+            done.push(String(row.profileId));
           } else if (error instanceof ActitoApiError && [400, 409, 422].includes(error.status)) {
             rejected.push({ key: row.ref, reason: error.body || `HTTP ${error.status}` });
           } else {
@@ -54,7 +54,8 @@ export async function patchRows(
     ctx,
     run,
     split,
-    done.filter((ref) => retryRefs.has(ref)),
+    // Rejection records are kept by profileId (see splitDuplicates).
+    done.filter((id) => retryRefs.has(id)),
   );
   if (rows.length > 0) ctx.emit(patched(ctx, done.length, rows.length));
   if (stop !== null) throw stop;

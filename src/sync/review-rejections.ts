@@ -3,7 +3,7 @@ import type { Rejection } from "../store/store.ts";
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import { lookUpRefused } from "./look-up-refused.ts";
 import type { ReaidClaims } from "./reaid-claims.ts";
-import { importKey, type ReaidWrite } from "./reaid-write.ts";
+import { importKey, profileRef, type ReaidWrite } from "./reaid-write.ts";
 import { countDuplicates, type RunState } from "./sync-run-state.ts";
 
 /** Rows rejected by earlier runs, sorted out before the listing is read. */
@@ -50,9 +50,15 @@ export async function reviewRejections(
     } else if (rejection.attempts >= 3) {
       review.givenUp.set(rejection.key, rejection.reason);
     } else {
-      // Keyed on the profile as it is now; the ref stays the recorded one, so the record is cleared.
+      // Keyed on the profile as it is now (by e-mail where that is the key, so the value lands on
+      // whoever has the address); the record, kept by profileId, is cleared once it is written.
       const key = importKey(target, found.profileId, found.email);
-      review.retry.push({ key, reaid: found.reaid, ref: rejection.key, profileId: found.profileId });
+      review.retry.push({
+        key,
+        reaid: found.reaid,
+        ref: profileRef(target, key),
+        profileId: found.profileId,
+      });
     }
   }
   if (clear.length > 0) await store.clearRejections(ctx.account, clear);

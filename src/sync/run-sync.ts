@@ -39,6 +39,11 @@ export type { SyncResult } from "./sync-result.ts";
 
 export interface RunSyncOptions {
   store: Store;
+  /**
+   * Days an address may stay unseen by full reads before its REAID is erased
+   * (`retention.deletedProfilesDays`, docs/privacy.md); absent: no retention erasure.
+   */
+  retentionDays?: number;
   integrations: DesiredIntegration[];
   /** Where keys come from; apply passes its run's resolver, so each key is read once per apply. */
   secrets: Secrets;
@@ -265,6 +270,7 @@ async function syncOne(
           target,
           adopt: integration.actito.adoptExistingReaids === true,
           full: isFull(options, account),
+          retentionDays: options.retentionDays ?? null,
           limits,
           patchThreshold:
             options.patchThreshold ??

@@ -7,6 +7,7 @@ import { ReaidClaims } from "./reaid-claims.ts";
 import { type IntegrationRunOutcome, reportCompletedRun, reportRun } from "./report-run.ts";
 import { lastRunFacts } from "./last-run-facts.ts";
 import { resumeInFlight } from "./resume-in-flight.ts";
+import { eraseReaids } from "./erase-reaids.ts";
 import { reviewRejections } from "./review-rejections.ts";
 import { expectedRows, type RunState, rewind, runStateSaver, startRunState } from "./sync-run-state.ts";
 import { settledWatermark } from "./settle-watermark.ts";
@@ -101,7 +102,8 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
     claims,
     await store.listRejections(account),
   );
-  const retryRefs = new Set(retry.map((r) => r.ref));
+  // Rejection records are kept by profileId (see splitDuplicates).
+  const retryRefs = new Set(retry.map((r) => String(r.profileId)));
 
   const expected = expectedCount(ctx, run);
   const listing = openListing(ctx, run, cursor, { givenUp, retryRefs, settled, claims }, expected);
@@ -130,6 +132,7 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
     importsInFlight: [],
     data: lastRunFacts(run, fullReadFacts(ctx, run, expected)),
   });
+  if (run.updatedSince === null && !refused) await eraseUnseen(ctx, run);
   return reportCompletedRun(ctx, run);
 }
 
@@ -163,4 +166,16 @@ function fullReadFacts(
 ): FullReadFacts | undefined {
   if (run.updatedSince !== null) return run.lastFullRead;
   return { at: ctx.now().toISOString(), profiles: run.counts.seen, checkedAgainst: expected?.source ?? null };
+}
+
+/**
+ * After a complete full read: erases the REAIDs whose addresses no full read has seen for the
+ * retention period (they left the table, docs/privacy.md), with an erasure record.
+ */
+async function eraseUnseen(ctx: IntegrationSyncContext, run: RunState): Promise<void> {
+  if (ctx.retentionDays === null) return;
+  // Every address this read saw was marked at the run's start (nextWatermark, see openListing).
+  const cutoff = new Date(Date.parse(run.nextWatermark) - ctx.retentionDays * 86_400_000).toISOString();
+  const unseen = await ctx.store.unseenReaids(ctx.namespace, cutoff);
+  if (unseen.length > 0) await eraseReaids(ctx, unseen, "retention");
 }

@@ -9,8 +9,11 @@ export interface ReaidStore {
    */
   getOrCreateReaids(namespace: string, emails: readonly string[]): Promise<Map<string, string>>;
   getReaid(namespace: string, email: string): Promise<string | null>;
-  /** Streams every (email, reaid) pair of a namespace, ordered by e-mail. */
-  exportReaids(namespace: string): AsyncIterable<{ email: string; reaid: string }>;
+  /**
+   * Streams every (address hash, REAID) pair of a namespace, ordered by hash: the store keeps no
+   * address (an export with addresses joins Actito's listing, see `emi reaid export`).
+   */
+  exportReaids(namespace: string): AsyncIterable<{ emailHash: string; reaid: string }>;
   countReaids(namespace: string): Promise<number>;
 }
 

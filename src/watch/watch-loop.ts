@@ -90,6 +90,8 @@ export async function runWatch(options: WatchOptions): Promise<void> {
   const time = () => new Date(now()).toISOString();
 
   let secrets: SecretSource = { env: options.env, cwd: options.cwd };
+  // emi.config.yaml's retention.deletedProfilesDays (docs/privacy.md), read with the declarations.
+  let retentionDays: number | undefined;
   const readDeclarations = async (): Promise<DesiredIntegration[]> => {
     const validation = await validateDirectory(options.dir, { cwd: options.cwd });
     const errors = validation.diagnostics.filter((d) => d.severity === "error");
@@ -111,6 +113,7 @@ export async function runWatch(options: WatchOptions): Promise<void> {
     }
     declared = validation.declared.map((d) => d.integration);
     secrets = secretSourceFrom(validation.repository, options.env, options.cwd);
+    retentionDays = validation.repository?.config.retention.deletedProfilesDays;
     return declared;
   };
 
@@ -206,6 +209,7 @@ export async function runWatch(options: WatchOptions): Promise<void> {
       fullAccounts,
       concurrency: options.concurrency,
       secrets,
+      ...(retentionDays !== undefined ? { retentionDays } : {}),
       signal: options.signal,
       ...(options.leaseTtlMs !== undefined ? { leaseTtlMs: options.leaseTtlMs } : {}),
       onEvent: (event: SyncEvent) => tally.onEvent(event),

@@ -61,27 +61,6 @@ describe("emi reaid", () => {
     expect(err).toContain("account 9 has no integration in the store");
   });
 
-  it("streams every pair as CSV on stdout and warns about personal data on stderr", async () => {
-    const { code, out, err } = await run("reaid", "export", "--account", "1042");
-    expect(code).toBe(0);
-    expect(err).toMatch(/personal data/);
-    const lines = out.trimEnd().split("\n");
-    expect(lines[0]).toBe("email,reaid");
-    expect(lines).toHaveLength(2_506);
-    expect(lines[1]).toBe(`"""odd, name""@example.com",${reaids.get(`"odd, name"@example.com`)}`);
-    expect(lines[2]).toBe(`'+1@x.example,${reaids.get("+1@x.example")}`);
-    expect(lines[3]).toBe(`'-2@x.example,${reaids.get("-2@x.example")}`);
-    expect(lines[4]).toBe(`'=cmd|'/c calc'!a0@x.example,${reaids.get("=cmd|'/c calc'!a0@x.example")}`);
-    expect(lines[5]).toBe(`'@3@x.example,${reaids.get("@3@x.example")}`);
-    expect(lines[6]).toBe(`u0000@example.com,${reaids.get("u0000@example.com")}`);
-    // No cell a spreadsheet would run as a formula.
-    for (const line of lines.slice(1)) expect(line).not.toMatch(/^"?[=+\-@\t\r]/);
-    expect(lines.at(-1)).toBe(`u2499@example.com,${reaids.get("u2499@example.com")}`);
-    expect(out).not.toContain("personal data");
-    expect(out + err).not.toContain(apiKey);
-    expect(out + err).not.toContain("hmac-sha256");
-  });
-
   it("exits 2 when --account is missing", async () => {
     const { code, err } = await run("reaid", "export");
     expect(code).toBe(2);

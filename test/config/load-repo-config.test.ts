@@ -16,19 +16,24 @@ describe("loadRepoConfig", () => {
   it("gives the defaults when there is no emi.config.yaml", async () => {
     const loaded = await loadRepoConfig(root);
     expect(loaded).toMatchObject({ exists: false, diagnostics: [], root });
-    expect(loaded.config).toEqual({ ageRecipients: [], secretEnvAllowList: ["ACTITO_*"] });
+    expect(loaded.config).toEqual({
+      ageRecipients: [],
+      secretEnvAllowList: ["ACTITO_*"],
+      retention: { deletedProfilesDays: 30 },
+    });
   });
 
-  it("reads ageRecipients and secretEnvAllowList", async () => {
+  it("reads ageRecipients, secretEnvAllowList and retention", async () => {
     writeFileSync(
       join(root, "emi.config.yaml"),
-      `# yaml-language-server: $schema=schemas/emi-config.schema.json\nageRecipients:\n  - ${RECIPIENT}\nsecretEnvAllowList: [ACTITO_*, CRM_KEY]\n`,
+      `# yaml-language-server: $schema=schemas/emi-config.schema.json\nageRecipients:\n  - ${RECIPIENT}\nsecretEnvAllowList: [ACTITO_*, CRM_KEY]\nretention: { deletedProfilesDays: 90 }\n`,
     );
     const loaded = await loadRepoConfig(root);
     expect(loaded.diagnostics).toEqual([]);
     expect(loaded.config).toEqual({
       ageRecipients: [RECIPIENT],
       secretEnvAllowList: ["ACTITO_*", "CRM_KEY"],
+      retention: { deletedProfilesDays: 90 },
     });
   });
 

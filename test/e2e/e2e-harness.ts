@@ -74,7 +74,9 @@ export async function createWorld(options: { seed?: SandboxSeed } = {}): Promise
         env: { ...env, ...options.env },
         cwd: dir,
         ...(options.prompt ? { prompt: options.prompt } : {}),
-        ...(options.stdin !== undefined ? { secretInput: async () => options.stdin ?? "" } : {}),
+        ...(options.stdin !== undefined
+          ? { secretInput: async () => options.stdin ?? "", readStdin: async () => options.stdin ?? "" }
+          : {}),
       };
       const code = await main(["node", "emi", ...args], io);
       outputs.push(out, err);

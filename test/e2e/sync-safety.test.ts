@@ -1,6 +1,5 @@
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
-import { normaliseEmail } from "../../src/store/normalise-email.ts";
 import { createWorld, KEYS, type World } from "./e2e-harness.ts";
 
 let world: World;
@@ -38,11 +37,12 @@ function nordlys(w: World): Map<number, Record<string, unknown>> {
 async function expectExact(w: World): Promise<void> {
   const reaids = new Map<string, string>();
   await w.withStore(async (s) => {
-    for await (const { email, reaid } of s.exportReaids("1042")) reaids.set(email, reaid);
+    for await (const { emailHash, reaid } of s.exportReaids("1042")) reaids.set(emailHash, reaid);
+    for (const [id, p] of nordlys(w)) {
+      const hash = s.addressHash(String(p.emailAddress))!;
+      expect({ id, reaid: p.reaid }).toEqual({ id, reaid: reaids.get(hash) });
+    }
   });
-  for (const [id, p] of nordlys(w)) {
-    expect({ id, reaid: p.reaid }).toEqual({ id, reaid: reaids.get(normaliseEmail(String(p.emailAddress))) });
-  }
 }
 
 function expectNoSecrets(w: World): void {

@@ -12,7 +12,7 @@ afterEach(async () => {
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
 describe("GET /reaids/{reaId}", () => {
-  it("answers a lookup key with the e-mail of a REAID of its own namespace, 404 for another namespace's", async () => {
+  it("answers a lookup key with the integration of a REAID of its own namespace and no address, 404 for another namespace's", async () => {
     const writer = await w.createKey(1042);
     const lookup = await w.createKey(1043, ["--scope", "lookup"]);
     const otherLookup = await w.createKey(1050, ["--scope", "lookup"]);
@@ -21,7 +21,8 @@ describe("GET /reaids/{reaId}", () => {
 
     const found = await w.get(`/reaids/${reaId}`, bearer(lookup));
     expect(found.status).toBe(200);
-    expect(found.json).toEqual({ reaId, emailAddress: "look.up@example.com" });
+    expect(found.json).toEqual({ reaId, exists: true, integration: 1042 });
+    expect(found.text.toLowerCase()).not.toContain("look.up");
 
     const elsewhere = await w.get(`/reaids/${reaId}`, bearer(otherLookup));
     const unknown = await w.get("/reaids/AAAAAAAAAAAAAAAAAAAAAA", bearer(otherLookup));

@@ -1,6 +1,7 @@
 import { startServe, type RunningServe, type StartServeOptions } from "../../src/serve/start-serve.ts";
 import { inboxWorkerForServe } from "../../src/serve/inbox-worker-for-serve.ts";
 import { createWorld, type World } from "../e2e/e2e-harness.ts";
+import { postgresKeyFile } from "../requirements.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: answers are read field by field in assertions.
 type Json = any;
@@ -28,6 +29,9 @@ export async function createServeWorld(
   if (options.storeUrl) {
     const storeUrl = options.storeUrl;
     world.env.EMI_STORE = storeUrl;
+    // A PostgreSQL store's key is named by EMI_STORE_KEY_FILE, for the commands and this process.
+    world.env.EMI_STORE_KEY_FILE = postgresKeyFile;
+    process.env.EMI_STORE_KEY_FILE ??= postgresKeyFile;
     (world as { storeUrl: string }).storeUrl = storeUrl;
     // commander reads EMI_STORE from the process, not from the injected environment: say it.
     const run = world.run.bind(world);
@@ -83,7 +87,7 @@ export async function createServeWorld(
       return { status: response.status, json, text };
     },
     async close() {
-      await serve.close();
+      await serve.close().catch(() => undefined);
       await world.close();
     },
   };

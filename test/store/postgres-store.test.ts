@@ -54,7 +54,8 @@ describePostgres("PostgresStore", (url) => {
         await other.query(`SET search_path TO ${new URL(storeUrl).searchParams.get("schema")}`);
         await other.query("BEGIN");
         await other.query(
-          "INSERT INTO reaids (namespace, email, reaid, created_at) VALUES ('1042', 'u500@example.com', 'theirs-theirs-theirs-1', 'x')",
+          "INSERT INTO reaids (namespace, email_hash, reaid, created_at) VALUES ('1042', $1, 'theirs-theirs-theirs-1', 'x')",
+          [store.addressHash("u500@example.com")],
         );
         const emails = Array.from({ length: 1000 }, (_, i) => `u${i}@example.com`);
         const pending = store.getOrCreateReaids("1042", emails);
@@ -82,12 +83,12 @@ describePostgres("PostgresStore", (url) => {
       try {
         const columns = await client.query<{ column_name: string; collation_name: string | null }>(
           `SELECT column_name, collation_name FROM information_schema.columns
-           WHERE table_schema = $1 AND table_name = 'reaids' AND column_name IN ('namespace', 'email', 'reaid')
+           WHERE table_schema = $1 AND table_name = 'reaids' AND column_name IN ('namespace', 'email_hash', 'reaid')
            ORDER BY column_name`,
           [new URL(storeUrl).searchParams.get("schema")],
         );
         expect(columns.rows).toEqual([
-          { column_name: "email", collation_name: "C" },
+          { column_name: "email_hash", collation_name: "C" },
           { column_name: "namespace", collation_name: "C" },
           { column_name: "reaid", collation_name: "C" },
         ]);
@@ -108,18 +109,22 @@ describePostgres("PostgresStore", (url) => {
         // scanned the whole namespace for every lookup.
         await client.query("ANALYZE reaids");
         await client.query(
-          `INSERT INTO reaids (namespace, email, reaid, created_at)
-           SELECT '1042', 'u' || i || '@example.com', 'r' || i, 'x' FROM generate_series(1, 200000) AS i`,
+          `INSERT INTO reaids (namespace, email_hash, reaid, created_at)
+           SELECT '1042', 'h' || i, 'r' || i, 'x' FROM generate_series(1, 200000) AS i`,
+        );
+        await client.query(
+          "INSERT INTO reaids (namespace, email_hash, reaid, created_at) VALUES ('1042', $1, 'r7-of-u7', 'x')",
+          [store.addressHash("u7@example.com")],
         );
         const plan = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${LOOKUP_REAIDS}`, [
           "1042",
-          ["u1@example.com", "u2@example.com"],
+          ["h1", "h2"],
         ]);
         const text = plan.rows.map((row) => row["QUERY PLAN"]).join("\n");
         expect(text).toContain("Nested Loop");
         expect(text).toMatch(/Index (Only )?Scan using reaids_pkey/);
         const reaids = await store.getOrCreateReaids("1042", ["u7@example.com", "new@example.com"]);
-        expect(reaids.get("u7@example.com")).toBe("r7");
+        expect(reaids.get("u7@example.com")).toBe("r7-of-u7");
       } finally {
         await client.end();
         await store.close();

@@ -22,7 +22,7 @@ function ownershipSuite(harness: StoreHarness): void {
       const made = await store.getOrCreateReaids("1042", ["Ann@x.example"]);
       const reaid = made.get("ann@x.example")!;
       expect(await own.holdersOfReaids([reaid, "unknown"])).toEqual(
-        new Map([[reaid, { namespace: "1042", email: "ann@x.example" }]]),
+        new Map([[reaid, { namespace: "1042", emailHash: own.addressHash("ann@x.example") }]]),
       );
       expect(await own.findReaids("1042", ["ANN@x.example", "bob@x.example"])).toEqual(
         new Map([["ann@x.example", reaid]]),

@@ -36,6 +36,7 @@ const batch = (namespace: string, size = 1): ReaidBatch => ({
   namespace,
   emails: Array.from({ length: size }, (_, i) => `e${i}`),
   now: "2026-01-01T00:00:00.000Z",
+  key: new Uint8Array(32),
 });
 
 const settled = () => new Promise((resolve) => setImmediate(resolve));

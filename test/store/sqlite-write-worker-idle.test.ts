@@ -19,6 +19,7 @@ describe("the SQLite write worker's idle stop", () => {
       namespace: "1042",
       emails: ["a@example.com", "b@example.com"],
       now: new Date().toISOString(),
+      key: new Uint8Array(32),
     };
     const [first] = await worker.run([{ reaids: batch }], 1000);
     expect(worker.running).toBe(true);

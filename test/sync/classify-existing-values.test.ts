@@ -1,11 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { normaliseEmail } from "../../src/store/normalise-email.ts";
 import { classifyExistingValues } from "../../src/sync/classify-existing-values.ts";
+
+// Stands for the store's keyed hash: holders are known by hash only.
+const hashOf = (email: string, asStored?: boolean) => `h:${asStored ? email : normaliseEmail(email)}`;
 
 const view = (overrides: Partial<Parameters<typeof classifyExistingValues>[1]> = {}) => ({
   namespace: "1042",
   holders: new Map(),
   emailReaids: new Map<string, string>(),
   adopt: false,
+  addressHash: hashOf,
   ...overrides,
 });
 
@@ -19,8 +24,8 @@ describe("classifyExistingValues", () => {
 
   it("tells emi's own value from emi's value of another e-mail when both are in the namespace", () => {
     const holders = new Map([
-      ["R1", { namespace: "1042", email: "a@x.example" }],
-      ["R2", { namespace: "1042", email: "b@x.example" }],
+      ["R1", { namespace: "1042", emailHash: "h:a@x.example" }],
+      ["R2", { namespace: "1042", emailHash: "h:b@x.example" }],
     ]);
     const r = classifyExistingValues(
       [
@@ -49,7 +54,7 @@ describe("classifyExistingValues", () => {
       ],
       view({
         adopt: true,
-        holders: new Map([["other-ns", { namespace: "9999", email: "zed@x.example" }]]),
+        holders: new Map([["other-ns", { namespace: "9999", emailHash: "h:zed@x.example" }]]),
         emailReaids: new Map([["gus@x.example", "g0"]]),
       }),
     );
@@ -73,7 +78,7 @@ describe("classifyExistingValues", () => {
   });
 
   it("keeps a value stored under the older lower-casing as a re-key when the address has non-ASCII capitals", () => {
-    const holders = new Map([["R", { namespace: "1042", email: "élodie@x.example" }]]);
+    const holders = new Map([["R", { namespace: "1042", emailHash: "h:élodie@x.example" }]]);
     const r = classifyExistingValues(
       [{ profileId: 1, email: "ÉLODIE@x.example", value: "R" }],
       view({ holders }),

@@ -6,7 +6,6 @@ import type { ConnectActito } from "../../src/actito/connect-actito.ts";
 import { createActitoClient } from "../../src/actito/create-actito-client.ts";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/start-sandbox.ts";
 import type { SandboxSeed } from "../../src/sandbox/sandbox-seed.ts";
-import { normaliseEmail } from "../../src/store/normalise-email.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";
 import type { DesiredIntegration } from "../../src/types/declared.ts";
@@ -145,7 +144,8 @@ export async function syncWorld(
  */
 export async function assertExact(world: SyncWorld, namespace = "1042"): Promise<{ checked: number }> {
   const byEmail = new Map<string, string>();
-  for await (const { email, reaid } of world.store.exportReaids(namespace)) byEmail.set(email, reaid);
+  // Keyed by the address hash: the store keeps no address.
+  for await (const { emailHash, reaid } of world.store.exportReaids(namespace)) byEmail.set(emailHash, reaid);
   const owners = new Map<string, string>();
   for (const [email, reaid] of byEmail) {
     const other = owners.get(reaid);
@@ -160,7 +160,7 @@ export async function assertExact(world: SyncWorld, namespace = "1042"): Promise
       if (actual !== null) throw new Error(`profile ${profile.profileId} has no e-mail but a REAID`);
       continue;
     }
-    const expected = byEmail.get(normaliseEmail(email));
+    const expected = byEmail.get(world.store.addressHash(email)!);
     if (expected === undefined || actual !== expected) {
       throw new Error(`profile ${profile.profileId} carries ${String(actual)}, expected ${String(expected)}`);
     }

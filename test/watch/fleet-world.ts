@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { request } from "undici";
 import type { Limits, SandboxSeed } from "../../src/sandbox/sandbox-seed.ts";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/start-sandbox.ts";
-import { normaliseEmail } from "../../src/store/normalise-email.ts";
 import { openStore } from "../../src/store/open-store.ts";
 
 /** A fleet of `licences` Actito licences (`fleet1`…), one `customers` table each, and their declarations. */
@@ -97,7 +96,7 @@ emailSync: true
       try {
         const byEmail = new Map<string, string>();
         const owners = new Set<string>();
-        for await (const { email, reaid } of store.exportReaids(String(fleetAccount(i)))) {
+        for await (const { emailHash: email, reaid } of store.exportReaids(String(fleetAccount(i)))) {
           if (owners.has(reaid)) throw new Error(`REAID ${reaid} shared by two e-mails`);
           owners.add(reaid);
           byEmail.set(email, reaid);
@@ -109,7 +108,7 @@ emailSync: true
           const actual = p.attributes.reaid ?? null;
           if (actual !== null && seen.has(actual)) throw new Error(`REAID ${String(actual)} on two profiles`);
           seen.add(actual);
-          if (typeof email !== "string" || byEmail.get(normaliseEmail(email)) !== actual) wrong++;
+          if (typeof email !== "string" || byEmail.get(store.addressHash(email)!) !== actual) wrong++;
         }
         return wrong;
       } finally {

@@ -99,8 +99,11 @@ export async function copyStore(options: {
   if (options.newFile && toPath !== undefined && existsSync(toPath))
     throw new StoreCopyError("target-exists", `${toPath} exists: a backup is written to a new file`);
   // Both through emi's own open: the source must exist; both are migrated to this emi's schema.
-  await (await openStore(from, { cwd, existing: true })).close();
-  await (await openStore(to, { cwd })).close();
+  // Without their keys: a copy carries the source's key check, never a key (the target is used
+  // with the source's key, docs/privacy.md), and no key file is made for the target.
+  const keys = { need: "optional" } as const;
+  await (await openStore(from, { cwd, existing: true, keys })).close();
+  await (await openStore(to, { cwd, keys })).close();
 
   const source = await openRawDatabase(from, fromPath);
   const target = await openRawDatabase(to, toPath);
