@@ -5,7 +5,7 @@ import { repoRootOf } from "./load-repo-config.ts";
 import { readSecret } from "./resolve-secret.ts";
 
 /** The store key's age file, relative to the repository root. */
-export const STORE_KEY_AGE_FILE = "secrets/store-key.age";
+const STORE_KEY_AGE_FILE = "secrets/store-key.age";
 
 /**
  * The store key kept age-encrypted in the declarations repository (`secrets/store-key.age`, to

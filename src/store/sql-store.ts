@@ -1,4 +1,4 @@
-import { createHmac, } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { recordLinkFindingsSql, reportedLinkFindingsSql } from "./link-findings-sql.ts";
 import type { ApplyJournal } from "../apply/apply-journal.ts";
 import type { ApiKeyRecord } from "../serve/api-key-store.ts";

@@ -35,7 +35,7 @@ export interface StoreKeyring {
 }
 
 /** The environment variable naming a key file (production: a mounted secret). */
-export const STORE_KEY_FILE_VARIABLE = "EMI_STORE_KEY_FILE";
+const STORE_KEY_FILE_VARIABLE = "EMI_STORE_KEY_FILE";
 
 /**
  * Finds the key of the store at `place`: a SQLite file's path, `:memory:`, or null for PostgreSQL.
@@ -85,7 +85,7 @@ export async function findStoreKey(
 }
 
 /** The key file beside an embedded store: `state.db` → `state.db.key`. */
-export function storeKeyFileOf(sqlitePath: string): string {
+function storeKeyFileOf(sqlitePath: string): string {
   return `${sqlitePath}.key`;
 }
 

@@ -3,7 +3,6 @@ import { defaultSeed } from "../../src/sandbox/default-seed.ts";
 import { hashSecret } from "../../src/store/secret-hash.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";
-import { normaliseEmail } from "../../src/store/normalise-email.ts";
 import { createWorld, type World } from "../e2e/e2e-harness.ts";
 import { type EmiProcess, spawnEmi } from "../watch/emi-process.ts";
 
