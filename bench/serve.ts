@@ -47,7 +47,7 @@ await store.putIntegration({
   status: "active",
   managedBy: "bench",
 });
-const { key } = await createApiKey(store, new ApiKeySql(sqlDriverOf(store)), {
+const { key } = await createApiKey(new ApiKeySql(sqlDriverOf(store)), {
   account: 1,
   name: "bench",
   scope: "reaid",

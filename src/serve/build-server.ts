@@ -85,7 +85,7 @@ export async function buildServer(
   });
   app.setNotFoundHandler(async (_request, reply) => reply.code(404).send({ error: "not found" }));
 
-  const authenticate = serviceKeyAuth(stores.store, stores.keys, now);
+  const authenticate = serviceKeyAuth(stores.keys, now);
   const requireKey = async (request: FastifyRequest, reply: Parameters<typeof authenticate>[1]) => {
     request.caller = await authenticate(request, reply);
   };

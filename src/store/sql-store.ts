@@ -1,5 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { ApplyJournal } from "../apply/apply-journal.ts";
+import type { WorkingServiceKey } from "../plan/service-keys.ts";
+import { ApiKeySql } from "./api-key-sql.ts";
 import { StoreError } from "./errors.ts";
 import { migrations, migrationsTableSql } from "./migrations.ts";
 import type { SqlDriver } from "./sql-driver.ts";
@@ -43,6 +45,7 @@ export class SqlStore implements Store {
   readonly #journal: SqlJournal;
   readonly #syncState: SqlSyncState;
   readonly #leases: SqlLeases;
+  readonly #keys: ApiKeySql;
 
   protected constructor(driver: SqlDriver, secret: string) {
     this.#driver = driver;
@@ -52,6 +55,7 @@ export class SqlStore implements Store {
     this.#journal = new SqlJournal(driver);
     this.#syncState = new SqlSyncState(driver);
     this.#leases = new SqlLeases(driver);
+    this.#keys = new ApiKeySql(driver);
   }
 
   /** The database, for role stores kept in their own files (e.g. sql-sync-schedule.ts). */
@@ -205,6 +209,15 @@ export class SqlStore implements Store {
   }
   recordImport(table: string, day: string, importId: string): Promise<void> {
     return this.#syncState.recordImport(table, day, importId);
+  }
+
+  // Service keys (ServiceKeys; SQL in api-key-sql.ts)
+
+  workingServiceKeys(accounts: readonly number[]): Promise<WorkingServiceKey[]> {
+    return this.#keys.workingServiceKeys(accounts);
+  }
+  revokeServiceKeys(owner: number, accounts: readonly number[] | null, at: string): Promise<string[]> {
+    return this.#keys.revokeServiceKeys(owner, accounts, at);
   }
 
   acquireLock(name: string, owner: string, purpose: string, ttlMs: number): Promise<Lease> {

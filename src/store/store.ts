@@ -1,6 +1,7 @@
 import type { ApplyJournal } from "../apply/apply-journal.ts";
 import type { RegistryWriter } from "../apply/registry-writer.ts";
 import type { KeyFingerprints, RegistryReader } from "../plan/registry-reader.ts";
+import type { ServiceKeys } from "../plan/service-keys.ts";
 import type {
   ImportQuota,
   ReaidStore,
@@ -41,6 +42,7 @@ export interface Store
     SyncCheckpoints,
     RejectionStore,
     ImportQuota,
-    Leases {
+    Leases,
+    ServiceKeys {
   close(): Promise<void>;
 }
