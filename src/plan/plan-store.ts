@@ -1,12 +1,14 @@
 import type { ReaidOwnershipStore } from "../store/reaid-ownership.ts";
 import type { SyncCheckpoints } from "../sync/sync-store.ts";
 import type { KeyFingerprints, RegistryReader } from "./registry-reader.ts";
+import type { ServiceKeys } from "./service-keys.ts";
 
 /**
  * What refresh and plan need of the store: the registry, key fingerprints, the last sync's findings
- * (its checkpoint) and which values in Actito emi wrote.
+ * (its checkpoint), which values in Actito emi wrote, and the service keys a change would revoke.
  */
 export type PlanStore = RegistryReader &
   KeyFingerprints &
   Pick<SyncCheckpoints, "getCheckpoint"> &
-  ReaidOwnershipStore;
+  ReaidOwnershipStore &
+  Pick<ServiceKeys, "workingServiceKeys">;

@@ -3,6 +3,7 @@ import type { LeftReason } from "../sync/classify-existing-values.ts";
 import type { IntegrationStatus } from "../store/store.ts";
 import type { Endpoint } from "../types/declared.ts";
 import type { Diagnostic } from "../types/diagnostic.ts";
+import type { KeyRevocation } from "./plan-key-revocations.ts";
 import type { RealtimeChange, WebhookFacts } from "./realtime-types.ts";
 
 /** What apply will do to one integration. `replace` = endpoint, entity, table or REAID attribute changes. */
@@ -130,6 +131,11 @@ export interface Change {
    */
   takeover?: { from: number };
   problems: ChangeProblem[];
+  /**
+   * Service keys this change makes stop working, for good (accounts leaving the integration, or all
+   * of its accounts when it is deactivated); absent when none work now. Apply revokes them first.
+   */
+  serviceKeys?: KeyRevocation[];
   /** The webhook subscriptions of `realtime: true` (absent when realtime is neither wanted nor set up). */
   realtime?: RealtimeChange;
 }
