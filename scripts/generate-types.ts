@@ -10,6 +10,8 @@ const banner = "// Generated from schemas/integration.schema.json by `npm run ty
 const generated = await compile(schema, "Integration", {
   bannerComment: banner,
   additionalProperties: false,
+  // Bounded lists (at most 20 campaigns) stay plain arrays rather than unions of tuples.
+  ignoreMinAndMaxItems: true,
   style: { singleQuote: false, semi: true, printWidth: 110 },
 });
 

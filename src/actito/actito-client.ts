@@ -18,6 +18,7 @@ import {
   parseEntities,
   parseMassImportStarted,
   parseMassImportStatus,
+  parseEmailCampaign,
   parseProfile,
   parseProfilePage,
   parseProfileTable,
@@ -30,6 +31,7 @@ import {
 } from "./routes.ts";
 import { TokenCache } from "./token-cache.ts";
 import type {
+  EmailCampaign,
   ActitoCoreApi,
   ActitoAttribute,
   ActitoEntity,
@@ -71,6 +73,8 @@ export interface CallSpec {
   idempotent: boolean;
   /** Non-2xx statuses handed back to the caller instead of thrown. */
   accept?: readonly number[];
+  /** The `Accept` header, when the answer is not JSON (a campaign's HTML body). */
+  acceptType?: string;
 }
 
 const JSON_HEADERS = { "content-type": "application/json" } as const;
@@ -229,6 +233,30 @@ export class ActitoClient implements ActitoCoreApi {
     return this.#get(ROUTES.massImport, { entity, id }, parseMassImportStatus);
   }
 
+  async getEmailCampaign(entity: string, campaign: string): Promise<EmailCampaign | null> {
+    const answer = await this.#call({
+      method: "GET",
+      route: ROUTES.emailCampaign,
+      params: { entity, campaign },
+      idempotent: true,
+      accept: [404],
+    });
+    if (answer.status === 404) return null;
+    return this.#parse(answer, "GET", ROUTES.emailCampaign, parseEmailCampaign);
+  }
+
+  /** The body is HTML, not JSON: returned as text. */
+  async getEmailCampaignBody(entity: string, campaign: string): Promise<string> {
+    const answer = await this.#call({
+      method: "GET",
+      route: ROUTES.emailCampaignBody,
+      params: { entity, campaign },
+      idempotent: true,
+      acceptType: "text/html, application/json;q=0.5",
+    });
+    return answer.text;
+  }
+
   /** One call with everything #call does, its answer parsed (for ActitoWebhookClient). */
   protected async request<T>(spec: CallSpec, parse: (body: unknown) => T): Promise<T> {
     return this.#parse(await this.#call(spec), spec.method, spec.route, parse);
@@ -315,7 +343,7 @@ export class ActitoClient implements ActitoCoreApi {
   async #send(spec: CallSpec, token: string | undefined, attempt: number): Promise<Answer> {
     const { clock, logger, limiter } = this.#parts;
     const headers: Record<string, string> = {
-      accept: "application/json",
+      accept: spec.acceptType ?? "application/json",
       authorization: token === undefined ? this.#parts.apiKey : `Bearer ${token}`,
     };
     if (this.#parts.sendEndpointHeader) headers["x-emi-endpoint"] = this.endpoint;

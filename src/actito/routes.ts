@@ -6,6 +6,7 @@
 import type {
   ActitoAttribute,
   ActitoEntity,
+  EmailCampaign,
   ListProfilesOptions,
   MassImportDefinition,
   MassImportState,
@@ -29,6 +30,8 @@ export const ROUTES = {
   massImport: "/mass-imports/v5/entities/{entity}/etl-executions/{id}",
   webhookSubscriptions: "/webhooks/v4/entity/{entity}/webhookSubscription",
   webhookSubscription: "/webhooks/v4/entity/{entity}/webhookSubscription/{id}",
+  emailCampaign: "/email-campaigns/v4/entity/{entity}/mail/{campaign}",
+  emailCampaignBody: "/email-campaigns/v4/entity/{entity}/mail/{campaign}/content/body",
 } as const;
 
 export type RouteTemplate = (typeof ROUTES)[keyof typeof ROUTES];
@@ -141,6 +144,15 @@ export function parseCreatedId(body: unknown): string {
 
 /** A 2xx body without the promised shape. */
 export class ShapeError extends Error {}
+
+/** One e-mail campaign, as `GET …/mail/{campaign}` answers it ([model]: only the fields emi reads). */
+export function parseEmailCampaign(body: unknown): EmailCampaign {
+  const { campaignId, name } = object(body, "the campaign");
+  const id = typeof campaignId === "string" && /^\d+$/.test(campaignId) ? Number(campaignId) : campaignId;
+  if (typeof id !== "number" || !Number.isSafeInteger(id)) throw new ShapeError("no campaignId");
+  if (typeof name !== "string") throw new ShapeError("no campaign name");
+  return { id, name };
+}
 
 export interface TokenGrant {
   accessToken: string;

@@ -67,6 +67,12 @@ export interface MassImportStatus {
   errors: { line: number; key: string; message: string }[];
 }
 
+/** An e-mail campaign: its id and unique name (the fields `emi links check` reads). */
+export interface EmailCampaign {
+  id: number;
+  name: string;
+}
+
 /** A webhook subscription as emi writes it (actito-api.md, "Webhooks"; the shape is [model]). */
 export interface WebhookSubscriptionBody {
   on: "PROFILE_TABLE";
@@ -117,6 +123,10 @@ export interface ActitoCoreApi {
     csv: Readable | AsyncIterable<string | Buffer>,
   ): Promise<{ id: string; bytes: number }>;
   getMassImport(entity: string, id: string): Promise<MassImportStatus>;
+  /** One e-mail campaign by id or unique name; null when the entity has no such campaign. */
+  getEmailCampaign(entity: string, campaign: string): Promise<EmailCampaign | null>;
+  /** The HTML body of an e-mail campaign, by id or unique name. */
+  getEmailCampaignBody(entity: string, campaign: string): Promise<string>;
   close(): Promise<void>;
 }
 

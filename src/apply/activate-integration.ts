@@ -37,7 +37,7 @@ export interface Activation {
 }
 
 /**
- * Activation of one integration: verify the key, resolve entity and table, add the REAID attribute
+ * Activation of one integration: verify the key, read the table the plan resolved, add the REAID attribute
  * if it is missing (never change an existing one), then write the registry. Every step is
  * journalled; every read is fresh, so a step an earlier crash left half-done is not redone blindly.
  */
@@ -56,8 +56,17 @@ export async function activateIntegration(input: ActivateInput): Promise<Activat
   const client = input.connect({ endpoint, apiKey });
   try {
     await journalStep(ctx, account, "verify-key", { endpoint }, () => client.checkAuth());
-    const table = await journalStep(ctx, account, "resolve-table", { endpoint, entity, profileTable }, () =>
-      resolveTable(client, entity, profileTable),
+    // The plan resolved the table; apply reads that one by id (fresh: its attributes may have moved).
+    const tableId = change.after?.profileTableId ?? null;
+    const table = await journalStep(
+      ctx,
+      account,
+      "resolve-table",
+      { endpoint, entity, profileTable, tableId },
+      () =>
+        tableId !== null
+          ? readPlannedTable(client, entity, tableId)
+          : resolveTable(client, entity, profileTable),
     );
     const existing = table.attributes.find((a) => a.name === reaidAttribute);
     if (!existing) {
@@ -108,7 +117,7 @@ export async function activateIntegration(input: ActivateInput): Promise<Activat
     for (const a of change.sisters.claimed) if (change.before) result.notes.push(`sister ${a} claimed`);
     if (change.differences.some((d) => d.field === "apiKey") && change.before)
       result.notes.push("API key changed");
-    if (change.syncAfter && desired.emailSync && !result.attributeConflict) {
+    if (change.syncAfter !== null && !result.attributeConflict) {
       await journalStep(ctx, account, "sync-due", {}, () =>
         input.store.setSyncStatus(account, { health: "due" }),
       );
@@ -119,6 +128,22 @@ export async function activateIntegration(input: ActivateInput): Promise<Activat
   }
 }
 
+/** The table the plan resolved, read again by id; gone means the plan is out of date. */
+async function readPlannedTable(client: ActitoApi, entity: string, tableId: string): Promise<ProfileTable> {
+  try {
+    return await client.getProfileTable(entity, tableId);
+  } catch (error) {
+    if (error instanceof ActitoApiError && error.status === 404) {
+      throw new EmiError(
+        `the profile table ${tableId} the plan resolved in entity ${entity} is gone: run emi plan again`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/** Picks the table by name: only for a plan that could not read Actito (no API key where it was made). */
 async function resolveTable(
   client: ActitoApi,
   entity: string,

@@ -66,7 +66,7 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
   ) => {
     const result: ChangeOutcome = {
       account: change.account,
-      action: change.actions[0] ?? "no-op",
+      action: change.action,
       target: targetName(change),
       outcome,
       message,
@@ -80,11 +80,11 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
     const errors = change.problems.filter((p) => p.severity === "error");
     if (errors.length > 0)
       finish(change, "failed", `not applied: ${errors.map((p) => p.message).join("; ")}`);
-    else if (change.actions.includes("deactivate") && !options.allowDeactivate) {
+    else if (change.action === "deactivate" && !options.allowDeactivate) {
       finish(change, "blocked", "deactivation blocked: run apply with --allow-deactivate");
     }
   }
-  const pending = plan.changes.filter((c) => !outcomes.has(c.account) && !c.actions.includes("no-op"));
+  const pending = plan.changes.filter((c) => !outcomes.has(c.account) && c.action !== "no-op");
 
   // Phase 1: releases, so that claims in phase 2 find the accounts free. The service keys of the
   // accounts leaving an integration are revoked first, in a step of their own: no key outlives its
@@ -106,7 +106,7 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
           ]);
         }
       }
-      if (change.actions.includes("deactivate")) {
+      if (change.action === "deactivate") {
         const entry = await journalStep(
           ctx,
           change.account,
@@ -131,7 +131,7 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
           "applied",
           `deactivated (REAIDs and Actito data kept${[...revoked, ...(webhooks ? [webhooks] : [])].map((n) => `; ${n}`).join("")})`,
         );
-      } else if (change.sisters.released.length > 0 && change.before && !change.actions.includes("create")) {
+      } else if (change.sisters.released.length > 0 && change.before && change.action !== "create") {
         const kept = change.before.sisterAccounts.filter((a) => !change.sisters.released.includes(a));
         await journalStep(ctx, change.account, "release-sisters", { sisterAccounts: kept }, async () => {
           const entry = await ownerEntry(options.store, change.account);
@@ -158,7 +158,7 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
       continue;
     }
     try {
-      if (change.actions.includes("sync")) {
+      if (change.action === "sync") {
         await journalStep(ctx, change.account, "sync-due", {}, () =>
           options.store.setSyncStatus(change.account, { health: "due" }),
         );
@@ -182,15 +182,12 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
         change,
         desired,
       });
-      if (change.syncAfter && desired.emailSync && !activation.attributeConflict) {
-        // A new table, or an attribute re-added after someone removed it: the incremental
-        // watermark of the last sync says nothing about these profiles, so read them all.
-        if (change.actions.includes("replace") || change.live?.attribute.status === "missing") {
-          toSyncFull.push(desired);
-        } else toSync.push(desired);
+      // The plan decided how much the sync reads; a conflicting attribute met here stops it.
+      if (change.syncAfter !== null && !activation.attributeConflict) {
+        (change.syncAfter === "full" ? toSyncFull : toSync).push(desired);
       }
       const verb = { create: "activated", replace: "replaced", update: "updated" }[
-        change.actions[0] as "create" | "replace" | "update"
+        change.action as "create" | "replace" | "update"
       ];
       const all = [...(notes.get(change.account) ?? []), ...activation.notes];
       finish(change, "applied", `${verb}${all.length ? ` (${all.join(", ")})` : ""}`, activation.warnings);
@@ -254,8 +251,8 @@ function refuseWholePlan(plan: Plan, options: ApplyPlanOptions): void {
       `the plan has claims apply cannot honour in order (${unordered.map((c) => c.account).join(", ")}: ${unordered[0]!.problems.find((p) => p.code === CLAIM_ORDER)!.message}); nothing was changed`,
     );
   }
-  const deactivating = plan.changes.filter((c) => c.actions.includes("deactivate"));
-  const staying = plan.changes.filter((c) => !c.actions.includes("deactivate"));
+  const deactivating = plan.changes.filter((c) => c.action === "deactivate");
+  const staying = plan.changes.filter((c) => c.action !== "deactivate");
   if (deactivating.length > 0 && staying.length === 0 && !options.allowEmpty) {
     throw new PlanRefusedError(
       `the plan would deactivate every integration (${deactivating.length}) and keep none: is --dir right (${plan.dir})? ` +

@@ -43,7 +43,7 @@ export async function ensureRealtimeStep(input: {
       table,
       targetUrl: realtime.targetUrl,
       secretRef: desired.actito.apiKey.secretRef,
-      rotate: realtime.rotateSecret || change.actions.includes("replace"),
+      rotate: realtime.rotateSecret || change.action === "replace",
       now: () => new Date(),
     });
   });

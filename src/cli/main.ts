@@ -25,10 +25,11 @@ const commands: Record<string, () => Promise<RegisterCommand[]>> = {
   serve: async () => [(await import("./serve-command.ts")).registerServeCommand],
   "api-key": async () => [(await import("./api-key-command.ts")).registerApiKeyCommand],
   secret: async () => [(await import("./secret-command.ts")).registerSecretCommand],
+  links: async () => [(await import("./links-command.ts")).registerLinksCommand],
 };
 
 /** Commands that talk to Actito: `EMI_ACTITO_URL` is checked before they start. */
-const actitoCommands = new Set(["plan", "apply", "sync", "drift"]);
+const actitoCommands = new Set(["plan", "apply", "sync", "drift", "links"]);
 
 /**
  * Commands whose contract gives exit code 2 a meaning other than "usage error" (changes, drift) or

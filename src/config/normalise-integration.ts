@@ -15,6 +15,15 @@ export function normaliseIntegration(declared: Integration): DesiredIntegration 
       ...(actito.profileTable === undefined ? {} : { profileTable: actito.profileTable }),
       reaidAttribute: actito.reaidAttribute ?? "reaid",
       ...(actito.adoptExistingReaids === true ? { adoptExistingReaids: true } : {}),
+      ...(actito.linkDomains === undefined
+        ? {}
+        : {
+            links: {
+              domains: [...new Set(actito.linkDomains.map((host) => host.toLowerCase()))],
+              campaigns: (actito.campaigns ?? []).map(String),
+              parameter: actito.linkParameter ?? "reaid",
+            },
+          }),
     },
     sisterAccounts: [...(declared.sisterAccounts ?? [])].sort((a, b) => a - b),
     emailSync: declared.emailSync ?? true,

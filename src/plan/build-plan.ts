@@ -4,7 +4,16 @@ import type { Declared, DesiredIntegration } from "../types/declared.ts";
 import type { Diagnostic } from "../types/diagnostic.ts";
 import { diffViews, replaceFields, viewFromDesired, viewFromEntry } from "./integration-view.ts";
 import { computeBasis } from "./plan-basis.ts";
-import type { Change, ChangeProblem, LiveFacts, Plan, PlanSummary } from "./plan-types.ts";
+import {
+  type Change,
+  type ChangeProblem,
+  type FollowUpSync,
+  type LiveFacts,
+  PLAN_FORMAT_VERSION,
+  type Plan,
+  type PlanAction,
+  type PlanSummary,
+} from "./plan-types.ts";
 import { planClaimOrder } from "./plan-claim-order.ts";
 import { planTableOwnership } from "./plan-table-ownership.ts";
 import { describeAttribute } from "./reaid-attribute.ts";
@@ -101,7 +110,7 @@ export function buildPlan(input: BuildPlanInput): Plan {
   );
   planClaimOrder(all, input.live.registry);
   return {
-    formatVersion: 1,
+    formatVersion: PLAN_FORMAT_VERSION,
     createdAt: (input.now ?? new Date()).toISOString(),
     repo: input.repo,
     dir: input.dir,
@@ -118,7 +127,7 @@ function planDeactivation(entry: RegistryEntry, input: BuildPlanInput): Change {
   const before = viewFromEntry(entry);
   return {
     account: entry.account,
-    actions: ["deactivate"],
+    action: "deactivate",
     reason: `${file} was removed`,
     file,
     before,
@@ -127,7 +136,7 @@ function planDeactivation(entry: RegistryEntry, input: BuildPlanInput): Change {
     sisters: { released: [...before.sisterAccounts], claimed: [] },
     live: null,
     blocked: !input.allowDeactivate,
-    syncAfter: false,
+    syncAfter: null,
     problems: [],
   };
 }
@@ -152,11 +161,15 @@ function planDeclared(
     problems,
   };
   const syncPossible = desired.emailSync && facts.attribute.status !== "conflict";
+  // A new table, or an attribute (re-)added: the incremental watermark of the last sync says nothing
+  // about these profiles, so the sync after activation reads them all.
+  const followUp = (replacing: boolean): FollowUpSync | null =>
+    !syncPossible ? null : replacing || attributeMissing ? "full" : "incremental";
 
   if (entry === null || entry.status === "deactivated" || !ours) {
     return {
       ...base,
-      actions: ["create"],
+      action: "create",
       reason:
         entry?.status === "deactivated" && ours
           ? `${declared.file}: reactivation (the registry has it deactivated)`
@@ -164,7 +177,7 @@ function planDeclared(
       before: entry?.status === "deactivated" && ours ? viewFromEntry(entry) : null,
       differences: [],
       sisters: { released: [], claimed: [...desired.sisterAccounts] },
-      syncAfter: syncPossible,
+      syncAfter: followUp(false),
     };
   }
 
@@ -187,12 +200,12 @@ function planDeclared(
   if (replacing.length > 0) {
     return {
       ...base,
-      actions: ["replace"],
+      action: "replace",
       reason: `points at another table: ${replacing.map((d) => d.field).join(", ")} changed`,
       before,
       differences,
       sisters,
-      syncAfter: syncPossible,
+      syncAfter: followUp(true),
     };
   }
   if (differences.length > 0 || attributeMissing) {
@@ -200,33 +213,33 @@ function planDeclared(
     if (attributeMissing) reasons.push(`REAID attribute ${desired.actito.reaidAttribute} missing in Actito`);
     return {
       ...base,
-      actions: ["update"],
+      action: "update",
       reason: `changed: ${reasons.join(", ")}`,
       before,
       differences,
       sisters,
-      syncAfter: syncPossible && syncDue,
+      syncAfter: syncDue ? followUp(false) : null,
     };
   }
   if (syncPossible && syncDue) {
     return {
       ...base,
-      actions: ["sync"],
+      action: "sync",
       reason: `REAID sync is due (sync health: ${entry.sync.health})`,
       before,
       differences,
       sisters,
-      syncAfter: true,
+      syncAfter: "incremental",
     };
   }
   return {
     ...base,
-    actions: ["no-op"],
+    action: "no-op",
     reason: "up to date",
     before,
     differences,
     sisters,
-    syncAfter: false,
+    syncAfter: null,
   };
 }
 
@@ -316,13 +329,13 @@ function holderProblems(
 function summarise(changes: readonly Change[], diagnostics: readonly Diagnostic[]): PlanSummary {
   // A change in error is not going to happen: it is counted as an error, not as work.
   const ok = changes.filter((c) => !c.problems.some((p) => p.severity === "error"));
-  const count = (action: string) => ok.filter((c) => c.actions.includes(action as never)).length;
+  const count = (action: PlanAction) => ok.filter((c) => c.action === action).length;
   const problems = changes.flatMap((c) => c.problems);
   return {
     create: count("create"),
     update: count("update"),
     replace: count("replace"),
-    deactivate: ok.filter((c) => c.actions.includes("deactivate") && !c.blocked).length,
+    deactivate: ok.filter((c) => c.action === "deactivate" && !c.blocked).length,
     blocked: changes.filter((c) => c.blocked).length,
     sync: ok.filter((c) => c.syncAfter).length,
     unchanged: count("no-op"),

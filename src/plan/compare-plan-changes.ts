@@ -10,7 +10,7 @@ function essence(change: Change, checked: boolean): unknown {
   const declared = (view: Change["after"]) =>
     view && !checked ? { ...view, profileTableId: null, profileTable: null, apiKey: null } : view;
   return {
-    actions: change.actions,
+    action: change.action,
     sisters: change.sisters,
     takeover: change.takeover ?? null,
     before: change.before,
@@ -43,14 +43,14 @@ export function planChangeDifferences(saved: Plan, current: Plan): string[] {
   for (const account of [...new Set([...before.keys(), ...now.keys()])].sort((a, b) => a - b)) {
     const a = before.get(account);
     const b = now.get(account);
-    if (!a) out.push(`${account}: apply would ${b?.actions.join("+")}, which the saved plan does not show`);
-    else if (!b) out.push(`${account}: the saved plan's ${a.actions.join("+")} is no longer planned`);
+    if (!a) out.push(`${account}: apply would ${b?.action}, which the saved plan does not show`);
+    else if (!b) out.push(`${account}: the saved plan's ${a.action} is no longer planned`);
     else if (a.blocked && !b.blocked) out.push(`${account}: the saved plan shows it blocked`);
     else if (
       canonicalJson(essence(a, a.live?.secretAvailable !== false)) !==
       canonicalJson(essence(b, a.live?.secretAvailable !== false))
     ) {
-      out.push(`${account}: the ${a.actions.join("+")} apply would make now differs from the saved plan`);
+      out.push(`${account}: the ${a.action} apply would make now differs from the saved plan`);
     }
   }
   return out;

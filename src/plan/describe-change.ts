@@ -2,7 +2,7 @@ import type { Change, IntegrationView, LiveFacts, Plan } from "./plan-types.ts";
 
 /** The label a change is shown under: its action, or `blocked` for a deactivation not allowed. */
 export function changeLabel(change: Change): string {
-  return change.blocked ? "blocked" : (change.actions[0] ?? "no-op");
+  return change.blocked ? "blocked" : change.action;
 }
 
 /** `api3 / lumen / customers`: where the integration points (after, or before for a deactivation). */
@@ -72,7 +72,7 @@ export function describeSummary(plan: Plan): string {
 
 /** Whether a plan asks apply to do anything (blocked deactivations count: they are pending work). */
 export function hasChanges(plan: Plan): boolean {
-  return plan.changes.some((c) => !c.actions.includes("no-op"));
+  return plan.changes.some((c) => c.action !== "no-op");
 }
 
 /** Whether a plan has errors that keep apply from changing something. */

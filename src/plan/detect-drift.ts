@@ -68,16 +68,16 @@ export function detectDrift(plan: Plan): DriftReport {
         errors.push(`${change.account}: ${p.message}`);
     }
     if (change.problems.some((p) => p.code === "unmanaged-conflict")) continue;
-    if (change.actions.includes("deactivate")) {
+    if (change.action === "deactivate") {
       add(
         "not-declared",
         `active in the registry, managed by ${plan.repo}, but ${change.file} does not exist`,
       );
-    } else if (change.actions.includes("create")) {
+    } else if (change.action === "create") {
       add("not-applied", `${change.file} is declared but not active in the registry`);
     }
     for (const d of change.differences) {
-      if (change.actions.includes("deactivate")) continue;
+      if (change.action === "deactivate") continue;
       if (d.field === "apiKey") {
         // A rejected key is reported as revoked; that it also differs says nothing more.
         if (change.live?.key !== "rejected")
@@ -88,7 +88,7 @@ export function detectDrift(plan: Plan): DriftReport {
           `${d.field}: registry has ${formatValue(d.before)}, declared ${formatValue(d.after)}`,
         );
     }
-    if (change.realtime?.enabled && !change.actions.includes("create")) {
+    if (change.realtime?.enabled && change.action !== "create") {
       for (const s of change.realtime.subscriptions) {
         if (s.state === "missing")
           add("webhook-missing", `the realtime ${s.eventType} webhook subscription is missing in Actito`);
@@ -112,7 +112,7 @@ export function detectDrift(plan: Plan): DriftReport {
         `the last sync found ${last.foreign} value(s) emi did not write in the REAID attribute (e.g. profiles ${last.foreignExamples.join(", ")}) and wrote nothing over them`,
       );
     }
-    if (change.live?.attribute.status === "missing" && !change.actions.includes("create")) {
+    if (change.live?.attribute.status === "missing" && change.action !== "create") {
       add(
         "attribute-removed",
         `the REAID attribute ${change.after?.reaidAttribute ?? ""} is gone from the Actito table`,

@@ -6,10 +6,7 @@ export const CLAIM_ORDER = "claim-order";
 
 const hasError = (c: Change) => c.problems.some((p) => p.severity === "error");
 const claims = (c: Change) =>
-  !c.actions.includes("deactivate") &&
-  !c.actions.includes("no-op") &&
-  !c.actions.includes("sync") &&
-  c.after !== null;
+  c.action !== "deactivate" && c.action !== "no-op" && c.action !== "sync" && c.after !== null;
 
 /**
  * Plays the plan in apply's order on the registry's account holders — releases and deactivations of
@@ -29,9 +26,7 @@ export function planClaimOrder(changes: readonly Change[], registry: readonly Re
     for (const c of changes) {
       if (!runs(c)) continue;
       // A deactivated integration keeps its own account; it lets go of its sisters.
-      const released = c.actions.includes("deactivate")
-        ? (c.before?.sisterAccounts ?? [])
-        : c.sisters.released;
+      const released = c.action === "deactivate" ? (c.before?.sisterAccounts ?? []) : c.sisters.released;
       for (const a of released) if (holder.get(a) === c.account) holder.delete(a);
     }
     let added = false;
@@ -55,7 +50,7 @@ export function planClaimOrder(changes: readonly Change[], registry: readonly Re
 function why(account: number, holder: number, change: Change | undefined): string {
   if (account === holder) {
     return (
-      `account ${account} owns an integration in the registry${change?.actions.includes("deactivate") ? " (deactivated by this plan)" : ""}, ` +
+      `account ${account} owns an integration in the registry${change?.action === "deactivate" ? " (deactivated by this plan)" : ""}, ` +
       "and an owner account can never become another integration's sister: leave it out of sisterAccounts"
     );
   }

@@ -18,10 +18,10 @@ export interface KeyRevocation {
  * these, before the change's registry write.
  */
 export function accountsLeaving(change: Change): number[] {
-  if (change.actions.includes("deactivate")) {
+  if (change.action === "deactivate") {
     return [change.account, ...(change.before?.sisterAccounts ?? [])].sort((a, b) => a - b);
   }
-  if (change.actions.includes("create")) return [];
+  if (change.action === "create") return [];
   return [...change.sisters.released].sort((a, b) => a - b);
 }
 
@@ -38,16 +38,16 @@ export async function planKeyRevocations(
   const working = await keys.workingServiceKeys([...new Set(leaving)]);
   const claimedBy = new Map<number, number>();
   for (const change of plan.changes) {
-    if (change.actions.includes("deactivate")) continue;
+    if (change.action === "deactivate") continue;
     for (const account of change.sisters.claimed) claimedBy.set(account, change.account);
-    if (change.actions.includes("create")) claimedBy.set(change.account, change.account);
+    if (change.action === "create") claimedBy.set(change.account, change.account);
   }
   const changes = plan.changes.map((change) => {
     const revocations: KeyRevocation[] = [];
     for (const account of accountsLeaving(change)) {
       const count = working.filter((k) => k.account === account && k.owner === change.account).length;
       if (count === 0) continue;
-      const deactivated = change.actions.includes("deactivate");
+      const deactivated = change.action === "deactivate";
       const to = claimedBy.get(account);
       revocations.push({
         account,

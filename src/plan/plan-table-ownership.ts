@@ -29,17 +29,15 @@ export function planTableOwnership(
     const change = changes.find((c) => c.account === entry.account);
     const gone =
       entry.status === "deactivated" ||
-      (change?.actions.includes("deactivate") === true && !change.blocked) ||
-      (change?.actions.includes("replace") === true &&
-        change.after !== null &&
-        tableKey(change.after) !== key);
+      (change?.action === "deactivate" && !change.blocked) ||
+      (change?.action === "replace" && change.after !== null && tableKey(change.after) !== key);
     if (gone) leaving.set(key, entry.account);
   }
   for (const change of changes) {
-    if (!change.after || change.actions.includes("deactivate") || !change.live) continue;
+    if (!change.after || change.action === "deactivate" || !change.live) continue;
     const key = tableKey(change.after);
     const from = key === null ? undefined : leaving.get(key);
-    if (from !== undefined && from !== change.account && !change.actions.includes("no-op")) {
+    if (from !== undefined && from !== change.account && change.action !== "no-op") {
       change.takeover = { from };
     }
     const values = change.live.existingValues;

@@ -9,6 +9,9 @@ import type { RealtimeChange, WebhookFacts } from "./realtime-types.ts";
 /** What apply will do to one integration. `replace` = endpoint, entity, table or REAID attribute changes. */
 export type PlanAction = "create" | "update" | "replace" | "deactivate" | "sync" | "no-op";
 
+/** How much the sync after activation reads: every profile, or those changed since the last sync. */
+export type FollowUpSync = "full" | "incremental";
+
 /** How a sensitive value appears in a plan: never the value, only whether it is set and changed. */
 export type SensitiveMask = "(sensitive)" | "(sensitive, changed)";
 
@@ -20,7 +23,10 @@ export interface IntegrationView {
   entity: string;
   /** The table name, declared or resolved; null when not declared and not yet resolved. */
   profileTable: string | null;
-  /** Actito's id of the table when known. */
+  /**
+   * Actito's id of the table when known. On `after`, the table the plan resolved: apply activates this
+   * table (read by id, never chosen again); null only when the plan could not read Actito.
+   */
   profileTableId: string | null;
   reaidAttribute: string;
   email: string;
@@ -108,8 +114,8 @@ export interface ChangeProblem {
 /** The plan for one integration. */
 export interface Change {
   account: number;
-  /** One primary action; `sync` alone when only a sync is due. */
-  actions: PlanAction[];
+  /** What apply does to this integration; `sync` when only a sync is due. */
+  action: PlanAction;
   /** A person-readable why. */
   reason: string;
   /** The declaration file, or where it used to be for a deactivation. */
@@ -123,8 +129,13 @@ export interface Change {
   live: LiveFacts | null;
   /** Deactivation without `--allow-deactivate`: shown, not applied. */
   blocked: boolean;
-  /** Whether apply runs the REAID sync for this integration after activation. */
-  syncAfter: boolean;
+  /**
+   * The REAID sync apply runs for this integration after activation, or null for none. `full` reads
+   * every profile (a new table, or a REAID attribute added since the last sync: the incremental
+   * watermark says nothing about those profiles); `incremental` reads those changed since the last sync.
+   * Apply still skips it when activation meets a conflicting REAID attribute.
+   */
+  syncAfter: FollowUpSync | null;
   /**
    * The table passes to this integration from `from` in this plan: its REAIDs are kept (apply moves
    * them to this namespace before the sync; nothing changes in Actito).
@@ -166,9 +177,16 @@ export interface PlanSummary {
   total: number;
 }
 
+/**
+ * The saved plan's shape. Raised on every incompatible change; apply refuses a plan of another
+ * version (plans are short-lived: run emi plan again). See docs/json-outputs.md.
+ */
+export const PLAN_FORMAT_VERSION = 2;
+
 /** The plan: versioned data that every renderer and apply read. */
 export interface Plan {
-  formatVersion: 1;
+  /** PLAN_FORMAT_VERSION: raised when the shape changes incompatibly (docs/json-outputs.md). */
+  formatVersion: typeof PLAN_FORMAT_VERSION;
   createdAt: string;
   /** The repository that manages these integrations (registry `managedBy`). */
   repo: string;

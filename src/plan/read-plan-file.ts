@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { EmiError } from "../types/errors.ts";
-import type { Plan } from "./plan-types.ts";
+import { PLAN_FORMAT_VERSION, type Plan } from "./plan-types.ts";
 
 /** A saved plan file that is missing, not JSON, or not a plan this version of emi understands. */
 export class PlanFileError extends EmiError {}
@@ -31,9 +31,16 @@ export async function readPlanFile(path: string, cwd: string): Promise<Plan> {
     throw new PlanFileError(`${path} is not JSON: save a plan with emi plan --out ${path}`, { cause: error });
   }
   const plan = value as Partial<Plan> | null;
-  if (plan === null || typeof plan !== "object" || plan.formatVersion !== 1) {
+  const version: unknown = plan?.formatVersion;
+  if (plan === null || typeof plan !== "object" || typeof version !== "number") {
     throw new PlanFileError(
-      `${path} is not an emi plan of format version 1 (found ${JSON.stringify(plan?.formatVersion ?? null)})`,
+      `${path} is not an emi plan (it has no formatVersion): save one with emi plan --out ${path}`,
+    );
+  }
+  if (version !== PLAN_FORMAT_VERSION) {
+    // Plans are short-lived: one of another version is refused, never converted (docs/json-outputs.md).
+    throw new PlanFileError(
+      `${path} was made by another emi version: run emi plan again (the file has plan format ${version}; this emi reads format ${PLAN_FORMAT_VERSION})`,
     );
   }
   if (

@@ -13,15 +13,15 @@ export function withRealtime(change: Change, desired: DesiredIntegration, public
     wanted: desired.realtime === true,
     facts: change.live?.webhooks,
     publicUrl,
-    replacing: change.actions.includes("replace") || change.actions.includes("create"),
+    replacing: change.action === "replace" || change.action === "create",
   });
   if (realtime === null) return change;
   const next: Change = { ...change, realtime, problems: [...change.problems, ...problems] };
   const work = realtimeNeedsWork(realtime);
-  if (work && (change.actions.includes("no-op") || change.actions.includes("sync"))) {
-    next.actions = ["update"];
+  if (work && (change.action === "no-op" || change.action === "sync")) {
+    next.action = "update";
     next.reason = `realtime webhook subscriptions: ${describeRealtime(realtime)}`;
-  } else if (work && change.actions.includes("update")) {
+  } else if (work && change.action === "update") {
     next.reason = `${change.reason}; realtime webhook subscriptions: ${describeRealtime(realtime)}`;
   }
   return next;

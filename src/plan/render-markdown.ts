@@ -51,7 +51,7 @@ export function renderPlanMarkdown(plan: Plan, options: RenderMarkdownOptions = 
     .filter((d) => d.severity === "error" && d.code !== "unmanaged-conflict")
     .map((d) => `- ❌ ${inlineCode(`${d.file}:${d.line}:${d.column}`)} **${d.code}** ${escapeMd(d.message)}`);
   if (errors.length) head.push(...errors, "");
-  const shown = plan.changes.filter((c) => !c.actions.includes("no-op") || c.problems.length > 0);
+  const shown = plan.changes.filter((c) => c.action !== "no-op" || c.problems.length > 0);
   const moves = sisterMoves(plan);
   // Blocks are made lazily: a plan of thousands of changes stops being rendered at the limit.
   function* blocks(): Generator<string> {
@@ -108,7 +108,7 @@ function sisterMoves(plan: Plan): SisterMoves {
   for (const c of plan.changes) {
     for (const a of c.sisters.claimed) moves.claimedBy.set(a, c.account);
     for (const a of c.sisters.released) moves.releasedBy.set(a, c.account);
-    if (c.actions.includes("create")) moves.claimedBy.set(c.account, c.account);
+    if (c.action === "create") moves.claimedBy.set(c.account, c.account);
   }
   return moves;
 }
@@ -170,7 +170,7 @@ function viewLines(view: IntegrationView): string[] {
 function details(change: Change): string {
   const label = changeLabel(change);
   const lines: string[] = [];
-  if (change.actions.includes("create") && change.after) {
+  if (change.action === "create" && change.after) {
     lines.push(...viewLines(change.after).map((l) => `+ ${l}`));
   } else {
     for (const d of change.differences) {

@@ -42,7 +42,7 @@ export function renderPlanText(plan: Plan, options: RenderTextOptions = {}): str
     lines.push(`${d.file}:${d.line}:${d.column}  ${severity}  ${d.code}  ${d.message}`);
   }
   if (diagnostics.length > 0) lines.push("");
-  const shown = plan.changes.filter((ch) => !ch.actions.includes("no-op") || ch.problems.length > 0);
+  const shown = plan.changes.filter((ch) => ch.action !== "no-op" || ch.problems.length > 0);
   if (!hasChanges(plan) && shown.length === 0) {
     lines.push(
       plan.diagnostics.some((d) => d.severity === "error")
@@ -72,7 +72,7 @@ function renderChange(change: Change, c: Colors): string[] {
   const label = changeLabel(change);
   const head = `  ${paint(label, `${symbols[label] ?? " "} ${label.padEnd(8)}`, c)} ${String(change.account).padEnd(5)} `;
   const lines: string[] = [];
-  if (change.actions.includes("deactivate")) {
+  if (change.action === "deactivate") {
     lines.push(
       `${head}${change.blocked ? `deactivate: ${change.reason}; run apply with --allow-deactivate` : change.reason}`,
       `                   actito ${targetOf(change)} · REAIDs and Actito data are kept`,
@@ -82,18 +82,18 @@ function renderChange(change: Change, c: Colors): string[] {
     return lines;
   }
   const notes: string[] = [];
-  if (change.after && change.actions.includes("create")) {
+  if (change.after && change.action === "create") {
     notes.push(`emailSync ${change.after.emailSync ? "on" : "off"}`);
     if (change.after.sisterAccounts.length > 0)
       notes.push(`sisters ${change.after.sisterAccounts.join(", ")}`);
   }
   lines.push(`${head}actito ${targetOf(change)}${notes.length ? `   ${notes.join(", ")}` : ""}`);
-  if (!change.actions.includes("create")) {
+  if (change.action !== "create") {
     for (const d of change.differences) lines.push(`      ${renderDifference(d, c)}`);
   }
-  if (!change.actions.includes("update") || change.live?.attribute.status === "missing") {
+  if (change.action !== "update" || change.live?.attribute.status === "missing") {
     const live = describeLive(change);
-    if (live) lines.push(`      ${change.actions.includes("create") ? "activation" : "live"}: ${live}`);
+    if (live) lines.push(`      ${change.action === "create" ? "activation" : "live"}: ${live}`);
   }
   const notEmis = change.problems.find((p) => p.code === VALUES_NOT_EMIS);
   if (notEmis) {

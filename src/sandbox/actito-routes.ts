@@ -1,3 +1,4 @@
+import { getCampaign, getCampaignBody, replaceCampaignBody } from "./campaign-routes.ts";
 import { importStatus, startImport } from "./import-routes.ts";
 import { getProfile, listProfiles, patchProfile, upsertProfile } from "./profile-routes.ts";
 import type { RouteContext, RouteResult } from "./route-context.ts";
@@ -22,6 +23,7 @@ const tables = `/profile-table-structure/v5/entities/${seg}/profile-tables`;
 const profiles = `/profiles/v5/entities/${seg}/profile-tables/${seg}/profiles`;
 const imports = `/mass-imports/v5/entities/${seg}/etl-executions`;
 const webhooks = `/webhooks/v4/entity/${seg}/webhookSubscription`;
+const campaigns = `/email-campaigns/v4/entity/${seg}/mail/${seg}`;
 
 /** The routes of actito-api.md except `/auth/token`, which the request pipeline answers itself. */
 export const actitoRoutes: readonly Route[] = [
@@ -40,4 +42,7 @@ export const actitoRoutes: readonly Route[] = [
   { method: "GET", path: new RegExp(`^${webhooks}/${seg}$`), handle: getSubscription },
   { method: "PUT", path: new RegExp(`^${webhooks}/${seg}$`), handle: changeSubscription },
   { method: "DELETE", path: new RegExp(`^${webhooks}/${seg}$`), handle: deleteSubscription },
+  { method: "GET", path: new RegExp(`^${campaigns}$`), handle: getCampaign },
+  { method: "GET", path: new RegExp(`^${campaigns}/content/body$`), handle: getCampaignBody },
+  { method: "POST", path: new RegExp(`^${campaigns}/content/body$`), handle: replaceCampaignBody },
 ];

@@ -10,6 +10,12 @@ const tokenPath = "/auth/token";
 function send(res: ServerResponse, result: RouteResult): void {
   if (res.headersSent || res.destroyed) return;
   const headers: Record<string, string> = { ...result.headers };
+  if (result.text !== undefined) {
+    headers["content-type"] = result.text.contentType;
+    headers["content-length"] = String(Buffer.byteLength(result.text.body));
+    res.writeHead(result.status, headers).end(result.text.body);
+    return;
+  }
   if (result.body === undefined) {
     res.writeHead(result.status, headers).end();
     return;

@@ -17,7 +17,10 @@ export interface RouteContext {
 /** A handler's answer: no body means `204`-style empty. */
 export interface RouteResult {
   status: number;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as is (a campaign's HTML), instead of `body`. */
+  text?: { contentType: string; body: string };
   headers?: Record<string, string>;
 }
 

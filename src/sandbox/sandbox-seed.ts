@@ -29,9 +29,17 @@ export interface SeedProfileTable {
   profiles?: Record<string, AttributeValue>[];
 }
 
+/** An e-mail campaign: `emi links check` reads it by id or by its unique name. */
+export interface SeedCampaign {
+  id: number;
+  name: string;
+  html: string;
+}
+
 export interface SeedEntity {
   name: string;
   profileTables: SeedProfileTable[];
+  campaigns?: SeedCampaign[];
 }
 
 export interface SeedLicence {

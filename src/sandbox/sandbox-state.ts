@@ -9,6 +9,7 @@ import {
   type SandboxEndpoint,
   type SandboxSeed,
   type SeedAttribute,
+  type SeedCampaign,
   type SeedLicence,
   type SeedProfileTable,
   defaultAttributes,
@@ -37,6 +38,8 @@ export interface EntityState {
   name: string;
   licence: LicenceState;
   tables: Map<string, TableState>;
+  /** E-mail campaigns by id. */
+  campaigns: Map<number, SeedCampaign>;
 }
 
 export interface LicenceState {
@@ -111,7 +114,20 @@ export class SandboxState {
           problems.push(`entity ${seedEntity.name} is declared twice`);
           continue;
         }
-        const entity: EntityState = { id: entityId++, name: seedEntity.name, licence, tables: new Map() };
+        const entity: EntityState = {
+          id: entityId++,
+          name: seedEntity.name,
+          licence,
+          tables: new Map(),
+          campaigns: new Map(),
+        };
+        for (const campaign of seedEntity.campaigns ?? []) {
+          const where = `licence ${licence.name}, entity ${entity.name}, campaign ${campaign.id}`;
+          if (entity.campaigns.has(campaign.id)) problems.push(`${where}: campaign id declared twice`);
+          else if ([...entity.campaigns.values()].some((c) => c.name === campaign.name))
+            problems.push(`${where}: campaign name ${campaign.name} is not unique`);
+          else entity.campaigns.set(campaign.id, { ...campaign });
+        }
         licence.entities.set(entity.name, entity);
         this.entities.set(entity.name, entity);
         for (const seedTable of seedEntity.profileTables) {

@@ -16,12 +16,24 @@ export interface DesiredIntegration {
     reaidAttribute: string;
     /** Present (true) when values already in the REAID attribute are adopted as REAIDs. */
     adoptExistingReaids?: true;
+    /** The campaign link check, present when `linkDomains` is declared. */
+    links?: DeclaredLinks;
   };
   /** Sorted ascending, unique. */
   sisterAccounts: number[];
   emailSync: boolean;
   /** `realtime: true` in the declaration; absent when false (the default). */
   realtime?: true;
+}
+
+/** What the campaign link check holds an integration's campaigns to. */
+export interface DeclaredLinks {
+  /** Host names of the customer's site, lower case, unique. */
+  domains: string[];
+  /** Campaign ids or unique names, as text; empty when none is declared. */
+  campaigns: string[];
+  /** The query parameter that carries the REAID (default `reaid`). */
+  parameter: string;
 }
 
 /** A valid declaration together with where it came from. */

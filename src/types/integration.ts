@@ -56,6 +56,28 @@ export interface ActitoSettings {
    */
   reaidAttribute?: string;
   /**
+   * Host names of the customer's site (exact, compared without case; a sub-domain is not implied). Every link of a declared campaign to one of them must carry the REAID: linkParameter=${reaidAttribute}.
+   *
+   * @minItems 1
+   * @maxItems 100
+   *
+   * Items: A host name such as shop.example (no scheme, path or port).
+   */
+  linkDomains?: string[];
+  /**
+   * Actito e-mail campaigns (their ids or unique names) whose links emi links check and emi plan check for the REAID, at most 20.
+   *
+   * @minItems 1
+   * @maxItems 20
+   *
+   * Items: A campaign id (a number) or its unique name.
+   */
+  campaigns?: (number | string)[];
+  /**
+   * The query parameter of a link that carries the REAID.
+   */
+  linkParameter?: string;
+  /**
    * Keep the values already in the REAID attribute as the REAIDs of their e-mails (a migration from Raptor's web form, or a lost store). Values that are ambiguous (shared by two e-mails, two values on one e-mail, not URL-safe, or already another e-mail's REAID) are left for a person. Without it, emi never writes to a table whose REAID attribute holds values emi did not write.
    */
   adoptExistingReaids?: boolean;

@@ -24,8 +24,8 @@ describe("declarations that are not plain readable files", () => {
 
     const plan = await world.run(["plan", "--format", "json"]);
     expect(plan.code).toBe(1);
-    const json = JSON.parse(plan.out) as { changes: { account: number; actions: string[] }[] };
-    expect(json.changes.filter((c) => c.actions.includes("deactivate"))).toEqual([]);
+    const json = JSON.parse(plan.out) as { changes: { account: number; action: string }[] };
+    expect(json.changes.filter((c) => c.action === "deactivate")).toEqual([]);
     expect(JSON.stringify(json)).toContain("symlinked-declaration");
   });
 

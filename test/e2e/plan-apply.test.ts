@@ -16,12 +16,12 @@ describe("emi plan and apply against the sandbox", () => {
     const plan = await world.run(["plan", "--detailed-exitcode", "--format", "json"]);
     expect(plan.code).toBe(2);
     const json = JSON.parse(plan.out);
-    expect(json.formatVersion).toBe(1);
-    expect(json.changes.map((c: { account: number; actions: string[] }) => [c.account, c.actions])).toEqual([
-      [1010, ["create"]],
-      [1042, ["create"]],
-      [1050, ["create"]],
-      [1071, ["create"]],
+    expect(json.formatVersion).toBe(2);
+    expect(json.changes.map((c: { account: number; action: string }) => [c.account, c.action])).toEqual([
+      [1010, "create"],
+      [1042, "create"],
+      [1050, "create"],
+      [1071, "create"],
     ]);
     expect(json.changes[0].after.apiKey).toBe("(sensitive)");
 
@@ -74,7 +74,8 @@ describe("emi plan and apply against the sandbox", () => {
     await world.write("integrations/1050.yaml", borealYaml([], "raptorId2", true));
     const plan = await world.run(["plan", "--format", "json"]);
     const change = JSON.parse(plan.out).changes.find((c: { account: number }) => c.account === 1050);
-    expect(change.actions).toEqual(["replace"]);
+    expect(change.action).toBe("replace");
+    expect(change.syncAfter).toBe("full");
     expect(change.differences.map((d: { field: string }) => d.field)).toContain("reaidAttribute");
     const apply = await world.run(["apply", "--yes"]);
     expect(apply.code).toBe(0);
@@ -132,6 +133,31 @@ describe("emi plan and apply against the sandbox", () => {
     const applied = await world.run(["apply", "plan.json", "--yes"]);
     expect(applied.code).toBe(0);
     expect((await world.withStore((s) => s.findByAccount(1049)))?.account).toBe(1042);
+  });
+
+  it("refuses a saved plan of another format version before reading the store, and writes nothing", async () => {
+    expect((await world.run(["plan", "--out", "plan.json"])).code).toBe(0);
+    // The same plan as an older emi saved it: format 1, where a change had `actions: [...]`.
+    const current = JSON.parse(await world.read("plan.json"));
+    const old = {
+      ...current,
+      formatVersion: 1,
+      changes: current.changes.map(({ action, ...c }: { action: string }) => ({ ...c, actions: [action] })),
+    };
+    await world.write("plan.json", JSON.stringify(old));
+    const refused = await world.run(["apply", "plan.json", "--yes"]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain("plan.json was made by another emi version: run emi plan again");
+    expect(refused.out).toBe("");
+    expect(await world.withStore((s) => s.listIntegrations())).toEqual([]);
+
+    await world.write("plan.json", JSON.stringify({ ...current, formatVersion: 3 }));
+    expect((await world.run(["apply", "plan.json", "--yes"])).err).toContain(
+      "made by another emi version: run emi plan again",
+    );
+    await world.write("plan.json", JSON.stringify({ changes: [] }));
+    expect((await world.run(["apply", "plan.json", "--yes"])).err).toContain("is not an emi plan");
+    expect(await world.withStore((s) => s.listIntegrations())).toEqual([]);
   });
 
   it("reports an account held by an unmanaged integration as a conflict naming both sides", async () => {
@@ -203,9 +229,9 @@ describe("emi plan and apply against the sandbox", () => {
       1010, 1042, 1050,
     ]);
     const plan = await world.run(["plan", "--format", "json"]);
-    const actions = JSON.parse(plan.out).changes.map((c: { account: number; actions: string[] }) => [
+    const actions = JSON.parse(plan.out).changes.map((c: { account: number; action: string }) => [
       c.account,
-      c.actions[0],
+      c.action,
     ]);
     expect(actions).toEqual([
       [1010, "no-op"],

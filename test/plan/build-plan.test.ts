@@ -13,7 +13,7 @@ function plan(declared: Declared[], live: LiveState, allowDeactivate = false) {
 describe("buildPlan", () => {
   it("orders deactivations first and masks the key when keys rotate", () => {
     const p = examplePlan();
-    expect(p.changes.map((c) => [c.account, c.actions[0], c.blocked])).toEqual([
+    expect(p.changes.map((c) => [c.account, c.action, c.blocked])).toEqual([
       [1010, "deactivate", true],
       [1042, "update", false],
       [1050, "update", false],
@@ -37,9 +37,10 @@ describe("buildPlan", () => {
   it("plans a replace when the entity changes", () => {
     const now = desired(1042, "nordlys2");
     const p = plan([declaredOf(now)], liveState([entryOf(desired(1042, "nordlys"))], [[1042, liveFacts()]]));
-    expect(p.changes[0]?.actions).toEqual(["replace"]);
+    expect(p.changes[0]?.action).toBe("replace");
     expect(p.changes[0]?.differences.map((d) => d.field)).toContain("entity");
-    expect(p.changes[0]?.syncAfter).toBe(true);
+    // Another table: the incremental watermark says nothing about its profiles.
+    expect(p.changes[0]?.syncAfter).toBe("full");
   });
 
   it("reports an unmanaged conflict naming both sides when a sister is held by another repository", () => {
@@ -112,7 +113,7 @@ describe("buildPlan", () => {
       ),
     );
     expect(p.changes[0]?.problems).toMatchObject([{ severity: "error", code: "reaid-attribute-conflict" }]);
-    expect(p.changes[0]?.syncAfter).toBe(false);
+    expect(p.changes[0]?.syncAfter).toBeNull();
     expect(p.summary.errors).toBe(1);
   });
 
@@ -122,8 +123,10 @@ describe("buildPlan", () => {
       [declaredOf(d)],
       liveState([entryOf(d)], [[1042, liveFacts({ attribute: { status: "missing", definition: null } })]]),
     );
-    expect(p.changes[0]?.actions).toEqual(["update"]);
+    expect(p.changes[0]?.action).toBe("update");
     expect(p.changes[0]?.reason).toContain("REAID attribute reaid missing");
+    // The re-added attribute is empty on every profile: the sync reads them all.
+    expect(p.changes[0]?.syncAfter).toBe("full");
   });
 
   it("plans a sync alone when nothing changed but the sync never ran", () => {
@@ -136,9 +139,9 @@ describe("buildPlan", () => {
         counts: { seen: 0, written: 0, skipped: 0, rejected: 0 },
       },
     });
-    expect(plan([declaredOf(d)], liveState([entry], [[1042, liveFacts()]])).changes[0]?.actions).toEqual([
-      "sync",
-    ]);
+    const change = plan([declaredOf(d)], liveState([entry], [[1042, liveFacts()]])).changes[0];
+    expect(change?.action).toBe("sync");
+    expect(change?.syncAfter).toBe("incremental");
   });
 
   it("reports a rejected key as an error for that integration, not as gone", () => {

@@ -72,7 +72,7 @@ describe("buildPlan and adoption", () => {
         dir: "integrations",
         allowDeactivate: false,
       });
-    expect(build(adopting).changes[0]?.actions).toEqual(["sync"]);
-    expect(build(base).changes[0]?.actions).not.toEqual(["sync"]);
+    expect(build(adopting).changes[0]?.action).toBe("sync");
+    expect(build(base).changes[0]?.action).not.toBe("sync");
   });
 });
