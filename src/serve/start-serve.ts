@@ -3,10 +3,11 @@ import { ApiKeySql } from "../store/api-key-sql.ts";
 import { openStore } from "../store/open-store.ts";
 import { ReaidLookupSql } from "../store/reaid-lookup-sql.ts";
 import { sqlDriverOf } from "../store/sql-driver-of.ts";
+import { storeReadiness } from "../store/store-readiness.ts";
 import type { Store } from "../store/store.ts";
 import { WebhookInboxSql } from "../store/webhook-inbox-sql.ts";
 import { EmiError } from "../types/errors.ts";
-import { buildServer, type ServeStores } from "./build-server.ts";
+import { buildServer, type ServeLimits, type ServeStores } from "./build-server.ts";
 import { createServeMetrics, type ServeMetrics } from "./serve-metrics.ts";
 
 export interface StartServeOptions {
@@ -15,6 +16,8 @@ export interface StartServeOptions {
   host: string;
   port: number;
   rateLimitPerMinute?: number;
+  /** Timeouts and connection limits (tests shorten them). */
+  limits?: Partial<ServeLimits>;
   log?: (line: Record<string, unknown>) => void;
   /** Started once the store is open (the inbox worker); stopped first on close. */
   background?: (stores: ServeStores, metrics: ServeMetrics) => { stop(): Promise<void> };
@@ -42,12 +45,15 @@ export async function startServe(options: StartServeOptions): Promise<RunningSer
       keys: new ApiKeySql(driver),
       lookup: new ReaidLookupSql(driver),
       inbox: new WebhookInboxSql(driver),
+      dialect: driver.dialect,
+      readiness: storeReadiness(store),
     };
     const metrics = createServeMetrics();
     const app = await buildServer(stores, {
       metrics,
       rateLimitPerMinute: options.rateLimitPerMinute,
       log: options.log,
+      ...(options.limits ? { limits: options.limits } : {}),
     });
     try {
       await app.listen({ host: options.host, port: options.port });
