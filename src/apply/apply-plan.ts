@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ConnectActito } from "../actito/connect-actito.ts";
 import { type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
-import { CLAIM_ORDER } from "../plan/plan-claim-order.ts";
 import { accountsLeaving } from "../plan/plan-key-revocations.ts";
 import type { Change, Plan } from "../plan/plan-types.ts";
 import type { RegistryReader } from "../plan/registry-reader.ts";
@@ -10,7 +9,6 @@ import { runSync as defaultRunSync, type RunSyncOptions, type SyncResult } from 
 import type { DesiredIntegration } from "../types/declared.ts";
 import { EmiError } from "../types/errors.ts";
 import { activateIntegration } from "./activate-integration.ts";
-import { PlanRefusedError } from "./apply-errors.ts";
 import type { ApplyEvent, ApplyResult, ChangeOutcome, RecoveredStep } from "./apply-types.ts";
 import { deactivateRealtimeStep } from "./ensure-realtime-step.ts";
 import { journalStep, type StepContext, safeMessage } from "./journal-step.ts";
@@ -24,7 +22,6 @@ export interface ApplyPlanOptions {
   /** How activation and the sync after it reach Actito. */
   connect: ConnectActito;
   allowDeactivate?: boolean;
-  allowEmpty?: boolean;
   onEvent?: (event: ApplyEvent) => void;
   /** See StepContext.afterStep. */
   afterStep?: (step: string, account: number) => void;
@@ -40,15 +37,14 @@ export interface ApplyPlanOptions {
 }
 
 /**
- * Executes a plan. The caller holds the store's apply lock and has recovered pending steps.
+ * Executes a plan. The caller holds the store's apply lock, has recovered pending steps and has
+ * checked the plan may run at all (refusePlan).
  * Order: sister releases and deactivations first, then activations (so a sister can move between
  * integrations in one apply), then the REAID sync of the integrations that need one. A change that
  * fails is reported and the others go on.
- * @throws PlanRefusedError before changing anything when the plan as a whole must not run.
  */
 export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<ApplyResult> {
   const started = performance.now();
-  refuseWholePlan(plan, options);
   const secret = secretResolver(options.secrets);
   const ctx: StepContext = {
     store: options.store,
@@ -236,29 +232,6 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
     syncError,
     durationMs: performance.now() - started,
   };
-}
-
-function refuseWholePlan(plan: Plan, options: ApplyPlanOptions): void {
-  const invalid = plan.diagnostics.filter((d) => d.severity === "error" && d.code !== "unmanaged-conflict");
-  if (invalid.length > 0) {
-    throw new PlanRefusedError(
-      `the declarations have ${invalid.length} error(s); fix them (emi validate) before applying`,
-    );
-  }
-  const unordered = plan.changes.filter((c) => c.problems.some((p) => p.code === CLAIM_ORDER));
-  if (unordered.length > 0) {
-    throw new PlanRefusedError(
-      `the plan has claims apply cannot honour in order (${unordered.map((c) => c.account).join(", ")}: ${unordered[0]!.problems.find((p) => p.code === CLAIM_ORDER)!.message}); nothing was changed`,
-    );
-  }
-  const deactivating = plan.changes.filter((c) => c.action === "deactivate");
-  const staying = plan.changes.filter((c) => c.action !== "deactivate");
-  if (deactivating.length > 0 && staying.length === 0 && !options.allowEmpty) {
-    throw new PlanRefusedError(
-      `the plan would deactivate every integration (${deactivating.length}) and keep none: is --dir right (${plan.dir})? ` +
-        "If that is really meant, pass --allow-empty (with --allow-deactivate)",
-    );
-  }
 }
 
 async function ownerEntry(store: RegistryReader, account: number): Promise<RegistryEntry> {

@@ -73,8 +73,8 @@ function describe(event: SyncEvent): string | null {
         // In sync, a reason is a note (profiles sharing an e-mail): its own line, then the verdict.
         return `${event.reason ? `sync: ${event.reason}\n` : ""}in sync${quota}`;
       }
-      if (event.health === "skipped" && event.reason?.startsWith("licence busy")) {
-        return `sync skipped: ${event.reason}; marked due, the next emi sync or --watch worker syncs it`;
+      if (event.outcome.kind === "skipped-busy") {
+        return `sync skipped: licence busy (${event.outcome.holder}); marked due, the next emi sync or --watch worker syncs it`;
       }
       const state = event.failed ? "FAILED" : event.health;
       return `sync ${state}${event.reason ? `: ${event.reason}` : ""}${quota}`;

@@ -11,10 +11,11 @@ import { resolveRepoId } from "../plan/resolve-repo-id.ts";
 import { takeLease } from "../store/lease-keeper.ts";
 import type { Store } from "../store/store.ts";
 import type { RunSyncOptions, SyncResult } from "../sync/run-sync.ts";
-import { PlanRefusedError, StalePlanError, TamperedPlanError } from "./apply-errors.ts";
+import { StalePlanError, TamperedPlanError } from "./apply-errors.ts";
 import { applyPlan } from "./apply-plan.ts";
 import type { ApplyEvent, ApplyResult } from "./apply-types.ts";
 import { recoverPendingSteps } from "./recover-pending-steps.ts";
+import { refusePlan } from "./refuse-plan.ts";
 
 export interface RunPlanAndApplyOptions {
   /** The declarations folder; a saved plan's own folder wins. */
@@ -28,13 +29,16 @@ export interface RunPlanAndApplyOptions {
   savedPlan?: Plan;
   /** The saved plan's file name, for messages. */
   savedPlanFile?: string;
-  /** No confirmation needed. Without it, `confirm` must say yes. */
-  yes?: boolean;
-  /** Asked once the plan is known, before anything changes. */
-  confirm?: (plan: Plan) => Promise<boolean>;
+  /**
+   * `yes` (`--yes`), or asked once the plan is known and refusals are checked, before anything
+   * changes. A caller with no one to ask refuses before calling (the CLI, without a terminal).
+   */
+  confirm: "yes" | ((plan: Plan) => Promise<boolean>);
   allowDeactivate?: boolean;
   /** Every API key must be available here (`--require-secrets`): the plan errs otherwise. */
   requireSecrets?: boolean;
+  /** Link problems of the declared campaigns are errors (`--strict-links`). */
+  strictLinks?: boolean;
   allowEmpty?: boolean;
   /** How every step, sync included, reaches Actito (default: createActitoClient with `EMI_ACTITO_URL` from `env`). */
   connect?: ConnectActito;
@@ -98,6 +102,9 @@ export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<
       secrets,
       allowDeactivate: options.allowDeactivate ?? false,
       requireSecrets: options.requireSecrets ?? false,
+      // A saved plan's findings were shown when it was made; they are not part of its basis.
+      checkLinks: saved === undefined,
+      strictLinks: options.strictLinks ?? false,
     });
     if (saved) {
       const changes = basisChanges(saved.basis, created.plan.basis);
@@ -108,30 +115,11 @@ export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<
     }
     const plan = saved ?? created.plan;
     options.onPlan?.({ ...created, plan });
-    const invalid = created.plan.diagnostics.filter(
-      (d) => d.severity === "error" && d.code !== "unmanaged-conflict",
-    );
-    if (invalid.length > 0) {
-      const first = invalid[0]!;
-      throw new PlanRefusedError(
-        `the declarations have ${invalid.length} error(s), e.g. ${first.file}:${first.line}:${first.column} ${first.message}; ` +
-          "fix them (emi validate) before applying",
-      );
-    }
-    const unavailable = created.plan.changes.flatMap((c) =>
-      c.problems.filter((p) => p.code === "secret-unavailable" && p.severity === "error"),
-    );
-    if (unavailable.length > 0) {
-      throw new PlanRefusedError(
-        `${unavailable.length} API key(s) not available here, e.g. ${unavailable[0]!.message}; nothing was applied`,
-      );
-    }
+    // Checked on the plan made now, under the lock: it knows which keys are here.
+    refusePlan(created.plan, { allowEmpty: options.allowEmpty ?? false });
     if (!hasChanges(plan)) return { plan, result: null, confirmed: true };
-    if (!options.yes) {
-      if (!options.confirm) {
-        throw new PlanRefusedError("apply needs confirmation and there is no terminal to ask: pass --yes");
-      }
-      if (!(await options.confirm(plan))) return { plan, result: null, confirmed: false };
+    if (options.confirm !== "yes" && !(await options.confirm(plan))) {
+      return { plan, result: null, confirmed: false };
     }
     if (lease.lost.aborted) throw lease.lost.reason;
     const result = await applyPlan(plan, {
@@ -140,7 +128,6 @@ export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<
       secrets,
       connect,
       allowDeactivate: options.allowDeactivate ?? false,
-      allowEmpty: options.allowEmpty ?? false,
       recovered,
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.afterStep ? { afterStep: options.afterStep } : {}),

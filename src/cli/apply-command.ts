@@ -25,6 +25,7 @@ interface ApplyFlags {
   yes?: boolean;
   allowDeactivate?: boolean;
   requireSecrets?: boolean;
+  strictLinks?: boolean;
   allowEmpty?: boolean;
   format: "text" | "markdown" | "json";
   repo?: string;
@@ -79,6 +80,10 @@ export function registerApplyCommand(program: Command, ctx: CommandContext): voi
     .option("--allow-deactivate", "deactivate integrations whose declaration was removed")
     .option("--allow-empty", "allow a plan that deactivates every integration")
     .option("--require-secrets", "refuse to apply when any integration's API key is not available here")
+    .option(
+      "--strict-links",
+      "leave unchanged an integration whose declared campaigns have links without the REAID",
+    )
     .addOption(formatOption(["text", "markdown", "json"]))
     .addOption(repoOption())
     .option("--lock-wait <seconds>", "wait this long for another apply's lock", parseSeconds, 0)
@@ -131,13 +136,19 @@ async function applyAction(
   const { io } = ctx;
   const text = flags.format === "text";
   const savedPlan = planFile ? await readPlanFile(planFile, io.cwd) : undefined;
-  if (!flags.yes && !io.prompt) {
+  // The one check of --yes: without it, a person at a terminal must say yes.
+  const prompt = io.prompt;
+  const confirm = flags.yes
+    ? ("yes" as const)
+    : prompt
+      ? async () => (await prompt("\nApply these changes? Only 'yes' is accepted: ")).trim() === "yes"
+      : null;
+  if (confirm === null) {
     io.stderr.write("error: apply needs confirmation and there is no terminal to ask: pass --yes\n");
     ctx.exitCode = ExitCode.error;
     return "### emi apply refused\n\napply needs confirmation and there is no terminal to ask: pass --yes\n";
   }
   const store = await openStore(flags.store, { cwd: io.cwd });
-  const prompt = io.prompt;
   const afterStep = crashHook(io.env);
   let outcome: Awaited<ReturnType<typeof runPlanAndApply>>;
   try {
@@ -148,15 +159,10 @@ async function applyAction(
       cwd: io.cwd,
       repo: await resolveRepoId({ flag: flags.repo, env: io.env, cwd: io.cwd }),
       ...(savedPlan && planFile ? { savedPlan, savedPlanFile: planFile } : {}),
-      yes: flags.yes === true,
-      ...(prompt
-        ? {
-            confirm: async () =>
-              (await prompt("\nApply these changes? Only 'yes' is accepted: ")).trim() === "yes",
-          }
-        : {}),
+      confirm,
       allowDeactivate: flags.allowDeactivate === true,
       requireSecrets: flags.requireSecrets === true,
+      strictLinks: flags.strictLinks === true,
       allowEmpty: flags.allowEmpty === true,
       lockWaitMs: flags.lockWait * 1000,
       syncConcurrency: flags.concurrency,

@@ -58,7 +58,7 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
           env,
           cwd: dir,
           repo: "emi-demo/integrations",
-          yes: true,
+          confirm: "yes",
           onPlan: (created) => printPlan(io, created, "text"),
           onEvent: (event) => {
             if (event.type === "outcome") out(formatOutcomeLine(event.outcome));

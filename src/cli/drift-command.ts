@@ -5,6 +5,7 @@ import { renderDriftText } from "../plan/render-drift-text.ts";
 import { reportDrift } from "../github/report-drift.ts";
 import { dirOption, formatOption, repoOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
+import { openStore } from "../store/open-store.ts";
 import type { CommandContext } from "./command-context.ts";
 import { planFromFlags } from "./plan-from-flags.ts";
 
@@ -20,7 +21,17 @@ export function registerDriftCommand(program: Command, ctx: CommandContext): voi
     .action(
       async (flags: { dir: string; store: string; format: string; repo?: string; report?: boolean }) => {
         const { io } = ctx;
-        const report = detectDrift((await planFromFlags(io, flags, "error")).plan);
+        const { plan } = await planFromFlags(io, flags, "error");
+        // The link findings the last report showed, so that the schedule reports what is new.
+        const store = await openStore(flags.store, { cwd: io.cwd, existing: true });
+        let report: ReturnType<typeof detectDrift>;
+        try {
+          report = detectDrift(plan, new Set(await store.reportedLinkFindings()));
+          if (report.errors.length === 0)
+            await store.recordLinkFindings((report.links ?? []).map((l) => l.key));
+        } finally {
+          await store.close();
+        }
         io.stdout.write(
           flags.format === "json"
             ? `${JSON.stringify(report, null, 2)}\n`
@@ -33,7 +44,7 @@ export function registerDriftCommand(program: Command, ctx: CommandContext): voi
             env: io.env,
             markdown: renderDriftMarkdown(report),
             // Errors are reported too: a drift check that cannot run is itself worth an issue.
-            hasDrift: report.items.length > 0 || report.errors.length > 0,
+            hasDrift: report.items.length > 0 || report.errors.length > 0 || (report.links ?? []).length > 0,
             ...(flags.repo !== undefined ? { repo: flags.repo } : {}),
           });
           if (reported.issue) io.stderr.write(`Drift reported in issue #${reported.issue.number}\n`);
@@ -42,7 +53,7 @@ export function registerDriftCommand(program: Command, ctx: CommandContext): voi
         }
         ctx.exitCode = report.errors.length
           ? ExitCode.error
-          : report.items.length
+          : report.items.length || (report.links ?? []).some((l) => l.new)
             ? ExitCode.changes
             : ExitCode.ok;
       },

@@ -22,6 +22,7 @@ interface PlanFlags {
   repo?: string;
   allowDeactivate?: boolean;
   requireSecrets?: boolean;
+  strictLinks?: boolean;
   comment?: boolean;
   pr?: string;
 }
@@ -56,6 +57,10 @@ export function registerPlanCommand(program: Command, ctx: CommandContext): void
     .option(
       "--require-secrets",
       "fail (exit 1) when any integration's API key is not available here, instead of planning it unchecked",
+    )
+    .option(
+      "--strict-links",
+      "make link-without-reaid findings of the declared campaigns errors (exit 1; apply leaves those integrations unchanged)",
     )
     .option(
       "--comment",

@@ -17,7 +17,14 @@ export type MissingStore = "empty" | "error" | "create";
 /** Opens the store, validates `--dir` and plans against the live state: shared by plan and drift. */
 export async function planFromFlags(
   io: CliIO,
-  flags: { dir: string; store: string; repo?: string; allowDeactivate?: boolean; requireSecrets?: boolean },
+  flags: {
+    dir: string;
+    store: string;
+    repo?: string;
+    allowDeactivate?: boolean;
+    requireSecrets?: boolean;
+    strictLinks?: boolean;
+  },
   missingStore: MissingStore = "empty",
 ): Promise<CreatedPlan> {
   const store = await openForPlanning(io, flags.store, missingStore);
@@ -31,6 +38,7 @@ export async function planFromFlags(
       connect: connectActito(io.env),
       allowDeactivate: flags.allowDeactivate === true,
       requireSecrets: flags.requireSecrets === true,
+      strictLinks: flags.strictLinks === true,
     });
   } finally {
     await store.close();

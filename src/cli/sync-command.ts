@@ -155,8 +155,10 @@ function attentionLines(results: readonly SyncResult[]): string {
   const lines: string[] = [];
   for (const r of results) {
     if (needsAttention(r)) lines.push(`\n  ${r.account} needs attention: ${r.reason ?? r.health}`);
-    else if (r.health === "skipped" && (r.reason?.startsWith("licence busy") || r.reason?.includes("held"))) {
-      lines.push(`\n  ${r.account} skipped: ${r.reason} (another process is syncing it)`);
+    else if (r.outcome.kind === "skipped-busy") {
+      lines.push(
+        `\n  ${r.account} skipped: licence busy (${r.outcome.holder}) (another process is syncing it)`,
+      );
     }
   }
   return lines.join("");

@@ -98,10 +98,8 @@ export async function runWatchCommand(
       fullEveryMs: flags.fullEvery * 3_600_000,
       concurrency: flags.concurrency,
       signal: stop.signal,
-      onRecord: (record) => {
-        write(record);
-        void inbox.settled(record);
-      },
+      onRecord: write,
+      onInboxSettled: (account, startedAt) => void inbox.settled(account, startedAt),
       metrics,
       inboxDue: hooks.inboxDue ?? inbox.due,
       onAlive: (a) => {

@@ -20,6 +20,8 @@ import { describeAttribute } from "./reaid-attribute.ts";
 import { withRealtime } from "./realtime-change.ts";
 import { type LiveState, unknownFacts } from "./refresh-live-state.ts";
 import { secretProblems, withEndpointHint } from "./secret-problems.ts";
+import { linkProblems } from "./plan-links.ts";
+import type { CampaignCheck } from "../links/link-check-types.ts";
 
 export interface BuildPlanInput {
   declared: readonly Declared[];
@@ -35,6 +37,10 @@ export interface BuildPlanInput {
   requireSecrets?: boolean;
   /** `EMI_PUBLIC_URL` (see publicUrlFrom): where `realtime: true` points Actito's webhooks; null when unset. */
   publicUrl?: string | null;
+  /** The declared campaigns' link checks by account (facts of the moment, outside the basis). */
+  links?: ReadonlyMap<number, CampaignCheck[]>;
+  /** Link problems are errors (`--strict-links`). */
+  strictLinks?: boolean;
   now?: Date;
 }
 
@@ -85,6 +91,11 @@ export function buildPlan(input: BuildPlanInput): Plan {
         );
         withEndpointHint(change.problems, live);
         change.problems.push(...secretProblems(live, input.requireSecrets ?? false));
+        const links = input.links?.get(declared.integration.account);
+        if (links !== undefined) {
+          change.links = links;
+          change.problems.push(...linkProblems(links, input.strictLinks ?? false));
+        }
         for (const problem of holderProblems(declared, holders, blockedHolders, input.repo)) {
           change.problems.push(problem);
           if (problem.code === "unmanaged-conflict") {

@@ -1,5 +1,6 @@
 import { canonicalJson } from "./plan-basis.ts";
 import type { Change, Plan } from "./plan-types.ts";
+import { LINK_PROBLEM_CODES } from "./plan-links.ts";
 
 /**
  * What apply relies on in a change: everything but the live counts and the wording of messages.
@@ -19,7 +20,11 @@ function essence(change: Change, checked: boolean): unknown {
     ...(checked
       ? {
           syncAfter: change.syncAfter,
-          problems: change.problems.map((p) => `${p.severity}:${p.code}`).sort(),
+          // Link findings are facts of the moment: a campaign fixed or broken since does not make the plan stale.
+          problems: change.problems
+            .filter((p) => !LINK_PROBLEM_CODES.has(p.code))
+            .map((p) => `${p.severity}:${p.code}`)
+            .sort(),
         }
       : {}),
   };

@@ -4,6 +4,7 @@ import { type SecretSource, secretSourceFrom } from "../config/resolve-secret.ts
 import { validateDirectory } from "../config/validate-directory.ts";
 import type { Declared } from "../types/declared.ts";
 import { buildPlan } from "./build-plan.ts";
+import { checkPlanLinks } from "./plan-links.ts";
 import { signPlan } from "./plan-digest.ts";
 import { planKeyRevocations } from "./plan-key-revocations.ts";
 import type { Plan } from "./plan-types.ts";
@@ -23,6 +24,10 @@ export interface CreatePlanOptions {
   allowDeactivate?: boolean;
   /** Every secret must be available: a missing one is an error instead of a warning (`--require-secrets`). */
   requireSecrets?: boolean;
+  /** Read the declared campaigns and check their links (default true; apply of a saved plan skips it). */
+  checkLinks?: boolean;
+  /** Link problems are errors, not warnings (`--strict-links`): apply leaves those integrations unchanged. */
+  strictLinks?: boolean;
   now?: Date;
 }
 
@@ -53,6 +58,14 @@ export async function createPlan(options: CreatePlanOptions): Promise<CreatedPla
     secrets: options.secrets ?? secrets,
     connect: options.connect,
   });
+  const links =
+    invalid || options.checkLinks === false
+      ? new Map()
+      : await checkPlanLinks({
+          declared: validation.declared,
+          secrets: options.secrets ?? secrets,
+          connect: options.connect,
+        });
   const refreshMs = performance.now() - started;
   const plan = buildPlan({
     declared: validation.declared,
@@ -63,6 +76,8 @@ export async function createPlan(options: CreatePlanOptions): Promise<CreatedPla
     allowDeactivate: options.allowDeactivate ?? false,
     publicUrl: publicUrlFrom(options.env),
     requireSecrets: options.requireSecrets ?? false,
+    links,
+    strictLinks: options.strictLinks ?? false,
     ...(options.now ? { now: options.now } : {}),
   });
   return {

@@ -2,6 +2,8 @@ import { describeMismatched } from "../sync/ownership-tally.ts";
 import { formatValue } from "./describe-change.ts";
 import { VALUES_NOT_EMIS } from "./plan-table-ownership.ts";
 import type { Plan } from "./plan-types.ts";
+import { type DriftLinkFinding, driftLinkFindings } from "./drift-link-findings.ts";
+import { LINK_PROBLEM_CODES } from "./plan-links.ts";
 
 export type DriftKind =
   | "not-applied"
@@ -38,6 +40,11 @@ export interface DriftReport {
   /** Integrations compared with Actito, and those that could not be for want of a secret. */
   checked: number;
   unchecked: number;
+  /**
+   * The declared campaigns' links that do not carry the REAID (or campaigns that could not be read),
+   * each marked `new` when the last drift report did not show it.
+   */
+  links?: DriftLinkFinding[];
 }
 
 const problemKinds: Record<string, DriftKind> = {
@@ -52,7 +59,7 @@ const problemKinds: Record<string, DriftKind> = {
 };
 
 /** Drift is the plan seen from the other side: what differs although nobody changed a declaration. */
-export function detectDrift(plan: Plan): DriftReport {
+export function detectDrift(plan: Plan, reportedLinks: ReadonlySet<string> = new Set()): DriftReport {
   const items: DriftItem[] = [];
   const errors = plan.diagnostics
     .filter((d) => d.severity === "error" && d.code !== "unmanaged-conflict")
@@ -63,6 +70,8 @@ export function detectDrift(plan: Plan): DriftReport {
     for (const p of change.problems) {
       const kind = problemKinds[p.code];
       if (kind) add(kind, p.message);
+      // Link findings are reported on their own, below.
+      else if (LINK_PROBLEM_CODES.has(p.code)) continue;
       // A secret not available here is not drift, nor a failure of the check: the facts are unknown.
       else if (p.code !== "secret-unavailable" || p.severity === "error")
         errors.push(`${change.account}: ${p.message}`);
@@ -128,5 +137,6 @@ export function detectDrift(plan: Plan): DriftReport {
     errors,
     checked: live.filter((c) => c.live?.secretAvailable).length,
     unchecked: live.filter((c) => !c.live?.secretAvailable).length,
+    links: driftLinkFindings(plan, reportedLinks),
   };
 }

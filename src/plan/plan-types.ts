@@ -1,4 +1,5 @@
 import type { ActitoAttribute } from "../actito/types.ts";
+import type { CampaignCheck } from "../links/link-check-types.ts";
 import type { LeftReason } from "../sync/classify-existing-values.ts";
 import type { IntegrationStatus } from "../store/store.ts";
 import type { Endpoint } from "../types/declared.ts";
@@ -149,6 +150,11 @@ export interface Change {
   serviceKeys?: KeyRevocation[];
   /** The webhook subscriptions of `realtime: true` (absent when realtime is neither wanted nor set up). */
   realtime?: RealtimeChange;
+  /**
+   * The declared campaigns' link check (absent when none is declared or the key is not here): facts
+   * of the moment, outside the plan's basis, so they never make a saved plan stale.
+   */
+  links?: CampaignCheck[];
 }
 
 /** What a saved plan was computed from: if any of it changes, the plan is stale. */

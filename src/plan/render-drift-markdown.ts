@@ -20,6 +20,20 @@ export function renderDriftMarkdown(
     for (const i of report.items) lines.push(`| ${i.account} | ${i.kind} | ${cell(i.message)} |`);
     lines.push("");
   }
+  if ((report.links ?? []).length) {
+    const fresh = (report.links ?? []).filter((l) => l.new).length;
+    lines.push(
+      `#### Campaign links without the REAID — ${(report.links ?? []).length} (${fresh} new since the last report)`,
+      "",
+      "| account | campaign | problem | line | link |",
+      "|---|---|---|---|---|",
+    );
+    for (const l of report.links ?? [])
+      lines.push(
+        `| ${l.account} | ${cell(l.campaign)} | ${l.problem}${l.new ? " 🆕" : ""} | ${l.line ?? ""} | ${l.href !== undefined ? `\`${cell(l.href).replaceAll("`", "'")}\`` : ""} |`,
+      );
+    lines.push("", "Run `emi links check` for what to write in each link.", "");
+  }
   lines.push(`${report.checked} checked against Actito · ${report.unchecked} without a secret`);
   const out = `${lines.join("\n")}\n`;
   const maxChars = options.maxChars ?? 60_000;

@@ -14,6 +14,16 @@ export function renderDriftText(report: DriftReport): string {
         ? "Drift could not be fully checked."
         : "No drift.",
   );
+  if ((report.links ?? []).length > 0) {
+    const fresh = (report.links ?? []).filter((l) => l.new).length;
+    lines.push(
+      `Campaign links: ${(report.links ?? []).length} without the REAID (${fresh} new since the last report).`,
+    );
+    for (const l of report.links ?? [])
+      lines.push(
+        `links  ${String(l.account).padEnd(5)} campaign ${l.campaign} ${l.problem}${l.line !== undefined ? ` (line ${l.line})` : ""}${l.href !== undefined ? ` ${l.href}` : ""}${l.new ? "  NEW" : ""}`,
+      );
+  }
   lines.push(`${report.checked} checked against Actito, ${report.unchecked} without a secret (unknown).`);
   return terminalSafe(`${lines.join("\n")}\n`);
 }

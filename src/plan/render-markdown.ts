@@ -51,6 +51,8 @@ export function renderPlanMarkdown(plan: Plan, options: RenderMarkdownOptions = 
     .filter((d) => d.severity === "error" && d.code !== "unmanaged-conflict")
     .map((d) => `- ❌ ${inlineCode(`${d.file}:${d.line}:${d.column}`)} **${d.code}** ${escapeMd(d.message)}`);
   if (errors.length) head.push(...errors, "");
+  const links = linkSummary(plan);
+  if (links !== undefined) head.push(links, "");
   const shown = plan.changes.filter((c) => c.action !== "no-op" || c.problems.length > 0);
   const moves = sisterMoves(plan);
   // Blocks are made lazily: a plan of thousands of changes stops being rendered at the limit.
@@ -219,4 +221,16 @@ function escapeCell(text: string): string {
 
 function escapeMd(text: string): string {
   return markdownText(text);
+}
+
+/** One line on the campaign link check: how many campaigns were read and how many links lack the REAID. */
+function linkSummary(plan: Plan): string | undefined {
+  const checks = plan.changes.flatMap((c) => c.links ?? []);
+  if (checks.length === 0) return undefined;
+  const bad = checks.reduce((n, c) => n + c.problems.length, 0);
+  const unreadable = checks.filter((c) => c.error !== undefined).length;
+  const parts = [`${bad} link${bad === 1 ? "" : "s"} without the REAID`];
+  if (unreadable > 0) parts.push(`${unreadable} campaign${unreadable === 1 ? "" : "s"} unreadable`);
+  const mark = bad > 0 || unreadable > 0 ? "⚠️" : "✅";
+  return `${mark} Campaign links: ${checks.length} campaign${checks.length === 1 ? "" : "s"} checked, ${parts.join(", ")}${bad + unreadable > 0 ? " (`emi links check` shows each)" : ""}.`;
 }

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
+import { recordLinkFindingsSql, reportedLinkFindingsSql } from "./link-findings-sql.ts";
 import type { ApplyJournal } from "../apply/apply-journal.ts";
 import type { WorkingServiceKey } from "../plan/service-keys.ts";
 import { ApiKeySql } from "./api-key-sql.ts";
@@ -234,5 +235,14 @@ export class SqlStore implements Store {
   }
   breakLock(id: string): Promise<boolean> {
     return this.#leases.breakLock(id);
+  }
+
+  // What drift last reported of the campaign link check (LinkFindingsStore; SQL in link-findings-sql.ts)
+
+  reportedLinkFindings(): Promise<string[]> {
+    return reportedLinkFindingsSql(this.#driver);
+  }
+  recordLinkFindings(keys: readonly string[]): Promise<void> {
+    return recordLinkFindingsSql(this.#driver, keys);
   }
 }

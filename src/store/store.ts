@@ -10,6 +10,7 @@ import type {
   SyncHealthRecorder,
 } from "../sync/sync-store.ts";
 import type { Leases } from "./leases.ts";
+import type { LinkFindingsStore } from "../plan/link-findings-store.ts";
 import type { ReaidOwnershipStore } from "./reaid-ownership.ts";
 
 export type {
@@ -43,6 +44,7 @@ export interface Store
     RejectionStore,
     ImportQuota,
     Leases,
+    LinkFindingsStore,
     ServiceKeys {
   close(): Promise<void>;
 }

@@ -1,4 +1,3 @@
-import { LockHeldError } from "../store/errors.ts";
 import { type HeldLease, type LeaseStore, takeLease } from "../store/lease-keeper.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 
@@ -54,11 +53,4 @@ export class LicenceHold {
     const held = await this.#held?.catch(() => null);
     await held?.release();
   }
-}
-
-/** `licence busy (emi@worker-1:2231)` when `error` says another process holds a licence lease. */
-export function busyReason(error: unknown): string | null {
-  return error instanceof LockHeldError && error.holder.name.startsWith("licence:")
-    ? `licence busy (${error.holder.owner})`
-    : null;
 }

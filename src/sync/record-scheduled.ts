@@ -21,10 +21,11 @@ export async function recordScheduled(
   const at = now.toISOString();
   const account = integration.account;
   try {
-    if (result.health === "skipped") {
-      if (result.reason?.startsWith("licence busy")) await schedule.markDue(account, result.reason, at);
+    if (result.outcome.kind === "skipped-busy") {
+      await schedule.markDue(account, `licence busy (${result.outcome.holder})`, at);
       return;
     }
+    if (result.health === "skipped") return;
     if (result.failed || result.health === "waiting for quota") {
       const failures = await schedule.recordFailure(account, at);
       const wait = retryBackoffMs(failures, options.random);

@@ -1,12 +1,13 @@
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import { describeForeign, describeLeft, describeMismatched, foreignAdvice } from "./ownership-tally.ts";
-import { duplicatesNote, type SyncOutcome, type SyncRunCounts } from "./sync-events.ts";
+import { duplicatesNote, type SyncRunCounts } from "./sync-events.ts";
+import type { RanHealth } from "./sync-outcome.ts";
 import type { RunState } from "./sync-run-state.ts";
 import { utcDay } from "./write-strategy.ts";
 
 /** How one run of one integration ended, before runSync turns it into a SyncResult. */
 export interface IntegrationRunOutcome {
-  health: Exclude<SyncOutcome, "skipped">;
+  health: RanHealth;
   reason: string | null;
   counts: SyncRunCounts;
   importsUsedToday: number;

@@ -14,14 +14,15 @@ import type { HeldLease } from "../store/lease-keeper.ts";
 import type { Store } from "../store/store.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import { errorMessage } from "./error-message.ts";
-import { busyReason, groupByLicence, LicenceHold } from "./licence-lease.ts";
+import { groupByLicence, LicenceHold } from "./licence-lease.ts";
 import { recordScheduled } from "./record-scheduled.ts";
 import type { IntegrationRunOutcome } from "./report-run.ts";
 import { resolveSyncTarget } from "./resolve-sync-target.ts";
 import type { SyncEvent, SyncEventBody, SyncRunCounts } from "./sync-events.ts";
 import { linkedSignal } from "./linked-signal.ts";
 import { syncIntegrationOnce } from "./sync-integration-once.ts";
-import type { SyncResult } from "./sync-result.ts";
+import type { SyncOutcome } from "./sync-outcome.ts";
+import { type SyncResult, syncResult } from "./sync-result.ts";
 import {
   actitoSyncLimits,
   choosePatchThreshold,
@@ -30,7 +31,8 @@ import {
   utcDay,
 } from "./write-strategy.ts";
 
-export type { SyncEvent, SyncOutcome, SyncRunCounts } from "./sync-events.ts";
+export type { SyncEvent, SyncRunCounts } from "./sync-events.ts";
+export type { SyncOutcome } from "./sync-outcome.ts";
 export type { SyncResult } from "./sync-result.ts";
 
 export interface RunSyncOptions {
@@ -148,6 +150,7 @@ async function syncOne(
     emit({
       type: "sync-finished",
       account,
+      outcome: result.outcome,
       health: result.health,
       reason: result.reason,
       counts: result.counts,
@@ -158,16 +161,16 @@ async function syncOne(
     });
     return result;
   };
-  const skipped = (reason: string) =>
-    done({ account, health: "skipped", reason, counts: noCounts(), failed: false }, null);
+  const skipped = (outcome: SyncOutcome, reason: string) =>
+    done(syncResult(account, outcome, reason, noCounts()), null);
 
-  if (!integration.emailSync) return skipped("emailSync is false");
+  if (!integration.emailSync) return skipped({ kind: "skipped-email-sync-off" }, "emailSync is false");
   const entry = await store.findByAccount(account);
   if (entry?.profileTable && !integration.actito.profileTable) {
     table = `${integration.actito.entity}/${entry.profileTable}`;
   }
   if (!entry || entry.account !== account || entry.status !== "active") {
-    return skipped("not active in the registry yet: run emi apply first");
+    return skipped({ kind: "skipped-inactive" }, "not active in the registry yet: run emi apply first");
   }
   const reading = await secret(integration.actito.apiKey.secretRef);
   if (!reading.ok) return fail(`the API key is not available here (${reading.message})`);
@@ -177,16 +180,17 @@ async function syncOne(
     await store
       .setSyncStatus(account, { health: "degraded", reason, lastRun: now().toISOString(), counts })
       .catch(() => undefined);
-    return done({ account, health: "degraded", reason, counts, failed: true }, null);
+    return done(syncResult(account, { kind: "failed" }, reason, counts), null);
   }
 
   let lease: HeldLease;
   try {
     lease = await licence.hold();
   } catch (error) {
+    // LicenceHold takes only the licence's lease: held means another process syncs this licence.
     if (error instanceof LockHeldError) {
-      const reason = busyReason(error) ?? error.message;
-      return done({ account, health: "skipped", reason, counts: noCounts(), failed: false }, null);
+      const { owner, expiresAt } = error.holder;
+      return skipped({ kind: "skipped-busy", holder: owner, until: expiresAt }, `licence busy (${owner})`);
     }
     throw error;
   }
@@ -246,7 +250,7 @@ async function syncOne(
       counts: outcome.counts,
     });
     return done(
-      { account, health: outcome.health, reason: outcome.reason, counts: outcome.counts, failed: false },
+      syncResult(account, { kind: "synced", health: outcome.health }, outcome.reason, outcome.counts),
       outcome.importsUsedToday,
     );
   } catch (error) {
@@ -254,7 +258,7 @@ async function syncOne(
       // Stopped on purpose (SIGTERM to a --watch worker): the checkpoint says where to resume.
       const reason = `stopped (${String(options.signal.reason)}); resumes from its checkpoint`;
       await store.setSyncStatus(account, { health: "due", reason }).catch(() => undefined);
-      return done({ account, health: "skipped", reason, counts: noCounts(), failed: false }, null);
+      return skipped({ kind: "skipped-stopped" }, reason);
     }
     return fail(
       stop.aborted && lease.lost.aborted

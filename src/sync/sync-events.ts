@@ -1,8 +1,6 @@
 import type { MassImportState } from "../actito/types.ts";
 import type { SyncCounts } from "../store/store.ts";
-
-/** How one integration's sync ended. */
-export type SyncOutcome = "in sync" | "degraded" | "waiting for quota" | "skipped";
+import type { SyncOutcome, SyncRunHealth } from "./sync-outcome.ts";
 
 /**
  * A run's counts: the registry's four, plus the profiles left without a REAID because another
@@ -76,7 +74,10 @@ export type SyncEvent = EventBase &
       }
     | {
         type: "sync-finished";
-        health: SyncOutcome;
+        /** How it ended, as data (e.g. which process holds a busy licence). */
+        outcome: SyncOutcome;
+        /** `healthOf(outcome)`, kept for readers of the NDJSON stream. */
+        health: SyncRunHealth;
         /** Why, when not in sync; a note (e.g. about duplicates) when in sync. */
         reason: string | null;
         counts: SyncRunCounts;

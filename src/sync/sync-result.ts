@@ -1,12 +1,26 @@
-import type { SyncOutcome, SyncRunCounts } from "./sync-events.ts";
+import type { SyncRunCounts } from "./sync-events.ts";
+import { healthOf, type SyncOutcome, type SyncRunHealth } from "./sync-outcome.ts";
 
 /** What one integration's sync came to. */
 export interface SyncResult {
   account: number;
-  health: SyncOutcome;
+  /** How it ended, as data: switch on `outcome.kind`, never on the words of `reason`. */
+  outcome: SyncOutcome;
+  /** `healthOf(outcome)`. */
+  health: SyncRunHealth;
   /** Why, when not in sync; a note (e.g. about profiles sharing an e-mail) when in sync. */
   reason: string | null;
   counts: SyncRunCounts;
-  /** The run stopped on an operational error (`emi sync` exits 1); `reason` says which. */
+  /** `outcome.kind === "failed"`: the run stopped on an operational error (`emi sync` exits 1). */
   failed: boolean;
+}
+
+/** A SyncResult whose `health` and `failed` agree with its outcome. */
+export function syncResult(
+  account: number,
+  outcome: SyncOutcome,
+  reason: string | null,
+  counts: SyncRunCounts,
+): SyncResult {
+  return { account, outcome, health: healthOf(outcome), reason, counts, failed: outcome.kind === "failed" };
 }

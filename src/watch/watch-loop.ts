@@ -9,6 +9,7 @@ import { errorMessage } from "../sync/error-message.ts";
 import { licenceOf } from "../sync/licence-lease.ts";
 import { runSync, type SyncResult } from "../sync/run-sync.ts";
 import type { SyncEvent } from "../sync/sync-events.ts";
+import { settlesInbox } from "../sync/sync-outcome.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import { ClientCache } from "./client-cache.ts";
 import { dueIntegrations } from "./due-integrations.ts";
@@ -37,6 +38,11 @@ export interface WatchOptions {
    * interval. Asked every tick (at most every `pollMs`); default: none.
    */
   inboxDue?: () => Promise<ReadonlySet<number>>;
+  /**
+   * A run settled its account's inbox events received before `startedAt` (settlesInbox: it read
+   * every profile changed before it started, or there is nothing to sync): the caller removes them.
+   */
+  onInboxSettled?: (account: number, startedAt: string) => void;
   /** Longest sleep between two looks at the schedule and the inbox (default 5 s, at most the interval). */
   pollMs?: number;
   /** How long this worker leaves a busy licence alone (default 30 s, at most the interval). */
@@ -225,7 +231,7 @@ export async function runWatch(options: WatchOptions): Promise<void> {
       const account = result.account;
       const run = tally.take(account);
       const at = new Date(now());
-      if (result.health === "skipped" && result.reason?.startsWith("licence busy")) {
+      if (result.outcome.kind === "skipped-busy") {
         const nextTry = now() + busyRetryMs;
         busyUntil.set(account, nextTry);
         options.onRecord({
@@ -233,12 +239,14 @@ export async function runWatch(options: WatchOptions): Promise<void> {
           time: at.toISOString(),
           account,
           table: run.table,
-          holder: /\((.*)\)/.exec(result.reason)?.[1] ?? "another worker",
+          holder: result.outcome.holder,
           nextTry: new Date(nextTry).toISOString(),
         });
         continue;
       }
       busyUntil.delete(account);
+      const startedAt = new Date(run.startedAt ?? (run.finishedAt ?? at.getTime()) - run.seconds * 1000);
+      if (settlesInbox(result.outcome)) options.onInboxSettled?.(account, startedAt.toISOString());
       if (options.signal.aborted && (result.failed || result.health === "skipped")) continue;
       options.metrics?.run(result, at, after.get(account)?.withoutReaid ?? null);
       options.onRecord({

@@ -1,4 +1,4 @@
-import type { SyncOutcome } from "../sync/sync-events.ts";
+import type { SyncRunHealth } from "../sync/sync-outcome.ts";
 
 /** What a `--watch` worker reports: one record per line, text for people or NDJSON. */
 export type WatchRecord =
@@ -20,7 +20,7 @@ export type WatchRecord =
       account: number;
       table: string;
       mode: "incremental" | "full";
-      health: SyncOutcome;
+      health: SyncRunHealth;
       failed: boolean;
       reason: string | null;
       read: number;

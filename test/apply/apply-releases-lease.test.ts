@@ -24,7 +24,7 @@ describe("apply and the licence leases", () => {
         store,
         env: world.env,
         cwd: world.dir,
-        yes: true,
+        confirm: "yes",
         runSync: async (options) => {
           during = await options.store.listLocks();
           return [];

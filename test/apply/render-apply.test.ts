@@ -44,6 +44,7 @@ const result: ApplyResult = {
   syncs: [
     {
       account: 1071,
+      outcome: { kind: "synced", health: "in sync" },
       health: "in sync",
       reason: null,
       counts: { seen: 10, written: 10, skipped: 0, rejected: 0, duplicates: 0 },

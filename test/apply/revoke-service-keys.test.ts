@@ -29,7 +29,7 @@ describe("apply revokes service keys", () => {
         store: s,
         env: world!.env,
         cwd: world!.dir,
-        yes: true,
+        confirm: "yes",
         connect: connectActito(world!.env),
         runSync: async () => [],
         onEvent: (event) => {

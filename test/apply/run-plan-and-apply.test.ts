@@ -59,7 +59,7 @@ describe("runPlanAndApply", () => {
       store,
       env,
       cwd: dir,
-      yes: true,
+      confirm: "yes",
       connect,
     });
 

@@ -63,6 +63,7 @@ const events: SyncEvent[] = [
     type: "sync-finished",
     account: 1042,
     table,
+    outcome: { kind: "synced", health: "in sync" },
     health: "in sync",
     reason: "2 profiles share an e-mail with another profile: only one of each can carry the REAID",
     counts: { seen: 3000, written: 2996, skipped: 4, rejected: 0, duplicates: 2 },

@@ -37,7 +37,13 @@ describe("the licence lease", () => {
     world = await syncWorld(syncSeed({ generate: 100 }));
     await world.store.acquireLock("licence:api3/acme", "emi@ci-runner-7:4242", "sync", 60_000);
     const [result] = await sync(world);
-    expect(result).toMatchObject({ health: "skipped", failed: false });
+    expect(result).toMatchObject({
+      health: "skipped",
+      failed: false,
+      // The holder travels as data: nobody parses it back out of the reason.
+      outcome: { kind: "skipped-busy", holder: "emi@ci-runner-7:4242" },
+    });
+    expect(result?.outcome.kind === "skipped-busy" && Date.parse(result.outcome.until)).toBeGreaterThan(0);
     expect(result?.reason).toBe("licence busy (emi@ci-runner-7:4242)");
     expect(world.sandbox.stats().tables["acme/16"]?.pagesListed).toBe(0);
     const [entry] = (await syncScheduleOf(world.store)?.list()) ?? [];

@@ -9,6 +9,7 @@ describe("serveMetrics", () => {
     metrics.run(
       {
         account: 1042,
+        outcome: { kind: "synced", health: "in sync" },
         health: "in sync",
         reason: null,
         failed: false,
