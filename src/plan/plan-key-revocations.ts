@@ -1,16 +1,5 @@
 import type { Change, Plan } from "./plan-types.ts";
-import type { ServiceKeys } from "./service-keys.ts";
-
-/** Service keys of one account that a change makes stop working, for good. */
-export interface KeyRevocation {
-  account: number;
-  /** How many of its keys work now (keys made between plan and apply are revoked too). */
-  keys: number;
-  /** The integration (owner account) the account moves to in this plan; null when it only leaves. */
-  movesTo: number | null;
-  /** The account's integration is deactivated. */
-  deactivated: boolean;
-}
+import type { KeyRevocation, ServiceKeys } from "./service-keys.ts";
 
 /**
  * The accounts whose keys a change revokes, all bound to the integration `change.account` owns: every

@@ -4,7 +4,7 @@ import type { LeftReason } from "../sync/classify-existing-values.ts";
 import type { IntegrationStatus } from "../store/store.ts";
 import type { Endpoint } from "../types/declared.ts";
 import type { Diagnostic } from "../types/diagnostic.ts";
-import type { KeyRevocation } from "./plan-key-revocations.ts";
+import type { KeyRevocation } from "./service-keys.ts";
 import type { RealtimeChange, WebhookFacts } from "./realtime-types.ts";
 
 /** What apply will do to one integration. `replace` = endpoint, entity, table or REAID attribute changes. */

@@ -20,3 +20,14 @@ export interface ServiceKeys {
    */
   revokeServiceKeys(owner: number, accounts: readonly number[] | null, at: string): Promise<string[]>;
 }
+
+/** Service keys of one account that a change makes stop working, for good. */
+export interface KeyRevocation {
+  account: number;
+  /** How many of its keys work now (keys made between plan and apply are revoked too). */
+  keys: number;
+  /** The integration (owner account) the account moves to in this plan; null when it only leaves. */
+  movesTo: number | null;
+  /** The account's integration is deactivated. */
+  deactivated: boolean;
+}

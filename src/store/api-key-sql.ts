@@ -157,3 +157,16 @@ export async function revokeKeysOfIntegration(
   );
   return rows.map((r) => r.id).sort();
 }
+
+/** Revokes every key of `accounts`, whatever it is bound to (in the caller's transaction). */
+export async function revokeKeysOfAccounts(
+  db: SqlSession,
+  accounts: readonly number[],
+  at: string,
+): Promise<void> {
+  if (accounts.length === 0) return;
+  await db.run(
+    `UPDATE api_keys SET revoked_at = ? WHERE revoked_at IS NULL AND account IN (${placeholders(accounts.length)})`,
+    [at, ...accounts],
+  );
+}

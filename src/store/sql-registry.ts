@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { RegistryWriter } from "../apply/registry-writer.ts";
 import type { RegistryReader } from "../plan/registry-reader.ts";
 import type { SyncHealthRecorder } from "../sync/sync-store.ts";
-import { revokeKeysOfIntegration } from "./api-key-sql.ts";
+import { revokeKeysOfAccounts, revokeKeysOfIntegration } from "./api-key-sql.ts";
 import { StoreError } from "./errors.ts";
 import { type RegistryRow, toRegistryEntry } from "./registry-row.ts";
 import type { SqlDriver, SqlSession } from "./sql-driver.ts";
@@ -86,17 +86,26 @@ export class SqlRegistry implements RegistryReader, RegistryWriter, SyncHealthRe
         }>("SELECT revision, status, integration_id FROM integrations WHERE account = ?", [write.account]);
         const revision = Number(current?.revision ?? 0) + 1;
         const integrationId = integrationIdFor(current ?? null, write.status);
+        const held = (
+          await tx.all<{ account: number | string }>(
+            "SELECT account FROM integration_accounts WHERE owner = ?",
+            [write.account],
+          )
+        ).map((h) => Number(h.account));
         if (current?.integration_id) {
           // The keys of accounts this write takes out of the integration (all of them when it is
           // deactivated or becomes a new integration) stop working in this very transaction.
-          const held = await tx.all<{ account: number | string }>(
-            "SELECT account FROM integration_accounts WHERE owner = ?",
-            [write.account],
-          );
-          const leaving = held.map((h) => Number(h.account)).filter((a) => !accounts.includes(a));
+          const leaving = held.filter((a) => !accounts.includes(a));
           const wholly = write.status === "deactivated" || integrationId !== current.integration_id;
           await revokeKeysOfIntegration(tx, current.integration_id, wholly ? null : leaving, nowIso());
         }
+        // A key works only during the membership it was made in: an account that joins (or rejoins)
+        // an integration brings no working key along, whatever a concurrent write left behind.
+        await revokeKeysOfAccounts(
+          tx,
+          accounts.filter((a) => !held.includes(a)),
+          nowIso(),
+        );
         await tx.run(
           `INSERT INTO integrations (account, provider, endpoint, entity, profile_table, profile_table_id,
              reaid_attribute, email, key_fingerprint, email_sync, status, managed_by, revision, updated_at,

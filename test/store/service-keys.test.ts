@@ -62,6 +62,20 @@ function describeServiceKeys(harness: StoreHarness): void {
       expect(listed.find((k) => k.id === stays.record.id)).toMatchObject({ state: "active" });
     });
 
+    it("revokes the keys an account brings along when it joins an integration, even one it was bound to before", async () => {
+      const { store, keys } = await open();
+      await store.putIntegration(registryWrite(1042, { sisterAccounts: [1043] }));
+      await store.putIntegration(registryWrite(1071, { entity: "lumen" }));
+      const made = await make(keys, 1043);
+      await store.putIntegration(registryWrite(1042, { sisterAccounts: [] }));
+      // What a key made concurrently with the move could be left as: bound to 1042, not revoked.
+      await sqlDriverOf(store).run("UPDATE api_keys SET revoked_at = NULL WHERE id = ?", [made.record.id]);
+      expect(await keys.findServiceKey(hashSecret(made.key))).toBeNull();
+      await store.putIntegration(registryWrite(1042, { sisterAccounts: [1043] }));
+      expect(await keys.findServiceKey(hashSecret(made.key))).toBeNull();
+      expect((await keys.listApiKeys())[0]).toMatchObject({ id: made.record.id, state: "revoked" });
+    });
+
     it("gives a reactivated account a new integration id: keys of the deactivated one never work again", async () => {
       const { store, keys } = await open();
       await store.putIntegration(registryWrite(1042));
