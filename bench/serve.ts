@@ -10,12 +10,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { hashSecret } from "../src/serve/api-key-secret.ts";
 import { createApiKey } from "../src/serve/manage-api-keys.ts";
-import { ApiKeySql } from "../src/store/api-key-sql.ts";
 import { openStore } from "../src/store/open-store.ts";
-import { sqlDriverOf } from "../src/store/sql-driver-of.ts";
-import { WebhookInboxSql } from "../src/store/webhook-inbox-sql.ts";
+import { hashSecret } from "../src/store/secret-hash.ts";
 
 const seconds = Number(process.argv[2] ?? 8);
 // The machine is shared: every figure is printed with the load it was taken under.
@@ -47,18 +44,13 @@ await store.putIntegration({
   status: "active",
   managedBy: "bench",
 });
-const { key } = await createApiKey(new ApiKeySql(sqlDriverOf(store)), {
+const { key } = await createApiKey(store, {
   account: 1,
   name: "bench",
   scope: "reaid",
   now: new Date().toISOString(),
 });
-await new WebhookInboxSql(sqlDriverOf(store)).putWebhookSecret(
-  1,
-  hashSecret(SECRET),
-  "env:NONE",
-  new Date().toISOString(),
-);
+await store.putWebhookSecret(1, hashSecret(SECRET), "env:NONE", new Date().toISOString());
 await store.close();
 
 const child = spawn(

@@ -1,38 +1,31 @@
 import { openAsBlob } from "node:fs";
 import type { Readable } from "node:stream";
-import { type Dispatcher, FormData } from "undici";
+import { FormData } from "undici";
 import type { Endpoint } from "../types/declared.ts";
-import type { ClientLogEvent } from "./client-log-event.ts";
-import type { Clock } from "./clock.ts";
-import { type Answer, apiError, callFailure, type Method } from "./call-failure.ts";
-import { type ActitoApiError, UnexpectedResponseError } from "./errors.ts";
+import { type ActitoClientParts, ActitoTransport, type CallSpec } from "./actito-transport.ts";
 import { gzipToTempFile } from "./gzip-to-temp-file.ts";
-import type { LicenceLimiter } from "./licence-limiter.ts";
-import { errorCode, retryDecision, type RetryPolicy } from "./retry-decision.ts";
 import {
   addAttributeBody,
-  fillRoute,
   listProfilesQuery,
   MASS_IMPORT_PARTS,
   massImportDefinition,
+  parseCreatedId,
+  parseEmailCampaign,
   parseEntities,
   parseMassImportStarted,
   parseMassImportStatus,
-  parseEmailCampaign,
   parseProfile,
   parseProfilePage,
   parseProfileTable,
   parseProfileTables,
-  parseToken,
+  parseWebhookSubscriptions,
   patchProfileBody,
   ROUTES,
   type RouteTemplate,
-  ShapeError,
 } from "./routes.ts";
-import { TokenCache } from "./token-cache.ts";
 import type {
+  ActitoApi,
   EmailCampaign,
-  ActitoCoreApi,
   ActitoAttribute,
   ActitoEntity,
   ListProfilesOptions,
@@ -41,68 +34,26 @@ import type {
   Profile,
   ProfilePage,
   ProfileTable,
+  WebhookSubscriptionBody,
+  WebhookSubscriptionInfo,
 } from "./types.ts";
 
-/** Everything an ActitoClient is built from; `createActitoClient` fills it from friendlier options. */
-export interface ActitoClientParts {
-  endpoint: Endpoint;
-  apiKey: string;
-  baseUrl: string;
-  sendEndpointHeader: boolean;
-  dispatcher: Dispatcher;
-  /** Whether `close()` closes the dispatcher (false when it was lent by the caller). */
-  ownsDispatcher: boolean;
-  limiter: LicenceLimiter;
-  clock: Clock;
-  sleep: (ms: number) => Promise<void>;
-  random: () => number;
-  logger: (event: ClientLogEvent) => void;
-  retryPolicy?: RetryPolicy;
-  /** Folder for the temporary gzip file of a mass import (default: the OS temp folder). */
-  tempDir?: string;
-}
-
-export interface CallSpec {
-  method: Method;
-  route: RouteTemplate;
-  params?: Record<string, string>;
-  query?: Record<string, string>;
-  json?: unknown;
-  /** Builds a multipart body afresh for each attempt. */
-  form?: () => FormData;
-  idempotent: boolean;
-  /** Non-2xx statuses handed back to the caller instead of thrown. */
-  accept?: readonly number[];
-  /** The `Accept` header, when the answer is not JSON (a campaign's HTML body). */
-  acceptType?: string;
-}
-
-const JSON_HEADERS = { "content-type": "application/json" } as const;
-
-/** One licence connection to Actito (endpoint + API key), over undici. See `createActitoClient`. */
-export class ActitoClient implements ActitoCoreApi {
+/**
+ * Every call emi makes to one Actito licence (endpoint + API key): what each route sends and reads
+ * (routes.ts has the wire shapes). How the calls travel (limiter, token, retries) is ActitoTransport.
+ * See `createActitoClient`.
+ */
+export class ActitoClient implements ActitoApi {
   readonly endpoint: Endpoint;
-  readonly #parts: ActitoClientParts;
-  readonly #origin: string;
-  readonly #pathPrefix: string;
-  readonly #tokens: TokenCache;
+  readonly #http: ActitoTransport;
 
   constructor(parts: ActitoClientParts) {
     this.endpoint = parts.endpoint;
-    this.#parts = parts;
-    const url = new URL(parts.baseUrl);
-    this.#origin = url.origin;
-    this.#pathPrefix = url.pathname.replace(/\/+$/, "");
-    this.#tokens = new TokenCache(async (reason) => {
-      const answer = await this.#call({ method: "GET", route: ROUTES.token, idempotent: true });
-      const grant = this.#parse(answer, "GET", ROUTES.token, parseToken);
-      this.#parts.logger({ type: "token", reason, expiresInMs: grant.expiresInMs });
-      return grant;
-    }, parts.clock);
+    this.#http = new ActitoTransport(parts);
   }
 
   async checkAuth(): Promise<void> {
-    await this.#tokens.get();
+    await this.#http.token();
   }
 
   async listEntities(): Promise<ActitoEntity[]> {
@@ -131,14 +82,14 @@ export class ActitoClient implements ActitoCoreApi {
       idempotent: true,
       accept: [409],
     };
-    const answer = await this.#call(spec);
+    const answer = await this.#http.call(spec);
     if (answer.status !== 409) return;
     if (answer.attempts > 1) {
       const table = await this.getProfileTable(entity, tableId);
       const existing = table.attributes.find((a) => a.name === attribute.name);
       if (existing !== undefined && sameAttribute(existing, attribute)) return;
     }
-    throw this.#apiError(spec, answer);
+    throw this.#http.apiError(spec, answer);
   }
 
   async *listProfiles(
@@ -148,14 +99,14 @@ export class ActitoClient implements ActitoCoreApi {
   ): AsyncIterable<ProfilePage> {
     let cursor = options.cursor ?? null;
     for (;;) {
-      const answer = await this.#call({
+      const answer = await this.#http.call({
         method: "GET",
         route: ROUTES.profiles,
         params: { entity, tableId },
         query: listProfilesQuery(options, cursor),
         idempotent: true,
       });
-      const page = this.#parse(answer, "GET", ROUTES.profiles, parseProfilePage);
+      const page = this.#http.parse(answer, "GET", ROUTES.profiles, parseProfilePage);
       yield { profiles: page.profiles, nextCursor: page.nextCursor, cursor };
       if (page.nextCursor === null) return;
       cursor = page.nextCursor;
@@ -163,7 +114,7 @@ export class ActitoClient implements ActitoCoreApi {
   }
 
   async getProfile(entity: string, tableId: string, key: string): Promise<Profile | null> {
-    const answer = await this.#call({
+    const answer = await this.#http.call({
       method: "GET",
       route: ROUTES.profile,
       params: { entity, tableId, key },
@@ -171,7 +122,7 @@ export class ActitoClient implements ActitoCoreApi {
       accept: [404],
     });
     if (answer.status === 404) return null;
-    return this.#parse(answer, "GET", ROUTES.profile, parseProfile);
+    return this.#http.parse(answer, "GET", ROUTES.profile, parseProfile);
   }
 
   async patchProfile(
@@ -180,7 +131,7 @@ export class ActitoClient implements ActitoCoreApi {
     key: string,
     attributes: Record<string, string | null>,
   ): Promise<void> {
-    await this.#call({
+    await this.#http.call({
       method: "PATCH",
       route: ROUTES.profile,
       params: { entity, tableId, key },
@@ -200,13 +151,13 @@ export class ActitoClient implements ActitoCoreApi {
     csv: Readable | AsyncIterable<string | Buffer>,
   ): Promise<{ id: string; bytes: number }> {
     // A refused key should fail before minutes spent compressing a large file.
-    await this.#tokens.get();
-    const file = await gzipToTempFile(csv, { dir: this.#parts.tempDir });
+    await this.#http.token();
+    const file = await gzipToTempFile(csv, { dir: this.#http.tempDir });
     try {
       const blob = await openAsBlob(file.path, { type: "application/gzip" });
       const definitionJson = JSON.stringify(massImportDefinition(definition));
-      this.#parts.logger({ type: "import-upload", bytes: file.bytes });
-      const answer = await this.#call({
+      this.#http.log({ type: "import-upload", bytes: file.bytes });
+      const answer = await this.#http.call({
         method: "POST",
         route: ROUTES.massImports,
         params: { entity },
@@ -222,7 +173,7 @@ export class ActitoClient implements ActitoCoreApi {
           return form;
         },
       });
-      const started = this.#parse(answer, "POST", ROUTES.massImports, parseMassImportStarted);
+      const started = this.#http.parse(answer, "POST", ROUTES.massImports, parseMassImportStarted);
       return { id: started.id, bytes: file.bytes };
     } finally {
       await file.remove();
@@ -234,20 +185,21 @@ export class ActitoClient implements ActitoCoreApi {
   }
 
   async getEmailCampaign(entity: string, campaign: string): Promise<EmailCampaign | null> {
-    const answer = await this.#call({
+    const spec: CallSpec = {
       method: "GET",
       route: ROUTES.emailCampaign,
       params: { entity, campaign },
       idempotent: true,
       accept: [404],
-    });
+    };
+    const answer = await this.#http.call(spec);
     if (answer.status === 404) return null;
-    return this.#parse(answer, "GET", ROUTES.emailCampaign, parseEmailCampaign);
+    return this.#http.parse(answer, "GET", ROUTES.emailCampaign, parseEmailCampaign);
   }
 
   /** The body is HTML, not JSON: returned as text. */
   async getEmailCampaignBody(entity: string, campaign: string): Promise<string> {
-    const answer = await this.#call({
+    const answer = await this.#http.call({
       method: "GET",
       route: ROUTES.emailCampaignBody,
       params: { entity, campaign },
@@ -257,13 +209,44 @@ export class ActitoClient implements ActitoCoreApi {
     return answer.text;
   }
 
-  /** One call with everything #call does, its answer parsed (for ActitoWebhookClient). */
-  protected async request<T>(spec: CallSpec, parse: (body: unknown) => T): Promise<T> {
-    return this.#parse(await this.#call(spec), spec.method, spec.route, parse);
+  // Webhook subscriptions ([model] shapes in routes.ts)
+
+  listWebhookSubscriptions(entity: string): Promise<WebhookSubscriptionInfo[]> {
+    return this.#http.request(
+      { method: "GET", route: ROUTES.webhookSubscriptions, params: { entity }, idempotent: true },
+      parseWebhookSubscriptions,
+    );
+  }
+
+  /** Not retried once it may have reached Actito: a second POST would make a second subscription. */
+  createWebhookSubscription(entity: string, body: WebhookSubscriptionBody): Promise<string> {
+    return this.#http.request(
+      {
+        method: "POST",
+        route: ROUTES.webhookSubscriptions,
+        params: { entity },
+        json: body,
+        idempotent: false,
+      },
+      parseCreatedId,
+    );
+  }
+
+  async changeWebhookSubscription(entity: string, id: string, body: WebhookSubscriptionBody): Promise<void> {
+    await this.#http.request(
+      {
+        method: "PUT",
+        route: ROUTES.webhookSubscription,
+        params: { entity, id },
+        json: body,
+        idempotent: true,
+      },
+      () => undefined,
+    );
   }
 
   async close(): Promise<void> {
-    if (this.#parts.ownsDispatcher) await this.#parts.dispatcher.close();
+    await this.#http.close();
   }
 
   async #get<T>(
@@ -271,142 +254,7 @@ export class ActitoClient implements ActitoCoreApi {
     params: Record<string, string>,
     parse: (body: unknown) => T,
   ): Promise<T> {
-    const answer = await this.#call({ method: "GET", route, params, idempotent: true });
-    return this.#parse(answer, "GET", route, parse);
-  }
-
-  /** Runs one call with the limiter, the token, the 401 refresh and the retry policy. */
-  async #call(spec: CallSpec): Promise<Answer> {
-    const { clock, sleep, random, logger } = this.#parts;
-    const usesToken = spec.route !== ROUTES.token;
-    let attempt = 1;
-    let refreshed = false;
-    for (;;) {
-      const token = usesToken ? await this.#tokens.get() : undefined;
-      let answer: Answer | undefined;
-      let error: unknown;
-      try {
-        answer = await this.#send(spec, token, attempt);
-      } catch (caught) {
-        error = caught;
-      }
-      if (answer !== undefined) {
-        if ((answer.status >= 200 && answer.status < 300) || spec.accept?.includes(answer.status))
-          return answer;
-        if (answer.status === 401 && token !== undefined && !refreshed) {
-          // An expired token: fetch a new one once and repeat the call once (not counted as a retry).
-          refreshed = true;
-          this.#tokens.invalidate(token);
-          continue;
-        }
-      }
-      const decision = retryDecision(
-        {
-          attempt,
-          status: answer?.status,
-          error,
-          headers: answer?.headers ?? {},
-          method: spec.method,
-          idempotent: spec.idempotent,
-          now: clock.now(),
-          random: random(),
-        },
-        this.#parts.retryPolicy,
-      );
-      if (!decision.retry) {
-        throw callFailure({
-          spec,
-          answer,
-          error,
-          reason: decision.reason,
-          secrets: this.#secrets(),
-          now: clock.now(),
-          host: new URL(this.#origin).host,
-          endpoint: this.endpoint,
-          throughEmiActitoUrl: this.#parts.sendEndpointHeader,
-        });
-      }
-      logger({
-        type: "retry",
-        method: spec.method,
-        route: spec.route,
-        attempt,
-        waitMs: decision.waitMs,
-        ...(answer !== undefined ? { status: answer.status } : { errorCode: errorCode(error) ?? "unknown" }),
-      });
-      await sleep(decision.waitMs);
-      attempt++;
-    }
-  }
-
-  /** One HTTP exchange inside a limiter slot; the slot is held until the body has been read. */
-  async #send(spec: CallSpec, token: string | undefined, attempt: number): Promise<Answer> {
-    const { clock, logger, limiter } = this.#parts;
-    const headers: Record<string, string> = {
-      accept: spec.acceptType ?? "application/json",
-      authorization: token === undefined ? this.#parts.apiKey : `Bearer ${token}`,
-    };
-    if (this.#parts.sendEndpointHeader) headers["x-emi-endpoint"] = this.endpoint;
-    let body: string | FormData | undefined;
-    if (spec.json !== undefined) {
-      Object.assign(headers, JSON_HEADERS);
-      body = JSON.stringify(spec.json);
-    } else if (spec.form !== undefined) {
-      body = spec.form();
-    }
-    let path = this.#pathPrefix + fillRoute(spec.route, spec.params);
-    if (spec.query !== undefined) path += `?${new URLSearchParams(spec.query).toString()}`;
-
-    const release = await limiter.acquire();
-    const startedAt = clock.now();
-    try {
-      const response = await this.#parts.dispatcher.request({
-        origin: this.#origin,
-        path,
-        method: spec.method,
-        headers,
-        body,
-      });
-      const text = await response.body.text();
-      logger({
-        type: "request",
-        method: spec.method,
-        route: spec.route,
-        attempt,
-        status: response.statusCode,
-        durationMs: clock.now() - startedAt,
-      });
-      return { status: response.statusCode, headers: response.headers, text, attempts: attempt };
-    } catch (error) {
-      logger({
-        type: "request",
-        method: spec.method,
-        route: spec.route,
-        attempt,
-        errorCode: errorCode(error) ?? "unknown",
-        durationMs: clock.now() - startedAt,
-      });
-      throw error;
-    } finally {
-      release();
-    }
-  }
-
-  #parse<T>(answer: Answer, method: Method, route: RouteTemplate, parse: (body: unknown) => T): T {
-    try {
-      return parse(answer.text === "" ? undefined : JSON.parse(answer.text));
-    } catch (error) {
-      const detail = error instanceof ShapeError ? error.message : "the body is not JSON";
-      throw new UnexpectedResponseError({ method, route, detail });
-    }
-  }
-
-  #secrets(): string[] {
-    return [this.#parts.apiKey, ...this.#tokens.secrets()];
-  }
-
-  #apiError(spec: CallSpec, answer: Answer): ActitoApiError {
-    return apiError(spec, answer, this.#secrets());
+    return this.#http.request({ method: "GET", route, params, idempotent: true }, parse);
   }
 }
 

@@ -3,7 +3,7 @@ import { createActitoClient } from "./create-actito-client.ts";
 import type { ActitoApi } from "./types.ts";
 
 /** Whose client is wanted: the endpoint and key, and when known the integration's entity and account. */
-export interface ConnectTarget {
+interface ConnectTarget {
   endpoint: Endpoint;
   apiKey: string;
   /** With the entity, every client of the licence (`<endpoint>/<entity>`) in this process shares one limiter. */
@@ -13,9 +13,10 @@ export interface ConnectTarget {
 }
 
 /**
- * Builds the Actito client of one integration: the one seam through which refresh, apply, apply's
- * sync and sync reach Actito. The CLI passes `connectActito(env)`; tests point it at the sandbox or
- * wrap the client it returns.
+ * Builds the Actito client of one integration: how refresh, recovery, activation and runSync reach
+ * Actito. The CLI passes `connectActito(env)`, `emi sync --watch` one over its client cache; tests
+ * point it at the sandbox or wrap the client it returns. (emi serve's inbox worker builds its
+ * clients itself.)
  */
 export type ConnectActito = (target: ConnectTarget) => ActitoApi;
 

@@ -1,6 +1,6 @@
 import { type Dispatcher, Pool } from "undici";
 import type { Endpoint } from "../types/declared.ts";
-import { ActitoWebhookClient } from "./actito-webhook-client.ts";
+import { ActitoClient } from "./actito-client.ts";
 import { readActitoQuota } from "./actito-quota.ts";
 import type { ClientLogEvent } from "./client-log-event.ts";
 import { type Clock, realSleep, systemClock } from "./clock.ts";
@@ -9,7 +9,7 @@ import { type LicenceLimiter, sharedLicenceLimiter } from "./licence-limiter.ts"
 import type { RetryPolicy } from "./retry-decision.ts";
 import type { ActitoApi } from "./types.ts";
 
-export interface ActitoClientTimeouts {
+interface ActitoClientTimeouts {
   /** Time to open a connection (default 10 s). */
   connectMs?: number;
   /** Time from sending a request to the answer's headers (default 120 s: an upload takes time). */
@@ -84,7 +84,7 @@ export function createActitoClient(options: CreateActitoClientOptions): ActitoAp
       bodyTimeout: t.bodyMs ?? 60_000,
       keepAliveTimeout: t.keepAliveMs ?? 10_000,
     });
-  return new ActitoWebhookClient({
+  return new ActitoClient({
     endpoint: options.endpoint,
     apiKey: options.apiKey,
     baseUrl,

@@ -1,8 +1,8 @@
 import type { Endpoint } from "../types/declared.ts";
 import { ActitoUrlError } from "./errors.ts";
 
-/** Actito's environments and their base URLs (actito-api.md, "Environments"). */
-export const ENDPOINT_BASE_URLS: Readonly<Record<Endpoint, string>> = {
+/** Actito's environments and their base URLs (docs/actito-model.md, "Environments"). */
+const ENDPOINT_BASE_URLS: Readonly<Record<Endpoint, string>> = {
   api: "https://api.actito.com",
   api1: "https://api1.actito.com",
   api3: "https://api3.actito.com",

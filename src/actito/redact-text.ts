@@ -11,7 +11,7 @@ const MARK = "[redacted]";
  * or without padding), URL-encoded (%-escapes, and `+` for spaces as forms do), and JSON-escaped
  * (with `\/` as some serialisers write it).
  */
-export function secretForms(secret: string): string[] {
+function secretForms(secret: string): string[] {
   const bytes = Buffer.from(secret, "utf8");
   const base64 = bytes.toString("base64");
   const json = JSON.stringify(secret).slice(1, -1);
@@ -58,7 +58,7 @@ function leakedRanges(text: string, forms: readonly string[]): Array<[number, nu
 }
 
 /** Replaces every part of `text` that carries one of the secrets, in any form, with `[redacted]`. */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
+function redactSecrets(text: string, secrets: readonly string[]): string {
   const forms = secrets.filter((s) => s.length >= 4).flatMap(secretForms);
   if (forms.length === 0) return text;
   const ranges = leakedRanges(text, forms);

@@ -1,5 +1,5 @@
 /**
- * Every detail of actito-api.md tagged [model] lives in this module: route paths, query
+ * Every detail of docs/actito-model.md tagged [model] lives in this module: route paths, query
  * parameters, request bodies and response envelopes. Correcting them against Actito's OpenAPI
  * files should touch this file only.
  */
@@ -37,7 +37,7 @@ export const ROUTES = {
 export type RouteTemplate = (typeof ROUTES)[keyof typeof ROUTES];
 
 /** The largest page Actito serves. */
-export const MAX_PAGE_SIZE = 1000;
+const MAX_PAGE_SIZE = 1000;
 
 /** Names of the multipart parts of a mass import. */
 export const MASS_IMPORT_PARTS = { definition: "definition", file: "file" } as const;
@@ -167,7 +167,7 @@ export function parseToken(body: unknown): TokenGrant {
 }
 
 /** `"900s"` (Actito sends a string with an `s` suffix); a bare number of seconds is accepted too. */
-export function parseExpiresIn(value: unknown): number {
+function parseExpiresIn(value: unknown): number {
   const match =
     typeof value === "number" ? [String(value), String(value)] : /^(\d+)s?$/.exec(String(value).trim());
   if (!match) throw new ShapeError("unreadable expiresIn");

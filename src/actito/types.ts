@@ -47,7 +47,7 @@ export interface ListProfilesOptions {
   cursor?: string | null;
 }
 
-export type ImportMode = "UPDATE_ONLY" | "CREATE_UPDATE" | "CREATE_ONLY";
+type ImportMode = "UPDATE_ONLY" | "CREATE_UPDATE" | "CREATE_ONLY";
 
 export interface MassImportDefinition {
   mode: ImportMode;
@@ -73,7 +73,7 @@ export interface EmailCampaign {
   name: string;
 }
 
-/** A webhook subscription as emi writes it (actito-api.md, "Webhooks"; the shape is [model]). */
+/** A webhook subscription as emi writes it (docs/actito-model.md, "Webhooks"; the shape is [model]). */
 export interface WebhookSubscriptionBody {
   on: "PROFILE_TABLE";
   eventType: string;
@@ -92,8 +92,8 @@ export interface WebhookSubscriptionInfo extends WebhookSubscriptionBody {
   id: string;
 }
 
-/** The calls emi makes to one Actito licence, but webhooks: ActitoClient over HTTP. */
-export interface ActitoCoreApi {
+/** Every call emi makes to one Actito licence (ActitoClient over HTTP; the sandbox serves the same routes). */
+export interface ActitoApi {
   readonly endpoint: Endpoint;
   /** Fetches a token: resolves if the key works, throws AuthError if not. */
   checkAuth(): Promise<void>;
@@ -127,14 +127,10 @@ export interface ActitoCoreApi {
   getEmailCampaign(entity: string, campaign: string): Promise<EmailCampaign | null>;
   /** The HTML body of an e-mail campaign, by id or unique name. */
   getEmailCampaignBody(entity: string, campaign: string): Promise<string>;
-  close(): Promise<void>;
-}
-
-/** Every call emi makes to one Actito licence: ActitoWebhookClient (ActitoClient and the webhook routes). */
-export interface ActitoApi extends ActitoCoreApi {
   listWebhookSubscriptions(entity: string): Promise<WebhookSubscriptionInfo[]>;
   /** Creates a subscription and returns its id. */
   createWebhookSubscription(entity: string, body: WebhookSubscriptionBody): Promise<string>;
   /** Replaces a subscription (e.g. to deactivate it or rotate its secret header). */
   changeWebhookSubscription(entity: string, id: string, body: WebhookSubscriptionBody): Promise<void>;
+  close(): Promise<void>;
 }

@@ -8,8 +8,9 @@ import {
   describeAttribute,
   isCompatibleReaidAttribute,
   reaidAttributeDefinition,
-} from "../plan/reaid-attribute.ts";
+} from "../sync/reaid-attribute.ts";
 import type { KeyFingerprints } from "../plan/registry-reader.ts";
+import type { RealtimeAccounts } from "../store/realtime-accounts.ts";
 import type { SyncHealthRecorder } from "../sync/sync-store.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import { EmiError } from "../types/errors.ts";
@@ -19,7 +20,7 @@ import type { RegistryWriter } from "./registry-writer.ts";
 
 export interface ActivateInput {
   ctx: StepContext;
-  store: KeyFingerprints & RegistryWriter & SyncHealthRecorder;
+  store: KeyFingerprints & RegistryWriter & SyncHealthRecorder & RealtimeAccounts;
   connect: ConnectActito;
   /** The run's secrets (resolved once per integration for the whole apply). */
   secret: SecretResolver;

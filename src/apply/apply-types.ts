@@ -2,7 +2,7 @@ import type { PlanAction } from "../plan/plan-types.ts";
 import type { SyncEvent, SyncResult } from "../sync/run-sync.ts";
 
 /** What became of one change. */
-export type ChangeOutcomeKind = "applied" | "failed" | "blocked" | "unchanged";
+type ChangeOutcomeKind = "applied" | "failed" | "blocked" | "unchanged";
 
 export interface ChangeOutcome {
   account: number;

@@ -3,11 +3,11 @@ import { redactText } from "../actito/redact-text.ts";
 import { realtimeSubscriptionBody } from "../actito/routes.ts";
 import type { ActitoApi, ProfileTable } from "../actito/types.ts";
 import { isOurs, REALTIME_EVENTS } from "../plan/realtime-plan.ts";
-import { hashSecret } from "../serve/api-key-secret.ts";
-import type { WebhookInboxStore } from "../serve/webhook-inbox-store.ts";
+import type { RealtimeAccounts } from "../store/realtime-accounts.ts";
+import { hashSecret } from "../store/secret-hash.ts";
 import { EmiError } from "../types/errors.ts";
 
-type SecretStore = Pick<WebhookInboxStore, "putWebhookSecret" | "deleteWebhookSecret">;
+type SecretStore = Pick<RealtimeAccounts, "putWebhookSecret" | "deleteWebhookSecret">;
 
 /**
  * Makes Actito's webhook subscriptions of one integration what `realtime: true` wants: an active

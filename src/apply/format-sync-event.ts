@@ -9,7 +9,7 @@ import type { SyncEvent } from "../sync/run-sync.ts";
 export const syncLabelWidth = 24;
 
 /**
- * A sync event as plain lines (CI logs, no TTY), in the shape of examples/sync.txt; null to skip it.
+ * A sync event as plain lines (CI logs, no TTY); null to skip it.
  * Every line starts with the account and `entity/table`; numbers carry thousands separators.
  */
 export function formatSyncEvent(event: SyncEvent): string | null {
@@ -85,7 +85,7 @@ function describe(event: SyncEvent): string | null {
 }
 
 /** `45 s`, `2m 47s`, `1h 05m`: how long the PATCHes left will take. */
-export function duration(seconds: number): string {
+function duration(seconds: number): string {
   if (seconds < 60) return `${seconds} s`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, "0")}s`;
   return `${Math.floor(seconds / 3600)}h ${String(Math.floor((seconds % 3600) / 60)).padStart(2, "0")}m`;
@@ -97,7 +97,7 @@ function counter(text: string): string {
 }
 
 /** `41.2 kB`, `2.1 MB`: the size of an uploaded file. */
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${formatCount(bytes)} bytes`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;

@@ -1,6 +1,7 @@
 import type { ApplyJournal } from "./apply-journal.ts";
 import { EmiError } from "../types/errors.ts";
 import type { ApplyEvent } from "./apply-types.ts";
+import type { JournalStepName } from "./journal-step-name.ts";
 
 /** What every journalled step needs: where to write, and who to tell. */
 export interface StepContext {
@@ -27,7 +28,7 @@ export function safeMessage(error: unknown): string {
 export async function journalStep<T>(
   ctx: StepContext,
   account: number,
-  step: string,
+  step: JournalStepName,
   detail: Record<string, unknown>,
   run: () => Promise<T>,
 ): Promise<T> {

@@ -2,8 +2,11 @@ import type { ConnectActito } from "../actito/connect-actito.ts";
 import { type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
 import type { JournalEntry, RegistryEntry, Store } from "../store/store.ts";
 import type { Endpoint } from "../types/declared.ts";
+import { unreachable } from "../types/unreachable.ts";
 import type { ApplyEvent, RecoveredStep } from "./apply-types.ts";
+import { recoverWebhooksStep } from "./ensure-realtime-step.ts";
 import { safeMessage } from "./journal-step.ts";
+import { isJournalStepName } from "./journal-step-name.ts";
 
 export interface RecoverOptions {
   store: Store;
@@ -14,10 +17,12 @@ export interface RecoverOptions {
 
 /**
  * Steps an interrupted apply left pending have an unknown outcome. Each is checked against where its
- * effect would be (Actito for an added attribute, the registry for store writes) and closed as
- * succeeded or failed. Nothing is redone here: the plan that follows is built from the state this
- * checking saw, so a step that did happen is not planned again. A step that cannot be checked now
- * (no secret, Actito unreachable) stays pending and is reported as unknown.
+ * effect would be (Actito for an added attribute or webhooks, the registry for store writes) and
+ * closed as succeeded or failed; every step that writes has its own check (an exhaustive switch over
+ * JournalStepName). Nothing is redone here — the plan that follows is built from the state this
+ * checking saw, so a step that did happen is not planned again — except webhooks that should be
+ * off, which no later plan would switch off. A step that cannot be checked now (no secret, Actito
+ * unreachable, a step name another emi wrote) stays pending and is reported as unknown.
  */
 export async function recoverPendingSteps(options: RecoverOptions): Promise<RecoveredStep[]> {
   const recovered: RecoveredStep[] = [];
@@ -50,7 +55,13 @@ async function check(
   options: RecoverOptions,
 ): Promise<[RecoveredStep["outcome"], string]> {
   const d = entry.detail;
-  switch (entry.step) {
+  const step = entry.step;
+  // A step another emi version journalled: left pending for a person (or that version) to check.
+  if (!isJournalStepName(step)) return ["unknown", `step ${step} is not one this emi knows how to check`];
+  switch (step) {
+    case "verify-key":
+    case "resolve-table":
+      return ["failed", "interrupted while reading (nothing to undo)"];
     case "add-attribute": {
       const secret = await secretResolver(options.secrets)(String(d.secretRef));
       if (!secret.ok) return ["unknown", `${secret.message}: Actito cannot be checked`];
@@ -96,8 +107,10 @@ async function check(
         ? ["succeeded", `namespace ${String(d.from)} holds no REAIDs any more: the step had happened`]
         : ["failed", `namespace ${String(d.from)} still holds ${left} REAIDs: the next apply moves them`];
     }
+    case "ensure-webhooks":
+      return recoverWebhooksStep({ ...options, account: entry.account, detail: d });
     default:
-      return ["failed", "interrupted while reading (nothing to undo)"];
+      return unreachable(step, "journal step");
   }
 }
 

@@ -1,6 +1,7 @@
 import { CLAIM_ORDER } from "../plan/plan-claim-order.ts";
 import type { Plan } from "../plan/plan-types.ts";
 import { PlanRefusedError } from "./apply-errors.ts";
+import { declarationErrors } from "../plan/declaration-errors.ts";
 
 /**
  * Every reason apply refuses a plan as a whole, checked once, before confirmation and before
@@ -9,8 +10,7 @@ import { PlanRefusedError } from "./apply-errors.ts";
  * @throws PlanRefusedError naming the first reason found
  */
 export function refusePlan(plan: Plan, options: { allowEmpty: boolean }): void {
-  // An account held by another repository is a problem of its change, not of the declarations.
-  const invalid = plan.diagnostics.filter((d) => d.severity === "error" && d.code !== "unmanaged-conflict");
+  const invalid = declarationErrors(plan.diagnostics);
   if (invalid.length > 0) {
     const first = invalid[0]!;
     throw new PlanRefusedError(

@@ -38,15 +38,3 @@ export function renderApplySummary(result: ApplyResult): string {
       : "");
   return `Applied: ${parts.join(", ")}. ${syncs}. ${(result.durationMs / 1000).toFixed(1)} s.`;
 }
-
-/** The whole result as lines, for when events were not printed as they came. */
-export function renderApplyText(result: ApplyResult): string {
-  const lines = [
-    ...result.recovered.map(formatRecoveredLine),
-    ...result.outcomes.map(formatOutcomeLine),
-    ...result.syncs.map((s) => `${s.account} sync: ${s.health}${s.reason ? ` (${s.reason})` : ""}`),
-  ];
-  if (result.syncError) lines.push(`sync FAILED: ${result.syncError}`);
-  lines.push(renderApplySummary(result));
-  return terminalSafe(`${lines.join("\n")}\n`);
-}

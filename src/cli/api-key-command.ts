@@ -1,9 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
-import type { ApiKeyScope, ListedApiKey } from "../serve/api-key-store.ts";
+import type { ApiKeyScope, ApiKeyStore, ListedApiKey } from "../serve/api-key-store.ts";
 import { createApiKey } from "../serve/manage-api-keys.ts";
-import { ApiKeySql } from "../store/api-key-sql.ts";
 import { openStore } from "../store/open-store.ts";
-import { sqlDriverOf } from "../store/sql-driver-of.ts";
 import type { Store } from "../store/store.ts";
 import { formatOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
@@ -25,11 +23,11 @@ function parseName(value: string): string {
   return name;
 }
 
-async function withStore<T>(url: string, cwd: string, fn: (store: Store, keys: ApiKeySql) => Promise<T>) {
+async function withStore<T>(url: string, cwd: string, fn: (store: Store, keys: ApiKeyStore) => Promise<T>) {
   // Never creates a store: a key needs an integration, which only apply writes.
   const store = await openStore(url, { cwd, existing: true });
   try {
-    return await fn(store, new ApiKeySql(sqlDriverOf(store)));
+    return await fn(store, store);
   } finally {
     await store.close();
   }

@@ -5,7 +5,7 @@ export const dirOption = () =>
   new Option("--dir <dir>", "folder of integration declarations").default("integrations");
 
 /** Where the state lives when neither `--store` nor `EMI_STORE` says. */
-export const defaultStoreUrl = "sqlite:.emi/state.db";
+const defaultStoreUrl = "sqlite:.emi/state.db";
 
 /**
  * `--store`: the state store URL; `EMI_STORE` overrides the default. An empty value (`EMI_STORE=`,

@@ -24,7 +24,7 @@ let quietOnClosedPipe = false;
  * command-line tools instead of dying on an unhandled EPIPE with Node's stack trace: the reader
  * asked for no more output.
  */
-export function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream, exit: (code: number) => void): void {
+function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream, exit: (code: number) => void): void {
   stream.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code === "EPIPE") exit(typeof process.exitCode === "number" ? process.exitCode : 0);
     else throw error;

@@ -25,6 +25,7 @@ const commands: Record<string, () => Promise<RegisterCommand[]>> = {
   serve: async () => [(await import("./serve-command.ts")).registerServeCommand],
   "api-key": async () => [(await import("./api-key-command.ts")).registerApiKeyCommand],
   secret: async () => [(await import("./secret-command.ts")).registerSecretCommand],
+  store: async () => [(await import("./store-command.ts")).registerStoreCommand],
   links: async () => [(await import("./links-command.ts")).registerLinksCommand],
 };
 
@@ -33,7 +34,7 @@ const actitoCommands = new Set(["plan", "apply", "sync", "drift", "links"]);
 
 /**
  * Commands whose contract gives exit code 2 a meaning other than "usage error" (changes, drift) or
- * gives them only 0 and 1 (DESIGN.md, "Commands"): a bad flag there exits 1, so `emi drift --formt
+ * gives them only 0 and 1 (README.md, "Exit codes"): a bad flag there exits 1, so `emi drift --formt
  * json` in a scheduled job is not read as drift. `validate` and the rest keep 2 for usage errors.
  */
 const usageIsError = new Set(["plan", "apply", "sync", "drift", "demo"]);
@@ -96,7 +97,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     const debug = argv.includes("--debug");
     const operational = describeOperationalError(error);
     if (operational !== undefined) {
-      io.stderr.write(`error: ${operational}\n`);
+      io.stderr.write(terminalSafe(`error: ${operational}\n`));
       if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
       return ExitCode.error;
     }

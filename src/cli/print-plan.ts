@@ -5,7 +5,7 @@ import { renderPlanText } from "../plan/render-text.ts";
 import type { CliIO } from "./io.ts";
 
 /** `Refreshing 12 integrations … done in 1.4 s (9 checked against Actito, 3 without a secret: unknown)` */
-export function refreshLine(created: CreatedPlan): string {
+function refreshLine(created: CreatedPlan): string {
   const live = created.plan.changes.filter((c) => c.live !== null);
   const unchecked = live.filter((c) => !c.live?.secretAvailable).length;
   return (

@@ -2,7 +2,7 @@ import { diagnosticCodes } from "../config/diagnostic-codes.ts";
 import type { Diagnostic } from "../types/diagnostic.ts";
 
 /** The parts of a SARIF 2.1.0 log that emi writes. */
-export interface SarifLog {
+interface SarifLog {
   $schema: string;
   version: "2.1.0";
   runs: Array<{

@@ -1,7 +1,6 @@
 import { type Command, Option } from "commander";
 import { terminalSafe } from "../plan/terminal-safe.ts";
 import { openStore } from "../store/open-store.ts";
-import { syncScheduleOf } from "../store/sql-sync-schedule.ts";
 import type { Lease, RegistryEntry } from "../store/store.ts";
 import type { CommandContext } from "./command-context.ts";
 import { formatOption, storeOption } from "./common-options.ts";
@@ -53,7 +52,7 @@ export function stateJson(
   return `${JSON.stringify({ integrations }, null, 2)}\n`;
 }
 
-/** The registry (examples/state-show.txt) and the locks, for people. */
+/** The registry (the table of state-table.ts) and the locks, for people. */
 export function stateText(
   entries: readonly RegistryEntry[],
   locks: readonly Lease[],
@@ -112,9 +111,8 @@ export function registerStateCommand(program: Command, ctx: CommandContext): voi
           }
         }
         const now = Date.now();
-        const schedule = syncScheduleOf(store);
-        const scheduled = new Map(((await schedule?.list()) ?? []).map((e) => [e.account, e]));
-        const leases = (await schedule?.licenceLeases()) ?? [];
+        const scheduled = new Map((await store.listSchedule()).map((e) => [e.account, e]));
+        const leases = await store.licenceLeases();
         const views = new Map(
           entries.map((e) => [
             e.account,

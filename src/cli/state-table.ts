@@ -47,7 +47,7 @@ export function scheduleView(
 }
 
 /** `25s`, `2m 13s`, `3h 4m`, `2d 3h`. */
-export function formatLag(seconds: number): string {
+function formatLag(seconds: number): string {
   if (seconds < 60) return `${seconds}s`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
   if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`;
@@ -61,7 +61,7 @@ function when(iso: string, now: number): string {
     : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 }
 
-/** The table of examples/state-show.txt: one row per integration, one per sister, then a summary. */
+/** The table of `emi state show`: one row per integration, one per sister, then a summary. */
 export function stateTable(
   rows: readonly { entry: RegistryEntry; view: ScheduleView }[],
   now: number,

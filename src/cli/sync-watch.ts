@@ -1,15 +1,17 @@
+import { terminalSafe } from "../plan/terminal-safe.ts";
 import { leaseOwner } from "../store/lease-keeper.ts";
 import { openStore } from "../store/open-store.ts";
 import { storeReadiness } from "../store/store-readiness.ts";
 import { formatWatchLine } from "../watch/format-watch-line.ts";
 import { type MetricsServer, serveMetrics } from "../watch/serve-metrics.ts";
 import { runWatch, WatchDeclarationsError } from "../watch/watch-loop.ts";
+import { errorMessage } from "../sync/error-message.ts";
+import { watchInbox } from "../watch/watch-inbox.ts";
 import { createWatchMetrics } from "../watch/watch-metrics.ts";
 import type { WatchRecord } from "../watch/watch-record.ts";
 import { EmiError } from "../types/errors.ts";
 import { validateDirectory } from "../config/validate-directory.ts";
 import type { CliIO } from "./io.ts";
-import { watchInbox } from "../serve/watch-inbox.ts";
 
 export interface WatchFlags {
   dir: string;
@@ -99,7 +101,15 @@ export async function runWatchCommand(
       concurrency: flags.concurrency,
       signal: stop.signal,
       onRecord: write,
-      onInboxSettled: (account, startedAt) => void inbox.settled(account, startedAt),
+      onInboxSettled: (account, startedAt) => {
+        inbox.settled(account, startedAt).catch((error: unknown) => {
+          // The events stay in the inbox, so the account is due again at the next look: the cost
+          // is one more incremental run, said here rather than hidden.
+          io.stderr.write(
+            terminalSafe(`could not remove the webhook events the run covered: ${errorMessage(error)}\n`),
+          );
+        });
+      },
       metrics,
       inboxDue: hooks.inboxDue ?? inbox.due,
       onAlive: (a) => {
@@ -120,7 +130,7 @@ export async function runWatchCommand(
 }
 
 /** The store as the start line shows it: a PostgreSQL URL without user, password or host. */
-export function describeStore(url: string): string {
+function describeStore(url: string): string {
   if (!/^postgres(ql)?:\/\//.test(url)) return url;
   try {
     return `postgres://…${new URL(url).pathname}`;

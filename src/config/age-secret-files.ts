@@ -5,13 +5,13 @@ import type { AgeIdentities } from "./age-identities.ts";
 import { EmiError } from "../types/errors.ts";
 
 /** The folder of age-encrypted keys, relative to the repository root. */
-export const SECRETS_FOLDER = "secrets";
+const SECRETS_FOLDER = "secrets";
 
 /** A secret command that cannot do what was asked: a clear message, exit 1. */
 export class SecretFileError extends EmiError {}
 
 /** `secrets/1042.age`: where the key of an account is written, relative to the repository root. */
-export function secretFileOf(account: number): string {
+function secretFileOf(account: number): string {
   return `${SECRETS_FOLDER}/${account}.age`;
 }
 

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 
 /** Where the one definition of a declaration lives (JSON Schema 2020-12). */
-export const integrationSchemaUrl = new URL("../../schemas/integration.schema.json", import.meta.url);
+const integrationSchemaUrl = new URL("../../schemas/integration.schema.json", import.meta.url);
 
 let compiled: ValidateFunction | undefined;
 

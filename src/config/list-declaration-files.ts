@@ -20,7 +20,7 @@ export interface DeclarationEntry {
 }
 
 /** A declarations folder holds thousands of files, not a whole disk: past this, --dir is wrong. */
-export const maxFolderEntries = 200_000;
+const maxFolderEntries = 200_000;
 
 const isDeclarationName = (name: string) => /\.ya?ml$/i.test(name);
 

@@ -5,19 +5,20 @@ import { diagnosticAt } from "./locate-diagnostic.ts";
 import { parseDeclaration } from "./parse-declaration.ts";
 import { repoConfigValidator } from "./repo-config-schema.ts";
 import { childPointer } from "./source-positions.ts";
+import type { ValidationCode } from "../types/diagnostic-code.ts";
 
 /** The name of the repository config file, at the declarations repository's root. */
-export const repoConfigFileName = "emi.config.yaml";
+const repoConfigFileName = "emi.config.yaml";
 
 /** The declarations repository's settings (schemas/emi-config.schema.json), defaults filled in. */
-export interface RepoConfig {
+interface RepoConfig {
   /** age public keys that `emi secret encrypt` and `rekey` encrypt API keys to. */
   ageRecipients: string[];
   /** Names or `*` patterns of the variables `secretRef: env:NAME` may read. */
   secretEnvAllowList: string[];
 }
 
-export const defaultRepoConfig: Readonly<RepoConfig> = Object.freeze({
+const defaultRepoConfig: Readonly<RepoConfig> = Object.freeze({
   ageRecipients: [],
   secretEnvAllowList: ["ACTITO_*"],
 });
@@ -118,7 +119,7 @@ function fileProblem(file: string, message: string): Diagnostic {
   return { file, line: 1, column: 1, code: "config-unreadable", severity: "error", message, path: "" };
 }
 
-function schemaCode(keyword: string): string {
+function schemaCode(keyword: string): ValidationCode {
   if (keyword === "additionalProperties") return "unknown-key";
   if (keyword === "type") return "wrong-type";
   if (keyword === "uniqueItems") return "duplicate-item";

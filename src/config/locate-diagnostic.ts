@@ -1,4 +1,5 @@
 import type { Diagnostic, Severity } from "../types/diagnostic.ts";
+import type { DiagnosticCode } from "../types/diagnostic-code.ts";
 import { looksLikeSecret } from "./looks-like-secret.ts";
 import { lineColumnAt, type PositionIndex, type SourceRange } from "./source-positions.ts";
 
@@ -11,7 +12,7 @@ export interface LocatableSource {
 
 /** The parts of a diagnostic that do not depend on where it is. */
 export interface DiagnosticDraft {
-  code: string;
+  code: DiagnosticCode;
   message: string;
   severity?: Severity;
 }

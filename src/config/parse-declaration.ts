@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import type { Node, YAMLError } from "yaml";
 import type { Diagnostic } from "../types/diagnostic.ts";
+import type { ValidationCode } from "../types/diagnostic-code.ts";
 import { findIndentationProblem } from "./find-indentation-problem.ts";
 import { findInvalidUtf8 } from "./find-invalid-utf8.ts";
 import { indexYamlPositions } from "./index-yaml-positions.ts";
@@ -15,7 +16,7 @@ export const maxDeclarationBytes = 1024 * 1024;
  * Aliases have no use in a declaration; a few are tolerated, and the cap stops an alias bomb
  * ("billion laughs") while it is being expanded, before it can grow memory.
  */
-export const maxAliasCount = 10;
+const maxAliasCount = 10;
 
 /** One declaration file after parsing: its text, its plain value when it parsed, and what went wrong. */
 export interface ParsedDeclaration {
@@ -30,7 +31,7 @@ export interface ParsedDeclaration {
   diagnostics: Diagnostic[];
 }
 
-const yamlCodes: Partial<Record<YAMLError["code"], { code: string; message?: string }>> = {
+const yamlCodes: Partial<Record<YAMLError["code"], { code: ValidationCode; message?: string }>> = {
   DUPLICATE_KEY: { code: "duplicate-key" },
   TAB_AS_INDENT: {
     code: "tab-indent",
@@ -80,7 +81,7 @@ class SubsetDeclaration implements ParsedDeclaration {
   }
 }
 
-function fileLevel(file: string, text: string, code: string, message: string): ParsedDeclaration {
+function fileLevel(file: string, text: string, code: ValidationCode, message: string): ParsedDeclaration {
   const lineStarts = lineStartsOf(text);
   return {
     file,

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import type { ValidateFunction } from "ajv/dist/2020.js";
 
 /** Where the definition of emi.config.yaml lives (JSON Schema 2020-12). */
-export const repoConfigSchemaUrl = new URL("../../schemas/emi-config.schema.json", import.meta.url);
+const repoConfigSchemaUrl = new URL("../../schemas/emi-config.schema.json", import.meta.url);
 
 let compiled: ValidateFunction | undefined;
 

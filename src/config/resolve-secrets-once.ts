@@ -31,11 +31,6 @@ export function resolveSecretsOnce(source: SecretSource): SecretResolver {
   return Object.assign(read, { source });
 }
 
-/** The SecretSource behind `secrets`. */
-export function secretSourceOf(secrets: Secrets): SecretSource {
-  return typeof secrets === "function" ? secrets.source : secrets;
-}
-
 /** The resolver for `secrets`: the run's own, or a fresh one over a SecretSource. */
 export function secretResolver(secrets: Secrets): SecretResolver {
   return typeof secrets === "function" ? secrets : resolveSecretsOnce(secrets);

@@ -1,4 +1,5 @@
 import type { Diagnostic } from "../types/diagnostic.ts";
+import type { ValidationCode } from "../types/diagnostic-code.ts";
 import { closestMatch } from "./closest-match.ts";
 import type { ValidateFunction } from "ajv/dist/2020.js";
 import { integrationValidator, type SchemaError } from "./integration-schema.ts";
@@ -210,7 +211,7 @@ export function schemaDiagnostics(
     );
 }
 
-const codes: Record<string, string> = {
+const codes: Record<string, ValidationCode> = {
   additionalProperties: "unknown-key",
   required: "missing-field",
   enum: "invalid-value",
@@ -219,6 +220,6 @@ const codes: Record<string, string> = {
   uniqueItems: "duplicate-item",
 };
 
-function schemaCode(keyword: string): string {
+function schemaCode(keyword: string): ValidationCode {
   return codes[keyword] ?? "invalid-value";
 }

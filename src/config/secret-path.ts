@@ -2,7 +2,7 @@ import { open, realpath } from "node:fs/promises";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 
 /** The first line of an ASCII-armored age file. */
-export const AGE_ARMOR_HEADER = "-----BEGIN AGE ENCRYPTED FILE-----";
+const AGE_ARMOR_HEADER = "-----BEGIN AGE ENCRYPTED FILE-----";
 
 /** The path of a `file:` or `age:` reference, or null for an `env:` or unknown reference. */
 export function secretPathOf(ref: string): { scheme: "file" | "age"; path: string } | null {

@@ -2,7 +2,7 @@
 export type SourceRange = readonly [start: number, end: number];
 
 /** Where one node of a declaration sits in its file: its key (absent for the root and list items) and value. */
-export interface NodePosition {
+interface NodePosition {
   key?: SourceRange;
   value: SourceRange;
 }

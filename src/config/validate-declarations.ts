@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Declared } from "../types/declared.ts";
 import type { Diagnostic } from "../types/diagnostic.ts";
+import type { ValidationCode } from "../types/diagnostic-code.ts";
 import type { Integration } from "../types/integration.ts";
 import { findDuplicateDeclarationFiles } from "./find-duplicate-declaration-files.ts";
 import { diagnosticAt } from "./locate-diagnostic.ts";
@@ -75,7 +76,7 @@ export class DeclarationValidator {
    * an error at its first line, so that nothing is planned from an incomplete set of files (a
    * file left out would read as a removed declaration, i.e. a deactivation).
    */
-  addUnreadable(file: string, code: string, message: string): void {
+  addUnreadable(file: string, code: ValidationCode, message: string): void {
     this.fileOrder.set(file, this.fileOrder.size);
     this.diagnostics.push({ file, line: 1, column: 1, code, severity: "error", message, path: "" });
   }

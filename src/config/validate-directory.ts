@@ -7,6 +7,7 @@ import type { SecretPathFacts } from "./rules/rule.ts";
 import { confinedPath, inspectAgeFile, realPathInside, secretPathOf } from "./secret-path.ts";
 import { DeclarationValidator } from "./validate-declarations.ts";
 import type { ValidationResult } from "./validation-result.ts";
+import type { ValidationCode } from "../types/diagnostic-code.ts";
 
 export type { ValidationResult } from "./validation-result.ts";
 
@@ -83,7 +84,7 @@ function readHint(code: string, what: "file" | "folder" = "file"): string {
 }
 
 /** Entries that are not read at all, as an error each. */
-function unreadable(entry: DeclarationEntry): { code: string; message: string } | undefined {
+function unreadable(entry: DeclarationEntry): { code: ValidationCode; message: string } | undefined {
   switch (entry.kind) {
     case "symlink":
       return {

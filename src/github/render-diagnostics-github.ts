@@ -1,7 +1,7 @@
 import type { Diagnostic } from "../types/diagnostic.ts";
 
 /** GitHub shows at most this many annotations of each kind per step; the rest would be dropped silently. */
-export const maxAnnotationsPerSeverity = 10;
+const maxAnnotationsPerSeverity = 10;
 
 /** Escapes a workflow command's message as GitHub's runner unescapes it. */
 export function escapeData(text: string): string {

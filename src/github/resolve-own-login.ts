@@ -2,7 +2,7 @@ import type { GitHubClient } from "./create-github-client.ts";
 import { statusOf, wrapGitHubError } from "./github-error.ts";
 
 /** Who writes with the `GITHUB_TOKEN` of a GitHub Actions run. */
-export const actionsBotLogin = "github-actions[bot]";
+const actionsBotLogin = "github-actions[bot]";
 
 const logins = new WeakMap<GitHubClient, Promise<string>>();
 

@@ -5,6 +5,7 @@ import type { Declared } from "../types/declared.ts";
 import type { Diagnostic, Severity } from "../types/diagnostic.ts";
 import type { CampaignCheck, LinkRule } from "./link-check-types.ts";
 import { explainProblem } from "./check-href.ts";
+import type { DiagnosticCode } from "../types/diagnostic-code.ts";
 
 /** Diagnostic codes of the campaign link check. */
 export const LINK_CODES = {
@@ -12,7 +13,7 @@ export const LINK_CODES = {
   linkWithoutReaid: "link-without-reaid",
   /** A declared campaign that Actito did not answer for. */
   campaignUnreadable: "campaign-unreadable",
-} as const;
+} as const satisfies Record<string, DiagnosticCode>;
 
 /** Where a declaration lists its campaigns: the line of each item, and of the `campaigns` key. */
 async function campaignLines(

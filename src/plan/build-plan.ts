@@ -16,12 +16,14 @@ import {
 } from "./plan-types.ts";
 import { planClaimOrder } from "./plan-claim-order.ts";
 import { planTableOwnership } from "./plan-table-ownership.ts";
-import { describeAttribute } from "./reaid-attribute.ts";
+import { describeAttribute } from "../sync/reaid-attribute.ts";
 import { withRealtime } from "./realtime-change.ts";
 import { type LiveState, unknownFacts } from "./refresh-live-state.ts";
 import { secretProblems, withEndpointHint } from "./secret-problems.ts";
 import { linkProblems } from "./plan-links.ts";
 import type { CampaignCheck } from "../links/link-check-types.ts";
+import { UNMANAGED_CONFLICT } from "../types/diagnostic-code.ts";
+import { declarationErrors } from "./declaration-errors.ts";
 
 export interface BuildPlanInput {
   declared: readonly Declared[];
@@ -98,7 +100,7 @@ export function buildPlan(input: BuildPlanInput): Plan {
         }
         for (const problem of holderProblems(declared, holders, blockedHolders, input.repo)) {
           change.problems.push(problem);
-          if (problem.code === "unmanaged-conflict") {
+          if (problem.code === UNMANAGED_CONFLICT) {
             diagnostics.push({
               file: declared.file,
               line: 1,
@@ -319,7 +321,7 @@ function holderProblems(
     if (holder.managedBy !== repo) {
       problems.push({
         severity: "error",
-        code: "unmanaged-conflict",
+        code: UNMANAGED_CONFLICT,
         message:
           `account ${account} (declared in ${declared.file} as ${account === desired.account ? "owner" : `sister of ${desired.account}`}) ` +
           `already has an integration in the registry as ${role} (${holder.endpoint} / ${holder.entity}) ` +
@@ -350,9 +352,7 @@ function summarise(changes: readonly Change[], diagnostics: readonly Diagnostic[
     blocked: changes.filter((c) => c.blocked).length,
     sync: ok.filter((c) => c.syncAfter).length,
     unchanged: count("no-op"),
-    errors:
-      problems.filter((p) => p.severity === "error").length +
-      diagnostics.filter((d) => d.severity === "error" && d.code !== "unmanaged-conflict").length,
+    errors: problems.filter((p) => p.severity === "error").length + declarationErrors(diagnostics).length,
     warnings: problems.filter((p) => p.severity === "warning").length,
     unchecked: changes.filter((c) => c.live !== null && !c.live.secretAvailable).length,
     total: changes.length,

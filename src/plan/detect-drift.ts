@@ -4,8 +4,10 @@ import { VALUES_NOT_EMIS } from "./plan-table-ownership.ts";
 import type { Plan } from "./plan-types.ts";
 import { type DriftLinkFinding, driftLinkFindings } from "./drift-link-findings.ts";
 import { LINK_PROBLEM_CODES } from "./plan-links.ts";
+import { type DiagnosticCode, UNMANAGED_CONFLICT } from "../types/diagnostic-code.ts";
+import { declarationErrors } from "./declaration-errors.ts";
 
-export type DriftKind =
+type DriftKind =
   | "not-applied"
   | "not-declared"
   | "setting-changed"
@@ -22,7 +24,7 @@ export type DriftKind =
   | "webhook-inactive";
 
 /** One difference between the declarations and the registry or Actito that nobody declared. */
-export interface DriftItem {
+interface DriftItem {
   account: number;
   kind: DriftKind;
   file: string;
@@ -47,13 +49,13 @@ export interface DriftReport {
   links?: DriftLinkFinding[];
 }
 
-const problemKinds: Record<string, DriftKind> = {
+const problemKinds: Partial<Record<DiagnosticCode, DriftKind>> = {
   "key-rejected": "key-revoked",
   "entity-missing": "entity-missing",
   "table-missing": "table-missing",
   "table-ambiguous": "table-missing",
   "reaid-attribute-conflict": "attribute-conflict",
-  "unmanaged-conflict": "unmanaged",
+  [UNMANAGED_CONFLICT]: "unmanaged",
   "account-held": "setting-changed",
   [VALUES_NOT_EMIS]: "values-not-emi",
 };
@@ -61,9 +63,9 @@ const problemKinds: Record<string, DriftKind> = {
 /** Drift is the plan seen from the other side: what differs although nobody changed a declaration. */
 export function detectDrift(plan: Plan, reportedLinks: ReadonlySet<string> = new Set()): DriftReport {
   const items: DriftItem[] = [];
-  const errors = plan.diagnostics
-    .filter((d) => d.severity === "error" && d.code !== "unmanaged-conflict")
-    .map((d) => `${d.file}:${d.line}:${d.column} ${d.code}: ${d.message}`);
+  const errors = declarationErrors(plan.diagnostics).map(
+    (d) => `${d.file}:${d.line}:${d.column} ${d.code}: ${d.message}`,
+  );
   for (const change of plan.changes) {
     const add = (kind: DriftKind, message: string) =>
       items.push({ account: change.account, kind, file: change.file, message });
@@ -76,7 +78,7 @@ export function detectDrift(plan: Plan, reportedLinks: ReadonlySet<string> = new
       else if (p.code !== "secret-unavailable" || p.severity === "error")
         errors.push(`${change.account}: ${p.message}`);
     }
-    if (change.problems.some((p) => p.code === "unmanaged-conflict")) continue;
+    if (change.problems.some((p) => p.code === UNMANAGED_CONFLICT)) continue;
     if (change.action === "deactivate") {
       add(
         "not-declared",

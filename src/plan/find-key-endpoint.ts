@@ -2,7 +2,7 @@ import type { ActitoApi } from "../actito/types.ts";
 import type { Endpoint } from "../types/declared.ts";
 
 /** Actito's environments, in the order a refused key is tried on them, with the names people know. */
-export const endpointLabels: Readonly<Record<Endpoint, string>> = {
+const endpointLabels: Readonly<Record<Endpoint, string>> = {
   api: "ENV-0, Brussels",
   api1: "ENV-1, North America",
   api3: "ENV-3, Paris",

@@ -5,7 +5,7 @@ import { UNKNOWN_LIVE } from "./plan-types.ts";
 import type { LiveState } from "./refresh-live-state.ts";
 
 /** `sha256:<hex>` of a value's JSON with object keys sorted, so equal values hash equal. */
-export function hashValue(value: unknown): string {
+function hashValue(value: unknown): string {
   return `sha256:${hash("sha256", canonicalJson(value))}`;
 }
 

@@ -1,8 +1,9 @@
 import type { RegistryEntry } from "../store/store.ts";
 import type { Change } from "./plan-types.ts";
+import type { PlanProblemCode } from "../types/diagnostic-code.ts";
 
 /** Code of the error on a change whose claim apply could not honour in this plan's order. */
-export const CLAIM_ORDER = "claim-order";
+export const CLAIM_ORDER = "claim-order" satisfies PlanProblemCode;
 
 const hasError = (c: Change) => c.problems.some((p) => p.severity === "error");
 const claims = (c: Change) =>

@@ -7,7 +7,7 @@ import type { Declared } from "../types/declared.ts";
 import type { ChangeProblem } from "./plan-types.ts";
 
 /** At most this many campaigns of one integration are read per plan (the schema allows no more). */
-export const MAX_CAMPAIGNS_PER_PLAN = 20;
+const MAX_CAMPAIGNS_PER_PLAN = 20;
 
 /**
  * Reads the declared campaigns of every integration whose key is here and checks their links: the

@@ -1,14 +1,17 @@
 import type { ReaidOwnershipStore } from "../store/reaid-ownership.ts";
+import type { RealtimeAccounts } from "../store/realtime-accounts.ts";
 import type { SyncCheckpoints } from "../sync/sync-store.ts";
 import type { KeyFingerprints, RegistryReader } from "./registry-reader.ts";
 import type { ServiceKeys } from "./service-keys.ts";
 
 /**
  * What refresh and plan need of the store: the registry, key fingerprints, the last sync's findings
- * (its checkpoint), which values in Actito emi wrote, and the service keys a change would revoke.
+ * (its checkpoint), which values in Actito emi wrote, which accounts have realtime webhooks, and
+ * the service keys a change would revoke.
  */
 export type PlanStore = RegistryReader &
   KeyFingerprints &
   Pick<SyncCheckpoints, "getCheckpoint"> &
   ReaidOwnershipStore &
+  Pick<RealtimeAccounts, "realtimeAccounts"> &
   Pick<ServiceKeys, "workingServiceKeys">;

@@ -2,9 +2,10 @@ import type { RegistryEntry } from "../store/store.ts";
 import { describeForeign, describeLeft, foreignAdvice } from "../sync/ownership-tally.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import type { Change, ChangeProblem, IntegrationView } from "./plan-types.ts";
+import type { PlanProblemCode } from "../types/diagnostic-code.ts";
 
 /** Code of the error on a change whose table holds REAID values emi did not write. */
-export const VALUES_NOT_EMIS = "reaid-values-not-emi";
+export const VALUES_NOT_EMIS = "reaid-values-not-emi" satisfies PlanProblemCode;
 
 function tableKey(view: Pick<IntegrationView, "endpoint" | "entity" | "profileTableId">): string | null {
   return view.profileTableId === null ? null : `${view.endpoint}/${view.entity}/${view.profileTableId}`;

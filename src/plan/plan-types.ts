@@ -5,6 +5,7 @@ import type { IntegrationStatus } from "../store/store.ts";
 import type { Endpoint } from "../types/declared.ts";
 import type { Diagnostic } from "../types/diagnostic.ts";
 import type { KeyRevocation } from "./service-keys.ts";
+import type { DiagnosticCode } from "../types/diagnostic-code.ts";
 import type { RealtimeChange, WebhookFacts } from "./realtime-types.ts";
 
 /** What apply will do to one integration. `replace` = endpoint, entity, table or REAID attribute changes. */
@@ -14,7 +15,7 @@ export type PlanAction = "create" | "update" | "replace" | "deactivate" | "sync"
 export type FollowUpSync = "full" | "incremental";
 
 /** How a sensitive value appears in a plan: never the value, only whether it is set and changed. */
-export type SensitiveMask = "(sensitive)" | "(sensitive, changed)";
+type SensitiveMask = "(sensitive)" | "(sensitive, changed)";
 
 /** One side (before or after) of an integration as a plan shows it: the API key masked. */
 export interface IntegrationView {
@@ -106,7 +107,7 @@ export interface ExistingValues {
 /** A problem attached to one change: errors stop that change, warnings need a person but do not. */
 export interface ChangeProblem {
   severity: "error" | "warning";
-  code: string;
+  code: DiagnosticCode;
   message: string;
   /** What to do, when emi found out (e.g. `the key works on api3 (ENV-3, Paris): set endpoint: api3`); also in `message`. */
   hint?: string;

@@ -4,7 +4,7 @@ import { EmiError } from "../types/errors.ts";
 import { PLAN_FORMAT_VERSION, type Plan } from "./plan-types.ts";
 
 /** A saved plan file that is missing, not JSON, or not a plan this version of emi understands. */
-export class PlanFileError extends EmiError {}
+class PlanFileError extends EmiError {}
 
 /** Reads a plan saved by `emi plan --out`, checking its format version and shape. */
 export async function readPlanFile(path: string, cwd: string): Promise<Plan> {

@@ -1,5 +1,5 @@
 import type { WebhookSubscriptionInfo } from "../actito/types.ts";
-import { hashSecret, sameHash } from "../serve/api-key-secret.ts";
+import { hashSecret, sameHash } from "../store/secret-hash.ts";
 import type { ChangeProblem } from "./plan-types.ts";
 import {
   REALTIME_EVENTS,

@@ -5,15 +5,13 @@ import { pickProfileTable } from "../actito/pick-profile-table.ts";
 import type { ActitoApi } from "../actito/types.ts";
 import type { SecretMissReason } from "../config/resolve-secret.ts";
 import { type SecretResolver, type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
-import { sqlDriverOf } from "../store/sql-driver-of.ts";
 import type { RegistryEntry } from "../store/store-records.ts";
-import { WebhookInboxSql } from "../store/webhook-inbox-sql.ts";
 import type { Declared, DesiredIntegration, Endpoint } from "../types/declared.ts";
 import { EmiError } from "../types/errors.ts";
 import { findKeyEndpoint } from "./find-key-endpoint.ts";
 import type { LiveFacts } from "./plan-types.ts";
 import type { PlanStore } from "./plan-store.ts";
-import { isCompatibleReaidAttribute } from "./reaid-attribute.ts";
+import { isCompatibleReaidAttribute } from "../sync/reaid-attribute.ts";
 import { lastRunFactsOf } from "../sync/last-run-facts.ts";
 import { readExistingValues } from "./read-existing-values.ts";
 import { classifyWebhooks, realtimeTargetUrl } from "./realtime-plan.ts";
@@ -37,17 +35,6 @@ export interface LiveState {
   accounts: Map<number, AccountLive>;
   /** Accounts apply set realtime webhooks up for (the store keeps their secret's hash). */
   realtimeAccounts?: ReadonlyMap<number, { secretRef: string; secretHash: string }>;
-}
-
-/** The accounts with realtime set up, from the store's webhook secrets (none for a store without SQL). */
-export async function readRealtimeAccounts(
-  store: object,
-): Promise<Map<number, { secretRef: string; secretHash: string }>> {
-  try {
-    return await new WebhookInboxSql(sqlDriverOf(store)).realtimeAccounts();
-  } catch {
-    return new Map();
-  }
 }
 
 export interface RefreshOptions {
@@ -89,7 +76,7 @@ export async function refreshLiveState(options: RefreshOptions): Promise<LiveSta
   const [registry, registryRevision, realtimeAccounts] = await Promise.all([
     options.store.listIntegrations(),
     options.store.registryRevision(),
-    readRealtimeAccounts(options.store),
+    options.store.realtimeAccounts(),
   ]);
   const limit = pLimit(options.concurrency ?? 4);
   const secret = secretResolver(options.secrets);

@@ -12,6 +12,7 @@ import { describeKeyRevocation } from "./plan-key-revocations.ts";
 import { describeAdoption, describeTakeover } from "./plan-table-ownership.ts";
 import type { Change, IntegrationView, Plan } from "./plan-types.ts";
 import { realtimeLine } from "./realtime-plan.ts";
+import { declarationErrors } from "./declaration-errors.ts";
 
 export interface RenderMarkdownOptions {
   /** GitHub's comment limit is 65,536; stay clear of it. */
@@ -47,9 +48,9 @@ export function renderPlanMarkdown(plan: Plan, options: RenderMarkdownOptions = 
     `### emi plan — ${headline(plan)}`,
     "",
   ];
-  const errors = plan.diagnostics
-    .filter((d) => d.severity === "error" && d.code !== "unmanaged-conflict")
-    .map((d) => `- ❌ ${inlineCode(`${d.file}:${d.line}:${d.column}`)} **${d.code}** ${escapeMd(d.message)}`);
+  const errors = declarationErrors(plan.diagnostics).map(
+    (d) => `- ❌ ${inlineCode(`${d.file}:${d.line}:${d.column}`)} **${d.code}** ${escapeMd(d.message)}`,
+  );
   if (errors.length) head.push(...errors, "");
   const links = linkSummary(plan);
   if (links !== undefined) head.push(links, "");

@@ -14,6 +14,7 @@ import { describeAdoption, describeTakeover, VALUES_NOT_EMIS } from "./plan-tabl
 import type { Change, FieldDifference, Plan } from "./plan-types.ts";
 import { realtimeLine } from "./realtime-plan.ts";
 import { terminalSafe } from "./terminal-safe.ts";
+import { UNMANAGED_CONFLICT } from "../types/diagnostic-code.ts";
 
 export interface RenderTextOptions {
   /** Colours (a terminal). Off by default so files and CI logs stay plain. */
@@ -36,7 +37,7 @@ export function renderPlanText(plan: Plan, options: RenderTextOptions = {}): str
   const c = pc.createColors(options.color ?? false);
   const lines: string[] = [];
   // Live conflicts are diagnostics too (for annotations), but they read best with their change.
-  const diagnostics = plan.diagnostics.filter((d) => d.code !== "unmanaged-conflict");
+  const diagnostics = plan.diagnostics.filter((d) => d.code !== UNMANAGED_CONFLICT);
   for (const d of diagnostics) {
     const severity = d.severity === "error" ? c.red("error") : c.yellow("warning");
     lines.push(`${d.file}:${d.line}:${d.column}  ${severity}  ${d.code}  ${d.message}`);
@@ -97,7 +98,7 @@ function renderChange(change: Change, c: Colors): string[] {
   }
   const notEmis = change.problems.find((p) => p.code === VALUES_NOT_EMIS);
   if (notEmis) {
-    // The finding on the sync line, what to do below it (as in examples/plan-adopt.txt).
+    // The finding on the sync line, what to do below it.
     const cut = notEmis.message.indexOf(". emi never");
     const head = cut < 0 ? notEmis.message : notEmis.message.slice(0, cut);
     lines.push(`      sync: ${c.red("ERROR")} ${head}`);

@@ -32,7 +32,7 @@ export async function resolveRepoId(options: {
 }
 
 /** `owner/name` from `git@github.com:owner/name.git`, `https://host/owner/name(.git)`, `ssh://…`. */
-export function repoFromRemote(url: string): string | null {
+function repoFromRemote(url: string): string | null {
   const match = /[/:]([^/:]+)\/([^/]+?)(?:\.git)?\/?$/.exec(url);
   return match ? `${match[1]}/${match[2]}` : null;
 }

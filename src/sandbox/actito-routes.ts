@@ -25,7 +25,7 @@ const imports = `/mass-imports/v5/entities/${seg}/etl-executions`;
 const webhooks = `/webhooks/v4/entity/${seg}/webhookSubscription`;
 const campaigns = `/email-campaigns/v4/entity/${seg}/mail/${seg}`;
 
-/** The routes of actito-api.md except `/auth/token`, which the request pipeline answers itself. */
+/** The routes of docs/actito-model.md except `/auth/token`, which the request pipeline answers itself. */
 export const actitoRoutes: readonly Route[] = [
   { method: "GET", path: /^\/entities\/v5\/entities$/, handle: listEntities },
   { method: "GET", path: new RegExp(`^${tables}$`), handle: listTables },

@@ -12,7 +12,7 @@ const rowsPerSlice = 5000;
 /** Bigger than any honest 100 MB upload expands to; stops a gzip bomb. */
 const maxInflatedBytes = 1 << 30;
 
-export type ImportMode = "UPDATE_ONLY" | "CREATE_UPDATE" | "CREATE_ONLY";
+type ImportMode = "UPDATE_ONLY" | "CREATE_UPDATE" | "CREATE_ONLY";
 const modes: readonly ImportMode[] = ["UPDATE_ONLY", "CREATE_UPDATE", "CREATE_ONLY"];
 
 /** The `definition` part, checked. */

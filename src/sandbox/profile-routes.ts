@@ -7,7 +7,7 @@ import type { TableState } from "./sandbox-state.ts";
 const cursorPrefix = "after:";
 
 /** The cursor is opaque to clients: the last profileId of the page, so changes never shift it. */
-export function encodeCursor(lastProfileId: number): string {
+function encodeCursor(lastProfileId: number): string {
   return Buffer.from(`${cursorPrefix}${lastProfileId}`).toString("base64url");
 }
 

@@ -36,7 +36,7 @@ export interface SeedCampaign {
   html: string;
 }
 
-export interface SeedEntity {
+interface SeedEntity {
   name: string;
   profileTables: SeedProfileTable[];
   campaigns?: SeedCampaign[];

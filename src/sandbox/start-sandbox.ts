@@ -9,8 +9,7 @@ import { SandboxState } from "./sandbox-state.ts";
 import type { SandboxStats } from "./sandbox-stats.ts";
 import { seededRandom } from "./seeded-random.ts";
 
-export type { Faults, Limits, SandboxSeed } from "./sandbox-seed.ts";
-export type { SandboxStats } from "./sandbox-stats.ts";
+export type { SandboxSeed } from "./sandbox-seed.ts";
 
 export interface StartSandboxOptions {
   /** The data to serve, or the path of a YAML seed file; the default data set without it. */
@@ -41,7 +40,7 @@ export interface RunningSandbox {
 }
 
 /** Thrown when the sandbox cannot listen (port taken, bad host). */
-export class SandboxListenError extends EmiError {}
+class SandboxListenError extends EmiError {}
 
 function setFaults(state: SandboxState, faults: Partial<Faults>): void {
   state.faults = { ...state.faults, ...faults };
@@ -156,7 +155,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
 }
 
 /** Why a server could not listen, in words that say what to do (the code stays for searching). */
-export function listenProblem(error: unknown): string {
+function listenProblem(error: unknown): string {
   const code = (error as { code?: unknown }).code;
   if (code === "EADDRINUSE")
     return "EADDRINUSE, the port is already in use: stop what runs there, or choose another port (--port)";

@@ -8,7 +8,7 @@ const valueTypes = new Set(["STRING", "INTEGER", "BOOLEAN", "TIMESTAMP", "DATE",
 const attributeName = /^[A-Za-z][A-Za-z0-9_]{0,49}$/;
 
 /** A profile table as Actito describes it. */
-export function describeTable(store: ProfileTableStore): unknown {
+function describeTable(store: ProfileTableStore): unknown {
   return {
     id: store.id,
     name: store.name,

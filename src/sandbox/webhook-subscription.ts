@@ -1,6 +1,6 @@
 import { HttpError } from "./http-error.ts";
 
-/** A webhook subscription as actito-api.md ("Webhooks") models it. */
+/** A webhook subscription as docs/actito-model.md ("Webhooks") models it. */
 export interface WebhookSubscription {
   id: string;
   on: "PROFILE_TABLE";
@@ -17,7 +17,7 @@ export interface WebhookSubscription {
 const EVENT_TYPES = new Set(["CREATE", "UPDATE", "UPDATED_SUBSCRIPTION", "UPDATED_SEGMENT", "DELETE"]);
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 /** The largest bulk block the sandbox accepts. */
-export const MAX_BLOCK_SIZE = 1000;
+const MAX_BLOCK_SIZE = 1000;
 
 function invalid(message: string): HttpError {
   return new HttpError(400, "INVALID_BODY", message);

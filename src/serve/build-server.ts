@@ -7,10 +7,11 @@ import { guardStore, StoreUnavailableError } from "./guard-store.ts";
 import type { ApiKeyStore } from "./api-key-store.ts";
 import { registerGetOrCreateRoute } from "./get-or-create-route.ts";
 import { registerReaidLookupRoute } from "./reaid-lookup-route.ts";
+import type { RealtimeAccounts } from "../store/realtime-accounts.ts";
+import type { WebhookInbox } from "../store/webhook-inbox.ts";
 import type { ReaidLookupStore } from "./reaid-lookup-store.ts";
 import type { ServeMetrics } from "./serve-metrics.ts";
 import { type ServiceCaller, serviceKeyAuth } from "./service-key-auth.ts";
-import type { WebhookInboxStore } from "./webhook-inbox-store.ts";
 import { registerWebhookRoute } from "./webhook-route.ts";
 
 /** What the service reads and writes. */
@@ -18,7 +19,7 @@ export interface ServeStores {
   store: Store;
   keys: ApiKeyStore;
   lookup: ReaidLookupStore;
-  inbox: WebhookInboxStore;
+  inbox: WebhookInbox & RealtimeAccounts;
   /** Which database: store failures are named by it. */
   dialect: Dialect;
   /** `/healthz`: whether the store accepts writes (see storeReadiness). */
@@ -67,9 +68,9 @@ export interface BuildServerOptions {
 }
 
 /** The most a GetOrCreate body may weigh (Raptor's 1,000 addresses fit many times over). */
-export const GET_OR_CREATE_BODY_LIMIT = 1024 * 1024;
+const GET_OR_CREATE_BODY_LIMIT = 1024 * 1024;
 /** A bulk webhook delivery carries up to maxBlockSize profiles with their attributes. */
-export const WEBHOOK_BODY_LIMIT = 16 * 1024 * 1024;
+const WEBHOOK_BODY_LIMIT = 16 * 1024 * 1024;
 
 declare module "fastify" {
   interface FastifyRequest {

@@ -5,7 +5,7 @@ import { isValidEmail } from "./is-valid-email.ts";
 import type { ServeMetrics } from "./serve-metrics.ts";
 
 /** Raptor's cap on valid addresses per request. */
-export const MAX_ADDRESSES = 1000;
+const MAX_ADDRESSES = 1000;
 
 /** The addresses of a body, or null when it is not `{"emailAddresses": [...]}`. */
 function addressesOf(body: unknown): unknown[] | null {

@@ -1,4 +1,3 @@
-import type { CliIO } from "../cli/io.ts";
 import { validateDirectory } from "../config/validate-directory.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import type { ServeStores } from "./build-server.ts";
@@ -11,7 +10,8 @@ import type { ServeMetrics } from "./serve-metrics.ts";
  */
 export function inboxWorkerForServe(options: {
   dir: string;
-  io: CliIO;
+  /** The process environment and working directory (secrets are read with them). */
+  io: { env: Record<string, string | undefined>; cwd: string };
   log: (line: Record<string, unknown>) => void;
   intervalMs?: number;
   /** How often the declarations are read again (default 5 s). */
@@ -42,7 +42,9 @@ export function inboxWorkerForServe(options: {
           options.log({ msg: "cannot read the declarations", dir: options.dir, error: String(error) }),
         ),
       after: async () => {
-        metrics.inboxPending.set(await stores.inbox.countInbox().catch(() => 0));
+        // A store that does not answer leaves the gauge as it was (never a false "0 waiting").
+        const pending = await stores.inbox.countInbox().catch(() => null);
+        if (pending !== null) metrics.inboxPending.set(pending);
       },
     });
   };

@@ -5,16 +5,16 @@ import { LockHeldError } from "../store/errors.ts";
 import { type HeldLease, takeLease } from "../store/lease-keeper.ts";
 import { namespaceOf } from "../store/namespace-of.ts";
 import type { Store } from "../store/store.ts";
+import type { WebhookInbox } from "../store/webhook-inbox.ts";
 import { errorMessage } from "../sync/error-message.ts";
 import { resolveSyncTarget, type SyncTarget } from "../sync/resolve-sync-target.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import type { ReaidLookupStore } from "./reaid-lookup-store.ts";
-import type { WebhookInboxStore } from "./webhook-inbox-store.ts";
 import { type InboxOutcome, writeInboxReaids } from "./write-inbox-reaids.ts";
 
 export interface InboxWorkerDeps {
   store: Store;
-  inbox: WebhookInboxStore;
+  inbox: WebhookInbox;
   lookup: ReaidLookupStore;
   /** The declaration of an account's integration (its API key reference); null when not declared here. */
   integrationFor(account: number): DesiredIntegration | null;

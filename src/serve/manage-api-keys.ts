@@ -1,5 +1,6 @@
 import { StoreError } from "../store/errors.ts";
-import { hashSecret, newApiKey, newApiKeyId } from "./api-key-secret.ts";
+import { hashSecret } from "../store/secret-hash.ts";
+import { newApiKey, newApiKeyId } from "./api-key-secret.ts";
 import type { ApiKeyRecord, ApiKeyScope, ApiKeyStore } from "./api-key-store.ts";
 
 /**

@@ -1,10 +1,10 @@
 import pLimit from "p-limit";
 import type { ActitoApi, Profile } from "../actito/types.ts";
 import type { SyncTarget } from "../sync/resolve-sync-target.ts";
-import type { InboxEvent } from "./webhook-inbox-store.ts";
+import type { InboxEvent } from "../store/webhook-inbox.ts";
 
 /** From this many events on, a listing of the table's latest changes is tried before single reads. */
-export const LIST_FROM = 2;
+const LIST_FROM = 2;
 /**
  * How long before its event a change may have happened in Actito's clock: delivery delay (bulk
  * mode gathers events) and clock skew. A profile outside the window is simply read alone.

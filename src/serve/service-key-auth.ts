@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { namespaceOf } from "../store/namespace-of.ts";
-import { hashSecret, sameHash } from "./api-key-secret.ts";
+import { hashSecret, sameHash } from "../store/secret-hash.ts";
 import type { ApiKeyScope, ApiKeyStore } from "./api-key-store.ts";
 
 /** Who a request is, once its service key checked out. */

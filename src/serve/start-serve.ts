@@ -1,11 +1,7 @@
 import type { FastifyInstance } from "fastify";
-import { ApiKeySql } from "../store/api-key-sql.ts";
 import { openStore } from "../store/open-store.ts";
-import { ReaidLookupSql } from "../store/reaid-lookup-sql.ts";
-import { sqlDriverOf } from "../store/sql-driver-of.ts";
 import { storeReadiness } from "../store/store-readiness.ts";
 import type { Store } from "../store/store.ts";
-import { WebhookInboxSql } from "../store/webhook-inbox-sql.ts";
 import { EmiError } from "../types/errors.ts";
 import { buildServer, type ServeLimits, type ServeStores } from "./build-server.ts";
 import { createServeMetrics, type ServeMetrics } from "./serve-metrics.ts";
@@ -36,16 +32,15 @@ export interface RunningServe {
 export async function startServe(options: StartServeOptions): Promise<RunningServe> {
   const store = await openStore(options.storeUrl, { cwd: options.cwd });
   try {
-    const driver = sqlDriverOf(store);
     // Before listening: the first GetOrCreate requests would otherwise wait for SQLite's REAID
     // thread to start (hundreds of milliseconds when it runs from the sources).
-    await driver.prepareForService();
+    await store.prepareForService();
     const stores: ServeStores = {
       store,
-      keys: new ApiKeySql(driver),
-      lookup: new ReaidLookupSql(driver),
-      inbox: new WebhookInboxSql(driver),
-      dialect: driver.dialect,
+      keys: store,
+      lookup: store,
+      inbox: store,
+      dialect: store.dialect,
       readiness: storeReadiness(store),
     };
     const metrics = createServeMetrics();

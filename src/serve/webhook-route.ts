@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { hashSecret, sameHash } from "./api-key-secret.ts";
+import type { RealtimeAccounts } from "../store/realtime-accounts.ts";
+import { hashSecret, sameHash } from "../store/secret-hash.ts";
+import type { WebhookInbox } from "../store/webhook-inbox.ts";
 import { parseWebhookEvents } from "./parse-webhook-events.ts";
 import type { ServeMetrics } from "./serve-metrics.ts";
-import type { WebhookInboxStore } from "./webhook-inbox-store.ts";
 
 /** The header Actito sends with every delivery (set on the subscription by apply). */
-export const WEBHOOK_SECRET_HEADER = "x-authorization";
+const WEBHOOK_SECRET_HEADER = "x-authorization";
 
 /**
  * `POST /webhooks/actito/{account}`: checks the shared secret (before the body is read), writes the
@@ -14,7 +15,7 @@ export const WEBHOOK_SECRET_HEADER = "x-authorization";
  */
 export function registerWebhookRoute(
   app: FastifyInstance,
-  inbox: WebhookInboxStore,
+  inbox: Pick<WebhookInbox, "addInboxEvents"> & Pick<RealtimeAccounts, "webhookSecretHashes">,
   options: { metrics: ServeMetrics; now: () => Date; bodyLimit: number },
 ): void {
   const checkSecret = async (request: FastifyRequest, reply: FastifyReply) => {

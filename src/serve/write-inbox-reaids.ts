@@ -7,7 +7,7 @@ import { carriesReaid, profileEmail } from "../sync/profile-fields.ts";
 import type { SyncTarget } from "../sync/resolve-sync-target.ts";
 import type { ReaidLookupStore } from "./reaid-lookup-store.ts";
 import { readEventProfiles } from "./read-event-profiles.ts";
-import type { InboxEvent } from "./webhook-inbox-store.ts";
+import type { InboxEvent } from "../store/webhook-inbox.ts";
 
 /** What became of one inbox event. */
 export type InboxOutcome =

@@ -1,5 +1,3 @@
-import { terminalSafe } from "../plan/terminal-safe.ts";
-
 const sqliteHints: Record<string, string> = {
   SQLITE_NOTADB:
     "the file is not an emi store (or is corrupted): check --store / EMI_STORE, or restore it from a backup",
@@ -26,7 +24,8 @@ const systemHints: Record<string, string> = {
 /**
  * What to tell a person about a failure that is not a bug in emi but a fault of its surroundings:
  * the store's SQLite file (corrupted, read-only, disk full) or the file system (permissions, space).
- * Undefined for anything else, which stays "this is a bug".
+ * Undefined for anything else, which stays "this is a bug". The text quotes the error's message: the
+ * printer makes it terminal-safe.
  */
 export function describeOperationalError(error: unknown): string | undefined {
   if (!(error instanceof Error)) return undefined;
@@ -41,10 +40,8 @@ export function describeOperationalError(error: unknown): string | undefined {
       (base === "SQLITE_IOERR"
         ? "the disk reported an I/O error on the store file: check the disk and free space"
         : undefined);
-    return terminalSafe(
-      `the SQLite store failed (${code}: ${first})${hint ? `: ${hint}` : ": check the store file and its disk"}`,
-    );
+    return `the SQLite store failed (${code}: ${first})${hint ? `: ${hint}` : ": check the store file and its disk"}`;
   }
   const hint = systemHints[code];
-  return hint ? terminalSafe(`${first}: ${hint}`) : undefined;
+  return hint ? `${first}: ${hint}` : undefined;
 }

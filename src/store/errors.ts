@@ -10,7 +10,11 @@ export type StoreErrorCode =
   | "lock-lost"
   | "newer-schema"
   | "no-store"
-  | "unavailable";
+  | "unavailable"
+  | "target-exists"
+  | "target-not-empty"
+  | "schema-mismatch"
+  | "source-busy";
 
 /** An operational failure of the state store. Messages never carry a secret or a connection password. */
 export class StoreError extends EmiError {

@@ -235,7 +235,7 @@ function numbered(sql: string): string {
 }
 
 /** host:port/database of a connection string, never its user or password. */
-export function describeTarget(connectionString: string): string {
+function describeTarget(connectionString: string): string {
   try {
     const url = new URL(connectionString);
     return `${url.hostname}${url.port ? `:${url.port}` : ""}${url.pathname}`;

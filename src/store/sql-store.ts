@@ -2,17 +2,20 @@ import { createHmac, randomBytes } from "node:crypto";
 import { recordLinkFindingsSql, reportedLinkFindingsSql } from "./link-findings-sql.ts";
 import type { ApplyJournal } from "../apply/apply-journal.ts";
 import type { WorkingServiceKey } from "../plan/service-keys.ts";
+import type { ApiKeyRecord, BoundServiceKey, ListedApiKey } from "../serve/api-key-store.ts";
 import { ApiKeySql } from "./api-key-sql.ts";
 import { StoreError } from "./errors.ts";
-import { migrations, migrationsTableSql } from "./migrations.ts";
+import { type Dialect, migrations, migrationsTableSql } from "./migrations.ts";
 import type { SqlDriver } from "./sql-driver.ts";
 import { SqlJournal } from "./sql-journal.ts";
 import { SqlLeases } from "./sql-leases.ts";
 import { nowIso } from "./sql-placeholders.ts";
 import { SqlReaids } from "./sql-reaids.ts";
 import { SqlRegistry } from "./sql-registry.ts";
+import { SqlSyncSchedule } from "./sql-sync-schedule.ts";
 import { SqlSyncState } from "./sql-sync-state.ts";
 import type { Store } from "./store.ts";
+import { ReaidLookupSql } from "./reaid-lookup-sql.ts";
 import type { AdoptionOutcome, AdoptionRequest, ReaidHolder } from "./reaid-ownership.ts";
 import {
   adoptReaidsSql,
@@ -31,6 +34,9 @@ import type {
   SyncCheckpoint,
   SyncStatus,
 } from "./store-records.ts";
+import type { LicenceLeaseHolder, ScheduleEntry } from "./sync-schedule.ts";
+import type { InboxEvent } from "./webhook-inbox.ts";
+import { WebhookInboxSql } from "./webhook-inbox-sql.ts";
 
 const SECRET_KEY = "fingerprint-secret";
 
@@ -46,6 +52,9 @@ export class SqlStore implements Store {
   readonly #journal: SqlJournal;
   readonly #syncState: SqlSyncState;
   readonly #leases: SqlLeases;
+  readonly #schedule: SqlSyncSchedule;
+  readonly #inbox: WebhookInboxSql;
+  readonly #lookup: ReaidLookupSql;
   readonly #keys: ApiKeySql;
 
   protected constructor(driver: SqlDriver, secret: string) {
@@ -56,12 +65,10 @@ export class SqlStore implements Store {
     this.#journal = new SqlJournal(driver);
     this.#syncState = new SqlSyncState(driver);
     this.#leases = new SqlLeases(driver);
+    this.#schedule = new SqlSyncSchedule(driver);
+    this.#inbox = new WebhookInboxSql(driver);
+    this.#lookup = new ReaidLookupSql(driver);
     this.#keys = new ApiKeySql(driver);
-  }
-
-  /** The database, for role stores kept in their own files (e.g. sql-sync-schedule.ts). */
-  get sql(): SqlDriver {
-    return this.#driver;
   }
 
   /** Applies pending migrations and reads (or creates) the fingerprint secret. */
@@ -101,11 +108,6 @@ export class SqlStore implements Store {
     return secret!.value;
   }
 
-  /** The connection under this store, for role stores kept in their own files (see sql-driver-of.ts). */
-  get sqlDriver(): SqlDriver {
-    return this.#driver;
-  }
-
   /** The schema version this store is at (for tests and diagnostics). */
   async schemaVersion(): Promise<number> {
     const [row] = await this.#driver.all<{ version: number | string }>(
@@ -114,8 +116,27 @@ export class SqlStore implements Store {
     return Number(row?.version ?? 0);
   }
 
+  prepareForService(): Promise<void> {
+    return this.#driver.prepareForService();
+  }
+
   close(): Promise<void> {
     return this.#driver.close();
+  }
+
+  // Readiness (WriteProbe)
+
+  get dialect(): Dialect {
+    return this.#driver.dialect;
+  }
+  get storeFile(): string | null {
+    return this.#driver.file;
+  }
+  async probeWrite(at: string): Promise<void> {
+    await this.#driver.run(
+      "INSERT INTO store_meta (key, value) VALUES ('readiness-probe', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      [at],
+    );
   }
 
   async fingerprintKey(apiKey: string): Promise<string> {
@@ -235,6 +256,88 @@ export class SqlStore implements Store {
   }
   breakLock(id: string): Promise<boolean> {
     return this.#leases.breakLock(id);
+  }
+
+  // The sync schedule (sql-sync-schedule.ts)
+
+  recordSuccess(
+    account: number,
+    run: { at: string; full: boolean; skipped: number; rejectionsLeft: number },
+  ): Promise<void> {
+    return this.#schedule.recordSuccess(account, run);
+  }
+  recordFailure(account: number, at: string): Promise<number> {
+    return this.#schedule.recordFailure(account, at);
+  }
+  setRetryAt(account: number, retryAt: string): Promise<void> {
+    return this.#schedule.setRetryAt(account, retryAt);
+  }
+  markDue(account: number, reason: string, at: string): Promise<void> {
+    return this.#schedule.markDue(account, reason, at);
+  }
+  listSchedule(): Promise<ScheduleEntry[]> {
+    return this.#schedule.listSchedule();
+  }
+  licenceLeases(): Promise<LicenceLeaseHolder[]> {
+    return this.#schedule.licenceLeases();
+  }
+
+  // The webhook inbox and the realtime accounts (webhook-inbox-sql.ts)
+
+  addInboxEvents(
+    account: number,
+    events: readonly { profileId: string; eventType: string }[],
+    at: string,
+  ): Promise<void> {
+    return this.#inbox.addInboxEvents(account, events, at);
+  }
+  accountsWithInbox(): Promise<number[]> {
+    return this.#inbox.accountsWithInbox();
+  }
+  peekInbox(account: number, limit: number): Promise<InboxEvent[]> {
+    return this.#inbox.peekInbox(account, limit);
+  }
+  removeInboxEvents(events: readonly InboxEvent[]): Promise<void> {
+    return this.#inbox.removeInboxEvents(events);
+  }
+  removeInboxEventsBefore(account: number, at: string): Promise<number> {
+    return this.#inbox.removeInboxEventsBefore(account, at);
+  }
+  countInbox(): Promise<number> {
+    return this.#inbox.countInbox();
+  }
+  putWebhookSecret(account: number, secretHash: string, secretRef: string, at: string): Promise<void> {
+    return this.#inbox.putWebhookSecret(account, secretHash, secretRef, at);
+  }
+  webhookSecretHashes(account: number, at: string): Promise<string[]> {
+    return this.#inbox.webhookSecretHashes(account, at);
+  }
+  realtimeAccounts(): Promise<Map<number, { secretRef: string; secretHash: string }>> {
+    return this.#inbox.realtimeAccounts();
+  }
+  deleteWebhookSecret(account: number): Promise<void> {
+    return this.#inbox.deleteWebhookSecret(account);
+  }
+
+  // REAID lookup (reaid-lookup-sql.ts) and service keys (api-key-sql.ts), for emi serve
+
+  findReaid(reaid: string): Promise<{ namespace: string; email: string } | null> {
+    return this.#lookup.findReaid(reaid);
+  }
+  insertApiKey(record: Omit<ApiKeyRecord, "integrationId">, keyHash: string): Promise<string | null> {
+    return this.#keys.insertApiKey(record, keyHash);
+  }
+  listApiKeys(): Promise<ListedApiKey[]> {
+    return this.#keys.listApiKeys();
+  }
+  revokeApiKey(id: string, at: string): Promise<boolean> {
+    return this.#keys.revokeApiKey(id, at);
+  }
+  findServiceKey(keyHash: string): Promise<BoundServiceKey | null> {
+    return this.#keys.findServiceKey(keyHash);
+  }
+  touchApiKey(id: string, at: string): Promise<void> {
+    return this.#keys.touchApiKey(id, at);
   }
 
   // What drift last reported of the campaign link check (LinkFindingsStore; SQL in link-findings-sql.ts)

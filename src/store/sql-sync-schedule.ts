@@ -1,7 +1,5 @@
 import type { LicenceLeaseHolder, ScheduleEntry, SyncSchedule } from "./sync-schedule.ts";
 import type { SqlSession } from "./sql-driver.ts";
-import { SqlStore } from "./sql-store.ts";
-import type { Store } from "./store.ts";
 
 interface ScheduleRow {
   account: number | string;
@@ -11,11 +9,6 @@ interface ScheduleRow {
   retry_at: string | null;
   due_reason: string | null;
   without_reaid: number | string | null;
-}
-
-/** The sync schedule of a SQL store (migration 4), or null for a store that has none (a test double). */
-export function syncScheduleOf(store: Store): SyncSchedule | null {
-  return store instanceof SqlStore ? new SqlSyncSchedule(store.sql) : null;
 }
 
 /** SyncSchedule over the `sync_schedule` table; the same SQL in SQLite and PostgreSQL. */
@@ -91,7 +84,7 @@ export class SqlSyncSchedule implements SyncSchedule {
     }));
   }
 
-  async list(): Promise<ScheduleEntry[]> {
+  async listSchedule(): Promise<ScheduleEntry[]> {
     const rows = await this.#sql.all<ScheduleRow>(
       `SELECT account, last_success_at, last_full_at, failures, retry_at, due_reason, without_reaid
        FROM sync_schedule ORDER BY account`,

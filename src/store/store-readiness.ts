@@ -1,6 +1,6 @@
 import { statfs } from "node:fs/promises";
 import { dirname } from "node:path";
-import { sqlDriverOf } from "./sql-driver-of.ts";
+import type { Dialect } from "./migrations.ts";
 import { describeStoreFailure } from "./store-failure.ts";
 
 /** Whether the store accepts writes, and if not why (no personal data: causes and codes only). */
@@ -9,10 +9,18 @@ export interface Readiness {
   why?: string;
 }
 
+/** What readiness needs of a store: a write like any other, and where an embedded store lives. */
+export interface WriteProbe {
+  /** Which database, to name its failures. */
+  readonly dialect: Dialect;
+  /** The database file of an embedded store (its disk's free space is checked); null otherwise. */
+  readonly storeFile: string | null;
+  /** Writes one small row of `store_meta`, as any write would. */
+  probeWrite(at: string): Promise<void>;
+}
+
 /** Below this much free space on an embedded store's disk, the store is reported full. */
 export const MIN_FREE_BYTES = 1024 * 1024;
-
-const PROBE_KEY = "readiness-probe";
 
 /**
  * The readiness of a store for `/healthz`: a small write (one row of `store_meta`) and, for an
@@ -21,34 +29,30 @@ const PROBE_KEY = "readiness-probe";
  * few seconds, and a probe that does not finish within `timeoutMs` counts as a failure.
  */
 export function storeReadiness(
-  store: object,
+  store: WriteProbe,
   options: { cacheMs?: number; timeoutMs?: number; now?: () => number } = {},
 ): () => Promise<Readiness> {
-  const driver = sqlDriverOf(store);
   const cacheMs = options.cacheMs ?? 3_000;
   const timeoutMs = options.timeoutMs ?? 2_000;
   const now = options.now ?? Date.now;
   let cached: { at: number; answer: Promise<Readiness> } | null = null;
 
   const probe = async (): Promise<Readiness> => {
-    const store = driver.dialect === "sqlite" ? "SQLite" : "PostgreSQL";
+    const name = store.dialect === "sqlite" ? "SQLite" : "PostgreSQL";
     try {
-      if (driver.file !== null) {
-        const fs = await statfs(dirname(driver.file));
-        if (fs.bavail * fs.bsize < MIN_FREE_BYTES) return { ok: false, why: `${store} store: disk full` };
+      if (store.storeFile !== null) {
+        const fs = await statfs(dirname(store.storeFile));
+        if (fs.bavail * fs.bsize < MIN_FREE_BYTES) return { ok: false, why: `${name} store: disk full` };
       }
-      await driver.run(
-        "INSERT INTO store_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [PROBE_KEY, new Date(now()).toISOString()],
-      );
+      await store.probeWrite(new Date(now()).toISOString());
       return { ok: true };
     } catch (error) {
-      const failure = describeStoreFailure(error, driver.dialect);
+      const failure = describeStoreFailure(error, store.dialect);
       return {
         ok: false,
         why: failure
           ? `${failure.store} store: ${failure.cause}${failure.code ? ` (${failure.code})` : ""}`
-          : `${store} store: the write probe failed`,
+          : `${name} store: the write probe failed`,
       };
     }
   };

@@ -2,6 +2,9 @@ import type { ApplyJournal } from "../apply/apply-journal.ts";
 import type { RegistryWriter } from "../apply/registry-writer.ts";
 import type { KeyFingerprints, RegistryReader } from "../plan/registry-reader.ts";
 import type { ServiceKeys } from "../plan/service-keys.ts";
+import type { ApiKeyStore } from "../serve/api-key-store.ts";
+import type { ReaidLookupStore } from "../serve/reaid-lookup-store.ts";
+import type { WriteProbe } from "./store-readiness.ts";
 import type {
   ImportQuota,
   ReaidStore,
@@ -11,12 +14,14 @@ import type {
 } from "../sync/sync-store.ts";
 import type { Leases } from "./leases.ts";
 import type { LinkFindingsStore } from "../plan/link-findings-store.ts";
+import type { RealtimeAccounts } from "./realtime-accounts.ts";
 import type { ReaidOwnershipStore } from "./reaid-ownership.ts";
+import type { SyncSchedule } from "./sync-schedule.ts";
+import type { WebhookInbox } from "./webhook-inbox.ts";
 
 export type {
   IntegrationStatus,
   JournalEntry,
-  JournalOutcome,
   Lease,
   RegistryEntry,
   RegistryWrite,
@@ -24,13 +29,14 @@ export type {
   SyncCheckpoint,
   SyncCounts,
   SyncHealth,
-  SyncStatus,
 } from "./store-records.ts";
 
 /**
  * Durable state that git must not hold, implemented by SqliteStore and PostgresStore: the union of
- * the roles its users own (ADR 0002). Plan, apply and sync each depend on the roles they use; a new
- * capability is a new role (an interface owned by its user, its SQL in a new file) added here.
+ * the roles its users own (ADR 0002), and of the roles several users share (the sync schedule, the
+ * webhook inbox, the realtime accounts), which src/store owns. Every user depends on the roles it
+ * uses and reaches them through this interface only; a new capability is a new role (an interface,
+ * its SQL in a new file of src/store, delegated to by SqlStore) added here.
  */
 export interface Store
   extends RegistryReader,
@@ -44,7 +50,18 @@ export interface Store
     RejectionStore,
     ImportQuota,
     Leases,
+    SyncSchedule,
+    WebhookInbox,
+    RealtimeAccounts,
+    ReaidLookupStore,
+    ApiKeyStore,
     LinkFindingsStore,
-    ServiceKeys {
+    ServiceKeys,
+    WriteProbe {
+  /**
+   * Readies the store for a long-running service (`emi serve`, before it listens): on SQLite, starts
+   * the REAID write thread and the checkpoint thread; nothing on PostgreSQL.
+   */
+  prepareForService(): Promise<void>;
   close(): Promise<void>;
 }

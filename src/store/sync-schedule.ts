@@ -25,7 +25,7 @@ export interface SyncSchedule {
   recordFailure(account: number, at: string): Promise<number>;
   setRetryAt(account: number, retryAt: string): Promise<void>;
   markDue(account: number, reason: string, at: string): Promise<void>;
-  list(): Promise<ScheduleEntry[]>;
+  listSchedule(): Promise<ScheduleEntry[]>;
   /** Who holds each licence lease (`api3/nordlys`), since when: the syncs running now. */
   licenceLeases(): Promise<LicenceLeaseHolder[]>;
 }

@@ -1,5 +1,6 @@
-import type { InboxEvent, WebhookInboxStore } from "../serve/webhook-inbox-store.ts";
+import type { RealtimeAccounts } from "./realtime-accounts.ts";
 import type { SqlDriver, SqlStatement } from "./sql-driver.ts";
+import type { InboxEvent, WebhookInbox } from "./webhook-inbox.ts";
 
 /** How long a replaced webhook secret is still accepted. */
 const PREVIOUS_SECRET_GRACE_MS = 10 * 60_000;
@@ -25,8 +26,8 @@ interface InboxRow {
   received_at: string;
 }
 
-/** WebhookInboxStore over the store's SQL connection (tables of migration 5). */
-export class WebhookInboxSql implements WebhookInboxStore {
+/** WebhookInbox and RealtimeAccounts over the store's SQL connection (tables of migration 5). */
+export class WebhookInboxSql implements WebhookInbox, RealtimeAccounts {
   readonly #db: SqlDriver;
 
   constructor(db: SqlDriver) {

@@ -51,7 +51,7 @@ export interface ValueClassification {
 }
 
 /** What a value must look like to be adopted: URL-safe (it travels in links as `reaid=`), 1–255 characters. */
-export const ADOPTABLE_VALUE = /^[A-Za-z0-9_-]{1,255}$/;
+const ADOPTABLE_VALUE = /^[A-Za-z0-9_-]{1,255}$/;
 
 /** The attribute's value as text when it holds one; null when empty. */
 export function valueText(value: unknown): string | null {

@@ -3,7 +3,7 @@ import { EmiError } from "../types/errors.ts";
 import type { RunState } from "./sync-run-state.ts";
 
 /** The checkpoint format this emi reads and writes. */
-export const RUN_STATE_KIND = "emi-sync-run/1";
+const RUN_STATE_KIND = "emi-sync-run/1";
 
 /**
  * A running sync's checkpoint that this emi cannot read: written by another version of emi (or

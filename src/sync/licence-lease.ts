@@ -7,7 +7,7 @@ export function licenceOf(integration: Pick<DesiredIntegration, "actito">): stri
 }
 
 /** The store lease that lets one process at a time work on a licence, e.g. `licence:api3/nordlys`. */
-export function licenceLeaseName(licence: string): string {
+function licenceLeaseName(licence: string): string {
   return `licence:${licence}`;
 }
 

@@ -56,10 +56,6 @@ export function countVerdict(t: OwnershipTally, profileId: number, verdict: Valu
   }
 }
 
-export function leftCount(t: OwnershipTally): number {
-  return Object.values(t.left).reduce((a, b) => a + (b ?? 0), 0);
-}
-
 const numberFormat = new Intl.NumberFormat("en-US");
 
 /** `600 values emi did not write (e.g. profiles 17, 18, 240)`; `at least` when only part was read. */

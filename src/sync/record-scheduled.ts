@@ -1,5 +1,4 @@
-import { syncScheduleOf } from "../store/sql-sync-schedule.ts";
-import type { Store } from "../store/store.ts";
+import type { SyncSchedule } from "../store/sync-schedule.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import { retryBackoffMs } from "./retry-backoff.ts";
 import type { SyncResult } from "./sync-result.ts";
@@ -11,12 +10,11 @@ import type { SyncResult } from "./sync-result.ts";
  * not active) leave no trace. Best effort: the result was already reported to the registry.
  */
 export async function recordScheduled(
-  options: { store: Store; full?: boolean; now?: () => Date; random?: () => number },
+  options: { store: SyncSchedule; full?: boolean; now?: () => Date; random?: () => number },
   integration: DesiredIntegration,
   result: SyncResult,
 ): Promise<void> {
-  const schedule = syncScheduleOf(options.store);
-  if (!schedule) return;
+  const schedule = options.store;
   const now = (options.now ?? (() => new Date()))();
   const at = now.toISOString();
   const account = integration.account;

@@ -2,7 +2,7 @@ import { noTableMessage, pickProfileTable } from "../actito/pick-profile-table.t
 import type { ActitoApi } from "../actito/types.ts";
 import type { RegistryEntry } from "../store/store.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
-import { describeAttribute, isCompatibleReaidAttribute } from "../plan/reaid-attribute.ts";
+import { describeAttribute, isCompatibleReaidAttribute } from "./reaid-attribute.ts";
 import { SyncTargetError } from "./sync-errors.ts";
 
 /** Where and how one integration's REAIDs are written. */

@@ -1,5 +1,5 @@
 /** The longest wait before a failing integration is tried again. */
-export const MAX_BACKOFF_MS = 30 * 60_000;
+const MAX_BACKOFF_MS = 30 * 60_000;
 const BASE_BACKOFF_MS = 10_000;
 
 /**

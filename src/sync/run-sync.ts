@@ -31,8 +31,7 @@ import {
   utcDay,
 } from "./write-strategy.ts";
 
-export type { SyncEvent, SyncRunCounts } from "./sync-events.ts";
-export type { SyncOutcome } from "./sync-outcome.ts";
+export type { SyncEvent } from "./sync-events.ts";
 export type { SyncResult } from "./sync-result.ts";
 
 export interface RunSyncOptions {

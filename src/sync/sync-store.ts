@@ -1,6 +1,5 @@
-import type { RegistryReader } from "../plan/registry-reader.ts";
 import type { ReaidOwnershipStore } from "../store/reaid-ownership.ts";
-import type { Rejection, SyncCheckpoint, SyncStatus } from "../store/store-records.ts";
+import type { RegistryEntry, Rejection, SyncCheckpoint, SyncStatus } from "../store/store-records.ts";
 
 /** REAIDs by namespace: created once, never changed. */
 export interface ReaidStore {
@@ -41,8 +40,14 @@ export interface ImportQuota {
   recordImport(table: string, day: string, importId: string): Promise<void>;
 }
 
+/** The sync's look-up of its integration in the registry (the plan reads the registry through RegistryReader). */
+interface RegistryLookup {
+  /** The integration whose owner or sister is `account`, if any. */
+  findByAccount(account: number): Promise<RegistryEntry | null>;
+}
+
 /** What one integration's sync needs of the store (its lease is taken by runSync). */
-export type SyncStore = Pick<RegistryReader, "findByAccount"> &
+export type SyncStore = RegistryLookup &
   ReaidOwnershipStore &
   SyncHealthRecorder &
   ReaidStore &

@@ -27,7 +27,7 @@ export interface DesiredIntegration {
 }
 
 /** What the campaign link check holds an integration's campaigns to. */
-export interface DeclaredLinks {
+interface DeclaredLinks {
   /** Host names of the customer's site, lower case, unique. */
   domains: string[];
   /** Campaign ids or unique names, as text; empty when none is declared. */

@@ -1,3 +1,5 @@
+import type { DiagnosticCode } from "./diagnostic-code.ts";
+
 /** How serious a diagnostic is: errors make `emi validate` exit 1, warnings do not. */
 export type Severity = "error" | "warning";
 
@@ -11,7 +13,7 @@ export interface Diagnostic {
   endLine?: number;
   endColumn?: number;
   /** A stable, kebab-case code such as `unknown-key` or `sister-claimed-twice`. */
-  code: string;
+  code: DiagnosticCode;
   severity: Severity;
   /** A message a person can act on. Never contains a secret. */
   message: string;

@@ -3,9 +3,9 @@ import type { ScheduleEntry } from "../store/sync-schedule.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 
 /** Why an integration is synced in this cycle. */
-export type DueWhy = "never synced" | "interval" | "marked due" | "inbox" | "retry";
+type DueWhy = "never synced" | "interval" | "marked due" | "inbox" | "retry";
 
-export interface DueSync {
+interface DueSync {
   integration: DesiredIntegration;
   /** Read the whole table (the daily backstop), not only what changed. */
   full: boolean;

@@ -4,7 +4,7 @@ const n = (value: number) => value.toLocaleString("en-US");
 /** `09:40:02`, in UTC like every time emi prints. */
 const clock = (iso: string) => iso.slice(11, 19);
 
-/** One line of `emi sync --watch` text output (examples/watch.txt). */
+/** One line of `emi sync --watch` text output. */
 export function formatWatchLine(record: WatchRecord): string {
   const at = "time" in record ? clock(record.time) : "";
   switch (record.type) {

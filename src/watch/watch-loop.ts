@@ -3,7 +3,6 @@ import { createActitoClient } from "../actito/create-actito-client.ts";
 import type { ActitoApi } from "../actito/types.ts";
 import { type SecretSource, secretSourceFrom } from "../config/resolve-secret.ts";
 import { validateDirectory } from "../config/validate-directory.ts";
-import { syncScheduleOf } from "../store/sql-sync-schedule.ts";
 import type { Store } from "../store/store.ts";
 import { errorMessage } from "../sync/error-message.ts";
 import { licenceOf } from "../sync/licence-lease.ts";
@@ -75,7 +74,6 @@ export async function runWatch(options: WatchOptions): Promise<void> {
   const pollMs = Math.min(options.pollMs ?? 5_000, options.intervalMs);
   const busyRetryMs = Math.min(options.busyRetryMs ?? 30_000, options.intervalMs);
   const inboxDue = options.inboxDue ?? noInbox;
-  const schedule = syncScheduleOf(options.store);
   const tally = new RunTally(now);
   // One client per integration for the worker's life: its token and connections outlive a run, so
   // an idle incremental sync does not fetch a token every time.
@@ -145,7 +143,7 @@ export async function runWatch(options: WatchOptions): Promise<void> {
     while (!options.signal.aborted) {
       try {
         const registry = new Map((await options.store.listIntegrations()).map((e) => [e.account, e]));
-        const scheduled = new Map(((await schedule?.list()) ?? []).map((s) => [s.account, s]));
+        const scheduled = new Map((await options.store.listSchedule()).map((s) => [s.account, s]));
         const inbox = await inboxDue();
         storeFailures = 0;
         const known = new Set(declared.map((i) => i.account));
@@ -226,7 +224,9 @@ export async function runWatch(options: WatchOptions): Promise<void> {
       onEvent: (event: SyncEvent) => tally.onEvent(event),
       connect: ({ apiKey, account }) => clients.get(byAccount.get(account!)!, apiKey),
     });
-    const after = new Map(((await schedule?.list().catch(() => [])) ?? []).map((s) => [s.account, s]));
+    // For the metrics only (profiles without a REAID): a store that does not answer here leaves the
+    // gauge unknown, and the next cycle's reads report the failure.
+    const after = new Map((await options.store.listSchedule().catch(() => [])).map((s) => [s.account, s]));
     for (const result of results) {
       const account = result.account;
       const run = tally.take(account);

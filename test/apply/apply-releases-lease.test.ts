@@ -2,7 +2,6 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runPlanAndApply } from "../../src/apply/run-plan-and-apply.ts";
 import { openStore } from "../../src/store/open-store.ts";
-import { syncScheduleOf } from "../../src/store/sql-sync-schedule.ts";
 import type { Lease } from "../../src/store/store.ts";
 import { createWorld, type World } from "../e2e/e2e-harness.ts";
 
@@ -44,7 +43,7 @@ describe("apply and the licence leases", () => {
       /1042 nordlys\/customers +sync skipped: licence busy \(emi@worker-1:2231\); marked due/,
     );
     expect(applied.out).toMatch(/1071 lumen\/customers +in sync/);
-    const schedule = await world.withStore(async (s) => (await syncScheduleOf(s)?.list()) ?? []);
+    const schedule = await world.withStore((s) => s.listSchedule());
     expect(schedule.find((e) => e.account === 1042)).toMatchObject({
       dueReason: "licence busy (emi@worker-1:2231)",
       lastSuccessAt: null,

@@ -3,9 +3,10 @@ import { PlanRefusedError } from "../../src/apply/apply-errors.ts";
 import { refusePlan } from "../../src/apply/refuse-plan.ts";
 import type { Plan } from "../../src/plan/plan-types.ts";
 import type { Diagnostic } from "../../src/types/diagnostic.ts";
+import type { DiagnosticCode } from "../../src/types/diagnostic-code.ts";
 import { examplePlan } from "../plan/plan-fixture.ts";
 
-function diagnostic(code: string): Diagnostic {
+function diagnostic(code: DiagnosticCode): Diagnostic {
   return {
     severity: "error",
     code,
@@ -25,9 +26,9 @@ describe("refusePlan", () => {
   it("refuses invalid declarations, naming the first error, but not an account held elsewhere", () => {
     const plan: Plan = { ...examplePlan(), diagnostics: [diagnostic("unmanaged-conflict")] };
     expect(() => refusePlan(plan, { allowEmpty: false })).not.toThrow();
-    plan.diagnostics.push(diagnostic("unknown-field"));
+    plan.diagnostics.push(diagnostic("unknown-key"));
     expect(() => refusePlan(plan, { allowEmpty: false })).toThrow(
-      /the declarations have 1 error\(s\), e\.g\. integrations\/1042\.yaml:3:5 unknown-field here/,
+      /the declarations have 1 error\(s\), e\.g\. integrations\/1042\.yaml:3:5 unknown-key here/,
     );
   });
 

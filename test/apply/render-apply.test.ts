@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { ApplyResult } from "../../src/apply/apply-types.ts";
 import { applySucceeded } from "../../src/apply/apply-types.ts";
 import { renderApplyMarkdown } from "../../src/apply/render-apply-markdown.ts";
-import { renderApplyText } from "../../src/apply/render-apply-text.ts";
+import {
+  formatOutcomeLine,
+  formatRecoveredLine,
+  renderApplySummary,
+} from "../../src/apply/render-apply-text.ts";
 
 const result: ApplyResult = {
   applyId: "a1",
@@ -56,16 +60,20 @@ const result: ApplyResult = {
 };
 
 describe("apply renderers", () => {
-  it("prints one line per outcome and the summary when rendering text", () => {
-    expect(renderApplyText(result)).toBe(
+  it("prints one line per recovered step and outcome, and the summary, when rendering text", () => {
+    expect(
+      [
+        ...result.recovered.map(formatRecoveredLine),
+        ...result.outcomes.map(formatOutcomeLine),
+        renderApplySummary(result),
+      ].join("\n"),
+    ).toBe(
       [
         "recovered: 1071 add-attribute left pending by an interrupted apply: succeeded (attribute reaid is in Actito)",
         "1071 lumen/customers     activated (attribute reaid added)",
         "1042 nordlys/customers   FAILED: Actito is unavailable | down",
         "1010 solstice/customers  deactivation blocked",
-        "1071 sync: in sync",
         "Applied: 1 created, 0 updated, 1 blocked, 1 FAILED. 1 sync ran, 0 failed. 1.2 s.",
-        "",
       ].join("\n"),
     );
     expect(applySucceeded(result)).toBe(false);

@@ -4,9 +4,7 @@ import { recoverPendingSteps } from "../../src/apply/recover-pending-steps.ts";
 import { runPlanAndApply } from "../../src/apply/run-plan-and-apply.ts";
 import { resolveSecretsOnce } from "../../src/config/resolve-secrets-once.ts";
 import { createApiKey } from "../../src/serve/manage-api-keys.ts";
-import { ApiKeySql } from "../../src/store/api-key-sql.ts";
 import { openStore } from "../../src/store/open-store.ts";
-import { sqlDriverOf } from "../../src/store/sql-driver-of.ts";
 import type { Store } from "../../src/store/store.ts";
 import { createWorld, nordlysYaml, type World } from "../e2e/e2e-harness.ts";
 
@@ -37,7 +35,7 @@ describe("apply revokes service keys", () => {
         },
       });
     await apply();
-    const keys = new ApiKeySql(sqlDriverOf(s));
+    const keys = s;
     const make = () => createApiKey(keys, { account: 1043, name: null, scope: "reaid", now: "2026-12-01" });
     const [first, second] = [await make(), await make()];
 
@@ -68,7 +66,7 @@ describe("apply revokes service keys", () => {
     world = await createWorld();
     expect((await world.run(["apply", "--yes"])).code).toBe(0);
     store = await openStore(world.storeUrl);
-    const keys = new ApiKeySql(sqlDriverOf(store));
+    const keys = store;
     await createApiKey(keys, { account: 1043, name: null, scope: "reaid", now: "2026-12-01" });
     const recover = async () => {
       await store!.journalBegin({

@@ -49,9 +49,18 @@ describe("runPlanAndApply", () => {
     );
     const real = connectActito({ EMI_ACTITO_URL: sandbox.url });
     let clients = 0;
+    // Which entities' tables were listed (the one way to pick a table by name).
+    const tableLists: string[] = [];
     const connect: ConnectActito = (target) => {
       clients++;
-      return real(target);
+      const api = real(target);
+      return new Proxy(api, {
+        get(client, name) {
+          const value = Reflect.get(client, name);
+          if (name === "listProfileTables") tableLists.push(`listed by client ${clients}`);
+          return typeof value === "function" ? value.bind(client) : value;
+        },
+      });
     };
 
     const { result } = await runPlanAndApply({
@@ -69,6 +78,9 @@ describe("runPlanAndApply", () => {
     expect(result!.syncs.every((s) => s.health === "in sync")).toBe(true);
     // Refresh, activation and sync each built clients, all through `connect`.
     expect(clients).toBeGreaterThanOrEqual(3 * result!.syncs.length);
+    // Each table is picked once, by the plan: activation reads the plan's table by id, and the
+    // sync the one activation wrote to the registry.
+    expect(tableLists).toHaveLength(result!.outcomes.length);
     expect(Object.fromEntries(reads)).toEqual(Object.fromEntries(Object.keys(KEYS).map((k) => [k, 1])));
   });
 });

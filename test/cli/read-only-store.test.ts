@@ -6,6 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/start-sandbox.ts";
 import { createWorld } from "../e2e/e2e-harness.ts";
+import { itWith, postgres, postgresUrl } from "../requirements.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -77,31 +78,28 @@ describe("read-only commands never create a store", () => {
     expect(run.err).toContain(`no store at ${join(dir, ".emi/state.db")}`);
   });
 
-  it.runIf(process.env.EMI_TEST_POSTGRES_URL)(
-    "does not create a PostgreSQL schema for state show with ?schema=typo",
-    async () => {
-      const url = new URL(process.env.EMI_TEST_POSTGRES_URL!);
-      const schema = `typo_${process.pid}`;
-      url.searchParams.set("schema", schema);
-      url.password = "hunter2-not-printed";
-      const run = emi(["state", "show", "--store", url.toString()], tmpdir());
-      expect(run.code).toBe(1);
-      expect(run.err).toMatch(new RegExp(`no store at postgres://[^ ]+ \\(schema ${schema}\\)`));
-      expect(run.err).not.toContain("postgres@");
-      expect(run.err).not.toContain("hunter2");
-      const client = new pg.Client({ connectionString: process.env.EMI_TEST_POSTGRES_URL });
-      await client.connect();
-      try {
-        const { rows } = await client.query(
-          "SELECT 1 FROM information_schema.schemata WHERE schema_name = $1",
-          [schema],
-        );
-        expect(rows).toEqual([]);
-      } finally {
-        await client.end();
-      }
-    },
-  );
+  itWith([postgres], "does not create a PostgreSQL schema for state show with ?schema=typo", async () => {
+    const url = new URL(postgresUrl());
+    const schema = `typo_${process.pid}`;
+    url.searchParams.set("schema", schema);
+    url.password = "hunter2-not-printed";
+    const run = emi(["state", "show", "--store", url.toString()], tmpdir());
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(new RegExp(`no store at postgres://[^ ]+ \\(schema ${schema}\\)`));
+    expect(run.err).not.toContain("postgres@");
+    expect(run.err).not.toContain("hunter2");
+    const client = new pg.Client({ connectionString: postgresUrl() });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        "SELECT 1 FROM information_schema.schemata WHERE schema_name = $1",
+        [schema],
+      );
+      expect(rows).toEqual([]);
+    } finally {
+      await client.end();
+    }
+  });
 });
 
 describe("store failures say what to check", () => {

@@ -7,6 +7,7 @@ import type { CliIO } from "../../src/cli/io.ts";
 import { main } from "../../src/cli/main.ts";
 import { readSecret } from "../../src/config/resolve-secret.ts";
 import { ageKeyPair, encryptArmored } from "../config/age-fixture.ts";
+import { ageBinaries, describeWith } from "../requirements.ts";
 
 const KEY = "Zx8kP2qLm9RtV4wNb7Yc3HsJd6GfA1eU";
 
@@ -21,7 +22,7 @@ function ageKeygen(dir: string, name: string): { file: string; identity: string;
   return { file, identity, recipient };
 }
 
-describe("emi secret", () => {
+describeWith([ageBinaries], "emi secret", () => {
   let repo: string;
   let keys: string;
   beforeEach(() => {

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.ts";
 import type { CliIO } from "../../src/cli/io.ts";
@@ -61,7 +62,10 @@ describe("emi validate", () => {
     const { code, out } = await validate(invalid, ["--format", "sarif"]);
     expect(code).toBe(1);
     expectGolden(out, "invalid.sarif.json");
-    const schema = JSON.parse(readFileSync("/work/shared/reference/sarif-schema-2.1.0.json", "utf8"));
+    // The official SARIF 2.1.0 schema from the OASIS SARIF repository (sarif-2.1/schema/).
+    const schema = JSON.parse(
+      readFileSync(join(import.meta.dirname, "../fixtures/reference/sarif-schema-2.1.0.json"), "utf8"),
+    );
     // SARIF's schema is draft-04, which needs ajv's draft-04 build (CommonJS).
     const AjvDraft04 = (createRequire(import.meta.url)("ajv-draft-04") as typeof import("ajv-draft-04"))
       .default;

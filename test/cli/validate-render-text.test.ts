@@ -1,8 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { renderDiagnosticsText, summaryLine } from "../../src/cli/render-diagnostics-text.ts";
 import type { Diagnostic } from "../../src/types/diagnostic.ts";
+import type { DiagnosticCode } from "../../src/types/diagnostic-code.ts";
 
-const at = (line: number, column: number, code: string, extra: Partial<Diagnostic> = {}): Diagnostic => ({
+const at = (
+  line: number,
+  column: number,
+  code: DiagnosticCode,
+  extra: Partial<Diagnostic> = {},
+): Diagnostic => ({
   file: "integrations/1042.yaml",
   line,
   column,
@@ -15,10 +21,10 @@ const at = (line: number, column: number, code: string, extra: Partial<Diagnosti
 
 describe("renderDiagnosticsText", () => {
   it("summarises errors and warnings over the files they touch", () => {
-    expect(summaryLine(12, [at(1, 1, "a"), at(2, 1, "b", { file: "x.yaml" })])).toBe(
+    expect(summaryLine(12, [at(1, 1, "unknown-key"), at(2, 1, "wrong-type", { file: "x.yaml" })])).toBe(
       "2 errors in 2 of 12 files.",
     );
-    expect(summaryLine(3, [at(1, 1, "a"), at(2, 1, "b", { severity: "warning" })])).toBe(
+    expect(summaryLine(3, [at(1, 1, "unknown-key"), at(2, 1, "wrong-type", { severity: "warning" })])).toBe(
       "1 error and 1 warning in 1 of 3 files.",
     );
     expect(summaryLine(1, [])).toBe("No problems in 1 file.");

@@ -17,7 +17,7 @@ export const KEYS = {
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../..");
 
-export interface RunResult {
+interface RunResult {
   code: number;
   out: string;
   err: string;

@@ -78,7 +78,7 @@ describe("buildPlan", () => {
           file: "integrations/1010.yaml",
           line: 1,
           column: 1,
-          code: "x",
+          code: "unknown-key",
           severity: "error",
           message: "m",
           path: "",

@@ -108,7 +108,7 @@ export function liveState(
   };
 }
 
-/** The plan of examples/plan.txt: a create, a sister move between two updates, a blocked deactivation. */
+/** The plan of the golden plan renderings (test/plan/golden/): a create, a sister move between two updates, a blocked deactivation. */
 export function examplePlan(allowDeactivate = false): Plan {
   const lumen = desired(1071, "lumen", { sisterAccounts: [1072] });
   const nordlys = desired(1042, "nordlys", { sisterAccounts: [1043] });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { WebhookSubscriptionInfo } from "../../src/actito/types.ts";
 import { classifyWebhooks, planRealtime, publicUrlFrom, realtimeLine } from "../../src/plan/realtime-plan.ts";
-import { hashSecret } from "../../src/serve/api-key-secret.ts";
+import { hashSecret } from "../../src/store/secret-hash.ts";
 
 const target = "https://emi.example.com/webhooks/actito/1042";
 const subscription = (over: Partial<WebhookSubscriptionInfo>): WebhookSubscriptionInfo => ({

@@ -1,10 +1,8 @@
 import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { hashSecret } from "../../src/serve/api-key-secret.ts";
+import { hashSecret } from "../../src/store/secret-hash.ts";
 import { openStore } from "../../src/store/open-store.ts";
-import { sqlDriverOf } from "../../src/store/sql-driver-of.ts";
-import { WebhookInboxSql } from "../../src/store/webhook-inbox-sql.ts";
-import { describePostgres } from "../store/describe-postgres.ts";
+import { describePostgres } from "../requirements.ts";
 import { postgresHarness, type StoreHarness } from "../store/store-harness.ts";
 import { createServeWorld, type ServeWorld } from "./serve-harness.ts";
 
@@ -153,7 +151,7 @@ describe("POST /webhooks/actito/{account}", () => {
     const secret = "webhook-secret-for-the-test-0123456789";
     const store = await openStore(w.world.storeUrl);
     try {
-      await new WebhookInboxSql(sqlDriverOf(store)).putWebhookSecret(
+      await store.putWebhookSecret(
         1042,
         hashSecret(secret),
         "env:ACTITO_KEY_NORDLYS",

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { buildServer } from "../../src/serve/build-server.ts";
-import { licencesWithInboxEvents } from "../../src/serve/licences-with-inbox-events.ts";
 import { createServeMetrics } from "../../src/serve/serve-metrics.ts";
 
 const unused = new Proxy({}, { get: () => () => Promise.reject(new Error("not used")) });
@@ -28,19 +27,5 @@ describe("GET /healthz and GET /livez", () => {
     ready = true;
     expect((await app.inject({ method: "GET", url: "/healthz" })).statusCode).toBe(200);
     await app.close();
-  });
-});
-
-describe("licencesWithInboxEvents", () => {
-  it("names the licence lease of each active integration with events waiting", async () => {
-    const entries: Record<number, { endpoint: string; entity: string; status: string }> = {
-      1042: { endpoint: "api3", entity: "nordlys", status: "active" },
-      1050: { endpoint: "api1", entity: "boreal", status: "deactivated" },
-    };
-    const due = await licencesWithInboxEvents(
-      { findByAccount: async (a: number) => (entries[a] ?? null) as never },
-      { accountsWithInbox: async () => [1042, 1050, 7] },
-    );
-    expect(due).toEqual(new Map([["licence:api3/nordlys", [1042]]]));
   });
 });

@@ -1,16 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InboxWorker, licenceLeaseName } from "../../src/serve/inbox-worker.ts";
 import { openStore } from "../../src/store/open-store.ts";
-import { ReaidLookupSql } from "../../src/store/reaid-lookup-sql.ts";
-import { sqlDriverOf } from "../../src/store/sql-driver-of.ts";
 import type { Store } from "../../src/store/store.ts";
-import { WebhookInboxSql } from "../../src/store/webhook-inbox-sql.ts";
 import { login, raw } from "../sandbox/raw-http.ts";
 import { createWorld, type World } from "../e2e/e2e-harness.ts";
 
 let world: World;
 let store: Store;
-let inbox: WebhookInboxSql;
+let inbox: Store;
 let worker: InboxWorker;
 const outcomes = new Map<string, number>();
 
@@ -18,14 +15,14 @@ beforeEach(async () => {
   world = await createWorld();
   expect((await world.run(["apply", "--yes"])).code).toBe(0);
   store = await openStore(world.storeUrl);
-  inbox = new WebhookInboxSql(sqlDriverOf(store));
+  inbox = store;
   outcomes.clear();
   const validation = (await import("../../src/config/validate-directory.ts")).validateDirectory;
   const declared = (await validation("integrations", { cwd: world.dir })).declared;
   worker = new InboxWorker({
     store,
     inbox,
-    lookup: new ReaidLookupSql(sqlDriverOf(store)),
+    lookup: store,
     integrationFor: (account) => declared.find((d) => d.integration.account === account)?.integration ?? null,
     secrets: { env: world.env, cwd: world.dir },
     onOutcome: (outcome, n) => outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + n),

@@ -2,6 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { nordlysYaml } from "../e2e/e2e-harness.ts";
+import { itWith, postgres } from "../requirements.ts";
 import { postgresHarness } from "../store/store-harness.ts";
 import { login, raw } from "../sandbox/raw-http.ts";
 import { createServeWorld, type ServeWorld } from "./serve-harness.ts";
@@ -43,9 +44,7 @@ describe("realtime: true", () => {
 
   it("on SQLite: subscribes emi serve to Actito's webhooks, writes a new profile's REAID within seconds, reports drift and switches off", () =>
     realtimeFlow());
-  it.skipIf(!harness)("on PostgreSQL (EMI_TEST_POSTGRES_URL): the same", async () =>
-    realtimeFlow(await harness!.freshUrl()),
-  );
+  itWith([postgres], "on PostgreSQL: the same", async () => realtimeFlow(await harness!.freshUrl()));
 });
 
 async function realtimeFlow(storeUrl?: string): Promise<void> {

@@ -1,4 +1,5 @@
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, expect, it } from "vitest";
+import { describeWith, postgres } from "../requirements.ts";
 import { postgresHarness } from "../store/store-harness.ts";
 import { login, raw } from "../sandbox/raw-http.ts";
 import { createServeWorld, type ServeWorld } from "./serve-harness.ts";
@@ -7,18 +8,13 @@ const postgresUrl = process.env.EMI_TEST_POSTGRES_URL;
 const harness = postgresUrl ? postgresHarness(postgresUrl) : null;
 afterAll(() => harness?.cleanup());
 
-const stores: { label: string; url: () => Promise<string | undefined> }[] = [
-  { label: "SQLite", url: async () => undefined },
-  ...(harness ? [{ label: "PostgreSQL", url: () => harness.freshUrl() }] : []),
+const stores: { label: string; url: () => Promise<string | undefined>; needs: (typeof postgres)[] }[] = [
+  { label: "SQLite", url: async () => undefined, needs: [] },
+  { label: "PostgreSQL", url: () => harness!.freshUrl(), needs: [postgres] },
 ];
-if (!harness) {
-  describe("emi serve on PostgreSQL", () => {
-    it.skip("runs when EMI_TEST_POSTGRES_URL is set (skipped: not set)", () => {});
-  });
-}
 
-for (const { label, url } of stores) {
-  describe(`emi serve on ${label}`, () => {
+for (const { label, url, needs } of stores) {
+  describeWith(needs, `emi serve on ${label}`, () => {
     let w: ServeWorld;
     afterEach(async () => {
       await w?.close();

@@ -46,12 +46,7 @@ export async function createServeWorld(
       ? {
           background: inboxWorkerForServe({
             dir: "integrations",
-            io: {
-              stdout: { write: () => true },
-              stderr: { write: () => true },
-              env: world.env,
-              cwd: world.dir,
-            },
+            io: { env: world.env, cwd: world.dir },
             log: (line) => logs.push(JSON.stringify(line)),
             intervalMs: 100,
             rereadMs: 200,

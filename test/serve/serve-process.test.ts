@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { hashSecret } from "../../src/serve/api-key-secret.ts";
+import { hashSecret } from "../../src/store/secret-hash.ts";
 import { openStore } from "../../src/store/open-store.ts";
-import { sqlDriverOf } from "../../src/store/sql-driver-of.ts";
-import { WebhookInboxSql } from "../../src/store/webhook-inbox-sql.ts";
+import type { Store } from "../../src/store/store.ts";
 import { createWorld, REPO_ROOT, type World } from "../e2e/e2e-harness.ts";
 
 let world: World;
@@ -20,10 +19,10 @@ afterEach(async () => {
 
 const SECRET = "webhook-secret-for-the-test-0123456789";
 
-async function withInbox<T>(fn: (inbox: WebhookInboxSql) => Promise<T>): Promise<T> {
+async function withInbox<T>(fn: (inbox: Store) => Promise<T>): Promise<T> {
   const store = await openStore(world.storeUrl);
   try {
-    return await fn(new WebhookInboxSql(sqlDriverOf(store)));
+    return await fn(store);
   } finally {
     await store.close();
   }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open-store.ts";
 import { createWorld, nordlysYaml, type World } from "../e2e/e2e-harness.ts";
-import { describePostgres } from "../store/describe-postgres.ts";
+import { describePostgres } from "../requirements.ts";
 import { postgresHarness, type StoreHarness } from "../store/store-harness.ts";
 import { type ServeProcess, spawnServe } from "./spawn-serve.ts";
 

@@ -5,7 +5,7 @@ import { createServer, connect, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { describePostgres } from "../store/describe-postgres.ts";
+import { describePostgres } from "../requirements.ts";
 import { postgresHarness, type StoreHarness } from "../store/store-harness.ts";
 import { createServeWorld, type ServeWorld } from "./serve-harness.ts";
 

@@ -3,11 +3,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open-store.ts";
 import { LOOKUP_REAIDS } from "../../src/store/postgres-driver.ts";
 import { describeStoreContract, registryWrite } from "./store-contract.ts";
-import { describePostgres } from "./describe-postgres.ts";
+import { describePostgres } from "../requirements.ts";
 import { postgresHarness } from "./store-harness.ts";
+import { describeStoreRolesContract } from "./store-roles-contract.ts";
 
 describePostgres("PostgresStore", (url) => {
   describeStoreContract(postgresHarness(url));
+  describeStoreRolesContract(postgresHarness(url));
 
   describe("PostgresStore under READ COMMITTED", () => {
     const harness = postgresHarness(url);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";
-import { describePostgres } from "./describe-postgres.ts";
+import { describePostgres } from "../requirements.ts";
 import { postgresHarness, type StoreHarness, sqliteHarness } from "./store-harness.ts";
 
 function ownershipSuite(harness: StoreHarness): void {

@@ -1,12 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { hashSecret } from "../../src/serve/api-key-secret.ts";
+import { hashSecret } from "../../src/store/secret-hash.ts";
 import { createApiKey } from "../../src/serve/manage-api-keys.ts";
-import { ApiKeySql } from "../../src/store/api-key-sql.ts";
 import { migrations, migrationsTableSql } from "../../src/store/migrations.ts";
 import { openStore } from "../../src/store/open-store.ts";
-import { sqlDriverOf } from "../../src/store/sql-driver-of.ts";
 import type { Store } from "../../src/store/store.ts";
-import { describePostgres } from "./describe-postgres.ts";
+import { describePostgres } from "../requirements.ts";
 import { registryWrite } from "./registry-write.ts";
 import { postgresHarness, type StoreHarness, sqliteHarness } from "./store-harness.ts";
 
@@ -19,7 +17,7 @@ function describeServiceKeys(harness: StoreHarness): void {
     const open = async () => {
       const store = await openStore(url);
       opened.push(store);
-      return { store, keys: new ApiKeySql(sqlDriverOf(store)) };
+      return { store, keys: store };
     };
     beforeEach(async () => {
       url = await harness.freshUrl();
@@ -28,7 +26,7 @@ function describeServiceKeys(harness: StoreHarness): void {
       for (const store of opened.splice(0)) await store.close().catch(() => {});
       await harness.cleanup();
     });
-    const make = (keys: ApiKeySql, account: number) =>
+    const make = (keys: Store, account: number) =>
       createApiKey(keys, { account, name: null, scope: "lookup", now: NOW });
 
     it("binds a key to the integration holding its account, and revokes it for good when the account moves", async () => {
@@ -69,7 +67,7 @@ function describeServiceKeys(harness: StoreHarness): void {
       const made = await make(keys, 1043);
       await store.putIntegration(registryWrite(1042, { sisterAccounts: [] }));
       // What a key made concurrently with the move could be left as: bound to 1042, not revoked.
-      await sqlDriverOf(store).run("UPDATE api_keys SET revoked_at = NULL WHERE id = ?", [made.record.id]);
+      await harness.rawExec(url, `UPDATE api_keys SET revoked_at = NULL WHERE id = '${made.record.id}'`);
       expect(await keys.findServiceKey(hashSecret(made.key))).toBeNull();
       await store.putIntegration(registryWrite(1042, { sisterAccounts: [1043] }));
       expect(await keys.findServiceKey(hashSecret(made.key))).toBeNull();

@@ -5,8 +5,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open-store.ts";
 import { sqliteHarness } from "./store-harness.ts";
 import { describeStoreContract } from "./store-contract.ts";
+import { describeStoreRolesContract } from "./store-roles-contract.ts";
 
 describeStoreContract(sqliteHarness());
+describeStoreRolesContract(sqliteHarness());
 
 describe("SqliteStore write worker", () => {
   const dir = mkdtempSync(join(tmpdir(), "emi-sqlite-worker-"));

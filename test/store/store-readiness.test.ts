@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open-store.ts";
-import { sqlDriverOf } from "../../src/store/sql-driver-of.ts";
+import Database from "better-sqlite3";
 import { storeReadiness } from "../../src/store/store-readiness.ts";
 
 const dirs: string[] = [];
@@ -18,12 +18,23 @@ describe("storeReadiness", () => {
     const store = await openStore(`sqlite:${join(dir, "state.db")}`);
     let clock = Date.parse("2026-12-01T10:00:00Z");
     const ready = storeReadiness(store, { cacheMs: 3_000, now: () => clock });
+    const raw = <T>(fn: (db: Database.Database) => T): T => {
+      const db = new Database(join(dir, "state.db"));
+      try {
+        return fn(db);
+      } finally {
+        db.close();
+      }
+    };
     const probe = async () =>
-      (
-        await sqlDriverOf(store).all<{ value: string }>(
-          "SELECT value FROM store_meta WHERE key = 'readiness-probe'",
-        )
-      )[0]?.value;
+      raw(
+        (db) =>
+          (
+            db.prepare("SELECT value FROM store_meta WHERE key = 'readiness-probe'").get() as {
+              value: string;
+            }
+          ).value,
+      );
     expect(await ready()).toEqual({ ok: true });
     expect(await probe()).toBe("2026-12-01T10:00:00.000Z");
     clock += 2_000;
@@ -33,8 +44,10 @@ describe("storeReadiness", () => {
     await ready();
     expect(await probe()).toBe("2026-12-01T10:00:03.000Z");
 
-    await sqlDriverOf(store).exec(
-      "CREATE TRIGGER no_writes BEFORE UPDATE ON store_meta BEGIN SELECT RAISE(ABORT, 'read-only'); END",
+    raw((db) =>
+      db.exec(
+        "CREATE TRIGGER no_writes BEFORE UPDATE ON store_meta BEGIN SELECT RAISE(ABORT, 'read-only'); END",
+      ),
     );
     clock += 3_000;
     const refused = await ready();

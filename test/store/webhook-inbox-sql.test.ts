@@ -4,9 +4,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open-store.ts";
-import { sqlDriverOf } from "../../src/store/sql-driver-of.ts";
 import type { Store } from "../../src/store/store.ts";
-import { WebhookInboxSql } from "../../src/store/webhook-inbox-sql.ts";
 
 const AT = "2026-01-01T00:00:00.000Z";
 
@@ -20,7 +18,7 @@ describe("WebhookInboxSql on a SQLite file (group commit)", () => {
   const open = async (name: string) => {
     const store = await openStore(`sqlite:${join(dir, name)}`);
     opened.push(store);
-    return { store, inbox: new WebhookInboxSql(sqlDriverOf(store)) };
+    return { store, inbox: store };
   };
   afterEach(async () => {
     for (const store of opened.splice(0)) await store.close();

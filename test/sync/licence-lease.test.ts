@@ -1,7 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { hostname } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
-import { syncScheduleOf } from "../../src/store/sql-sync-schedule.ts";
 import { groupByLicence, licenceOf } from "../../src/sync/licence-lease.ts";
 import { runSync } from "../../src/sync/run-sync.ts";
 import { integration, type SyncWorld, syncSeed, syncWorld } from "./sync-fixture.ts";
@@ -46,7 +45,7 @@ describe("the licence lease", () => {
     expect(result?.outcome.kind === "skipped-busy" && Date.parse(result.outcome.until)).toBeGreaterThan(0);
     expect(result?.reason).toBe("licence busy (emi@ci-runner-7:4242)");
     expect(world.sandbox.stats().tables["acme/16"]?.pagesListed).toBe(0);
-    const [entry] = (await syncScheduleOf(world.store)?.list()) ?? [];
+    const [entry] = await world.store.listSchedule();
     expect(entry).toMatchObject({ account: 1042, dueReason: "licence busy (emi@ci-runner-7:4242)" });
   });
 
@@ -57,7 +56,7 @@ describe("the licence lease", () => {
     const [result] = await sync(world);
     expect(result).toMatchObject({ health: "in sync", counts: { written: 100 } });
     expect(await world.store.listLocks()).toEqual([]);
-    const [entry] = (await syncScheduleOf(world.store)?.list()) ?? [];
+    const [entry] = await world.store.listSchedule();
     expect(entry).toMatchObject({ account: 1042, failures: 0, dueReason: null, withoutReaid: 0 });
     expect(entry?.lastSuccessAt).not.toBeNull();
   });

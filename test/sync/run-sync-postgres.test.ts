@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterEach, expect, it } from "vitest";
 import { runSync } from "../../src/sync/run-sync.ts";
-import { describePostgres } from "../store/describe-postgres.ts";
+import { describePostgres } from "../requirements.ts";
 import { assertExact, integration, type SyncWorld, syncSeed, syncWorld } from "./sync-fixture.ts";
 
 const schema = `emi_sync_${Math.random().toString(36).slice(2, 10)}`;

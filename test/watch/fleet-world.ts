@@ -20,7 +20,7 @@ export interface FleetWorld {
   close(): Promise<void>;
 }
 
-export const fleetAccount = (i: number) => 3000 + i;
+const fleetAccount = (i: number) => 3000 + i;
 const key = (i: number) => `fleet-key-${i}-7c1e`;
 
 export async function createFleetWorld(options: {

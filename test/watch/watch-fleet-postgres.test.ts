@@ -1,11 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, expect, it } from "vitest";
 import { openStore } from "../../src/store/open-store.ts";
-import { describePostgres } from "../store/describe-postgres.ts";
+import { describePostgres } from "../requirements.ts";
 import { type EmiProcess, spawnEmi } from "./emi-process.ts";
 import { createFleetWorld, type FleetWorld } from "./fleet-world.ts";
 
-const postgres = process.env.EMI_TEST_POSTGRES_URL;
 let world: FleetWorld | undefined;
 const procs: EmiProcess[] = [];
 afterEach(async () => {
@@ -31,10 +30,10 @@ const records = (p: EmiProcess) =>
     .filter((l) => l.startsWith("{"))
     .map((l) => JSON.parse(l) as { type: string });
 
-describePostgres("three emi sync --watch workers on one PostgreSQL store", () => {
+describePostgres("three emi sync --watch workers on one PostgreSQL store", (postgres) => {
   it("split the fleet, take over a worker killed with kill -9, keep every REAID exact and stop cleanly", async () => {
     const schema = `watch_${randomBytes(4).toString("hex")}`;
-    const storeUrl = `${postgres}${postgres!.includes("?") ? "&" : "?"}schema=${schema}`;
+    const storeUrl = `${postgres}${postgres.includes("?") ? "&" : "?"}schema=${schema}`;
     const licences = 6;
     world = await createFleetWorld({ licences, profiles: 1500, storeUrl });
     const emi = (args: string[]) => {

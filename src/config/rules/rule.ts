@@ -1,4 +1,5 @@
 import type { DesiredIntegration } from "../../types/declared.ts";
+import type { ValidationCode } from "../../types/diagnostic-code.ts";
 import type { DiagnosticDraft } from "../locate-diagnostic.ts";
 import type { ParsedDeclaration } from "../parse-declaration.ts";
 import { lineColumnAt } from "../source-positions.ts";
@@ -40,7 +41,7 @@ export interface SecretPathFacts {
 
 /** A cross-file or whole-file check with a stable code. Adding a rule is adding one of these to the list. */
 export interface Rule {
-  code: string;
+  code: ValidationCode;
   /** One line for people and for SARIF's rule description. */
   summary: string;
   check(ctx: RuleContext): void;

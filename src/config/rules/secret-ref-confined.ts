@@ -2,6 +2,7 @@ import { envNameAllowed } from "../load-repo-config.ts";
 import type { ParsedDeclaration } from "../parse-declaration.ts";
 import { confinedPath, MAX_SECRET_FILE_BYTES, secretPathOf } from "../secret-path.ts";
 import type { Rule, RuleContext } from "./rule.ts";
+import type { ValidationCode } from "../../types/diagnostic-code.ts";
 
 const POINTER = "/actito/apiKey/secretRef";
 const DEFAULT_ALLOW_LIST = ["ACTITO_*"];
@@ -70,7 +71,7 @@ export const secretOutsideRepository: Rule = {
 };
 
 function ageRule(
-  code: string,
+  code: ValidationCode,
   finding: "missing" | "not-age" | "too-large",
   summary: string,
   message: (path: string, account: string) => string,

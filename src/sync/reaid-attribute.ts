@@ -2,7 +2,7 @@ import type { ActitoAttribute } from "../actito/types.ts";
 import { REAID_BYTES } from "../store/new-reaids.ts";
 
 /** Characters in one REAID (base64url of REAID_BYTES, no padding). */
-export const REAID_LENGTH = Math.ceil((REAID_BYTES * 8) / 6);
+const REAID_LENGTH = Math.ceil((REAID_BYTES * 8) / 6);
 
 /** The definition emi adds when the REAID attribute is missing. Room to spare for a longer REAID format. */
 export function reaidAttributeDefinition(name: string): ActitoAttribute {

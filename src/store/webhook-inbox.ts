@@ -9,8 +9,11 @@ export interface InboxEvent {
   receivedAt: string;
 }
 
-/** The store role of the webhook endpoint and the inbox processor (src/store/webhook-inbox-sql.ts). */
-export interface WebhookInboxStore {
+/**
+ * The webhook inbox (migration 5; SQL in webhook-inbox-sql.ts): filled by `emi serve`'s webhook
+ * route, emptied by its inbox worker and by `emi sync --watch`.
+ */
+export interface WebhookInbox {
   /** Adds events in one transaction; a profile already waiting keeps one row (its seq grows). */
   addInboxEvents(
     account: number,
@@ -26,12 +29,4 @@ export interface WebhookInboxStore {
   /** Removes an account's events received before `at` (a sync that started at `at` covered them). */
   removeInboxEventsBefore(account: number, at: string): Promise<number>;
   countInbox(): Promise<number>;
-
-  /** Stores the hash of an account's webhook shared secret (replacing the previous one). */
-  putWebhookSecret(account: number, secretHash: string, secretRef: string, at: string): Promise<void>;
-  /** Hashes of the secrets accepted at `at`: the current one and, for a few minutes, the one it replaced. */
-  webhookSecretHashes(account: number, at: string): Promise<string[]>;
-  /** Accounts with realtime webhooks set up by apply, and the key reference that did it. */
-  realtimeAccounts(): Promise<Map<number, { secretRef: string; secretHash: string }>>;
-  deleteWebhookSecret(account: number): Promise<void>;
 }

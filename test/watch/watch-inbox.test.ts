@@ -2,11 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { watchInbox } from "../../src/serve/watch-inbox.ts";
 import { openStore } from "../../src/store/open-store.ts";
-import { sqlDriverOf } from "../../src/store/sql-driver-of.ts";
 import type { Store } from "../../src/store/store.ts";
-import { WebhookInboxSql } from "../../src/store/webhook-inbox-sql.ts";
+import { watchInbox } from "../../src/watch/watch-inbox.ts";
 
 let dir: string;
 let store: Store;
@@ -21,7 +19,7 @@ afterEach(async () => {
 
 describe("watchInbox (the hook of emi sync --watch)", () => {
   it("makes accounts with events due, and a settled run removes only the events it covered", async () => {
-    const inbox = new WebhookInboxSql(sqlDriverOf(store));
+    const inbox = store;
     await inbox.addInboxEvents(1042, [{ profileId: "1", eventType: "CREATE" }], "2026-12-01T10:00:00.000Z");
     await inbox.addInboxEvents(1042, [{ profileId: "2", eventType: "CREATE" }], "2026-12-01T10:00:09.000Z");
     await inbox.addInboxEvents(1050, [{ profileId: "3", eventType: "CREATE" }], "2026-12-01T10:00:00.000Z");
@@ -33,14 +31,10 @@ describe("watchInbox (the hook of emi sync --watch)", () => {
     expect(await hook.due()).toEqual(new Set([1042, 1050]));
   });
 
-  it("accepts a replaced webhook secret for ten minutes after a rotation, then only the new one", async () => {
-    const inbox = new WebhookInboxSql(sqlDriverOf(store));
-    await inbox.putWebhookSecret(1042, "aa", "env:K", "2026-12-01T10:00:00.000Z");
-    expect(await inbox.webhookSecretHashes(1042, "2026-12-01T10:00:01.000Z")).toEqual(["aa"]);
-    await inbox.putWebhookSecret(1042, "bb", "env:K", "2026-12-01T11:00:00.000Z");
-    expect(await inbox.webhookSecretHashes(1042, "2026-12-01T11:09:00.000Z")).toEqual(["bb", "aa"]);
-    expect(await inbox.webhookSecretHashes(1042, "2026-12-01T11:11:00.000Z")).toEqual(["bb"]);
-    await inbox.deleteWebhookSecret(1042);
-    expect(await inbox.webhookSecretHashes(1042, "2026-12-01T11:09:00.000Z")).toEqual([]);
+  it("reports a store that does not answer instead of reading it as an empty inbox", async () => {
+    const hook = watchInbox(store);
+    await store.close();
+    await expect(hook.due()).rejects.toThrow();
+    store = await openStore(`sqlite:${join(dir, "state.db")}`);
   });
 });
