@@ -71,7 +71,7 @@ describe(".github/workflows/sync.yml", () => {
 });
 
 describe("docs/deploy", () => {
-  it("has a Kubernetes Deployment of N watch workers with liveness on /healthz and Prometheus scrape annotations", () => {
+  it("has a Kubernetes Deployment of N watch workers with liveness on /livez, readiness on /healthz and Prometheus scrape annotations", () => {
     const doc = yamlFile("docs/deploy/kubernetes.yaml");
     expect(doc.kind).toBe("Deployment");
     const spec = o(doc.spec);
@@ -86,7 +86,8 @@ describe("docs/deploy", () => {
     expect(port).toBeGreaterThan(0);
     const named = (emi.ports as Obj[]).find((p) => p.name === o(o(emi.livenessProbe).httpGet).port);
     expect(named?.containerPort).toBe(port);
-    expect(o(o(emi.livenessProbe).httpGet).path).toBe("/healthz");
+    expect(o(o(emi.livenessProbe).httpGet).path).toBe("/livez");
+    expect(o(o(emi.readinessProbe).httpGet).path).toBe("/healthz");
     expect(annotations).toEqual({
       "prometheus.io/scrape": "true",
       "prometheus.io/port": String(port),
