@@ -2,7 +2,9 @@
 // Runs the CLI bundle built by `npm run build` (run by `npm ci` through `prepare`) while it is
 // newer than every source file; otherwise runs the TypeScript sources through tsx, so an edited
 // checkout never runs stale code. See docs/adr/0001-run-typescript-through-tsx.md.
-import { readdirSync, statSync } from "node:fs";
+// An installed package (npm pack, the container image) has no src/cli/: it always runs the bundle
+// and needs neither tsx nor the sources.
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -28,7 +30,7 @@ function bundleIsFresh() {
 }
 
 let main;
-if (process.env.EMI_NO_BUNDLE !== "1" && bundleIsFresh()) {
+if (!existsSync(`${root}src/cli`) || (process.env.EMI_NO_BUNDLE !== "1" && bundleIsFresh())) {
   ({ main } = await import(bundle));
 } else {
   const { register } = await import("tsx/esm/api");

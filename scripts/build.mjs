@@ -5,8 +5,23 @@
 // checkpointer) are entries of their own, in dist/store/ as their sources are in src/store/
 // (src/store/sqlite-thread.ts finds them there).
 // bin/emi.js uses the bundle only while it is newer than every file under src/.
-import { rmSync } from "node:fs";
+// dist/build-info.json records the commit the bundle was built from (`emi --version`): EMI_COMMIT
+// when set (the container build has no .git), else git's HEAD, "-dirty" when the tree has changes.
+import { execFileSync } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
+
+function commit() {
+  if (process.env.EMI_COMMIT) return process.env.EMI_COMMIT;
+  try {
+    const git = (...args) =>
+      execFileSync("git", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const head = git("rev-parse", "HEAD");
+    return git("status", "--porcelain", "--untracked-files=no") === "" ? head : `${head}-dirty`;
+  } catch {
+    return "unknown";
+  }
+}
 
 rmSync("dist", { recursive: true, force: true });
 await build({
@@ -27,3 +42,4 @@ await build({
   outExtension: { ".js": ".mjs" },
   logLevel: "warning",
 });
+writeFileSync("dist/build-info.json", `${JSON.stringify({ commit: commit() }, null, 2)}\n`);

@@ -42,8 +42,8 @@ export const postgres = requirement("PostgreSQL", "EMI_REQUIRE_POSTGRES", () =>
 );
 
 /**
- * The npm registry over the internet, for tests that install a package the way a user would (none
- * yet: .ci/run sets EMI_REQUIRE_NETWORK for the first). @public
+ * The npm registry over the internet, for tests that install a package the way a user would
+ * (test/deploy: the packed emi, the container image's steps).
  */
 export const npmRegistry = requirement("the npm registry", "EMI_REQUIRE_NETWORK", () => {
   const probe = spawnSync(

@@ -4,6 +4,7 @@ import { type Secrets, secretResolver } from "../config/resolve-secrets-once.ts"
 import { accountsLeaving } from "../plan/plan-key-revocations.ts";
 import type { Change, Plan } from "../plan/plan-types.ts";
 import type { RegistryReader } from "../plan/registry-reader.ts";
+import { LeaseLostError } from "../store/errors.ts";
 import type { RegistryEntry, RegistryWrite, Store } from "../store/store.ts";
 import { runSync as defaultRunSync, type RunSyncOptions, type SyncResult } from "../sync/run-sync.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
@@ -34,6 +35,11 @@ export interface ApplyPlanOptions {
   syncConcurrency?: number;
   /** Runs once the activations are written, before the syncs (apply releases its lease there). */
   beforeSync?: () => Promise<void>;
+  /**
+   * The store and Actito for the syncs, which run under their own licence leases once apply's lock
+   * is released (default: `store` and `connect`, which apply fences by its lock).
+   */
+  forSync?: { store: Store; connect: ConnectActito };
 }
 
 /**
@@ -139,6 +145,8 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
         ]);
       }
     } catch (error) {
+      // A lost lock stops the whole apply: nothing more is written.
+      if (error instanceof LeaseLostError) throw error;
       finish(change, "failed", safeMessage(error));
     }
   }
@@ -188,6 +196,8 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
       const all = [...(notes.get(change.account) ?? []), ...activation.notes];
       finish(change, "applied", `${verb}${all.length ? ` (${all.join(", ")})` : ""}`, activation.warnings);
     } catch (error) {
+      // A lost lock stops the whole apply: nothing more is written.
+      if (error instanceof LeaseLostError) throw error;
       finish(change, "failed", safeMessage(error));
     }
   }
@@ -204,10 +214,10 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
     try {
       syncs.push(
         ...(await (options.runSync ?? defaultRunSync)({
-          store: options.store,
+          store: options.forSync?.store ?? options.store,
           integrations: [...integrations],
           secrets: secret,
-          connect: options.connect,
+          connect: options.forSync?.connect ?? options.connect,
           full,
           // The full ones are a replace's or a re-added attribute's: every profile needs writing.
           newAttribute: full,

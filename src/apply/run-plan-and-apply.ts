@@ -8,8 +8,10 @@ import type { Plan } from "../plan/plan-types.ts";
 import { type ConnectActito, connectActito } from "../actito/connect-actito.ts";
 import { resolveSecretsOnce } from "../config/resolve-secrets-once.ts";
 import { resolveRepoId } from "../plan/resolve-repo-id.ts";
-import { takeLease } from "../store/lease-keeper.ts";
+import { leaseTtlMs, takeLease } from "../store/lease-keeper.ts";
 import type { Store } from "../store/store.ts";
+import { fencedActito } from "../sync/fenced-actito.ts";
+import { pauseForTest } from "../sync/pause-for-test.ts";
 import type { RunSyncOptions, SyncResult } from "../sync/run-sync.ts";
 import { StalePlanError, TamperedPlanError } from "./apply-errors.ts";
 import { applyPlan } from "./apply-plan.ts";
@@ -62,34 +64,37 @@ export interface PlanAndApplyResult {
   confirmed: boolean;
 }
 
-const LOCK_TTL_MS = 60_000;
-
 /**
  * The whole of `emi apply`, reusable by `emi demo`: take the store's apply lock, check steps an
  * interrupted apply left pending, plan (or check a saved plan is still current), confirm, apply,
  * release the lock, sync. The lock is held from before the registry is read until the activations
- * are written; the syncs then run under their licence leases, so the next apply can start.
+ * are written; the syncs then run under their licence leases, so the next apply can start. Every
+ * write under the lock is fenced by it: a store write commits only while the lock is this apply's,
+ * an Actito write is preceded by a check of its token, and an apply that lost its lock (paused past
+ * it while a newer apply ran) stops with LeaseLostError ("lease lost") without finishing its plan.
  * @throws StalePlanError, PlanRefusedError, LockHeldError, DirectoryNotFoundError
  */
 export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<PlanAndApplyResult> {
-  const { store } = options;
-  const connect = options.connect ?? connectActito(options.env);
+  const unfenced = options.store;
+  const unfencedConnect = options.connect ?? connectActito(options.env);
   const saved = options.savedPlan;
   // Before anything else: an edited plan file is never trusted for anything, not even its repo.
-  if (saved && !(await planDigestMatches(saved, store)))
+  if (saved && !(await planDigestMatches(saved, unfenced)))
     throw new TamperedPlanError(options.savedPlanFile ?? null);
   // Each secret is read once for the whole run: recovery, refresh, activation and sync share it.
   const secrets = resolveSecretsOnce(
     await secretSourceFor(saved?.dir ?? options.dir, options.env, options.cwd),
   );
   const repo = saved?.repo ?? options.repo ?? (await resolveRepoId({ env: options.env, cwd: options.cwd }));
-  const lease = await takeLease(store, {
+  const lease = await takeLease(unfenced, {
     name: "apply",
     purpose: "emi apply",
-    ttlMs: LOCK_TTL_MS,
+    ttlMs: leaseTtlMs(options.env),
     waitMs: options.lockWaitMs ?? 0,
     onWait: (error) => options.onLockWait?.(error.message),
   });
+  const store = unfenced.fenced(lease.current());
+  const connect: ConnectActito = (target) => fencedActito(unfencedConnect(target), lease).api;
   try {
     const recovered = await recoverPendingSteps({ store, connect, secrets, onEvent: options.onEvent });
     const created = await createPlan({
@@ -121,6 +126,7 @@ export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<
     if (options.confirm !== "yes" && !(await options.confirm(plan))) {
       return { plan, result: null, confirmed: false };
     }
+    pauseForTest("apply-write", options.env);
     if (lease.lost.aborted) throw lease.lost.reason;
     const result = await applyPlan(plan, {
       store,
@@ -136,6 +142,7 @@ export async function runPlanAndApply(options: RunPlanAndApplyOptions): Promise<
       ...(options.signal ? { signal: options.signal } : {}),
       // The syncs run under their licence leases: the next apply need not wait for them.
       beforeSync: () => lease.release(),
+      forSync: { store: unfenced, connect: unfencedConnect },
     });
     return { plan, result, confirmed: true };
   } finally {

@@ -7,6 +7,7 @@ import { formatOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
 import type { CommandContext } from "./command-context.ts";
 import { parseAccount } from "./parse-account.ts";
+import { OutputFormatVersion } from "./output-format-versions.ts";
 
 interface CreateFlags {
   account: number;
@@ -105,7 +106,9 @@ export function registerApiKeyCommand(program: Command, ctx: CommandContext): vo
     .action(async (flags: { format: string; store: string }) => {
       const list = await withStore(flags.store, ctx.io.cwd, (_, keys) => keys.listApiKeys());
       ctx.io.stdout.write(
-        flags.format === "json" ? `${JSON.stringify({ keys: list }, null, 2)}\n` : renderText(list),
+        flags.format === "json"
+          ? `${JSON.stringify({ formatVersion: OutputFormatVersion.apiKeyList, keys: list }, null, 2)}\n`
+          : renderText(list),
       );
     });
   apiKey

@@ -18,6 +18,7 @@ import type { CliIO } from "./io.ts";
 import { wholeNumber } from "./number-flags.ts";
 import type { CommandContext } from "./command-context.ts";
 import { printPlan } from "./print-plan.ts";
+import { OutputFormatVersion } from "./output-format-versions.ts";
 
 interface ApplyFlags {
   dir: string;
@@ -33,6 +34,7 @@ interface ApplyFlags {
   concurrency: number;
   comment?: boolean;
   pr?: string;
+  since?: string;
 }
 
 /** Prints apply events as plain lines; profile-reading progress at most every 2 s per integration. */
@@ -98,6 +100,10 @@ export function registerApplyCommand(program: Command, ctx: CommandContext): voi
       "report the result on the merged pull request (and an emi-apply-failed issue on failure)",
     )
     .option("--pr <number>", "with --comment: the pull request (default: found from the pushed commit)")
+    .option(
+      "--since <commit>",
+      "with --comment: also report to every pull request merged after this commit (the last one applied)",
+    )
     .action(async (planFile: string | undefined, flags: ApplyFlags) => {
       if (!flags.comment) {
         await applyAction(ctx, planFile, flags);
@@ -111,6 +117,7 @@ export function registerApplyCommand(program: Command, ctx: CommandContext): voi
           ok,
           ...(flags.repo !== undefined ? { repo: flags.repo } : {}),
           ...(flags.pr !== undefined ? { pr: flags.pr } : {}),
+          ...(flags.since !== undefined ? { since: flags.since } : {}),
         });
       let markdown: string;
       try {
@@ -123,6 +130,14 @@ export function registerApplyCommand(program: Command, ctx: CommandContext): voi
       }
       const posted = await report(markdown, ctx.exitCode === ExitCode.ok);
       if (posted.pr !== undefined) io.stderr.write(`Result reported on pull request #${posted.pr}\n`);
+      if (posted.earlierPrs.length > 0)
+        io.stderr.write(
+          `Also reported on ${posted.earlierPrs.map((n) => `#${n}`).join(", ")}, merged since ${flags.since?.slice(0, 7)}\n`,
+        );
+      if (posted.earlierPrsCut)
+        io.stderr.write(
+          `warning: more commits were merged since ${flags.since?.slice(0, 7)} than were read: older pull requests got no report\n`,
+        );
       if (posted.issue) io.stderr.write(`Failure reported in issue #${posted.issue.number}\n`);
     });
 }
@@ -182,7 +197,10 @@ async function applyAction(
     ctx.exitCode = ExitCode.error;
     return "### emi apply cancelled\n\nNothing was changed.\n";
   }
-  if (flags.format === "json") io.stdout.write(`${JSON.stringify({ plan, result }, null, 2)}\n`);
+  if (flags.format === "json")
+    io.stdout.write(
+      `${JSON.stringify({ formatVersion: OutputFormatVersion.apply, plan, result }, null, 2)}\n`,
+    );
   else if (flags.format === "markdown") {
     io.stdout.write(result ? renderApplyMarkdown(result) : "No changes.\n");
   } else

@@ -7,7 +7,7 @@ import { syncLabelWidth } from "../apply/format-sync-event.ts";
 import { formatOutcomeLine, renderApplySummary } from "../apply/render-apply-text.ts";
 import { runPlanAndApply } from "../apply/run-plan-and-apply.ts";
 import { applySucceeded } from "../apply/apply-types.ts";
-import { defaultSeed } from "../sandbox/default-seed.ts";
+import { loadSeedFile } from "../sandbox/load-seed.ts";
 import { startSandbox } from "../sandbox/start-sandbox.ts";
 import { terminalSafe } from "../plan/terminal-safe.ts";
 import { formatCount } from "../plan/describe-change.ts";
@@ -15,11 +15,16 @@ import { openStore } from "../store/open-store.ts";
 import type { RegistryEntry } from "../store/store.ts";
 import { ExitCode } from "./exit-codes.ts";
 import type { CommandContext } from "./command-context.ts";
+import { ignoreDemoFolder } from "./ignore-demo-folder.ts";
 import { printPlan } from "./print-plan.ts";
 import { syncProgress } from "./sync-progress.ts";
 
-/** The repository's example declarations, wherever emi is run from. */
-const exampleDeclarations = fileURLToPath(new URL("../../integrations/", import.meta.url));
+/**
+ * The demo's own example declarations and sandbox data, shipped in the package (examples/): never
+ * the current repository's integrations/, which may use keys the sandbox does not have.
+ */
+const exampleDeclarations = fileURLToPath(new URL("../../examples/integrations/", import.meta.url));
+const exampleSeed = fileURLToPath(new URL("../../examples/sandbox-seed.yaml", import.meta.url));
 
 /**
  * `emi demo`: the sandbox with its default data, an embedded store in a temporary folder (or
@@ -39,16 +44,27 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
       const dir = flags.keep ? resolve(io.cwd, flags.keep) : await mkdtemp(join(tmpdir(), "emi-demo-"));
       await mkdir(join(dir, "integrations"), { recursive: true });
       await cp(exampleDeclarations, join(dir, "integrations"), { recursive: true });
+      if (flags.keep) {
+        const ignored = ignoreDemoFolder(dir);
+        if (ignored) {
+          io.stderr.write(
+            terminalSafe(
+              `warning: ${flags.keep} is inside a git repository and holds the demo's store: added ${ignored.line} to ${ignored.gitignore} so it is never committed\n`,
+            ),
+          );
+        }
+      }
       const storeUrl = `sqlite:${join(dir, "state.db")}`;
-      const sandbox = await startSandbox({ seed: defaultSeed, port: 0 });
+      const seed = await loadSeedFile(exampleSeed);
+      const sandbox = await startSandbox({ seed, port: 0 });
       const env: Record<string, string | undefined> = { ...io.env, EMI_ACTITO_URL: sandbox.url };
-      for (const licence of defaultSeed.licences) {
+      for (const licence of seed.licences) {
         env[`ACTITO_KEY_${licence.name.toUpperCase()}`] = licence.apiKeys[0];
       }
       const store = await openStore(storeUrl);
       const out = (line: string) => io.stdout.write(terminalSafe(`${line}\n`));
       out(`emi demo: Actito sandbox at ${sandbox.url}, store ${storeUrl}`);
-      out(`Declarations: ${join(dir, "integrations")} (copies of the repository's examples)\n`);
+      out(`Declarations: ${join(dir, "integrations")} (copies of emi's examples)\n`);
       const progress = syncProgress(io, "text", { intervalMs: 2000 });
       let succeeded = true;
       try {

@@ -26,8 +26,22 @@ const commands: Record<string, () => Promise<RegisterCommand[]>> = {
   "api-key": async () => [(await import("./api-key-command.ts")).registerApiKeyCommand],
   secret: async () => [(await import("./secret-command.ts")).registerSecretCommand],
   store: async () => [(await import("./store-command.ts")).registerStoreCommand],
+  init: async () => [(await import("./init-command.ts")).registerInitCommand],
+  // Every command, so the script knows them all.
+  completion: async () => [
+    ...(await everyCommand()),
+    (await import("./completion-command.ts")).registerCompletionCommand,
+  ],
   links: async () => [(await import("./links-command.ts")).registerLinksCommand],
 };
+
+/** The register functions of every command but `completion`, each once. */
+async function everyCommand(): Promise<RegisterCommand[]> {
+  const loaders = new Set(
+    Object.entries(commands).flatMap(([name, load]) => (name === "completion" ? [] : [load])),
+  );
+  return [...new Set((await Promise.all([...loaders].map((load) => load()))).flat())];
+}
 
 /** Commands that talk to Actito: `EMI_ACTITO_URL` is checked before they start. */
 const actitoCommands = new Set(["plan", "apply", "sync", "drift", "links"]);
@@ -55,7 +69,8 @@ export async function buildProgram(ctx: CommandContext, only?: string): Promise<
     .description(
       "E-mail marketing integrations as code: validate, plan and apply Raptor ↔ Actito integrations.",
     )
-    .version("0.1.0")
+    // Answered by main() before the program is built (the text may ask git): listed here for --help.
+    .option("-V, --version", "print emi's version, the commit it was built from and Node's version")
     .option("--debug", "print stack traces of unexpected errors")
     .exitOverride()
     .configureOutput({
@@ -79,6 +94,10 @@ export async function buildProgram(ctx: CommandContext, only?: string): Promise<
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const ctx: CommandContext = { io, exitCode: ExitCode.ok };
   const name = commandIn(argv);
+  if (name === undefined && argv.slice(2).some((arg) => arg === "--version" || arg === "-V")) {
+    io.stdout.write(`${(await import("./version-text.ts")).versionText()}\n`);
+    return 0;
+  }
   try {
     const program = await buildProgram(ctx, name);
     if (name !== undefined && actitoCommands.has(name) && !isHelp(argv)) checkActitoUrl(io.env);

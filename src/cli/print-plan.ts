@@ -3,6 +3,7 @@ import { renderPlanJson } from "../plan/render-json.ts";
 import { renderPlanMarkdown } from "../plan/render-markdown.ts";
 import { renderPlanText } from "../plan/render-text.ts";
 import type { CliIO } from "./io.ts";
+import { useColor } from "./use-color.ts";
 
 /** `Refreshing 12 integrations … done in 1.4 s (9 checked against Actito, 3 without a secret: unknown)` */
 function refreshLine(created: CreatedPlan): string {
@@ -20,6 +21,6 @@ export function printPlan(io: CliIO, created: CreatedPlan, format: string): void
   else if (format === "markdown") io.stdout.write(renderPlanMarkdown(created.plan));
   else {
     io.stdout.write(`${refreshLine(created)}\n`);
-    io.stdout.write(renderPlanText(created.plan, { color: io.stdout.isTTY === true && !io.env.NO_COLOR }));
+    io.stdout.write(renderPlanText(created.plan, { color: useColor(io.stdout, io.env) }));
   }
 }

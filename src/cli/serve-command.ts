@@ -12,6 +12,7 @@ interface ServeFlags {
   dir: string;
   worker?: boolean;
   rateLimit: number;
+  metricsPort?: number;
 }
 
 /** How long SIGTERM waits for requests under way before exiting anyway. */
@@ -52,6 +53,12 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
         .default(3000)
         .argParser(parsePositive),
     )
+    .addOption(
+      new Option(
+        "--metrics-port <port>",
+        "serve GET /metrics and /healthz on this port of their own (on --host), and /metrics no longer on --port",
+      ).argParser(parsePort),
+    )
     .action(async (flags: ServeFlags) => {
       const { io } = ctx;
       const logger = pino(
@@ -71,11 +78,14 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
         host: flags.host,
         port: flags.port,
         rateLimitPerMinute: flags.rateLimit,
+        ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
         log: (line) => logger.info(line),
         ...(background ? { background } : {}),
       });
       const stopped = untilStopped();
-      io.stdout.write(`emi serve: listening on ${serve.url}\n`);
+      io.stdout.write(
+        `emi serve: listening on ${serve.url}${serve.metricsPort !== undefined ? ` (metrics on port ${serve.metricsPort})` : ""}\n`,
+      );
       const signal = await stopped;
       logger.info({ msg: "stopping", signal });
       const forced = setTimeout(() => {

@@ -8,6 +8,7 @@ import { ExitCode } from "./exit-codes.ts";
 import { wholeNumber } from "./number-flags.ts";
 import { parseAccount } from "./parse-account.ts";
 import { type ScheduleView, scheduleView, stateTable } from "./state-table.ts";
+import { OutputFormatVersion } from "./output-format-versions.ts";
 
 interface ShowFlags {
   account?: number;
@@ -49,7 +50,7 @@ export function stateJson(
     updatedAt: e.updatedAt,
     ...(views.has(e.account) ? { schedule: views.get(e.account) } : {}),
   }));
-  return `${JSON.stringify({ integrations }, null, 2)}\n`;
+  return `${JSON.stringify({ formatVersion: OutputFormatVersion.stateShow, integrations }, null, 2)}\n`;
 }
 
 /** The registry (the table of state-table.ts) and the locks, for people. */

@@ -12,6 +12,7 @@ import type { CommandContext } from "./command-context.ts";
 import { positiveNumber, wholeNumber } from "./number-flags.ts";
 import { syncProgress } from "./sync-progress.ts";
 import { runWatchCommand } from "./sync-watch.ts";
+import { OutputFormatVersion } from "./output-format-versions.ts";
 
 interface SyncFlags {
   dir: string;
@@ -123,7 +124,9 @@ export function registerSyncCommand(program: Command, ctx: CommandContext): void
       }
       const seconds = (Date.now() - started) / 1000;
       if (flags.format === "json") {
-        io.stdout.write(`${JSON.stringify({ type: "summary", results, seconds })}\n`);
+        io.stdout.write(
+          `${JSON.stringify({ formatVersion: OutputFormatVersion.syncEvents, type: "summary", results, seconds })}\n`,
+        );
       } else {
         io.stdout.write(terminalSafe(`${summaryLine(results, seconds)}\n`));
       }

@@ -3,6 +3,8 @@ import { formatSyncEvent, syncLabelWidth } from "../apply/format-sync-event.ts";
 import { formatCount } from "../plan/describe-change.ts";
 import type { SyncEvent } from "../sync/sync-events.ts";
 import type { CliIO } from "./io.ts";
+import { useLiveProgress } from "./use-color.ts";
+import { OutputFormatVersion } from "./output-format-versions.ts";
 
 /** Turns sync events into output; `stop()` once the sync is over. */
 export interface SyncProgress {
@@ -21,7 +23,7 @@ export function syncProgress(
   options: { intervalMs?: number } = {},
 ): SyncProgress {
   if (format === "json") return ndjsonProgress(io, Math.min(options.intervalMs ?? 1000, 1000));
-  if (io.stderr.isTTY) return barProgress(io);
+  if (useLiveProgress(io.stderr, io.env)) return barProgress(io);
   return lineProgress(io, options.intervalMs ?? 5000);
 }
 
@@ -42,7 +44,8 @@ function ndjsonProgress(io: CliIO, intervalMs: number): SyncProgress {
   const due = throttle(intervalMs);
   return {
     onEvent: (event) => {
-      if (due(event)) io.stdout.write(`${JSON.stringify(event)}\n`);
+      if (due(event))
+        io.stdout.write(`${JSON.stringify({ formatVersion: OutputFormatVersion.syncEvents, ...event })}\n`);
     },
     stop: () => {},
   };

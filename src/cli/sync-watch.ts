@@ -12,6 +12,7 @@ import type { WatchRecord } from "../watch/watch-record.ts";
 import { EmiError } from "../types/errors.ts";
 import { validateDirectory } from "../config/validate-directory.ts";
 import type { CliIO } from "./io.ts";
+import { OutputFormatVersion } from "./output-format-versions.ts";
 
 export interface WatchFlags {
   dir: string;
@@ -37,7 +38,13 @@ export async function runWatchCommand(
   hooks: { inboxDue?: () => Promise<ReadonlySet<number>>; signal?: AbortSignal } = {},
 ): Promise<number> {
   const write = (record: WatchRecord) =>
-    io.stdout.write(`${flags.format === "json" ? JSON.stringify(record) : formatWatchLine(record)}\n`);
+    io.stdout.write(
+      `${
+        flags.format === "json"
+          ? JSON.stringify({ formatVersion: OutputFormatVersion.syncWatch, ...record })
+          : formatWatchLine(record)
+      }\n`,
+    );
   const first = await validateDirectory(flags.dir, { cwd: io.cwd });
   if (first.diagnostics.some((d) => d.severity === "error")) {
     throw new EmiError(`the declarations in ${flags.dir} are not valid: run emi validate`);
@@ -118,6 +125,9 @@ export async function runWatchCommand(
     }).then(() => "done" as const);
     const ended = await Promise.race([loop, deadline]);
     write({ type: "stopped", time: new Date().toISOString(), clean: ended === "done" });
+    // A sync that did not stop in time must not keep the process alive: its checkpoint lets the
+    // next run resume, and its lease expires.
+    if (ended === "late") io.exitNow?.(1);
     return ended === "done" ? 0 : 1;
   } catch (error) {
     if (error instanceof WatchDeclarationsError) throw new EmiError(error.message, { cause: error });

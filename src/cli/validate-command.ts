@@ -13,6 +13,8 @@ import { renderDiagnosticsGithub } from "../github/render-diagnostics-github.ts"
 import { renderDiagnosticsJson } from "./render-diagnostics-json.ts";
 import { renderDiagnosticsSarif } from "./render-diagnostics-sarif.ts";
 import { renderDiagnosticsText } from "./render-diagnostics-text.ts";
+import { useColor } from "./use-color.ts";
+import { packageVersion } from "./version-text.ts";
 
 const formats = ["text", "json", "github", "sarif"] as const;
 type ValidateFormat = (typeof formats)[number];
@@ -65,12 +67,12 @@ export function registerValidateCommand(program: Command, ctx: CommandContext): 
           io.stdout.write(renderDiagnosticsGithub(result));
           break;
         case "sarif":
-          io.stdout.write(renderDiagnosticsSarif(result, program.version() ?? "0.0.0"));
+          io.stdout.write(renderDiagnosticsSarif(result, packageVersion()));
           break;
         default: {
           const terminal = io.stdout.isTTY === true;
           const sources = terminal ? await sourcesOf(result.diagnostics, io.cwd) : undefined;
-          const color = terminal && !io.env.NO_COLOR;
+          const color = useColor(io.stdout, io.env);
           io.stdout.write(renderDiagnosticsText(result, { sources, color }));
         }
       }

@@ -3,6 +3,7 @@ import { clientFromEnv, type GitHubClientOverrides } from "./client-from-env.ts"
 import { closeLabelledIssue } from "./close-labelled-issue.ts";
 import { EMI_LABELS } from "./ensure-label.ts";
 import { findMergedPullRequest } from "./find-merged-pull-request.ts";
+import { findPullRequestsMergedBetween } from "./find-pull-requests-merged-between.ts";
 import { GitHubError } from "./github-error.ts";
 import { reportFooter } from "./report-footer.ts";
 import { resolveGitHubContext } from "./resolve-github-context.ts";
@@ -26,6 +27,11 @@ export interface ReportApplyOptions {
   pr?: number | string;
   /** The commit applied; GITHUB_SHA when absent. */
   sha?: string;
+  /**
+   * The last commit applied before this one: every pull request merged after it is reported to as
+   * well (their own apply runs were cancelled while waiting, and this apply carried their changes).
+   */
+  since?: string;
   client?: GitHubClient;
   clientOptions?: GitHubClientOverrides;
 }
@@ -36,6 +42,10 @@ export interface ApplyReport {
   comment?: StickyCommentResult;
   /** The pull request it went to; absent for a direct push. */
   pr?: number;
+  /** Earlier pull requests merged since `since`, whose changes this apply carried, reported to too. */
+  earlierPrs: number[];
+  /** More commits were merged since `since` than were read: older pull requests were not reported to. */
+  earlierPrsCut?: boolean;
   /** The `emi-apply-failed` issue, when apply failed. */
   issue?: LabelledIssueResult;
   /** `emi-apply-failed` issues closed because apply succeeded again. */
@@ -64,7 +74,7 @@ export async function reportApply(options: ReportApplyOptions): Promise<ApplyRep
     context.runUrl ? { artifactUrl: context.runUrl } : {},
   );
   const client = options.client ?? clientFromEnv(env, options.clientOptions);
-  const report: ApplyReport = { closedIssues: [], summary };
+  const report: ApplyReport = { closedIssues: [], summary, earlierPrs: [] };
   const failures: GitHubError[] = [];
   const attempt = async (step: () => Promise<void>) => {
     try {
@@ -90,6 +100,31 @@ export async function reportApply(options: ReportApplyOptions): Promise<ApplyRep
       footer: reportFooter(options.ok ? "emi apply: applied" : "emi apply: failed", context),
       ...(context.runUrl ? { artifactUrl: context.runUrl } : {}),
     });
+  });
+
+  await attempt(async () => {
+    if (!options.since || !context.sha || options.since === context.sha) return;
+    const { pulls, cut } = await findPullRequestsMergedBetween(client, {
+      owner,
+      repo,
+      base: options.since,
+      head: context.sha,
+    });
+    const title = options.ok ? "emi apply: applied" : "emi apply: failed";
+    const later = `with the changes merged up to commit \`${context.sha.slice(0, 7)}\`${report.pr !== undefined ? ` (pull request #${report.pr})` : ""}`;
+    for (const pr of pulls.filter((n) => n !== report.pr)) {
+      await upsertStickyComment(client, {
+        owner,
+        repo,
+        issueNumber: pr,
+        marker: planCommentMarker(owner, repo),
+        body: `${markdown}\n\nThis pull request's own apply run was replaced by a later one: it was applied ${later}.`,
+        footer: reportFooter(title, context),
+        ...(context.runUrl ? { artifactUrl: context.runUrl } : {}),
+      });
+      report.earlierPrs.push(pr);
+    }
+    if (cut) report.earlierPrsCut = true;
   });
 
   const where = [

@@ -65,6 +65,8 @@ export interface BuildServerOptions {
   log?: (line: Record<string, unknown>) => void;
   now?: () => Date;
   limits?: Partial<ServeLimits>;
+  /** Serve GET /metrics on this (public) port; false when metrics have a port of their own. */
+  metricsRoute?: boolean;
 }
 
 /** The most a GetOrCreate body may weigh (Raptor's 1,000 addresses fit many times over). */
@@ -189,10 +191,12 @@ export async function buildServer(
       .header("retry-after", String(STORE_RETRY_AFTER_SECONDS))
       .send({ status: "unavailable", why: ready.why ?? "the store does not accept writes" });
   });
-  app.get("/metrics", async (_request, reply) => {
-    reply.header("content-type", metrics.registry.contentType);
-    return metrics.registry.metrics();
-  });
+  if (options.metricsRoute !== false) {
+    app.get("/metrics", async (_request, reply) => {
+      reply.header("content-type", metrics.registry.contentType);
+      return metrics.registry.metrics();
+    });
+  }
   registerGetOrCreateRoute(app, guarded.store, { onRequest: requireKey, rateLimit: limit, metrics });
   registerReaidLookupRoute(app, guarded.lookup, { onRequest: requireKey, rateLimit: limit });
   registerWebhookRoute(app, guarded.inbox, { metrics, now, bodyLimit: WEBHOOK_BODY_LIMIT });

@@ -1,3 +1,4 @@
+import { type SecretSource, secretSourceFrom } from "../config/resolve-secret.ts";
 import { validateDirectory } from "../config/validate-directory.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import type { ServeStores } from "./build-server.ts";
@@ -19,6 +20,8 @@ export function inboxWorkerForServe(options: {
 }): (stores: ServeStores, metrics: ServeMetrics) => { stop(): Promise<void> } {
   return (stores, metrics) => {
     let declared = new Map<number, DesiredIntegration>();
+    // Keys are read as the CLI reads them: the repository's root and secret allow-list.
+    let secrets: SecretSource = { env: options.io.env, cwd: options.io.cwd };
     let readAt = 0;
     const refresh = async () => {
       if (Date.now() - readAt < (options.rereadMs ?? 5_000)) return;
@@ -27,11 +30,12 @@ export function inboxWorkerForServe(options: {
       const next = new Map<number, DesiredIntegration>();
       for (const { integration } of validation.declared) next.set(integration.account, integration);
       declared = next;
+      secrets = secretSourceFrom(validation.repository, options.io.env, options.io.cwd);
     };
     const worker = new InboxWorker({
       ...stores,
       integrationFor: (account) => declared.get(account) ?? null,
-      secrets: { env: options.io.env, cwd: options.io.cwd },
+      secrets: () => secrets,
       log: options.log,
       onOutcome: (outcome, count) => metrics.inboxWritten.inc({ outcome }, count),
     });

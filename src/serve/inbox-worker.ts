@@ -1,12 +1,16 @@
-import { createActitoClient } from "../actito/create-actito-client.ts";
+import { ClientCache } from "../actito/client-cache.ts";
+import { type ConnectActito, connectActito } from "../actito/connect-actito.ts";
 import type { ActitoApi } from "../actito/types.ts";
-import { resolveSecret, type SecretSource } from "../config/resolve-secret.ts";
-import { LockHeldError } from "../store/errors.ts";
-import { type HeldLease, takeLease } from "../store/lease-keeper.ts";
+import type { SecretSource } from "../config/resolve-secret.ts";
+import { resolveSecretsOnce, type SecretResolver } from "../config/resolve-secrets-once.ts";
+import { LeaseLostError, LockHeldError } from "../store/errors.ts";
+import { leaseTtlMs, withLease } from "../store/lease-keeper.ts";
 import { namespaceOf } from "../store/namespace-of.ts";
-import type { Store } from "../store/store.ts";
-import type { WebhookInbox } from "../store/webhook-inbox.ts";
+import type { RegistryEntry, Store } from "../store/store.ts";
+import type { InboxEvent, WebhookInbox } from "../store/webhook-inbox.ts";
 import { errorMessage } from "../sync/error-message.ts";
+import { fencedActito } from "../sync/fenced-actito.ts";
+import { licenceLeaseName, licenceOf } from "../sync/licence-lease.ts";
 import { resolveSyncTarget, type SyncTarget } from "../sync/resolve-sync-target.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import type { ReaidLookupStore } from "./reaid-lookup-store.ts";
@@ -18,23 +22,20 @@ export interface InboxWorkerDeps {
   lookup: ReaidLookupStore;
   /** The declaration of an account's integration (its API key reference); null when not declared here. */
   integrationFor(account: number): DesiredIntegration | null;
-  secrets: SecretSource;
-  clientFor?: (integration: DesiredIntegration, apiKey: string) => ActitoApi;
+  /**
+   * Where keys are read, with the repository's allow-list (`secretSourceFrom`), as the CLI reads
+   * them: read again every round, so a rotated key is picked up.
+   */
+  secrets: SecretSource | (() => SecretSource);
+  /** How clients are made (default `connectActito(env)`: one limiter per licence in this process). */
+  connect?: ConnectActito;
+  /** Life of the licence lease (default `EMI_LEASE_TTL_SECONDS`, else 60 s). */
+  leaseTtlMs?: number;
   /** Events handled per account per round (default 100). */
   batch?: number;
   onOutcome?: (outcome: InboxOutcome | "skipped", count: number) => void;
   /** One log line (JSON); never an e-mail, a key or a REAID. */
   log?: (line: Record<string, unknown>) => void;
-}
-
-/** The licence lease of an integration: the same name every worker (sync --watch, serve --worker) takes. */
-export function licenceLeaseName(endpoint: string, entity: string): string {
-  return `licence:${endpoint}/${entity}`;
-}
-
-interface Connection {
-  api: ActitoApi;
-  target: SyncTarget | null;
 }
 
 /**
@@ -44,17 +45,28 @@ interface Connection {
  */
 export class InboxWorker {
   readonly #deps: InboxWorkerDeps;
-  readonly #connections = new Map<number, Connection>();
+  readonly #clients: ClientCache;
+  /** Each account's table, resolved once and again after a failed write. */
+  readonly #targets = new Map<number, SyncTarget>();
+  /** The keys of this round, read once each. */
+  #secrets: SecretResolver | null = null;
   /** Accounts already reported as undeclared, so the log says it once, not every second. */
   readonly #undeclared = new Set<number>();
 
   constructor(deps: InboxWorkerDeps) {
     this.#deps = deps;
+    this.#clients = new ClientCache(deps.connect ?? connectActito(this.#source().env));
+  }
+
+  #source(): SecretSource {
+    const { secrets } = this.#deps;
+    return typeof secrets === "function" ? secrets() : secrets;
   }
 
   /** One pass over every account with events; returns how many events it settled. */
   async drainOnce(): Promise<number> {
     let settled = 0;
+    this.#secrets = resolveSecretsOnce(this.#source());
     for (const account of await this.#deps.inbox.accountsWithInbox()) {
       try {
         settled += await this.#drainAccount(account);
@@ -84,70 +96,76 @@ export class InboxWorker {
       return 0;
     }
     this.#undeclared.delete(account);
-    let lease: HeldLease;
+    const reading = await (this.#secrets ?? resolveSecretsOnce(this.#source()))(
+      integration.actito.apiKey.secretRef,
+    );
+    if (!reading.ok) {
+      // The same rules as the CLI: a reference outside the repository's allow-list is never read.
+      this.#deps.log?.({
+        msg: "the Actito API key is not available here",
+        account,
+        secretRef: integration.actito.apiKey.secretRef,
+        why: reading.message,
+      });
+      return 0;
+    }
+    const ttlMs = this.#deps.leaseTtlMs ?? leaseTtlMs(this.#source().env);
+    const lease = { name: licenceLeaseName(licenceOf(integration)), purpose: "webhook REAIDs", ttlMs };
     try {
-      lease = await takeLease(store, {
-        name: licenceLeaseName(entry.endpoint, entry.entity),
-        purpose: "webhook REAIDs",
-        ttlMs: 60_000,
+      return await withLease(store, lease, async (held) => {
+        // Under the lease: acknowledgements commit only while it is current, and each PATCH is
+        // preceded by a check of its token (a paused worker that lost it writes nothing).
+        const fencedStore = store.fenced(held.current());
+        const fenced = fencedActito(this.#clients.get(integration, reading.value), held);
+        try {
+          return await this.#write(account, integration, entry, events, fencedStore, fenced.api);
+        } finally {
+          fenced.release();
+        }
       });
     } catch (error) {
       if (error instanceof LockHeldError) return 0;
-      throw error;
-    }
-    try {
-      const connection = await this.#connect(integration);
-      if (connection === null) return 0;
-      connection.target ??= await resolveSyncTarget(connection.api, integration, entry);
-      const { settled, error } = await writeInboxReaids(
-        {
-          api: connection.api,
-          target: connection.target,
-          namespace: namespaceOf(entry),
-          store,
-          lookup: this.#deps.lookup,
-        },
-        events,
-      );
-      await inbox.removeInboxEvents(settled.map((s) => s.event));
-      const counts = new Map<InboxOutcome, number>();
-      for (const { outcome } of settled) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
-      for (const [outcome, count] of counts) this.#deps.onOutcome?.(outcome, count);
-      if (settled.length > 0)
-        this.#deps.log?.({ msg: "inbox written", account, ...Object.fromEntries(counts) });
-      if (error !== null) {
-        this.#deps.log?.({ msg: "inbox write stopped", account, error: errorMessage(error) });
-        connection.target = null;
+      if (error instanceof LeaseLostError) {
+        this.#deps.log?.({ msg: "inbox write stopped: lease lost", account, error: error.message });
+        return 0;
       }
-      return settled.length;
-    } finally {
-      await lease.release();
+      throw error;
     }
   }
 
-  async #connect(integration: DesiredIntegration): Promise<Connection | null> {
-    const known = this.#connections.get(integration.account);
-    if (known) return known;
-    const apiKey = await resolveSecret(integration.actito.apiKey.secretRef, this.#deps.secrets);
-    if (apiKey === null) {
-      this.#deps.log?.({
-        msg: "the Actito API key is not available here",
-        account: integration.account,
-        secretRef: integration.actito.apiKey.secretRef,
-      });
-      return null;
+  async #write(
+    account: number,
+    integration: DesiredIntegration,
+    entry: RegistryEntry,
+    events: readonly InboxEvent[],
+    store: Store,
+    api: ActitoApi,
+  ): Promise<number> {
+    let target = this.#targets.get(account);
+    if (target === undefined) {
+      target = await resolveSyncTarget(api, integration, entry);
+      this.#targets.set(account, target);
     }
-    const api = this.#deps.clientFor
-      ? this.#deps.clientFor(integration, apiKey)
-      : createActitoClient({ endpoint: integration.actito.endpoint, apiKey, env: this.#deps.secrets.env });
-    const connection: Connection = { api, target: null };
-    this.#connections.set(integration.account, connection);
-    return connection;
+    const { settled, error } = await writeInboxReaids(
+      { api, target, namespace: namespaceOf(entry), store, lookup: this.#deps.lookup },
+      events,
+    );
+    if (error instanceof LeaseLostError) throw error;
+    await store.removeInboxEvents(settled.map((s) => s.event));
+    const counts = new Map<InboxOutcome, number>();
+    for (const { outcome } of settled) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+    for (const [outcome, count] of counts) this.#deps.onOutcome?.(outcome, count);
+    if (settled.length > 0)
+      this.#deps.log?.({ msg: "inbox written", account, ...Object.fromEntries(counts) });
+    if (error !== null) {
+      this.#deps.log?.({ msg: "inbox write stopped", account, error: errorMessage(error) });
+      this.#targets.delete(account);
+    }
+    return settled.length;
   }
 
   async close(): Promise<void> {
-    for (const { api } of this.#connections.values()) await api.close().catch(() => undefined);
-    this.#connections.clear();
+    await this.#clients.close();
   }
 }
 

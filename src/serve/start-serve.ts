@@ -4,6 +4,7 @@ import { storeReadiness } from "../store/store-readiness.ts";
 import type { Store } from "../store/store.ts";
 import { EmiError } from "../types/errors.ts";
 import { buildServer, type ServeLimits, type ServeStores } from "./build-server.ts";
+import { type MetricsServer, serveMetrics } from "../watch/serve-metrics.ts";
 import { createServeMetrics, type ServeMetrics } from "./serve-metrics.ts";
 
 export interface StartServeOptions {
@@ -14,6 +15,11 @@ export interface StartServeOptions {
   rateLimitPerMinute?: number;
   /** Timeouts and connection limits (tests shorten them). */
   limits?: Partial<ServeLimits>;
+  /**
+   * Serve GET /metrics (and /healthz) on this port of its own, on `host`, and not on the public
+   * port: the REAID service's callers need not see the service's metrics.
+   */
+  metricsPort?: number;
   log?: (line: Record<string, unknown>) => void;
   /** Started once the store is open (the inbox worker); stopped first on close. */
   background?: (stores: ServeStores, metrics: ServeMetrics) => { stop(): Promise<void> };
@@ -22,6 +28,8 @@ export interface StartServeOptions {
 export interface RunningServe {
   /** `http://HOST:PORT` with the port actually bound. */
   url: string;
+  /** The metrics port actually bound, when `metricsPort` was given. */
+  metricsPort?: number;
   app: FastifyInstance;
   store: Store;
   /** Stops accepting, lets requests under way finish, stops the worker, closes the store. */
@@ -49,6 +57,7 @@ export async function startServe(options: StartServeOptions): Promise<RunningSer
       rateLimitPerMinute: options.rateLimitPerMinute,
       log: options.log,
       ...(options.limits ? { limits: options.limits } : {}),
+      metricsRoute: options.metricsPort === undefined,
     });
     try {
       await app.listen({ host: options.host, port: options.port });
@@ -65,14 +74,33 @@ export async function startServe(options: StartServeOptions): Promise<RunningSer
     const address = app.server.address();
     const port = typeof address === "object" && address ? address.port : options.port;
     const host = options.host.includes(":") ? `[${options.host}]` : options.host;
+    let metricsServer: MetricsServer | undefined;
+    if (options.metricsPort !== undefined) {
+      try {
+        metricsServer = await serveMetrics({
+          port: options.metricsPort,
+          host: options.host,
+          registry: metrics.registry,
+          healthy: async () => {
+            const answer = await app.inject({ method: "GET", url: "/healthz" });
+            return answer.statusCode === 200 ? { ok: true } : { ok: false, why: answer.body };
+          },
+        });
+      } catch (error) {
+        await app.close().catch(() => undefined);
+        throw error;
+      }
+    }
     const background = options.background?.(stores, metrics);
     let closing: Promise<void> | undefined;
     return {
       url: `http://${host}:${port}`,
+      ...(metricsServer ? { metricsPort: metricsServer.port } : {}),
       app,
       store,
       close() {
         closing ??= (async () => {
+          await metricsServer?.close();
           // A keep-alive connection whose request was under way goes idle only after close()
           // started, and would then keep the server open until its keep-alive timeout.
           const sweep = setInterval(() => app.server.closeIdleConnections(), 50);

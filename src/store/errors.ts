@@ -8,6 +8,7 @@ export type StoreErrorCode =
   | "invalid-url"
   | "lock-held"
   | "lock-lost"
+  | "lease-lost"
   | "newer-schema"
   | "no-store"
   | "unavailable"
@@ -47,5 +48,21 @@ export class LockHeldError extends StoreError {
       { cause: options?.cause },
     );
     this.holder = holder;
+  }
+}
+
+/**
+ * A write under a lease found the lease no longer this holder's (taken over after expiring, broken,
+ * or released): nothing was written. The holder stops and says "lease lost".
+ */
+export class LeaseLostError extends StoreError {
+  readonly lease: string;
+  constructor(lease: { name: string; owner: string; token: number }, options?: { cause?: unknown }) {
+    super(
+      "lease-lost",
+      `lease lost: the "${lease.name}" lease (token ${lease.token}) is no longer held by ${lease.owner}; nothing more was written`,
+      options,
+    );
+    this.lease = lease.name;
   }
 }

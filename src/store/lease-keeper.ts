@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import { LockHeldError } from "./errors.ts";
+import { LeaseLostError, LockHeldError, StoreError } from "./errors.ts";
 import type { Lease, Store } from "./store.ts";
 
 /** What the lease keeper needs from the store. */
@@ -8,10 +8,18 @@ export type LeaseStore = Pick<Store, "acquireLock" | "renewLock" | "releaseLock"
 
 /** A lease this process holds, renewed in the background until released. */
 export interface HeldLease {
-  /** The lease as last renewed. */
+  /** The lease as last renewed (its id and fencing token never change while held). */
   current(): Lease;
+  /** Its life: renewed every third of it. */
+  readonly ttlMs: number;
   /** Aborts when the lease could not be renewed: the work must stop, someone may take over. */
   readonly lost: AbortSignal;
+  /**
+   * Confirms in the store, before a write the store cannot fence (an Actito call), that this
+   * holder's token is still current, and renews the lease for a full life. Throws LeaseLostError
+   * (and aborts `lost`) when it is not.
+   */
+  confirm(): Promise<void>;
   /** Stops renewing and gives the lease back (harmless if it was lost or already released). */
   release(): Promise<void>;
 }
@@ -33,6 +41,37 @@ export interface TakeLeaseOptions {
   /** Injected for tests. */
   sleep?: (ms: number) => Promise<unknown>;
   now?: () => number;
+}
+
+/** The default life of a lease: `EMI_LEASE_TTL_SECONDS` (default 60; tests and operators shorten it). */
+export function leaseTtlMs(env: Record<string, string | undefined> = process.env): number {
+  const text = env.EMI_LEASE_TTL_SECONDS;
+  if (text === undefined || text.trim() === "") return 60_000;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 3600) {
+    throw new StoreError(
+      "unavailable",
+      `EMI_LEASE_TTL_SECONDS is ${JSON.stringify(text)}: set it to a number of seconds from 1 to 3600 (default 60)`,
+    );
+  }
+  return Math.round(seconds * 1000);
+}
+
+/**
+ * Runs `fn` under the named lease, taken first (LockHeldError when someone else holds it) and
+ * released when `fn` settles: the one scoped way emi holds a lease.
+ */
+export async function withLease<T>(
+  store: LeaseStore,
+  options: TakeLeaseOptions,
+  fn: (lease: HeldLease) => Promise<T>,
+): Promise<T> {
+  const lease = await takeLease(store, options);
+  try {
+    return await fn(lease);
+  } finally {
+    await lease.release();
+  }
 }
 
 /** This process as a lease owner: `emi@<hostname>:<pid>`, so a dead holder on this host can be recognised. */
@@ -107,16 +146,37 @@ function keepRenewed(store: LeaseStore, first: Lease, ttlMs: number): HeldLease 
         },
         (error: unknown) => {
           clearInterval(timer);
-          if (!released) controller.abort(error);
+          if (!released && !controller.signal.aborted) {
+            controller.abort(
+              error instanceof StoreError && error.code === "lock-lost"
+                ? new LeaseLostError(lease, { cause: error })
+                : error,
+            );
+          }
         },
       );
     },
     Math.max(10, Math.floor(ttlMs / 3)),
   );
   timer.unref();
+  const confirm = async () => {
+    if (released) throw new LeaseLostError(lease);
+    try {
+      lease = await store.renewLock(lease, ttlMs);
+    } catch (error) {
+      const lostError =
+        error instanceof StoreError && error.code === "lock-lost"
+          ? new LeaseLostError(lease, { cause: error })
+          : error;
+      if (lostError instanceof LeaseLostError && !controller.signal.aborted) controller.abort(lostError);
+      throw lostError;
+    }
+  };
   return {
     current: () => lease,
+    ttlMs,
     lost: controller.signal,
+    confirm,
     async release() {
       if (released) return;
       released = true;

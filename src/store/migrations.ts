@@ -243,6 +243,11 @@ CREATE TABLE sync_schedule (
 );
 `;
 
+// Issue 25 (fenced leases): every acquisition of a lease name takes the next fencing token, and a
+// released lease keeps its row (expires_at 0) so that the next holder's token is still larger.
+const leaseTokensSql = (dialect: Dialect) =>
+  `ALTER TABLE locks ADD COLUMN token ${dialect === "postgres" ? "BIGINT" : "INTEGER"} NOT NULL DEFAULT 0;`;
+
 // Issue 25: service keys belong to integrations. Every integration gets a stable id (assigned when
 // it is activated; a new one when a deactivated account is activated again), and every key is bound
 // to the id of the integration that held its account when the key was made. Keys made before this
@@ -292,6 +297,12 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 6,
+    name: "fencing tokens of leases",
+    sqlite: leaseTokensSql("sqlite"),
+    postgres: leaseTokensSql("postgres"),
+  },
+  {
+    version: 7,
     name: "service keys bound to a stable integration id",
     sqlite: keyBinding("sqlite"),
     postgres: keyBinding("postgres"),

@@ -11,9 +11,16 @@ interface LockRow {
   owner: string;
   purpose: string;
   expires_at: number | string;
+  token: number | string;
 }
 
-/** Leases in SQL. Expiry uses the database's clock, so runners with skewed clocks still agree. */
+const COLUMNS = "id, name, owner, purpose, expires_at, token";
+
+/**
+ * Leases in SQL. Expiry uses the database's clock, so runners with skewed clocks still agree. Every
+ * acquisition takes the next fencing token of its name; a released or broken lease keeps its row
+ * with `expires_at` 0 (free), so tokens never go back.
+ */
 export class SqlLeases implements Leases {
   readonly #driver: SqlDriver;
 
@@ -28,17 +35,17 @@ export class SqlLeases implements Leases {
       // One statement: insert, or take over only an expired lease. A live lease is left alone and
       // nothing is returned, so two processes racing for it cannot both win.
       const [taken] = await this.#driver.all<LockRow>(
-        `INSERT INTO locks (name, id, owner, purpose, expires_at, acquired_at)
-         VALUES (?, ?, ?, ?, ${now} + ?, ?)
+        `INSERT INTO locks (name, id, owner, purpose, expires_at, acquired_at, token)
+         VALUES (?, ?, ?, ?, ${now} + ?, ?, 1)
          ON CONFLICT (name) DO UPDATE SET id = excluded.id, owner = excluded.owner, purpose = excluded.purpose,
-           expires_at = excluded.expires_at, acquired_at = excluded.acquired_at
+           expires_at = excluded.expires_at, acquired_at = excluded.acquired_at, token = locks.token + 1
          WHERE locks.expires_at <= ${now}
-         RETURNING id, name, owner, purpose, expires_at`,
+         RETURNING ${COLUMNS}`,
         [name, id, owner, purpose, Math.max(1, Math.round(ttlMs)), nowIso()],
       );
       if (taken) return toLease(taken);
       const [holder] = await this.#driver.all<LockRow>(
-        "SELECT id, name, owner, purpose, expires_at FROM locks WHERE name = ?",
+        `SELECT ${COLUMNS} FROM locks WHERE name = ? AND expires_at > 0`,
         [name],
       );
       if (holder) throw new LockHeldError(toLease(holder));
@@ -54,9 +61,10 @@ export class SqlLeases implements Leases {
 
   async renewLock(lease: Lease, ttlMs: number): Promise<Lease> {
     const [row] = await this.#driver.all<LockRow>(
-      `UPDATE locks SET expires_at = ${this.#driver.nowMsSql} + ? WHERE name = ? AND id = ?
-       RETURNING id, name, owner, purpose, expires_at`,
-      [Math.max(1, Math.round(ttlMs)), lease.name, lease.id],
+      `UPDATE locks SET expires_at = ${this.#driver.nowMsSql} + ?
+       WHERE name = ? AND id = ? AND token = ? AND expires_at > 0
+       RETURNING ${COLUMNS}`,
+      [Math.max(1, Math.round(ttlMs)), lease.name, lease.id, lease.token],
     );
     if (!row) {
       throw new StoreError(
@@ -68,18 +76,23 @@ export class SqlLeases implements Leases {
   }
 
   async releaseLock(lease: Lease): Promise<void> {
-    await this.#driver.run("DELETE FROM locks WHERE name = ? AND id = ?", [lease.name, lease.id]);
+    await this.#driver.run("UPDATE locks SET expires_at = 0 WHERE name = ? AND id = ?", [
+      lease.name,
+      lease.id,
+    ]);
   }
 
   async listLocks(): Promise<Lease[]> {
     const rows = await this.#driver.all<LockRow>(
-      "SELECT id, name, owner, purpose, expires_at FROM locks ORDER BY name",
+      `SELECT ${COLUMNS} FROM locks WHERE expires_at > 0 ORDER BY name`,
     );
     return rows.map(toLease);
   }
 
   async breakLock(id: string): Promise<boolean> {
-    return (await this.#driver.run("DELETE FROM locks WHERE id = ?", [id])) > 0;
+    return (
+      (await this.#driver.run("UPDATE locks SET expires_at = 0 WHERE id = ? AND expires_at > 0", [id])) > 0
+    );
   }
 }
 
@@ -90,5 +103,6 @@ function toLease(row: LockRow): Lease {
     owner: row.owner,
     purpose: row.purpose,
     expiresAt: new Date(Number(row.expires_at)).toISOString(),
+    token: Number(row.token),
   };
 }

@@ -7,6 +7,7 @@ import { ApiKeySql } from "./api-key-sql.ts";
 import { StoreError } from "./errors.ts";
 import { type Dialect, migrations, migrationsTableSql } from "./migrations.ts";
 import type { SqlDriver } from "./sql-driver.ts";
+import { FencedDriver } from "./fenced-driver.ts";
 import { SqlJournal } from "./sql-journal.ts";
 import { SqlLeases } from "./sql-leases.ts";
 import { nowIso } from "./sql-placeholders.ts";
@@ -137,6 +138,11 @@ export class SqlStore implements Store {
       "INSERT INTO store_meta (key, value) VALUES ('readiness-probe', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       [at],
     );
+  }
+
+  /** This store for a lease holder: its writes commit only while `lease` is current (see FencedDriver). */
+  fenced(lease: Lease): Store {
+    return new SqlStore(new FencedDriver(this.#driver, lease), this.#secret);
   }
 
   async fingerprintKey(apiKey: string): Promise<string> {

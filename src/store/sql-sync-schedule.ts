@@ -75,7 +75,9 @@ export class SqlSyncSchedule implements SyncSchedule {
       owner: string;
       acquired_at: string;
       expires_at: number | string;
-    }>("SELECT name, owner, acquired_at, expires_at FROM locks WHERE name LIKE 'licence:%' ORDER BY name");
+    }>(
+      "SELECT name, owner, acquired_at, expires_at FROM locks WHERE name LIKE 'licence:%' AND expires_at > 0 ORDER BY name",
+    );
     return rows.map((r) => ({
       licence: r.name.slice("licence:".length),
       owner: r.owner,

@@ -88,4 +88,6 @@ export interface Lease {
   owner: string;
   purpose: string;
   expiresAt: string;
+  /** Fencing token: grows at every acquisition of this lease name, so a newer holder has a larger one. */
+  token: number;
 }

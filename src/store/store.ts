@@ -13,6 +13,7 @@ import type {
   SyncHealthRecorder,
 } from "../sync/sync-store.ts";
 import type { Leases } from "./leases.ts";
+import type { Lease } from "./store-records.ts";
 import type { LinkFindingsStore } from "../plan/link-findings-store.ts";
 import type { RealtimeAccounts } from "./realtime-accounts.ts";
 import type { ReaidOwnershipStore } from "./reaid-ownership.ts";
@@ -63,5 +64,11 @@ export interface Store
    * the REAID write thread and the checkpoint thread; nothing on PostgreSQL.
    */
   prepareForService(): Promise<void>;
+  /**
+   * The same store for the holder of `lease`: every write it makes commits only if the lease still
+   * carries this holder's fencing token, checked in the write's own transaction (LeaseLostError
+   * otherwise). Closing it leaves this store open.
+   */
+  fenced(lease: Lease): Store;
   close(): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import { waitForMassImport } from "../actito/wait-for-mass-import.ts";
+import { pauseForTest } from "./pause-for-test.ts";
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import { profileRef } from "./reaid-write.ts";
 import { settleRefusals, splitDuplicates } from "./settle-refusals.ts";
@@ -17,13 +18,17 @@ export async function awaitImportResult(
   retriedRefs: ReadonlySet<string>,
 ): Promise<string | null> {
   const { api, account, target } = ctx;
-  // Polling goes on when the run is asked to stop: the import's result is recorded either way.
-  const running = new AbortController().signal;
+  pauseForTest("import-wait");
+  // A run asked to stop (SIGTERM, a lost lease) stops polling at once: the import's id is in the
+  // checkpoint, so the next run waits for it by id and records its result.
   const status = await waitForMassImport(api, target.entity, id, {
     pollMs: ctx.pollMs,
     timeoutMs: ctx.importTimeoutMs,
     now: () => ctx.now().getTime(),
-    sleep: (ms) => ctx.sleep(ms, running),
+    sleep: (ms) => {
+      if (ctx.signal.aborted) return Promise.reject(ctx.signal.reason);
+      return ctx.sleep(ms, ctx.signal);
+    },
   });
   const finished = (duplicates: number) =>
     ctx.emit({

@@ -9,11 +9,12 @@ import {
   RateLimitedError,
 } from "../actito/errors.ts";
 import { type SecretResolver, type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
-import { LockHeldError } from "../store/errors.ts";
-import type { HeldLease } from "../store/lease-keeper.ts";
+import { LeaseLostError, LockHeldError } from "../store/errors.ts";
+import { type HeldLease, leaseTtlMs } from "../store/lease-keeper.ts";
 import type { Store } from "../store/store.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import { errorMessage } from "./error-message.ts";
+import { fencedActito, StaleReadError } from "./fenced-actito.ts";
 import { groupByLicence, LicenceHold } from "./licence-lease.ts";
 import { recordScheduled } from "./record-scheduled.ts";
 import type { IntegrationRunOutcome } from "./report-run.ts";
@@ -72,7 +73,10 @@ export interface RunSyncOptions {
    * this machine and Actito's `updateMoment` (default 2 min).
    */
   watermarkMarginMs?: number;
-  /** Lease life; renewed every third of it (default 60 s: a dead worker's licences are free within a minute). */
+  /**
+   * Lease life; renewed every third of it (default `EMI_LEASE_TTL_SECONDS`, else 60 s: a dead
+   * worker's licences are free within a minute).
+   */
   leaseTtlMs?: number;
   /** Licences synced at once (default 8); the integrations of one licence always run one after another. */
   concurrency?: number;
@@ -96,7 +100,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncResult[]> {
   // One resolver for the run: each key is read once, whatever the number of integrations using it.
   const secret = secretResolver(options.secrets);
   const limit = pLimit(Math.max(1, options.concurrency ?? 8));
-  const ttlMs = options.leaseTtlMs ?? 60_000;
+  const ttlMs = options.leaseTtlMs ?? leaseTtlMs(secret.source.env);
   await Promise.all(
     [...groupByLicence(options.integrations)].map(([licence, group]) =>
       limit(async () => {
@@ -108,8 +112,13 @@ export async function runSync(options: RunSyncOptions): Promise<SyncResult[]> {
             results.set(integration, result);
             // A run stopped by the signal checkpointed: it is neither a success nor a failure.
             if (!options.signal?.aborted) {
+              // Under the licence lease, the schedule is written only while the lease is current.
               await recordScheduled(
-                { ...options, full: isFull(options, integration.account) },
+                {
+                  ...options,
+                  store: hold.store ?? options.store,
+                  full: isFull(options, integration.account),
+                },
                 integration,
                 result,
               );
@@ -133,7 +142,8 @@ async function syncOne(
   licence: LicenceHold,
   secret: SecretResolver,
 ): Promise<SyncResult> {
-  const { store, account } = { store: options.store, account: integration.account };
+  const account = integration.account;
+  let store: Store = options.store;
   const onEvent = options.onEvent ?? (() => {});
   // Every event names its table, so each output line can: the declared name until Actito answers.
   let table = `${integration.actito.entity}/${integration.actito.profileTable ?? "?"}`;
@@ -193,12 +203,24 @@ async function syncOne(
     }
     throw error;
   }
-  const api = options.connect({
-    endpoint: integration.actito.endpoint,
-    apiKey,
-    entity: integration.actito.entity,
-    account,
-  });
+  if (lease.lost.aborted) {
+    const why = lease.lost.reason;
+    const reason = why instanceof LeaseLostError ? why.message : `lease lost: ${errorMessage(why)}`;
+    return done(syncResult(account, { kind: "failed" }, reason, noCounts()), null);
+  }
+  // From here on, every store write commits only while this process holds the licence, and every
+  // Actito write is preceded by a check of the lease's token (see fencedActito).
+  store = licence.store ?? store;
+  const fenced = fencedActito(
+    options.connect({
+      endpoint: integration.actito.endpoint,
+      apiKey,
+      entity: integration.actito.entity,
+      account,
+    }),
+    lease,
+  );
+  const api = fenced.api;
   const linked = linkedSignal([lease.lost, ...(options.signal ? [options.signal] : [])]);
   const stop = linked.signal;
   try {
@@ -259,15 +281,16 @@ async function syncOne(
       await store.setSyncStatus(account, { health: "due", reason }).catch(() => undefined);
       return skipped({ kind: "skipped-stopped" }, reason);
     }
-    return fail(
-      stop.aborted && lease.lost.aborted
-        ? `the sync lease was lost: ${errorMessage(error)}`
-        : errorMessage(error),
-    );
+    const lost = error instanceof LeaseLostError ? error : lease.lost.aborted ? lease.lost.reason : null;
+    if (lost !== null) {
+      // Written only if the lease is still current: when it was lost, nothing is.
+      return fail(lost instanceof LeaseLostError ? lost.message : `lease lost: ${errorMessage(error)}`);
+    }
+    return fail(errorMessage(error));
   } finally {
     linked.dispose();
+    fenced.release();
     await api.close().catch(() => undefined);
-    await lease.release();
   }
 }
 
@@ -280,6 +303,7 @@ function isTransient(error: unknown): boolean {
     error instanceof ImportOutcomeUnknownError ||
     error instanceof ActitoUnavailableError ||
     error instanceof MassImportTimeoutError ||
-    error instanceof RateLimitedError
+    error instanceof RateLimitedError ||
+    error instanceof StaleReadError
   );
 }

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { createActitoClient } from "../actito/create-actito-client.ts";
-import type { ActitoApi } from "../actito/types.ts";
+import { ClientCache } from "../actito/client-cache.ts";
+import { type ConnectActito, connectActito } from "../actito/connect-actito.ts";
 import { type SecretSource, secretSourceFrom } from "../config/resolve-secret.ts";
 import { validateDirectory } from "../config/validate-directory.ts";
 import type { Store } from "../store/store.ts";
@@ -10,7 +10,6 @@ import { runSync, type SyncResult } from "../sync/run-sync.ts";
 import type { SyncEvent } from "../sync/sync-events.ts";
 import { settlesInbox } from "../sync/sync-outcome.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
-import { ClientCache } from "./client-cache.ts";
 import { dueIntegrations } from "./due-integrations.ts";
 import { heapTidier } from "./heap-tidier.ts";
 import { RunTally } from "./run-tally.ts";
@@ -50,14 +49,12 @@ export interface WatchOptions {
   leaseTtlMs?: number;
   /** Stop after this many cycles that synced something (benchmarks, tests). */
   maxCycles?: number;
-  /** Builds a client (default createActitoClient for `env`); the worker adds its request counting. */
-  clientFor?: (integration: DesiredIntegration, apiKey: string, logger: ClientLogger) => ActitoApi;
+  /** How clients are made (default `connectActito(env)`); the worker adds its request counting. */
+  connect?: ConnectActito;
   now?: () => number;
   /** Told whether the loop is alive (for /healthz). */
   onAlive?: (alive: boolean) => void;
 }
-
-type ClientLogger = Parameters<typeof createActitoClient>[0]["logger"];
 
 const noInbox = async (): Promise<ReadonlySet<number>> => new Set();
 
@@ -77,22 +74,12 @@ export async function runWatch(options: WatchOptions): Promise<void> {
   const tally = new RunTally(now);
   // One client per integration for the worker's life: its token and connections outlive a run, so
   // an idle incremental sync does not fetch a token every time.
-  const clients = new ClientCache((integration, apiKey) => {
-    const licence = licenceOf(integration);
-    const logger: ClientLogger = (event) => {
+  const clients = new ClientCache(options.connect ?? connectActito(options.env), (integration) => ({
+    logger: (event) => {
       tally.onClientEvent(integration.account, event);
-      options.metrics?.request(licence, event);
-    };
-    return options.clientFor
-      ? options.clientFor(integration, apiKey, logger)
-      : createActitoClient({
-          endpoint: integration.actito.endpoint,
-          apiKey,
-          env: options.env,
-          licence,
-          logger,
-        });
-  });
+      options.metrics?.request(licenceOf(integration), event);
+    },
+  }));
   const busyUntil = new Map<number, number>();
   const tidyHeap = heapTidier(now);
   let declared: DesiredIntegration[] | null = null;

@@ -1,10 +1,13 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ignoreDemoFolder } from "../../src/cli/ignore-demo-folder.ts";
 import { main } from "../../src/cli/main.ts";
+import { defaultSeed } from "../../src/sandbox/default-seed.ts";
+import { loadSeedFile } from "../../src/sandbox/load-seed.ts";
 import { captureIO } from "./capture-io.ts";
 
 const root = join(import.meta.dirname, "../..");
@@ -63,5 +66,39 @@ describe("emi demo", () => {
     } finally {
       await rm(cwd, { recursive: true, force: true });
     }
+  });
+
+  it("runs its own examples whatever the current repository declares, and keeps a --keep folder out of git", async () => {
+    const repo = await mkdtemp(join(tmpdir(), "emi-demo-repo-"));
+    try {
+      expect(spawnSync("git", ["init", "-q", repo]).status).toBe(0);
+      // A declarations repository whose integration uses an age: key the demo cannot decrypt.
+      await mkdir(join(repo, "integrations"));
+      await writeFile(
+        join(repo, "integrations", "2001.yaml"),
+        "account: 2001\nprovider: actito\nactito:\n  endpoint: api3\n  entity: other\n  email: a@b.example\n  apiKey: { secretRef: age:secrets/2001.age }\n",
+      );
+      const io = captureIO(repo);
+      const code = await main(["node", "emi", "demo", "--keep", "emi-demo"], io);
+      expect(io.out()).toContain("Plan: 4 to create");
+      expect(code).toBe(0);
+      expect(io.err()).toBe(
+        `warning: emi-demo is inside a git repository and holds the demo's store: added /emi-demo/ to ${join(repo, ".gitignore")} so it is never committed\n`,
+      );
+      expect(readFileSync(join(repo, ".gitignore"), "utf8")).toContain("\n/emi-demo/\n");
+      const status = spawnSync("git", ["status", "--porcelain", "--untracked-files=all"], {
+        cwd: repo,
+        encoding: "utf8",
+      });
+      expect(status.stdout).not.toContain("emi-demo/");
+      // Once ignored, the folder is left alone.
+      expect(ignoreDemoFolder(join(repo, "emi-demo"))).toBeUndefined();
+    } finally {
+      await rm(repo, { recursive: true, force: true });
+    }
+  });
+
+  it("serves the examples the data emi sandbox serves by default", async () => {
+    expect(await loadSeedFile(join(root, "examples/sandbox-seed.yaml"))).toEqual(defaultSeed);
   });
 });

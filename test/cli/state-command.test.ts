@@ -46,7 +46,7 @@ describe("emi state show and emi unlock", () => {
     const { code, out } = await run("state", "show", "--format", "json");
     expect(code).toBe(0);
     const parsed = JSON.parse(out) as { integrations: Record<string, unknown>[] };
-    expect(Object.keys(parsed)).toEqual(["integrations"]);
+    expect(Object.keys(parsed)).toEqual(["formatVersion", "integrations"]);
     const first = parsed.integrations[0]!;
     expect(Object.keys(first).slice(0, 11)).toEqual([
       "account",
@@ -112,7 +112,7 @@ describe("emi state show and emi unlock", () => {
     expect(text.err).toContain("account 5 has no integration in the store");
     const json = await run("state", "show", "--account", "5", "--format", "json");
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.out)).toEqual({ integrations: [] });
+    expect(JSON.parse(json.out)).toEqual({ formatVersion: 1, integrations: [] });
   });
 
   it("exits 2 when --account is not a number", async () => {

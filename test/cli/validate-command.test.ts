@@ -95,7 +95,7 @@ describe("emi validate", () => {
       path: "/actito/endpont",
     });
     const ok = JSON.parse((await validate(valid, ["--format", "json"])).out);
-    expect(ok).toEqual({ valid: true, files: 2, diagnostics: [] });
+    expect(ok).toEqual({ formatVersion: 1, valid: true, files: 2, diagnostics: [] });
   });
 
   it("writes GitHub workflow commands", async () => {

@@ -366,6 +366,16 @@ export class FakeGitHub {
       if (Array.isArray(body.labels)) issue.labels = body.labels as string[];
       return send(200, this.issueJson(issue));
     }
+    m = route.match(/^GET \/compare\/([0-9a-f]{7,40})\.\.\.([0-9a-f]{7,40})$/);
+    if (m) {
+      // The default branch's history is the merge commits, in the order the pull requests were added.
+      const history = this.issues.flatMap((i) => (i.mergeCommitSha ? [i.mergeCommitSha] : []));
+      const base = history.indexOf(m[1]!);
+      const head = history.indexOf(m[2]!);
+      if (base < 0 || head < 0) return send(404, { message: "Not Found" });
+      const commits = history.slice(base + 1, head + 1).map((sha) => ({ sha }));
+      return send(200, { total_commits: commits.length, commits });
+    }
     m = route.match(/^GET \/commits\/([0-9a-f]{7,40})\/pulls$/);
     if (m) {
       const sha = m[1]!;

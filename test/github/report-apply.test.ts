@@ -106,4 +106,31 @@ describe("reportApply", () => {
     for (const secret of [ACTITO_KEY, STORE_PASSWORD, fake.token]) expect(sent).not.toContain(secret);
     expect(await actions.summary()).not.toContain(ACTITO_KEY);
   });
+
+  it("reports to every pull request merged since the last applied commit, whose own runs were cancelled", async () => {
+    const sha = (n: number) => `${String(n).repeat(40)}`.slice(0, 40);
+    const applied = fake.addPullRequest({ mergeCommitSha: sha(1) });
+    const cancelled = fake.addPullRequest({ mergeCommitSha: sha(2) });
+    const head = fake.addPullRequest({ mergeCommitSha: sha(3) });
+    fake.addComment(cancelled, `${marker}\n## emi plan\n\n1 to create`, "github-actions[bot]");
+    const result = await reportApply({
+      env: actions.env,
+      markdown: "## emi apply: applied",
+      ok: true,
+      sha: sha(3),
+      since: sha(1),
+      clientOptions: testClientOptions,
+    });
+    expect(result.pr).toBe(head);
+    expect(result.earlierPrs).toEqual([cancelled]);
+    expect(result.earlierPrsCut).toBeUndefined();
+    const [comment] = fake.commentsOn(cancelled);
+    expect(fake.commentsOn(cancelled)).toHaveLength(1);
+    expect(comment!.body).toContain("## emi apply: applied");
+    expect(comment!.body).toContain(
+      `applied with the changes merged up to commit \`3333333\` (pull request #${head})`,
+    );
+    expect(fake.commentsOn(applied)).toEqual([]);
+    expect(fake.unknownRoutes).toEqual([]);
+  });
 });

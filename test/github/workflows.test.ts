@@ -54,13 +54,16 @@ function declaredSecretEnvNames(): string[] {
 const expr = (inner: string) => `$${"{{"} ${inner} }}`;
 const GITHUB_TOKEN = expr("github.token");
 
-const workflows = ["ci.yml", "plan.yml", "apply.yml", "drift.yml"];
+const workflows = ["ci.yml", "plan.yml", "apply.yml", "drift.yml", "sync.yml", "release.yml"];
 
 /** The release each pinned commit is; checked against the actions' tags when the SHA was chosen. */
 const pins: Record<string, { sha: string; version: string }> = {
   "actions/checkout": { sha: "11bd71901bbe5b1630ceea73d27597364c9af683", version: "v4.2.2" },
   "actions/setup-node": { sha: "49933ea5288caeca8642d1e84afbd3f7d6820020", version: "v4.4.0" },
   "actions/upload-artifact": { sha: "ea165f8d65b6e75b540449e92b4886f43607fa02", version: "v4.6.2" },
+  "docker/setup-buildx-action": { sha: "b5ca514318bd6ebac0fb2aedd5d36ec1b5c232a2", version: "v3.10.0" },
+  "docker/login-action": { sha: "74a5d142397b4f367a81961eba4e8cd7edddf772", version: "v3.4.0" },
+  "docker/build-push-action": { sha: "263435318d21b8e681c14492fe198d362a7d2c83", version: "v6.18.0" },
 };
 
 describe("GitHub workflows", () => {
@@ -124,16 +127,22 @@ describe("GitHub workflows", () => {
     expect(runs(doc)).toEqual(expect.arrayContaining([expect.stringMatching(/^npm ci/), "npm run check"]));
   });
 
-  it("plans pull requests that touch declarations, with only contents: read and pull-requests: write", () => {
+  it("plans every pull request (never path-filtered: a required check must report), with only contents: read and pull-requests: write", () => {
     const { doc } = load("plan.yml");
-    expect(Object.keys(obj(doc.on))).toEqual(["pull_request"]);
-    expect(obj(obj(doc.on).pull_request).paths).toEqual([
-      "integrations/**",
-      "schemas/**",
-      "secrets/**",
-      "emi.config.yaml",
-    ]);
+    expect(obj(doc.on)).toEqual({ pull_request: null });
     expect(doc.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+    // The first step asks which files changed; everything else runs only when one of them matters.
+    const [changes, ...rest] = steps(doc);
+    expect(changes!.id).toBe("changes");
+    expect(String(changes!.run)).toContain("gh api --paginate");
+    expect(String(changes!.run)).toContain("^(integrations/|secrets/|emi\\.config\\.yaml$|");
+    for (const step of rest) {
+      const condition =
+        step.name === "Plan"
+          ? "steps.install.outcome == 'success'"
+          : "steps.changes.outputs.relevant == 'true'";
+      expect(String(step.if), String(step.name ?? step.uses)).toContain(condition);
+    }
     stepRunning(doc, "emi validate --format github");
     const plan = stepRunning(doc, "emi plan --comment --out plan.json");
     expect(String(plan.if)).toContain("!cancelled()");
@@ -141,7 +150,7 @@ describe("GitHub workflows", () => {
     expect(env.GITHUB_TOKEN).toBe(GITHUB_TOKEN);
     for (const name of declaredSecretEnvNames()) expect(env[name], name).toBe(expr(`secrets.${name}`));
     const upload = steps(doc).find((s) => String(s.uses).startsWith("actions/upload-artifact@"))!;
-    expect(upload.if).toBe("always()");
+    expect(upload.if).toBe(expr("always() && steps.changes.outputs.relevant == 'true'"));
     expect(obj(upload.with).path).toBe("plan.json");
   });
 
@@ -151,11 +160,21 @@ describe("GitHub workflows", () => {
     const concurrency = obj(doc.concurrency);
     expect(concurrency.group).toBe("emi-apply");
     expect(concurrency["cancel-in-progress"]).toBe(false);
-    expect(doc.permissions).toEqual({ contents: "read", "pull-requests": "write", issues: "write" });
+    expect(doc.permissions).toEqual({
+      contents: "read",
+      actions: "read",
+      "pull-requests": "write",
+      issues: "write",
+    });
     const [job] = jobs(doc);
     expect(obj(job!.env).EMI_STORE).toBe(expr("secrets.EMI_STORE"));
     const apply = stepRunning(doc, "emi apply plan.json --yes --comment");
     expect(obj(apply.env).GITHUB_TOKEN).toBe(GITHUB_TOKEN);
+    // A third merge cancels the waiting run: the next apply reports to every pull request merged
+    // since the last successful one (its head commit, found by the step before).
+    expect(String(apply.run)).toContain("$" + '{LAST_APPLIED:+--since "$LAST_APPLIED"}');
+    expect(obj(apply.env).LAST_APPLIED).toBe(expr("steps.last.outputs.sha"));
+    expect(String(stepRunning(doc, "gh run list").run)).toContain("--status success");
     for (const name of declaredSecretEnvNames())
       expect(obj(apply.env)[name], name).toBe(expr(`secrets.${name}`));
     // The plan that is applied is the plan that is kept.

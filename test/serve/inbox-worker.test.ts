@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { InboxWorker, licenceLeaseName } from "../../src/serve/inbox-worker.ts";
+import { InboxWorker } from "../../src/serve/inbox-worker.ts";
+import { licenceLeaseName } from "../../src/sync/licence-lease.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/store.ts";
 import { login, raw } from "../sandbox/raw-http.ts";
@@ -85,7 +86,7 @@ describe("the inbox worker", () => {
     const id = await createProfile("worker-3@nordlys.example");
     await inbox.addInboxEvents(1042, [{ profileId: String(id), eventType: "CREATE" }], at());
     const lease = await store.acquireLock(
-      licenceLeaseName("api3", "nordlys"),
+      licenceLeaseName("api3/nordlys"),
       "emi@elsewhere:1",
       "sync",
       60_000,

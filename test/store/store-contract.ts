@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { takeLease } from "../../src/store/lease-keeper.ts";
-import { LockHeldError, StoreError } from "../../src/store/errors.ts";
+import { LeaseLostError, LockHeldError, StoreError } from "../../src/store/errors.ts";
 import { migrations, migrationsTableSql } from "../../src/store/migrations.ts";
 import { REAID_PATTERN } from "../../src/store/new-reaids.ts";
 import { openStore } from "../../src/store/open-store.ts";
@@ -513,6 +513,82 @@ export function describeStoreContract(harness: StoreHarness): void {
         expect(held.lost.aborted).toBe(false);
         await held.release();
         expect(await store.listLocks()).toEqual([]);
+      });
+
+      it("gives every acquisition of a name a larger fencing token, also after a release or a break", async () => {
+        const store = await open();
+        const first = await store.acquireLock("licence:api3/acme", "a", "sync", 60_000);
+        await store.releaseLock(first);
+        const second = await store.acquireLock("licence:api3/acme", "b", "sync", 60_000);
+        await store.breakLock(second.id);
+        const third = await store.acquireLock("licence:api3/acme", "c", "sync", 60_000);
+        const other = await store.acquireLock("apply", "c", "apply", 60_000);
+        expect([first.token, second.token, third.token]).toEqual([1, 2, 3]);
+        expect(other.token).toBe(1);
+        expect(await store.listLocks()).toEqual([other, third]);
+      });
+
+      it("commits a fenced write only while its lease is current, checked in the write's transaction", async () => {
+        const store = await open();
+        await store.putIntegration(registryWrite(1042));
+        const old = await store.acquireLock("licence:api3/acme", "paused", "sync", 100);
+        const fencedOld = store.fenced(old);
+        const checkpoint = {
+          phase: "idle" as const,
+          cursor: null,
+          watermark: "w1",
+          importsInFlight: [],
+          data: {},
+        };
+        await fencedOld.putCheckpoint(1042, checkpoint);
+        expect(await store.getCheckpoint(1042)).toMatchObject({ watermark: "w1" });
+        await sleep(250);
+        // Expired but not taken over: no newer holder, so the token is still current.
+        await fencedOld.setSyncStatus(1042, { health: "syncing" });
+        const newer = await store.acquireLock("licence:api3/acme", "newer", "sync", 60_000);
+        await store.fenced(newer).putCheckpoint(1042, { ...checkpoint, watermark: "w2" });
+        await expect(
+          fencedOld.putCheckpoint(1042, { ...checkpoint, watermark: "stale" }),
+        ).rejects.toBeInstanceOf(LeaseLostError);
+        await expect(fencedOld.setSyncStatus(1042, { health: "in sync" })).rejects.toBeInstanceOf(
+          LeaseLostError,
+        );
+        await expect(
+          fencedOld.putIntegration(registryWrite(1042, { email: "x@y.example" })),
+        ).rejects.toBeInstanceOf(LeaseLostError);
+        await expect(fencedOld.recordRejections(1042, [{ key: "1", reason: "r" }])).rejects.toBeInstanceOf(
+          LeaseLostError,
+        );
+        await expect(
+          fencedOld.recordSuccess(1042, {
+            at: "2026-01-01T00:00:00.000Z",
+            full: true,
+            skipped: 0,
+            rejectionsLeft: 0,
+          }),
+        ).rejects.toBeInstanceOf(LeaseLostError);
+        const entry = await store.findByAccount(1042);
+        expect(entry).toMatchObject({ email: registryWrite(1042).email, sync: { health: "syncing" } });
+        expect(await store.getCheckpoint(1042)).toMatchObject({ watermark: "w2" });
+        expect(await store.listRejections(1042)).toEqual([]);
+        expect(await store.listSchedule()).toEqual([]);
+        // Reads are not fenced; a released lease fences its own holder out too.
+        expect(await fencedOld.getCheckpoint(1042)).toMatchObject({ watermark: "w2" });
+        await store.releaseLock(newer);
+        await expect(store.fenced(newer).putCheckpoint(1042, null)).rejects.toBeInstanceOf(LeaseLostError);
+        expect(await store.getCheckpoint(1042)).toMatchObject({ watermark: "w2" });
+      });
+
+      it("confirms a held lease before an unfenced write, and says lease lost once it was taken over", async () => {
+        const store = await open();
+        const held = await takeLease(store, { name: "apply", owner: "a", purpose: "x", ttlMs: 60_000 });
+        await held.confirm();
+        await store.breakLock(held.current().id);
+        await store.acquireLock("apply", "b", "y", 60_000);
+        await expect(held.confirm()).rejects.toThrow(/^lease lost: the "apply" lease \(token 1\)/);
+        expect(held.lost.aborted).toBe(true);
+        await held.release();
+        expect((await store.listLocks()).map((l) => l.owner)).toEqual(["b"]);
       });
 
       it("breaks a lock by id on purpose and says whether there was one", async () => {

@@ -15,7 +15,7 @@ const FIRST = ["integrations"];
 const BATCH = 2_000;
 
 /** How one table was copied and checked. */
-export interface TableCopy {
+interface TableCopy {
   table: string;
   rows: number;
   /** The order-free digest of the rows (see TableDigest), equal in source and target. */
@@ -37,7 +37,7 @@ export interface CopyReport {
 }
 
 /** Refusals of a copy: what is wrong and what to do, never a URL's password. */
-export class StoreCopyError extends StoreError {}
+class StoreCopyError extends StoreError {}
 
 /** Where a store URL's SQLite file is, for the raw connection; undefined for PostgreSQL. */
 function sqlitePath(url: string, cwd: string): string | undefined {
@@ -48,7 +48,7 @@ function sqlitePath(url: string, cwd: string): string | undefined {
 }
 
 /** A store URL without its password, for reports. */
-export function displayUrl(url: string): string {
+function displayUrl(url: string): string {
   if (!url.startsWith("postgres")) return url;
   try {
     const parsed = new URL(url);
