@@ -1,3 +1,4 @@
+import { sameAttribute } from "./answer-facts.ts";
 import { openAsBlob } from "node:fs";
 import type { Readable } from "node:stream";
 import { FormData } from "undici";
@@ -184,6 +185,10 @@ export class ActitoClient implements ActitoApi {
     return this.#get(ROUTES.massImport, { entity, id }, parseMassImportStatus);
   }
 
+  actitoTime(): number | null {
+    return this.#http.actitoTime();
+  }
+
   async getEmailCampaign(entity: string, campaign: string): Promise<EmailCampaign | null> {
     const spec: CallSpec = {
       method: "GET",
@@ -256,14 +261,4 @@ export class ActitoClient implements ActitoApi {
   ): Promise<T> {
     return this.#http.request({ method: "GET", route, params, idempotent: true }, parse);
   }
-}
-
-function sameAttribute(a: ActitoAttribute, b: ActitoAttribute): boolean {
-  return (
-    a.type === b.type &&
-    a.valueType === b.valueType &&
-    a.unique === b.unique &&
-    (b.valueRestriction?.maxLength === undefined ||
-      a.valueRestriction?.maxLength === b.valueRestriction.maxLength)
-  );
 }

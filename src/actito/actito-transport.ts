@@ -1,3 +1,4 @@
+import { laterDate } from "./answer-facts.ts";
 import type { Dispatcher, FormData } from "undici";
 import type { Endpoint } from "../types/declared.ts";
 import { type Answer, apiError, callFailure, type Method } from "./call-failure.ts";
@@ -57,6 +58,8 @@ export class ActitoTransport {
   readonly #origin: string;
   readonly #pathPrefix: string;
   readonly #tokens: TokenCache;
+  /** The latest `Date` header Actito sent, in ms (see actitoTime). */
+  #latestDate: number | null = null;
 
   constructor(parts: ActitoClientParts) {
     this.endpoint = parts.endpoint;
@@ -69,6 +72,11 @@ export class ActitoTransport {
       this.#parts.logger({ type: "token", reason, expiresInMs: grant.expiresInMs });
       return grant;
     }, parts.clock);
+  }
+
+  /** Actito's clock as of its latest answer (ActitoCoreApi.actitoTime). */
+  actitoTime(): number | null {
+    return this.#latestDate;
   }
 
   /** A valid token: fetched if none is cached (AuthError when the key is refused). */
@@ -186,6 +194,7 @@ export class ActitoTransport {
         body,
       });
       const text = await response.body.text();
+      this.#latestDate = laterDate(this.#latestDate, response.headers.date);
       logger({
         type: "request",
         method: spec.method,

@@ -123,6 +123,11 @@ export interface ActitoApi {
     csv: Readable | AsyncIterable<string | Buffer>,
   ): Promise<{ id: string; bytes: number }>;
   getMassImport(entity: string, id: string): Promise<MassImportStatus>;
+  /**
+   * Actito's clock as of its latest answer (the `Date` header, to the second, in ms), or null before
+   * any answer. Sync watermarks come from here, never from this machine's clock.
+   */
+  actitoTime?(): number | null;
   /** One e-mail campaign by id or unique name; null when the entity has no such campaign. */
   getEmailCampaign(entity: string, campaign: string): Promise<EmailCampaign | null>;
   /** The HTML body of an e-mail campaign, by id or unique name. */

@@ -69,9 +69,13 @@ function describe(event: SyncEvent): string | null {
         event.importsUsedToday !== null && event.importsPerDay !== null
           ? ` · ${n(event.importsUsedToday)} of ${n(event.importsPerDay)} imports used today`
           : "";
+      // The calls made, to set beside the plan's `cost:` line.
+      const actual = event.actual
+        ? ` · actual: ${n(event.actual.listCalls)} list calls, ${n(event.actual.writeCalls)} writes, ${n(event.actual.imports)} imports`
+        : "";
       if (event.health === "in sync") {
         // In sync, a reason is a note (profiles sharing an e-mail): its own line, then the verdict.
-        return `${event.reason ? `sync: ${event.reason}\n` : ""}in sync${quota}`;
+        return `${event.reason ? `sync: ${event.reason}\n` : ""}in sync${quota}${actual}`;
       }
       if (event.outcome.kind === "skipped-busy") {
         return `sync skipped: licence busy (${event.outcome.holder}); marked due, the next emi sync or --watch worker syncs it`;

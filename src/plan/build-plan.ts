@@ -16,6 +16,7 @@ import {
 } from "./plan-types.ts";
 import { planClaimOrder } from "./plan-claim-order.ts";
 import { planTableOwnership } from "./plan-table-ownership.ts";
+import { withSyncEstimate } from "./estimate-sync.ts";
 import { describeAttribute } from "../sync/reaid-attribute.ts";
 import { withRealtime } from "./realtime-change.ts";
 import { type LiveState, unknownFacts } from "./refresh-live-state.ts";
@@ -122,6 +123,7 @@ export function buildPlan(input: BuildPlanInput): Plan {
     new Map(input.declared.map((d) => [d.integration.account, d.integration])),
   );
   planClaimOrder(all, input.live.registry);
+  for (const change of all) withSyncEstimate(change, input.now ?? new Date());
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     createdAt: (input.now ?? new Date()).toISOString(),

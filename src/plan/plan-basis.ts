@@ -39,6 +39,7 @@ export function computeBasis(declared: readonly Declared[], live: LiveState): Pl
           profilesWithoutReaid: undefined,
           existingValues: undefined,
           lastSync: undefined,
+          syncCost: undefined,
           keyFingerprint,
         })
       : UNKNOWN_LIVE;

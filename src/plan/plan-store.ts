@@ -1,6 +1,6 @@
 import type { ReaidOwnershipStore } from "../store/reaid-ownership.ts";
 import type { RealtimeAccounts } from "../store/realtime-accounts.ts";
-import type { SyncCheckpoints } from "../sync/sync-store.ts";
+import type { SyncCheckpoints, SyncStore } from "../sync/sync-store.ts";
 import type { KeyFingerprints, RegistryReader } from "./registry-reader.ts";
 import type { ServiceKeys } from "./service-keys.ts";
 
@@ -12,6 +12,7 @@ import type { ServiceKeys } from "./service-keys.ts";
 export type PlanStore = RegistryReader &
   KeyFingerprints &
   Pick<SyncCheckpoints, "getCheckpoint"> &
+  Pick<SyncStore, "countImports" | "countReaids"> &
   ReaidOwnershipStore &
   Pick<RealtimeAccounts, "realtimeAccounts"> &
   Pick<ServiceKeys, "workingServiceKeys">;

@@ -77,10 +77,46 @@ export interface LiveFacts {
   lastSync?: { mismatched: number; mismatchedExamples: number[]; foreign: number; foreignExamples: number[] };
   /** What the values already in the REAID attribute are (from the same pages); null when none or not read. */
   existingValues?: ExistingValues | null;
+  /**
+   * What the cost of a sync is estimated from (estimateSync); absent when the table was not read. Not
+   * part of the plan's basis: it changes all day.
+   */
+  syncCost?: SyncCost;
   /** A network or API failure while reading: never read as "gone". */
   error: string | null;
   /** Webhook subscriptions, read only for integrations that are (or were) `realtime: true`. */
   webhooks?: WebhookFacts;
+}
+
+/**
+ * What the table's size is known from: Actito's count (or a complete read of every page), the
+ * number of e-mails emi's last full read found (the store's REAIDs), or only the first pages.
+ */
+type SyncCostBasis = "profile-count" | "last-full-read" | "first-pages";
+
+/** The facts a sync's cost is estimated from. */
+export interface SyncCost {
+  /** Profiles in the table, as far as `basis` tells. */
+  profiles: number;
+  basis: SyncCostBasis;
+  /** Mass imports emi recorded on this table today (other importers are not seen). */
+  importsUsedToday: number;
+  /** The calls a minute this emi allows itself on the licence (EMI_ACTITO_CALLS_PER_MINUTE). */
+  callsPerMinute: number;
+}
+
+/** What a scheduled sync will cost (`sync.estimate` in the JSON plan). */
+export interface SyncEstimate {
+  /** Listing calls: pages of 1,000. */
+  listCalls: number;
+  /** PATCH calls, or one upload per import file. */
+  writeCalls: number;
+  imports: number;
+  /** Of the table's daily mass imports, those left after this sync (emi counts only its own). */
+  importsLeftToday: number;
+  /** The calls at the licence's configured calls a minute (imports' processing not counted). */
+  minutes: number;
+  basis: SyncCostBasis;
 }
 
 /** The values found in the REAID attribute, as the plan's sync preview counts them. */
@@ -138,6 +174,8 @@ export interface Change {
    * Apply still skips it when activation meets a conflicting REAID attribute.
    */
   syncAfter: FollowUpSync | null;
+  /** What the scheduled sync will cost; absent without a sync or when the table was not read. */
+  sync?: { estimate: SyncEstimate };
   /**
    * The table passes to this integration from `from` in this plan: its REAIDs are kept (apply moves
    * them to this namespace before the sync; nothing changes in Actito).

@@ -5,6 +5,8 @@ import { pickProfileTable } from "../actito/pick-profile-table.ts";
 import type { ActitoApi } from "../actito/types.ts";
 import type { SecretMissReason } from "../config/resolve-secret.ts";
 import { type SecretResolver, type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
+import { readActitoQuota } from "../actito/actito-quota.ts";
+import { utcDay } from "../sync/write-strategy.ts";
 import type { RegistryEntry } from "../store/store-records.ts";
 import type { Declared, DesiredIntegration, Endpoint } from "../types/declared.ts";
 import { EmiError } from "../types/errors.ts";
@@ -51,6 +53,8 @@ export interface RefreshOptions {
    * Not read for an integration whose sync is in sync and whose attribute is present.
    */
   estimatePages?: number;
+  /** Today, for the day's import count (default: this machine's clock). */
+  now?: () => Date;
 }
 
 /** Facts when nothing could be checked. */
@@ -141,6 +145,9 @@ async function refreshOne(
       options.store,
       webhooks,
     );
+    if (facts.table.id !== null && facts.error === null) {
+      facts.syncCost = await syncCostOf(integration, facts, options);
+    }
   } catch (error) {
     if (error instanceof AuthError && facts.key === "unknown") {
       facts.key = "rejected";
@@ -152,6 +159,31 @@ async function refreshOne(
     await client.close();
   }
   return { facts, keyFingerprint, ...(keyWorksOn ? { keyWorksOn } : {}) };
+}
+
+/**
+ * What a sync's cost is estimated from: the table's size (a complete read counts it; else the
+ * e-mails emi's last full read found, the store's REAIDs; else the first pages), emi's imports today
+ * on the table, and the calls a minute this emi allows itself.
+ */
+async function syncCostOf(
+  integration: DesiredIntegration,
+  facts: LiveFacts,
+  options: RefreshOptions,
+): Promise<LiveFacts["syncCost"]> {
+  const read = facts.profilesWithoutReaid;
+  const listed = read ? read.count + (facts.existingValues?.values ?? 0) : 0;
+  const reaids = await options.store.countReaids(String(integration.account));
+  const [profiles, basis] =
+    read?.complete === true
+      ? [listed, "profile-count" as const]
+      : reaids > 0
+        ? [Math.max(reaids, listed), "last-full-read" as const]
+        : [listed, "first-pages" as const];
+  const quotaKey = `${integration.actito.endpoint}/${integration.actito.entity}/${facts.table.id}`;
+  const importsUsedToday = await options.store.countImports(quotaKey, utcDay(options.now?.() ?? new Date()));
+  const { callsPerMinute } = readActitoQuota(secretResolver(options.secrets).source.env);
+  return { profiles, basis, importsUsedToday, callsPerMinute };
 }
 
 async function readActito(

@@ -1,3 +1,4 @@
+import { describeSyncCost } from "./estimate-sync.ts";
 import {
   changeLabel,
   describeLive,
@@ -188,6 +189,10 @@ function details(change: Change): string {
   if (live) body.push(`Live: ${escapeMd(live.replaceAll(", ", " · "))}`);
   const estimate = change.syncAfter ? (describeAdoption(change) ?? describeSyncEstimate(change.live)) : null;
   if (estimate) body.push(`Sync: ${escapeMd(estimate)}`);
+  const cost = change.sync?.estimate;
+  if (cost && change.live?.syncCost) {
+    body.push(`Cost: ${escapeMd(describeSyncCost(cost, change.live.syncCost.callsPerMinute))}`);
+  }
   const takeover = describeTakeover(change);
   if (takeover) body.push(`REAIDs: ${escapeMd(takeover)}`);
   for (const r of change.serviceKeys ?? []) body.push(`Service keys: ${escapeMd(describeKeyRevocation(r))}`);

@@ -1,3 +1,4 @@
+import { describeSyncCost } from "./estimate-sync.ts";
 import { diffArrays } from "diff";
 import pc from "picocolors";
 import {
@@ -107,6 +108,10 @@ function renderChange(change: Change, c: Colors): string[] {
   } else if (change.syncAfter) {
     const estimate = describeAdoption(change) ?? describeSyncEstimate(change.live);
     lines.push(`      sync: ${estimate ?? "REAID sync runs after activation"}`);
+    const cost = change.sync?.estimate;
+    if (cost && change.live?.syncCost) {
+      lines.push(`      cost: ${describeSyncCost(cost, change.live.syncCost.callsPerMinute)}`);
+    }
   }
   const takeover = describeTakeover(change);
   if (takeover) lines.push(`      REAIDs: ${takeover}`);

@@ -41,14 +41,22 @@ const lastNames = [
 ];
 
 /**
- * The profiles of one table, held column-wise so a million of them fit in a few hundred MB:
- * one dense array per attribute, one per moment, and a Map per unique attribute. Profiles are
- * never deleted, so profileId is slot + 1 and id order is insertion order — which is what keeps
- * a cursor (the last profileId seen) correct while profiles are created and updated.
+ * The profiles of one table, held column-wise: one dense array per attribute, one per moment, and a
+ * Map per unique attribute. Profiles are never deleted, so profileId is slot + 1 and id order is
+ * insertion order — which is what keeps a cursor (the last profileId seen) correct while profiles
+ * are created and updated.
+ *
+ * Generated profiles stay compact until touched, so ten million fit in a few GB: their slots hold
+ * `undefined` and their e-mail and names are computed from the slot (`user-<n>@<entity>.example`),
+ * and a generated e-mail is found by parsing it back rather than through the unique index. The
+ * first write of an attribute stores its value like any other.
  */
 export class ProfileTableStore {
   readonly attributes: SeedAttribute[];
-  private readonly columns = new Map<string, AttributeValue[]>();
+  /** `undefined` in a slot: the generated value (generatedValue), or null. */
+  private readonly columns = new Map<string, (AttributeValue | undefined)[]>();
+  /** Runs of generated profiles: slots [slot, slot + count) are users from, from + 1, …. */
+  readonly #generated: { slot: number; count: number; from: number }[] = [];
   private readonly uniqueIndexes = new Map<string, Map<AttributeValue, number>>();
   private readonly created: number[] = [];
   private readonly updated: number[] = [];
@@ -91,27 +99,55 @@ export class ProfileTableStore {
       const id = typeof value === "number" ? value : Number(value);
       return Number.isSafeInteger(id) && id >= 1 && id <= this.size ? id - 1 : undefined;
     }
-    return this.uniqueIndexes.get(attribute)?.get(value);
+    return this.uniqueIndexes.get(attribute)?.get(value) ?? this.#generatedSlotOf(attribute, value);
   }
 
-  /** Adds `count` profiles user-<from>@<entity>.example … quickly, without per-value checks. */
+  /** The generated profile whose untouched e-mail is `value`. */
+  #generatedSlotOf(attribute: string, value: AttributeValue): number | undefined {
+    if (attribute !== "emailAddress" || typeof value !== "string" || this.#generated.length === 0) {
+      return undefined;
+    }
+    const match = /^user-(\d+)@(.+)\.example$/.exec(value);
+    if (!match || match[2] !== this.entity) return undefined;
+    const n = Number(match[1]);
+    for (const run of this.#generated) {
+      const slot = run.slot + (n - run.from);
+      if (n >= run.from && n < run.from + run.count && this.columns.get(attribute)?.[slot] === undefined) {
+        return slot;
+      }
+    }
+    return undefined;
+  }
+
+  /** The value of `name` in `slot`: stored, generated, or null. */
+  #value(name: string, slot: number): AttributeValue {
+    const stored = this.columns.get(name)?.[slot];
+    if (stored !== undefined) return stored;
+    return this.#generatedValue(name, slot);
+  }
+
+  #generatedValue(name: string, slot: number): AttributeValue {
+    if (name !== "emailAddress" && name !== "firstName" && name !== "lastName") return null;
+    for (const run of this.#generated) {
+      if (slot < run.slot || slot >= run.slot + run.count) continue;
+      const i = run.from + (slot - run.slot);
+      if (name === "emailAddress") return `user-${i}@${this.entity}.example`;
+      if (name === "firstName") return firstNames[i % firstNames.length]!;
+      return lastNames[Math.floor(i / firstNames.length) % lastNames.length]!;
+    }
+    return null;
+  }
+
+  /**
+   * Adds `count` profiles user-<from>@<entity>.example … quickly, without per-value checks. They are
+   * kept compact (see the class): one `undefined` per column and two moments per profile.
+   */
   generate(from: number, count: number, at: number): void {
-    const email = this.columns.get("emailAddress");
-    const emailIndex = this.uniqueIndexes.get("emailAddress");
-    const first = this.columns.get("firstName");
-    const last = this.columns.get("lastName");
-    for (let i = from; i < from + count; i++) {
-      const slot = this.size;
-      for (const column of this.columns.values()) {
-        if (column !== email && column !== first && column !== last) column.push(null);
-      }
-      if (email) {
-        const address = `user-${i}@${this.entity}.example`;
-        email.push(address);
-        emailIndex?.set(address, slot);
-      }
-      first?.push(firstNames[i % firstNames.length]!);
-      last?.push(lastNames[Math.floor(i / firstNames.length) % lastNames.length]!);
+    if (count <= 0) return;
+    const hasGenerated = ["emailAddress", "firstName", "lastName"].some((name) => this.columns.has(name));
+    if (hasGenerated) this.#generated.push({ slot: this.size, count, from });
+    for (let i = 0; i < count; i++) {
+      for (const column of this.columns.values()) column.push(undefined);
       this.created.push(at);
       this.updated.push(at);
     }
@@ -127,7 +163,7 @@ export class ProfileTableStore {
       const problem = checkAttributeValue(attribute, value);
       if (problem) return problem;
       if (value !== null) {
-        const owner = this.uniqueIndexes.get(name)?.get(value);
+        const owner = this.isUnique(name) ? this.findSlot(name, value) : undefined;
         if (owner !== undefined && owner !== slot) {
           return `unique attribute ${name} already has this value on profile ${owner + 1}`;
         }
@@ -164,10 +200,10 @@ export class ProfileTableStore {
     const changed: string[] = [];
     for (const [name, value] of Object.entries(values)) {
       const column = this.columns.get(name)!;
-      if ((column[slot] ?? null) !== value) changed.push(name);
+      const previous = this.#value(name, slot);
+      if (previous !== value) changed.push(name);
       const index = this.uniqueIndexes.get(name);
       if (index) {
-        const previous = column[slot] ?? null;
         if (previous !== null && index.get(previous) === slot) index.delete(previous);
         if (value !== null) index.set(value, slot);
       }
@@ -187,7 +223,8 @@ export class ProfileTableStore {
       if (name === "creationMoment") attributes[name] = new Date(this.created[slot]!).toISOString();
       else if (name === "updateMoment") attributes[name] = new Date(this.updated[slot]!).toISOString();
       else if (name === "profileId") continue;
-      else attributes[name] = this.columns.get(name)?.[slot] ?? null;
+      else if (this.columns.has(name)) attributes[name] = this.#value(name, slot);
+      else attributes[name] = null;
     }
     return { profileId: slot + 1, attributes };
   }

@@ -108,6 +108,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       : checkSeed(options.seed ?? defaultSeed, source);
   const state = new SandboxState(seed, now, source);
   const server = createServer((req, res) => {
+    // Actito's answers carry its clock; the sandbox's clock is `now` (tests move it), not this host's.
+    res.setHeader("date", new Date(now()).toUTCString());
     const url = new URL(req.url ?? "/", "http://sandbox");
     const work = url.pathname.startsWith("/_sandbox/")
       ? handleSandboxRequest(state, req, res, url.pathname)

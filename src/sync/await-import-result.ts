@@ -3,7 +3,7 @@ import { pauseForTest } from "./pause-for-test.ts";
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import { profileRef } from "./reaid-write.ts";
 import { settleRefusals, splitDuplicates } from "./settle-refusals.ts";
-import { countWritten, type RunState } from "./sync-run-state.ts";
+import { countWritten, importEnded, type RunState } from "./sync-run-state.ts";
 
 /**
  * Waits for mass import `id` (submitted by this run or by a killed one) and records its result:
@@ -30,6 +30,10 @@ export async function awaitImportResult(
       return ctx.sleep(ms, ctx.signal);
     },
   });
+  // The answer that reported the end came after every row the import wrote; its Date is to the
+  // second, so the rows were all written before that second ended.
+  const reportedAt = api.actitoTime?.() ?? null;
+  importEnded(run, reportedAt === null ? null : reportedAt + 1000);
   const finished = (duplicates: number) =>
     ctx.emit({
       type: "import-finished",

@@ -60,6 +60,8 @@ const runStateShape: Shape = {
   chunkBase: { check: (v) => fits(v, talliesShape) },
   ownership: { check: isRecord, optional: true },
   lastRejection: { check: isString, optional: true },
+  importsEndedAt: { check: isString, optional: true },
+  calls: { check: isRecord, optional: true },
 };
 
 function mismatch(value: unknown, shape: Shape): string | null {

@@ -66,7 +66,9 @@ export function diffPage(
     // Values emi did not write, and e-mails left for a person, are never written (see existingValueGuard).
     if (
       guard &&
-      (guard.refused || guard.skip.has(profileId) || guard.blockedEmails.has(normaliseEmail(email)))
+      (guard.refused ||
+        guard.skip.has(profileId) ||
+        (guard.blockedEmails.size > 0 && guard.blockedEmails.has(normaliseEmail(email))))
     ) {
       tally.skipped += 1;
       continue;

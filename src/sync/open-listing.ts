@@ -5,7 +5,14 @@ import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import { profileEmail } from "./profile-fields.ts";
 import { readAhead } from "./read-ahead.ts";
 import type { ReaidWrite } from "./reaid-write.ts";
-import { countPage, expectedRows, finishListing, ownershipOf, type RunState } from "./sync-run-state.ts";
+import {
+  countCall,
+  countPage,
+  expectedRows,
+  finishListing,
+  ownershipOf,
+  type RunState,
+} from "./sync-run-state.ts";
 
 /** The writes one listing page needs, and the cursor after that page. */
 export interface PageOfWrites {
@@ -85,6 +92,7 @@ export function openListing(
     }
     const { writes: rows, tally } = diffPage(ctx.target, next.value, filter);
     countPage(run, tally);
+    countCall(run, "list");
     readThisRun += next.value.page.profileIds.length;
     ctx.emit({
       type: "rows-read",

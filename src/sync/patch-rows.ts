@@ -3,7 +3,7 @@ import { ActitoApiError } from "../actito/errors.ts";
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import type { ReaidWrite } from "./reaid-write.ts";
 import { type Refusal, settleRefusals, splitDuplicates } from "./settle-refusals.ts";
-import { countWritten, type RunState } from "./sync-run-state.ts";
+import { countCall, countWritten, type RunState } from "./sync-run-state.ts";
 import { patchEtaSeconds } from "./write-strategy.ts";
 
 /**
@@ -28,6 +28,7 @@ export async function patchRows(
       limit(async () => {
         if (stop !== null) return;
         try {
+          countCall(run, "patch");
           await api.patchProfile(target.entity, target.tableId, row.ref, {
             // An empty REAID clears the attribute (see diffPage: swapped e-mails).
             [target.reaidAttribute]: row.reaid === "" ? null : row.reaid,

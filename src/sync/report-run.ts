@@ -6,11 +6,20 @@ import type { RunState } from "./sync-run-state.ts";
 import { utcDay } from "./write-strategy.ts";
 
 /** How one run of one integration ended, before runSync turns it into a SyncResult. */
+/** Calls one run made, as the plan's `sync.estimate` counts them. */
+interface ActualCalls {
+  listCalls: number;
+  writeCalls: number;
+  imports: number;
+}
+
 export interface IntegrationRunOutcome {
   health: RanHealth;
   reason: string | null;
   counts: SyncRunCounts;
   importsUsedToday: number;
+  /** The calls the run made, beside the plan's estimate (listing pages, PATCHes and uploads, imports). */
+  actual: ActualCalls;
 }
 
 /** The run's outcome with its counts and the table's imports used today (UTC), for the registry. */
@@ -21,7 +30,17 @@ export async function reportRun(
   reason: string | null,
 ): Promise<IntegrationRunOutcome> {
   const importsUsedToday = await ctx.store.countImports(ctx.target.quotaKey, utcDay(ctx.now()));
-  return { health, reason, counts: { ...run.counts, duplicates: run.duplicates ?? 0 }, importsUsedToday };
+  return {
+    health,
+    reason,
+    counts: { ...run.counts, duplicates: run.duplicates ?? 0 },
+    importsUsedToday,
+    actual: {
+      listCalls: run.calls?.list ?? 0,
+      writeCalls: (run.calls?.patch ?? 0) + run.imports,
+      imports: run.imports,
+    },
+  };
 }
 
 /**

@@ -155,7 +155,11 @@ async function syncOne(
     callsPerMinute: readActitoQuota(secret.source.env).callsPerMinute,
     ...options.limits,
   };
-  const done = (result: SyncResult, importsUsedToday: number | null): SyncResult => {
+  const done = (
+    result: SyncResult,
+    importsUsedToday: number | null,
+    actual: IntegrationRunOutcome["actual"] | null = null,
+  ): SyncResult => {
     emit({
       type: "sync-finished",
       account,
@@ -165,6 +169,7 @@ async function syncOne(
       counts: result.counts,
       importsUsedToday,
       importsPerDay: importsUsedToday === null ? null : limits.importsPerDay,
+      actual,
       seconds: (Date.now() - started) / 1000,
       failed: result.failed,
     });
@@ -273,6 +278,7 @@ async function syncOne(
     return done(
       syncResult(account, { kind: "synced", health: outcome.health }, outcome.reason, outcome.counts),
       outcome.importsUsedToday,
+      outcome.actual,
     );
   } catch (error) {
     if (options.signal?.aborted && !lease.lost.aborted) {

@@ -83,6 +83,8 @@ export type SyncEvent = EventBase &
         counts: SyncRunCounts;
         importsUsedToday: number | null;
         importsPerDay: number | null;
+        /** The calls the run made (null when it did not run), to set beside the plan's estimate. */
+        actual?: { listCalls: number; writeCalls: number; imports: number } | null;
         seconds: number;
         /** True when the run ended on an operational error. */
         failed: boolean;

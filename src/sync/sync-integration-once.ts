@@ -7,6 +7,7 @@ import { lastRunFacts } from "./last-run-facts.ts";
 import { resumeInFlight } from "./resume-in-flight.ts";
 import { reviewRejections } from "./review-rejections.ts";
 import { expectedRows, type RunState, rewind, runStateSaver, startRunState } from "./sync-run-state.ts";
+import { settledWatermark } from "./settle-watermark.ts";
 import { writeListing } from "./write-listing.ts";
 
 /**
@@ -59,7 +60,13 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
   // watermark, so a --full run starts over rather than resume it.
   const resumed = state !== null && !(ctx.full && !state.full);
   if (!state || !resumed) {
-    const nextWatermark = new Date(ctx.now().getTime() - ctx.watermarkMarginMs).toISOString();
+    // Actito's clock (the Date of its latest answer: resolving the table just called it), never this
+    // machine's: a host whose clock runs ahead would otherwise skip the sign-ups of the difference.
+    // The margin never takes it back past the previous watermark: this run reads everything since
+    // that one, so a back-fill's rows are not listed again by the run after the next.
+    const actitoNow = ctx.api.actitoTime?.() ?? ctx.now().getTime();
+    const previousMs = previousWatermark === null ? Number.NEGATIVE_INFINITY : Date.parse(previousWatermark);
+    const nextWatermark = new Date(Math.max(actitoNow - ctx.watermarkMarginMs, previousMs)).toISOString();
     state = startRunState({
       full: ctx.full,
       watermark: previousWatermark,
@@ -95,15 +102,18 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
     if (written.kind === "stopped") return await stop(run, written.at, written.health, written.reason);
   } finally {
     await listing.close();
+    claims.close();
   }
 
-  // Committed: the next incremental run reads what changed since this one began — unless the table
-  // holds values emi did not write: then nothing past them was written, and the next run reads all.
+  // Committed: the next incremental run reads what changed since this one began, or since its last
+  // import finished when it imported (nextWatermarkOf) — unless the table holds values emi did not
+  // write: then nothing past them was written, and the next run reads all.
   const refused = (run.ownership?.foreign ?? 0) > 0 && !ctx.adopt;
+  const watermark = refused ? previousWatermark : await settledWatermark(ctx, run);
   await store.putCheckpoint(account, {
     phase: "idle",
     cursor: null,
-    watermark: refused ? previousWatermark : run.nextWatermark,
+    watermark,
     importsInFlight: [],
     data: lastRunFacts(run),
   });

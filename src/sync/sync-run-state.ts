@@ -52,6 +52,14 @@ export interface RunState {
   ownership?: OwnershipTally;
   /** Actito's reason for the last row it rejected this run, for the health message. */
   lastRejection?: string;
+  /**
+   * When the run's latest mass import was seen finished, on Actito's clock (ISO): the rows emi
+   * imported were all updated before it, so the next incremental run reads from here (absent in
+   * older checkpoints, and while no import finished).
+   */
+  importsEndedAt?: string;
+  /** Listing and PATCH calls this run made, for the figures beside the plan's estimate (absent in older checkpoints). */
+  calls?: { list: number; patch: number };
 }
 
 /** The counters a run keeps, saved at each committed step so re-read rows are not counted twice. */
@@ -200,6 +208,19 @@ export function importSettled(run: RunState): void {
   run.inFlight = null;
 }
 
+/** One listing or PATCH call made. */
+export function countCall(run: RunState, kind: "list" | "patch"): void {
+  run.calls ??= { list: 0, patch: 0 };
+  run.calls[kind] += 1;
+}
+
+/** Actito reported an import of this run finished, at `at` on Actito's clock (ms; null: unknown). */
+export function importEnded(run: RunState, at: number | null): void {
+  if (at === null) return;
+  const iso = new Date(at).toISOString();
+  if (run.importsEndedAt === undefined || iso > run.importsEndedAt) run.importsEndedAt = iso;
+}
+
 /** A resumed run found its import finished: carry on from where its rows ended. */
 export function resumeAfterImport(run: RunState, flight: InFlight): void {
   run.inFlight = null;
@@ -226,6 +247,20 @@ export function countPage(run: RunState, page: PageTally): void {
 export function countDuplicates(run: RunState, n: number): void {
   run.duplicates = (run.duplicates ?? 0) + n;
   run.counts.skipped += n;
+}
+
+/**
+ * Where the next incremental run starts reading, on Actito's clock. A run that imported starts the
+ * next one where its last import was seen finished: every row it imported was updated before that,
+ * so a back-fill's million rows are not listed again. The cost is a window: a profile someone else
+ * changed after this run's listing had read it and before that moment is not listed by the next
+ * incremental run; the next full read (`--full-every`) catches it (docs/scale.md). A run that only
+ * PATCHed (or wrote nothing) starts the next one at its own start, less the margin: its few PATCHed
+ * rows are listed again, which costs a page, and nothing is left to the full read.
+ */
+export function nextWatermarkOf(run: RunState): string {
+  const ended = run.importsEndedAt === undefined ? Number.NEGATIVE_INFINITY : Date.parse(run.importsEndedAt);
+  return new Date(Math.max(ended, Date.parse(run.nextWatermark))).toISOString();
 }
 
 /** Rows a full run expects to read (the namespace's REAIDs before it), null when unknown. */

@@ -1,8 +1,18 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
 import { request } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { defaultSeed } from "../../src/sandbox/default-seed.ts";
 import type { SandboxSeed } from "../../src/sandbox/sandbox-seed.ts";
-import { createWorld, KEYS, type World } from "./e2e-harness.ts";
+import { createWorld, KEYS, REPO_ROOT, type World } from "./e2e-harness.ts";
+
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+addFormats.default(ajv);
+const validDrift = ajv.compile(
+  JSON.parse(readFileSync(join(REPO_ROOT, "schemas/output/drift.schema.json"), "utf8")),
+);
 
 const bad = [
   "<html><body>",
@@ -104,7 +114,9 @@ describe("campaign links in plan, apply and drift", () => {
     expect((await world.run(["apply", "--yes"])).code).toBe(0);
     const first = await world.run(["drift", "--format", "json"]);
     expect(first.code).toBe(2);
-    const links = JSON.parse(first.out).links;
+    const report = JSON.parse(first.out);
+    expect(validDrift(report), JSON.stringify(validDrift.errors)).toBe(true);
+    const links = report.links;
     expect(links.map((l: { problem: string; new: boolean }) => [l.problem, l.new])).toEqual([
       ["missing", true],
       ["wrong-value", true],

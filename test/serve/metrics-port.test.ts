@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from "node:fs/promises";
+import { serveMetrics } from "../../src/watch/serve-metrics.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -13,6 +14,7 @@ describe("emi serve --metrics-port", () => {
       host: "127.0.0.1",
       port: 0,
       metricsPort: 0,
+      listenMetrics: serveMetrics,
     });
     try {
       expect(serve.metricsPort).toBeGreaterThan(0);

@@ -14,3 +14,22 @@ describe("ReaidClaims", () => {
     expect(claims.size).toBe(200_000);
   });
 });
+
+describe("ReaidClaims past its memory", () => {
+  it("spills to disk and still claims each REAID exactly once", () => {
+    const claims = new ReaidClaims({ memoryEntries: 5000 });
+    try {
+      const claimed = newReaids(60_000);
+      expect(claimed.filter((reaid) => !claims.add(reaid))).toEqual([]);
+      expect(claims.spilledRuns).toBeGreaterThanOrEqual(5);
+      expect(claims.size).toBe(60_000);
+      // Claimed before and after each spill: every one known, none claimable again.
+      expect(claimed.filter((reaid) => !claims.has(reaid))).toEqual([]);
+      expect(claimed.filter((reaid) => claims.add(reaid))).toEqual([]);
+      expect(newReaids(60_000).filter((reaid) => claims.has(reaid))).toEqual([]);
+      expect(claims.size).toBe(60_000);
+    } finally {
+      claims.close();
+    }
+  });
+});

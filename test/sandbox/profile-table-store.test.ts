@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { ProfileTableStore } from "../../src/sandbox/profile-table-store.ts";
+
+function table(): ProfileTableStore {
+  return new ProfileTableStore("acme", "16", "customers", [
+    { name: "emailAddress", type: "EMAIL_ADDRESS", valueType: "STRING", unique: true },
+    { name: "firstName", type: "FIRSTNAME", valueType: "STRING" },
+    { name: "reaid", type: "CUSTOM", valueType: "STRING", unique: true },
+  ]);
+}
+
+describe("ProfileTableStore generated profiles", () => {
+  it("shows generated profiles as if stored and finds them by e-mail", () => {
+    const store = table();
+    store.generate(1, 1000, 0);
+    expect(store.size).toBe(1000);
+    expect(store.read(41, ["emailAddress", "firstName", "reaid"]).attributes).toEqual({
+      emailAddress: "user-42@acme.example",
+      firstName: "Camille",
+      reaid: null,
+    });
+    expect(store.findSlot("emailAddress", "user-42@acme.example")).toBe(41);
+    expect(store.findSlot("emailAddress", "user-1001@acme.example")).toBeUndefined();
+    expect(store.findSlot("emailAddress", "user-42@other.example")).toBeUndefined();
+  });
+
+  it("forgets a generated e-mail once the profile's e-mail is written, and refuses it elsewhere until then", () => {
+    const store = table();
+    store.generate(1, 10, 0);
+    expect(store.checkWrite({ emailAddress: "user-3@acme.example" }, undefined)).toMatch(/profile 3/);
+    store.write(2, { emailAddress: "moved@acme.example" }, 5);
+    expect(store.findSlot("emailAddress", "user-3@acme.example")).toBeUndefined();
+    expect(store.findSlot("emailAddress", "moved@acme.example")).toBe(2);
+    expect(store.checkWrite({ emailAddress: "user-3@acme.example" }, undefined)).toBeUndefined();
+    expect(
+      store.list({ afterId: 0, pageSize: 10, updatedSince: 5, only: ["emailAddress"] }).profiles,
+    ).toEqual([{ profileId: 3, attributes: { emailAddress: "moved@acme.example" } }]);
+  });
+
+  it("keeps unique values unique across generated and created profiles", () => {
+    const store = table();
+    store.generate(1, 5, 0);
+    store.write(0, { reaid: "r1" }, 1);
+    expect(store.checkWrite({ reaid: "r1" }, 1)).toMatch(/already has this value on profile 1/);
+    const id = store.create({ emailAddress: "new@acme.example" }, 2);
+    expect(id).toBe(6);
+    expect(store.read(5, ["emailAddress", "firstName"]).attributes).toEqual({
+      emailAddress: "new@acme.example",
+      firstName: null,
+    });
+  });
+});
