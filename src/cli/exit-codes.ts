@@ -1,4 +1,4 @@
-/** Exit codes shared by every command (see README, "Exit codes"). */
+/** Exit codes shared by every command (docs/reference/commands.md, "Exit codes"). */
 export const ExitCode = {
   ok: 0,
   /** Invalid declarations, failed apply, operational error. */

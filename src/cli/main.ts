@@ -48,7 +48,7 @@ const actitoCommands = new Set(["plan", "apply", "sync", "drift", "links"]);
 
 /**
  * Commands whose contract gives exit code 2 a meaning other than "usage error" (changes, drift) or
- * gives them only 0 and 1 (README.md, "Exit codes"): a bad flag there exits 1, so `emi drift --formt
+ * gives them only 0 and 1 (docs/reference/commands.md, "Exit codes"): a bad flag there exits 1, so `emi drift --formt
  * json` in a scheduled job is not read as drift. `validate` and the rest keep 2 for usage errors.
  */
 const usageIsError = new Set(["plan", "apply", "sync", "drift", "demo"]);

@@ -1,4 +1,6 @@
 import { type Command, Option } from "commander";
+import { stringify } from "yaml";
+import { defaultSeed } from "../sandbox/default-seed.ts";
 import { startSandbox } from "../sandbox/start-sandbox.ts";
 import type { CommandContext } from "./command-context.ts";
 import { untilStopped } from "./until-stopped.ts";
@@ -7,6 +9,16 @@ interface SandboxFlags {
   port: string;
   host: string;
   seed?: string;
+  printSeed?: boolean;
+}
+
+/** The default data set as a seed file to start from (`emi sandbox --print-seed > sandbox.yaml`). */
+function defaultSeedYaml(): string {
+  return (
+    "# The data emi sandbox serves without --seed: edit it and pass it with --seed FILE.\n" +
+    "# Schema: schemas/sandbox-seed.schema.json (shipped with emi).\n" +
+    stringify(defaultSeed, { lineWidth: 0 })
+  );
 }
 
 /**
@@ -20,7 +32,12 @@ export function registerSandboxCommand(program: Command, ctx: CommandContext): v
     .addOption(new Option("--port <port>", "port to listen on; 0 picks a free one").default("4010"))
     .addOption(new Option("--host <host>", "address to listen on").default("127.0.0.1"))
     .option("--seed <file>", "YAML seed file (schemas/sandbox-seed.schema.json); default data set without it")
+    .option("--print-seed", "print the default data set as a YAML seed file to start from, and exit")
     .action(async (flags: SandboxFlags) => {
+      if (flags.printSeed) {
+        ctx.io.stdout.write(defaultSeedYaml());
+        return;
+      }
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         program.error(`error: --port must be an integer from 0 to 65535`, { exitCode: 2 });

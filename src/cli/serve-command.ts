@@ -1,5 +1,4 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { serveMetrics } from "../watch/serve-metrics.ts";
 import { pino } from "pino";
 import { startServe } from "../serve/start-serve.ts";
 import type { CommandContext } from "./command-context.ts";
@@ -79,9 +78,7 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
         host: flags.host,
         port: flags.port,
         rateLimitPerMinute: flags.rateLimit,
-        ...(flags.metricsPort !== undefined
-          ? { metricsPort: flags.metricsPort, listenMetrics: serveMetrics }
-          : {}),
+        ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
         log: (line) => logger.info(line),
         ...(background ? { background } : {}),
       });

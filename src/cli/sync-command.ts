@@ -42,7 +42,10 @@ export function registerSyncCommand(program: Command, ctx: CommandContext): void
         .argParser(wholeNumber(1, 1000))
         .default(8),
     )
-    .option("--watch", "keep running: sync each integration when it falls due (a worker; see README)")
+    .option(
+      "--watch",
+      "keep running: sync each integration when it falls due (a worker; see docs/running.md)",
+    )
     .addOption(
       new Option(
         "--interval <seconds>",

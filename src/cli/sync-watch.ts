@@ -3,7 +3,7 @@ import { leaseOwner } from "../store/lease-keeper.ts";
 import { openStore } from "../store/open-store.ts";
 import { storeReadiness } from "../store/store-readiness.ts";
 import { formatWatchLine } from "../watch/format-watch-line.ts";
-import { type MetricsServer, serveMetrics } from "../watch/serve-metrics.ts";
+import { type MetricsServer, serveMetrics } from "../serve/metrics-server.ts";
 import { runWatch, WatchDeclarationsError } from "../watch/watch-loop.ts";
 import { errorMessage } from "../sync/error-message.ts";
 import { watchInbox } from "../watch/watch-inbox.ts";

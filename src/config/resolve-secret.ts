@@ -72,12 +72,6 @@ export async function readSecret(ref: string, source: SecretSource): Promise<Sec
   return decryptAge(ref, target.path, text, source);
 }
 
-/** The secret, or null when it is not available here for whatever reason (see {@link readSecret}). */
-export async function resolveSecret(ref: string, source: SecretSource): Promise<string | null> {
-  const reading = await readSecret(ref, source);
-  return reading.ok ? reading.value : null;
-}
-
 /** The file's text, or null when it is missing, unreadable, not a file, too large or leads out. */
 async function readSmallFile(full: string, root: string): Promise<string | null> {
   try {

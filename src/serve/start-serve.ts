@@ -4,16 +4,8 @@ import { storeReadiness } from "../store/store-readiness.ts";
 import type { Store } from "../store/store.ts";
 import { EmiError } from "../types/errors.ts";
 import { buildServer, type ServeLimits, type ServeStores } from "./build-server.ts";
-import type { Registry } from "prom-client";
+import { type MetricsServer, serveMetrics } from "./metrics-server.ts";
 import { createServeMetrics, type ServeMetrics } from "./serve-metrics.ts";
-
-/** A metrics port of its own (the CLI passes the one `emi sync --watch` uses: src/watch/serve-metrics.ts). */
-export type ListenMetrics = (options: {
-  port: number;
-  host: string;
-  registry: Registry;
-  healthy: () => Promise<{ ok: boolean; why?: string }>;
-}) => Promise<{ port: number; close(): Promise<void> }>;
 
 export interface StartServeOptions {
   storeUrl: string;
@@ -28,8 +20,6 @@ export interface StartServeOptions {
    * port: the REAID service's callers need not see the service's metrics.
    */
   metricsPort?: number;
-  /** How the metrics port listens; needed with `metricsPort`. */
-  listenMetrics?: ListenMetrics;
   log?: (line: Record<string, unknown>) => void;
   /** Started once the store is open (the inbox worker); stopped first on close. */
   background?: (stores: ServeStores, metrics: ServeMetrics) => { stop(): Promise<void> };
@@ -84,11 +74,10 @@ export async function startServe(options: StartServeOptions): Promise<RunningSer
     const address = app.server.address();
     const port = typeof address === "object" && address ? address.port : options.port;
     const host = options.host.includes(":") ? `[${options.host}]` : options.host;
-    let metricsServer: Awaited<ReturnType<ListenMetrics>> | undefined;
+    let metricsServer: MetricsServer | undefined;
     if (options.metricsPort !== undefined) {
-      if (options.listenMetrics === undefined) throw new RangeError("metricsPort needs listenMetrics");
       try {
-        metricsServer = await options.listenMetrics({
+        metricsServer = await serveMetrics({
           port: options.metricsPort,
           host: options.host,
           registry: metrics.registry,

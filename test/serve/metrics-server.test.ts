@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MetricsPortError, serveMetrics } from "../../src/watch/serve-metrics.ts";
+import { MetricsPortError, serveMetrics } from "../../src/serve/metrics-server.ts";
 import { createWatchMetrics, resultLabel } from "../../src/watch/watch-metrics.ts";
 
 describe("serveMetrics", () => {
