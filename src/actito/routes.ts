@@ -191,11 +191,16 @@ export function parseProfileTables(body: unknown): ProfileTable[] {
 
 export function parseProfileTable(body: unknown): ProfileTable {
   const o = object(body, "profile table");
-  return {
+  const table: ProfileTable = {
     id: String(o.id ?? ""),
     name: string(o.name, "table name"),
     attributes: array(o.attributes, "attributes").map(parseAttribute),
   };
+  // [model] The table's profile count: Actito shows it in its interface; no public page names the
+  // field of the v5 table body. Read when present, else a full read is checked another way.
+  const count = o.profileCount;
+  if (typeof count === "number" && Number.isSafeInteger(count) && count >= 0) table.profileCount = count;
+  return table;
 }
 
 function parseAttribute(item: unknown): ActitoAttribute {

@@ -22,6 +22,11 @@ export interface ProfileTable {
   id: string;
   name: string;
   attributes: ActitoAttribute[];
+  /**
+   * How many profiles the table holds, when Actito says ([model]: see routes.ts): what a full
+   * read must reach to be complete (docs/sync-completeness.md).
+   */
+  profileCount?: number;
 }
 
 export interface Profile {

@@ -7,6 +7,7 @@ import { formatOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
 import { wholeNumber } from "./number-flags.ts";
 import { parseAccount } from "./parse-account.ts";
+import { fullReadOf } from "../sync/full-read-facts.ts";
 import { type ScheduleView, scheduleView, stateTable } from "./state-table.ts";
 import { OutputFormatVersion } from "./output-format-versions.ts";
 
@@ -114,12 +115,16 @@ export function registerStateCommand(program: Command, ctx: CommandContext): voi
         const now = Date.now();
         const scheduled = new Map((await store.listSchedule()).map((e) => [e.account, e]));
         const leases = await store.licenceLeases();
-        const views = new Map(
-          entries.map((e) => [
+        const waiting = await store.countInboxByAccount().catch(() => new Map<number, number>());
+        const views = new Map<number, ScheduleView>();
+        for (const e of entries) {
+          const listing = fullReadOf(await store.getCheckpoint(e.account));
+          const extra = { listing, inboxWaiting: waiting.get(e.account) ?? 0 };
+          views.set(
             e.account,
-            scheduleView(e, scheduled.get(e.account), leases, now, flags.interval * 1000),
-          ]),
-        );
+            scheduleView(e, scheduled.get(e.account), leases, now, flags.interval * 1000, extra),
+          );
+        }
         if (flags.format === "json") ctx.io.stdout.write(stateJson(entries, views));
         else if (entries.length > 0 || flags.account === undefined) {
           ctx.io.stdout.write(stateText(entries, await store.listLocks(), now, views));

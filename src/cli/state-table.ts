@@ -1,5 +1,6 @@
 import type { RegistryEntry } from "../store/store.ts";
 import type { LicenceLeaseHolder, ScheduleEntry } from "../store/sync-schedule.ts";
+import type { FullReadFacts } from "../sync/full-read-facts.ts";
 
 /** One integration's sync schedule as `state show` reports it (text and JSON). */
 export interface ScheduleView {
@@ -11,6 +12,13 @@ export interface ScheduleView {
   failures: number;
   dueReason: string | null;
   running: { owner: string; since: string } | null;
+  /**
+   * The last complete full read: its count, and what it was checked against (null: nothing,
+   * `unverified`). Null when none is remembered.
+   */
+  listing: FullReadFacts | null;
+  /** Webhook events waiting in the inbox for this integration (0 without an inbox). */
+  inboxWaiting: number;
 }
 
 /** The schedule of one registry entry at `now`, for an `intervalMs` worker. */
@@ -20,10 +28,16 @@ export function scheduleView(
   leases: readonly LicenceLeaseHolder[],
   now: number,
   intervalMs: number,
+  extra: { listing?: FullReadFacts | null; inboxWaiting?: number } = {},
 ): ScheduleView {
-  // Before the schedule existed (or when only the registry knows), a completed run's time stands in.
-  const completed = entry.sync.health === "in sync" || entry.sync.health === "degraded";
-  const last = schedule?.lastSuccessAt ?? (completed ? entry.sync.lastRun : null);
+  // The schedule knows which runs succeeded. Only without it (a store from before the schedule)
+  // does the registry's last run stand in, and only a run that ended in sync: a degraded one may
+  // have failed.
+  const last = schedule
+    ? schedule.lastSuccessAt
+    : entry.sync.health === "in sync"
+      ? entry.sync.lastRun
+      : null;
   const lease = leases.find(
     (l) => l.licence === `${entry.endpoint}/${entry.entity}` && Date.parse(l.expiresAt) > now,
   );
@@ -43,11 +57,13 @@ export function scheduleView(
     failures: schedule?.failures ?? 0,
     dueReason: schedule?.dueReason ?? null,
     running,
+    listing: extra.listing ?? null,
+    inboxWaiting: extra.inboxWaiting ?? 0,
   };
 }
 
 /** `25s`, `2m 13s`, `3h 4m`, `2d 3h`. */
-function formatLag(seconds: number): string {
+export function formatLag(seconds: number): string {
   if (seconds < 60) return `${seconds}s`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
   if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`;
@@ -87,7 +103,7 @@ export function stateTable(
       `${e.provider} ${e.endpoint} / ${e.entity}/${e.profileTable ?? "?"}`,
       e.status,
       off ? "off" : e.sync.health,
-      v.lastSuccessAt ? when(v.lastSuccessAt, now) : "—",
+      v.lastSuccessAt ? when(v.lastSuccessAt, now) : off ? "—" : "never",
       v.lagSeconds !== null ? formatLag(v.lagSeconds) : "—",
       v.nextDueAt ? (Date.parse(v.nextDueAt) <= now ? "now" : when(v.nextDueAt, now)) : "—",
       off || v.withoutReaid === null ? "—" : v.withoutReaid.toLocaleString("en-US"),
@@ -96,11 +112,19 @@ export function stateTable(
     notes.push(
       off
         ? "(emailSync: false)"
-        : e.sync.health === "degraded" || e.sync.health === "waiting for quota"
-          ? `(${e.sync.reason ?? e.sync.health})`
-          : v.dueReason
-            ? `(due: ${v.dueReason})`
-            : "",
+        : [
+            e.sync.health === "degraded" || e.sync.health === "waiting for quota"
+              ? `(${e.sync.reason ?? e.sync.health})`
+              : v.dueReason
+                ? `(due: ${v.dueReason})`
+                : "",
+            v.listing && v.listing.checkedAgainst === null ? unverifiedNote(v.listing) : "",
+            v.inboxWaiting > 0
+              ? `(inbox: ${v.inboxWaiting.toLocaleString("en-US")} webhook event(s) waiting)`
+              : "",
+          ]
+            .filter((n) => n !== "")
+            .join(" "),
     );
     for (const sister of e.sisterAccounts) {
       table.push([String(sister), `↳ sister of ${e.account}`]);
@@ -117,11 +141,20 @@ export function stateTable(
   const lags = rows.flatMap((r) =>
     r.entry.emailSync && r.view.lagSeconds !== null ? [r.view.lagSeconds] : [],
   );
+  const never = rows.filter(
+    (r) => r.entry.emailSync && r.entry.status === "active" && r.view.lastSuccessAt === null,
+  ).length;
   const summary = [
     `${rows.length} integration${rows.length === 1 ? "" : "s"}, ${sisters} sister${sisters === 1 ? "" : "s"}`,
     `${syncingNow} syncing now`,
     `${degraded} degraded`,
     ...(lags.length > 0 ? [`oldest successful sync ${formatLag(Math.max(...lags))} ago`] : []),
+    ...(never > 0 ? [`${never} never synced successfully`] : []),
   ];
   return `${out.join("\n")}\n\n${summary.join(" · ")}\n`;
+}
+
+/** A first full read with nothing to check it against: Actito gave no count of the table. */
+function unverifiedNote(listing: FullReadFacts): string {
+  return `(listing unverified: ${listing.profiles.toLocaleString("en-US")} profiles read, Actito gives no count to check)`;
 }

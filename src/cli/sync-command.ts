@@ -10,6 +10,7 @@ import { dirOption, formatOption, storeOption } from "./common-options.ts";
 import { ExitCode } from "./exit-codes.ts";
 import type { CommandContext } from "./command-context.ts";
 import { positiveNumber, wholeNumber } from "./number-flags.ts";
+import { formatLag } from "./state-table.ts";
 import { syncProgress } from "./sync-progress.ts";
 import { runWatchCommand } from "./sync-watch.ts";
 import { OutputFormatVersion } from "./output-format-versions.ts";
@@ -133,14 +134,23 @@ export function registerSyncCommand(program: Command, ctx: CommandContext): void
       } else {
         io.stdout.write(terminalSafe(`${summaryLine(results, seconds)}\n`));
       }
-      // Data at risk or left for a person is an error for CI; a lease held elsewhere is not.
-      ctx.exitCode = results.some(needsAttention) ? ExitCode.error : ExitCode.ok;
+      // Data at risk or left for a person is an error for CI; a lease held elsewhere is not. A sync
+      // asked for by name that could not run at all is an error too.
+      const named = flags.account !== undefined;
+      ctx.exitCode = results.some((r) => needsAttention(r) || (named && couldNotRun(r)))
+        ? ExitCode.error
+        : ExitCode.ok;
     });
 }
 
 /** An integration left degraded (rejections for a person, an import refused, a conflict) or failed. */
 export function needsAttention(result: SyncResult): boolean {
   return result.failed || result.health === "degraded";
+}
+
+/** Skipped for a reason of its own (not active, emailSync off), not because another process holds its licence. */
+export function couldNotRun(result: SyncResult): boolean {
+  return result.outcome.kind === "skipped-inactive" || result.outcome.kind === "skipped-email-sync-off";
 }
 
 /** `Synced 3 integrations: 2 in sync, 1 skipped. 4.2 s.` */
@@ -162,8 +172,20 @@ function attentionLines(results: readonly SyncResult[]): string {
   for (const r of results) {
     if (needsAttention(r)) lines.push(`\n  ${r.account} needs attention: ${r.reason ?? r.health}`);
     else if (r.outcome.kind === "skipped-busy") {
+      const since = r.outcome.since;
+      const busyFor = since
+        ? `, busy for ${formatLag(Math.max(0, Math.round((Date.now() - Date.parse(since)) / 1000)))}`
+        : "";
       lines.push(
-        `\n  ${r.account} skipped: licence busy (${r.outcome.holder}) (another process is syncing it)`,
+        `\n  ${r.account} skipped: licence busy (${r.outcome.holder})${busyFor} (another process is syncing it)`,
+      );
+    } else if (r.outcome.kind === "skipped-inactive") {
+      lines.push(`\n  ${r.account} not synced: ${r.reason}`);
+    }
+    if (r.inbox && (r.inbox.drained > 0 || r.inbox.waiting > 0)) {
+      const n = (count: number) => count.toLocaleString("en-US");
+      lines.push(
+        `\n  ${r.account} inbox: ${n(r.inbox.drained)} webhook event(s) covered by this run's read, ${n(r.inbox.waiting)} waiting`,
       );
     }
   }

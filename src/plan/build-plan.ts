@@ -203,7 +203,11 @@ function planDeclared(
     claimed: after.sisterAccounts.filter((a) => !before.sisterAccounts.includes(a)),
   };
   const replacing = differences.filter((d) => replaceFields.includes(d.field));
+  // The schedule counts failed runs since the last success: a failed sync is never taken as done.
+  const lastFailed =
+    entry.sync.health === "degraded" && (input.live.failedSyncs?.get(entry.account) ?? 0) > 0;
   const syncDue =
+    lastFailed ||
     entry.sync.health === "never" ||
     entry.sync.health === "due" ||
     // A sync killed midway stays "syncing": the next apply resumes it from its checkpoint.
@@ -240,7 +244,9 @@ function planDeclared(
     return {
       ...base,
       action: "sync",
-      reason: `REAID sync is due (sync health: ${entry.sync.health})`,
+      reason: lastFailed
+        ? `sync: the last run failed at ${entry.sync.lastRun ?? "an unknown time"}: runs again (${entry.sync.reason ?? "no reason recorded"})`
+        : `REAID sync is due (sync health: ${entry.sync.health})`,
       before,
       differences,
       sisters,

@@ -8,6 +8,7 @@ import { type SecretResolver, type Secrets, secretResolver } from "../config/res
 import { readActitoQuota } from "../actito/actito-quota.ts";
 import { utcDay } from "../sync/write-strategy.ts";
 import type { RegistryEntry } from "../store/store-records.ts";
+import type { SyncSchedule } from "../store/sync-schedule.ts";
 import type { Declared, DesiredIntegration, Endpoint } from "../types/declared.ts";
 import { EmiError } from "../types/errors.ts";
 import { findKeyEndpoint } from "./find-key-endpoint.ts";
@@ -37,6 +38,18 @@ export interface LiveState {
   accounts: Map<number, AccountLive>;
   /** Accounts apply set realtime webhooks up for (the store keeps their secret's hash). */
   realtimeAccounts?: ReadonlyMap<number, { secretRef: string; secretHash: string }>;
+  /** Accounts whose last syncs failed, with how many in a row (the sync schedule; none without one). */
+  failedSyncs?: ReadonlyMap<number, number>;
+}
+
+/** Accounts whose last sync runs failed (failures in a row since the last success), from the schedule. */
+async function readFailedSyncs(store: Pick<SyncSchedule, "listSchedule">): Promise<Map<number, number>> {
+  try {
+    const entries = await store.listSchedule();
+    return new Map(entries.filter((e) => e.failures > 0).map((e) => [e.account, e.failures]));
+  } catch {
+    return new Map();
+  }
 }
 
 export interface RefreshOptions {
@@ -77,10 +90,11 @@ export function unknownFacts(secretAvailable: boolean, error: string | null = nu
  * Never writes. A failure to reach Actito becomes an `error` fact for that integration, never "gone".
  */
 export async function refreshLiveState(options: RefreshOptions): Promise<LiveState> {
-  const [registry, registryRevision, realtimeAccounts] = await Promise.all([
+  const [registry, registryRevision, realtimeAccounts, failedSyncs] = await Promise.all([
     options.store.listIntegrations(),
     options.store.registryRevision(),
     options.store.realtimeAccounts(),
+    readFailedSyncs(options.store),
   ]);
   const limit = pLimit(options.concurrency ?? 4);
   const secret = secretResolver(options.secrets);
@@ -100,7 +114,7 @@ export async function refreshLiveState(options: RefreshOptions): Promise<LiveSta
       }),
     ),
   );
-  return { registry, registryRevision, accounts, realtimeAccounts };
+  return { registry, registryRevision, accounts, realtimeAccounts, failedSyncs };
 }
 
 async function refreshOne(

@@ -106,6 +106,8 @@ function renderChange(change: Change, c: Colors): string[] {
     if (cut >= 0)
       for (const line of wrap(notEmis.message.slice(cut + 2), 90)) lines.push(`            ${line}`);
   } else if (change.syncAfter) {
+    // A sync planned again after a failed run says so first (buildPlan's reason, "sync: the last run failed …").
+    if (change.action === "sync" && change.reason.startsWith("sync: ")) lines.push(`      ${change.reason}`);
     const estimate = describeAdoption(change) ?? describeSyncEstimate(change.live);
     lines.push(`      sync: ${estimate ?? "REAID sync runs after activation"}`);
     const cost = change.sync?.estimate;

@@ -55,8 +55,33 @@ export function listProfiles(ctx: RouteContext): RouteResult {
   }
   const slice = table.store.list({ afterId, pageSize, updatedSince, only });
   table.stats.pagesListed++;
+  const spoiled = spoilPage(ctx, afterId, slice.profiles);
+  if (spoiled) return { status: 200, body: { profiles: spoiled, nextCursor: null } };
   const nextCursor = slice.more && slice.lastProfileId !== null ? encodeCursor(slice.lastProfileId) : null;
   return { status: 200, body: { profiles: slice.profiles, nextCursor } };
+}
+
+/**
+ * The faults `emptyPageAt` and `truncateListingAfter`: the page as a faulty listing would answer it
+ * (empty, or cut short, and with no next cursor), or null when no fault applies to it.
+ */
+function spoilPage<T extends { profileId: number }>(
+  ctx: RouteContext,
+  afterId: number,
+  profiles: T[],
+): T[] | null {
+  const { faults, faultCounts } = ctx.state;
+  if (faults.listingFaultTimes > 0 && faultCounts.spoiledPages >= faults.listingFaultTimes) return null;
+  let spoiled: T[] | null = null;
+  if (faults.emptyPageAt > 0 && afterId === faults.emptyPageAt) spoiled = [];
+  else if (faults.truncateListingAfter > 0 && afterId < faults.truncateListingAfter) {
+    const last = profiles.at(-1);
+    if (last && last.profileId > faults.truncateListingAfter) {
+      spoiled = profiles.filter((p) => p.profileId <= faults.truncateListingAfter);
+    }
+  }
+  if (spoiled) faultCounts.spoiledPages++;
+  return spoiled;
 }
 
 /** The slot named by `{key}`: a profileId, or `attr=value` on a unique attribute. */

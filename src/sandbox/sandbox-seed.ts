@@ -76,6 +76,20 @@ export interface Faults {
   seed: number;
   /** Delay before an accepted mass import starts, so tests can observe `RUNNING` (sandbox only). */
   importStartDelayMs: number;
+  /**
+   * A listing page that starts after this many profiles (in profileId order) is answered empty,
+   * with no next cursor, as if the table ended there; 0 turns it off.
+   */
+  emptyPageAt: number;
+  /**
+   * A listing page that would go past this many profiles is cut there (a short page) with no next
+   * cursor; 0 turns it off.
+   */
+  truncateListingAfter: number;
+  /** How many listing pages the two faults above spoil before they stop (0: every time). */
+  listingFaultTimes: number;
+  /** 1: a profile table is described without its `profileCount` (as Actito may); 0: with it. */
+  noProfileCount: number;
 }
 
 /** The seed file's shape (schemas/sandbox-seed.schema.json). */
@@ -101,6 +115,10 @@ export const defaultFaults: Readonly<Faults> = {
   dropRate: 0,
   seed: 1,
   importStartDelayMs: 0,
+  emptyPageAt: 0,
+  truncateListingAfter: 0,
+  listingFaultTimes: 0,
+  noProfileCount: 0,
 };
 
 /** Attributes of a table declared without any. */

@@ -77,7 +77,7 @@ export class SandboxState {
   readonly entities = new Map<string, EntityState>();
   readonly tokens = new Map<string, IssuedToken>();
   readonly imports = new Map<string, MassImportJob>();
-  readonly faultCounts = { errors: 0, drops: 0 };
+  readonly faultCounts = { errors: 0, drops: 0, spoiledPages: 0 };
   readonly webhooks = new WebhookHub();
   limits: Limits;
   faults: Faults;

@@ -38,7 +38,7 @@ import type { WebhookStats } from "./webhook-hub.ts";
 export interface SandboxStats {
   licences: Record<string, LicenceStats>;
   tables: Record<string, TableStats>;
-  faults: { errors: number; drops: number };
+  faults: { errors: number; drops: number; spoiledPages: number };
   webhooks: WebhookStats;
 }
 

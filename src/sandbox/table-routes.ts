@@ -7,8 +7,8 @@ import type { SeedAttribute } from "./sandbox-seed.ts";
 const valueTypes = new Set(["STRING", "INTEGER", "BOOLEAN", "TIMESTAMP", "DATE", "DECIMAL"]);
 const attributeName = /^[A-Za-z][A-Za-z0-9_]{0,49}$/;
 
-/** A profile table as Actito describes it. */
-function describeTable(store: ProfileTableStore): unknown {
+/** A profile table as Actito describes it; without its profile count when `withCount` is false. */
+function describeTable(store: ProfileTableStore, withCount = true): unknown {
   return {
     id: store.id,
     name: store.name,
@@ -20,6 +20,8 @@ function describeTable(store: ProfileTableStore): unknown {
       mandatory: a.mandatory ?? false,
       valueRestriction: { maxLength: a.valueRestriction?.maxLength ?? 255 },
     })),
+    // [model] see parseProfileTable in src/actito/routes.ts.
+    ...(withCount ? { profileCount: store.size } : {}),
   };
 }
 
@@ -34,13 +36,23 @@ export function listTables(ctx: RouteContext): RouteResult {
   const entity = entityOf(ctx, ctx.params[0]!);
   return {
     status: 200,
-    body: { profileTables: [...entity.tables.values()].map((t) => describeTable(t.store)) },
+    body: {
+      profileTables: [...entity.tables.values()].map((t) =>
+        describeTable(t.store, ctx.state.faults.noProfileCount === 0),
+      ),
+    },
   };
 }
 
 /** `GET /profile-table-structure/v5/entities/{entity}/profile-tables/{tableId}`. */
 export function getTable(ctx: RouteContext): RouteResult {
-  return { status: 200, body: describeTable(tableOf(ctx, ctx.params[0]!, ctx.params[1]!).store) };
+  return {
+    status: 200,
+    body: describeTable(
+      tableOf(ctx, ctx.params[0]!, ctx.params[1]!).store,
+      ctx.state.faults.noProfileCount === 0,
+    ),
+  };
 }
 
 function parseAttribute(value: unknown, index: number): SeedAttribute {

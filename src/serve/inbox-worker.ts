@@ -10,7 +10,13 @@ import type { RegistryEntry, Store } from "../store/store.ts";
 import type { InboxEvent, WebhookInbox } from "../store/webhook-inbox.ts";
 import { errorMessage } from "../sync/error-message.ts";
 import { fencedActito } from "../sync/fenced-actito.ts";
-import { licenceLeaseName, licenceOf } from "../sync/licence-lease.ts";
+import {
+  INBOX_SLICE_PURPOSE,
+  licenceLeaseName,
+  licenceOf,
+  licenceWantedLeaseName,
+} from "../sync/licence-lease.ts";
+import { runSync } from "../sync/run-sync.ts";
 import { resolveSyncTarget, type SyncTarget } from "../sync/resolve-sync-target.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import type { ReaidLookupStore } from "./reaid-lookup-store.ts";
@@ -33,10 +39,24 @@ export interface InboxWorkerDeps {
   leaseTtlMs?: number;
   /** Events handled per account per round (default 100). */
   batch?: number;
+  /**
+   * Longest slice of the licence one round holds (default 15 s): no write starts after it, and the
+   * lease is given back, so a sync waiting for the licence gets it.
+   */
+  sliceMs?: number;
+  /**
+   * From this many waiting events of an account on, the backlog is caught up by a sync of the
+   * integration (a listing of the changed profiles, then PATCHes or a mass import), not one event
+   * at a time (default 1,000).
+   */
+  backlogFrom?: number;
   onOutcome?: (outcome: InboxOutcome | "skipped", count: number) => void;
   /** One log line (JSON); never an e-mail, a key or a REAID. */
   log?: (line: Record<string, unknown>) => void;
 }
+
+/** Wait before trying a backlog sync again when another process held the licence. */
+const CATCH_UP_RETRY_MS = 5_000;
 
 /**
  * Drains the webhook inbox: for each account with events, under its licence lease (skipped this
@@ -52,6 +72,8 @@ export class InboxWorker {
   #secrets: SecretResolver | null = null;
   /** Accounts already reported as undeclared, so the log says it once, not every second. */
   readonly #undeclared = new Set<number>();
+  /** When the backlog sync of an account whose licence was busy is tried again. */
+  readonly #catchUpAfter = new Map<number, number>();
 
   constructor(deps: InboxWorkerDeps) {
     this.#deps = deps;
@@ -79,8 +101,9 @@ export class InboxWorker {
 
   async #drainAccount(account: number): Promise<number> {
     const { store, inbox } = this.#deps;
-    const events = await inbox.peekInbox(account, this.#deps.batch ?? 100);
     const entry = await store.findByAccount(account);
+    const backlog = await inbox.countInboxOf(account);
+    const events = await inbox.peekInbox(account, this.#deps.batch ?? 100);
     if (!entry || entry.account !== account || entry.status !== "active" || !entry.emailSync) {
       // Nothing to write for an integration that is gone or switched off; the sync stays the backstop.
       await inbox.removeInboxEvents(events);
@@ -96,6 +119,10 @@ export class InboxWorker {
       return 0;
     }
     this.#undeclared.delete(account);
+    const licence = licenceLeaseName(licenceOf(integration));
+    // A sync waits for this licence: no new slice until it has had it.
+    if (await syncWaitsFor(store, licence)) return 0;
+    if (backlog >= (this.#deps.backlogFrom ?? 1000)) return this.#catchUp(integration, backlog);
     const reading = await (this.#secrets ?? resolveSecretsOnce(this.#source()))(
       integration.actito.apiKey.secretRef,
     );
@@ -110,7 +137,7 @@ export class InboxWorker {
       return 0;
     }
     const ttlMs = this.#deps.leaseTtlMs ?? leaseTtlMs(this.#source().env);
-    const lease = { name: licenceLeaseName(licenceOf(integration)), purpose: "webhook REAIDs", ttlMs };
+    const lease = { name: licence, purpose: INBOX_SLICE_PURPOSE, ttlMs };
     try {
       return await withLease(store, lease, async (held) => {
         // Under the lease: acknowledgements commit only while it is current, and each PATCH is
@@ -147,7 +174,14 @@ export class InboxWorker {
       this.#targets.set(account, target);
     }
     const { settled, error } = await writeInboxReaids(
-      { api, target, namespace: namespaceOf(entry), store, lookup: this.#deps.lookup },
+      {
+        api,
+        target,
+        namespace: namespaceOf(entry),
+        store,
+        lookup: this.#deps.lookup,
+        deadline: Date.now() + (this.#deps.sliceMs ?? 15_000),
+      },
       events,
     );
     if (error instanceof LeaseLostError) throw error;
@@ -164,9 +198,54 @@ export class InboxWorker {
     return settled.length;
   }
 
+  /**
+   * A large backlog is caught up the way a sync reads a table: runSync's incremental listing of the
+   * profiles changed since its last run (a page of 1,000 per call), writes by PATCH or mass import,
+   * and the removal of every event received before it began. Its events are never decided one by one.
+   */
+  async #catchUp(integration: DesiredIntegration, backlog: number): Promise<number> {
+    const { store } = this.#deps;
+    const { account } = integration;
+    if ((this.#catchUpAfter.get(account) ?? 0) > Date.now()) return 0;
+    const source = this.#source();
+    const connect = this.#deps.connect ?? connectActito(source.env);
+    const [result] = await runSync({
+      store,
+      integrations: [integration],
+      secrets: source,
+      connect,
+      ...(this.#deps.leaseTtlMs !== undefined ? { leaseTtlMs: this.#deps.leaseTtlMs } : {}),
+    });
+    if (result?.outcome.kind === "skipped-busy") {
+      // Another process syncs this licence (its run drains the inbox too): look again in a while.
+      this.#catchUpAfter.set(account, Date.now() + CATCH_UP_RETRY_MS);
+      return 0;
+    }
+    this.#catchUpAfter.delete(account);
+    this.#deps.log?.({ msg: "inbox backlog: caught up by a sync", account, backlog });
+    const drained = result?.inbox?.drained ?? 0;
+    this.#deps.log?.({
+      msg: "inbox backlog sync finished",
+      account,
+      health: result?.health ?? "skipped",
+      ...(result?.reason ? { reason: result.reason } : {}),
+      drained,
+      waiting: result?.inbox?.waiting ?? backlog,
+    });
+    if (drained > 0) this.#deps.onOutcome?.("synced", drained);
+    return drained;
+  }
+
   async close(): Promise<void> {
     await this.#clients.close();
   }
+}
+
+/** True while a sync holds the `licence-wanted:` lease of `licence` (a `licence:` lease name). */
+async function syncWaitsFor(store: Pick<Store, "listLocks">, licence: string): Promise<boolean> {
+  const wanted = licenceWantedLeaseName(licence);
+  const now = Date.now();
+  return (await store.listLocks()).some((l) => l.name === wanted && Date.parse(l.expiresAt) > now);
 }
 
 /**

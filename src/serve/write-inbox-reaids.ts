@@ -17,6 +17,8 @@ export type InboxOutcome =
   | "foreign"
   /** The profile no longer exists. */
   | "gone"
+  /** Covered by a sync of the integration (a large backlog, caught up by listing). */
+  | "synced"
   | "no-email"
   /** Actito refused the write (e.g. another profile holds that REAID): the sync reports it. */
   | "refused";
@@ -29,6 +31,8 @@ export interface WriteInboxContext {
   lookup: ReaidLookupStore;
   /** Calls to Actito at once (the licence limiter still has the last word). */
   concurrency?: number;
+  /** No write starts after this time (ms since the epoch): the rest wait for the next slice. */
+  deadline?: number;
 }
 
 /**
@@ -69,6 +73,7 @@ export async function writeInboxReaids(
     toWrite.map(({ event, email, current }) =>
       limit(async () => {
         if (error !== null) return;
+        if (ctx.deadline !== undefined && Date.now() >= ctx.deadline) return; // left for the next slice
         const reaid = reaids.get(normaliseEmail(email))!;
         if (current === reaid) {
           settled.push({ event, outcome: "unchanged" });

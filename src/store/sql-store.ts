@@ -312,6 +312,12 @@ export class SqlStore implements Store {
   countInbox(): Promise<number> {
     return this.#inbox.countInbox();
   }
+  countInboxOf(account: number): Promise<number> {
+    return this.#inbox.countInboxOf(account);
+  }
+  countInboxByAccount(): Promise<Map<number, number>> {
+    return this.#inbox.countInboxByAccount();
+  }
   putWebhookSecret(account: number, secretHash: string, secretRef: string, at: string): Promise<void> {
     return this.#inbox.putWebhookSecret(account, secretHash, secretRef, at);
   }

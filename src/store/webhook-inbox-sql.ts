@@ -94,6 +94,22 @@ export class WebhookInboxSql implements WebhookInbox, RealtimeAccounts {
     return this.#db.run("DELETE FROM webhook_inbox WHERE account = ? AND received_at < ?", [account, at]);
   }
 
+  async countInboxOf(account: number): Promise<number> {
+    const [row] = await this.#db.all<{ n: number | string }>(
+      "SELECT COUNT(*) AS n FROM webhook_inbox WHERE account = ?",
+      [account],
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  /** Events waiting, per account with any. */
+  async countInboxByAccount(): Promise<Map<number, number>> {
+    const rows = await this.#db.all<{ account: number | string; n: number | string }>(
+      "SELECT account, COUNT(*) AS n FROM webhook_inbox GROUP BY account",
+    );
+    return new Map(rows.map((row) => [Number(row.account), Number(row.n)]));
+  }
+
   async countInbox(): Promise<number> {
     const [row] = await this.#db.all<{ n: number | string }>("SELECT COUNT(*) AS n FROM webhook_inbox");
     return Number(row?.n ?? 0);

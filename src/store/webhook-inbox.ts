@@ -29,4 +29,8 @@ export interface WebhookInbox {
   /** Removes an account's events received before `at` (a sync that started at `at` covered them). */
   removeInboxEventsBefore(account: number, at: string): Promise<number>;
   countInbox(): Promise<number>;
+  /** Events of one account still waiting. */
+  countInboxOf(account: number): Promise<number>;
+  /** Events waiting, per account with any. */
+  countInboxByAccount(): Promise<Map<number, number>>;
 }

@@ -1,4 +1,5 @@
 import type { SyncCheckpoint } from "../store/store.ts";
+import type { FullReadFacts } from "./full-read-facts.ts";
 import type { RunState } from "./sync-run-state.ts";
 
 /** What the last completed run found that `emi drift` reports without reading the table again. */
@@ -10,10 +11,14 @@ export interface LastRunFacts {
   /** Values emi did not write (refused, not adopting). */
   foreign: number;
   foreignExamples: number[];
+  /** The last complete full read (absent before one, and in checkpoints older than it). */
+  fullRead?: FullReadFacts;
+  /** When the last completed run's listing began (absent in older checkpoints). */
+  startedAt?: string;
 }
 
-/** The idle checkpoint's `data` after a completed run. */
-export function lastRunFacts(run: RunState): Record<string, unknown> {
+/** The idle checkpoint's `data` after a completed run; `fullRead` is this run's or the last one's. */
+export function lastRunFacts(run: RunState, fullRead?: FullReadFacts): Record<string, unknown> {
   const own = run.ownership;
   const facts: LastRunFacts = {
     kind: "emi-sync-last-run/1",
@@ -21,6 +26,8 @@ export function lastRunFacts(run: RunState): Record<string, unknown> {
     mismatchedExamples: own?.mismatchedExamples ?? [],
     foreign: own?.foreign ?? 0,
     foreignExamples: own?.foreignExamples ?? [],
+    ...(fullRead ? { fullRead } : {}),
+    ...(run.startedAt ? { startedAt: run.startedAt } : {}),
   };
   return facts as unknown as Record<string, unknown>;
 }

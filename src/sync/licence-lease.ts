@@ -1,3 +1,4 @@
+import { LockHeldError } from "../store/errors.ts";
 import { type HeldLease, takeLease } from "../store/lease-keeper.ts";
 import type { Store } from "../store/store.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
@@ -10,6 +11,17 @@ export function licenceOf(integration: Pick<DesiredIntegration, "actito">): stri
 /** The store lease that lets one process at a time work on a licence, e.g. `licence:api3/nordlys`. */
 export function licenceLeaseName(licence: string): string {
   return `licence:${licence}`;
+}
+
+/** The purpose of the inbox worker's licence lease: a bounded slice of webhook events. */
+export const INBOX_SLICE_PURPOSE = "webhook REAIDs";
+
+/**
+ * The lease a sync holds while it waits for an inbox slice to end, e.g. `licence-wanted:api3/nordlys`:
+ * the inbox worker starts no new slice on a licence a sync is waiting for.
+ */
+export function licenceWantedLeaseName(licenceLease: string): string {
+  return `licence-wanted:${licenceLease.replace(/^licence:/, "")}`;
 }
 
 /** Integrations grouped by licence, in the order each licence first appears. */
@@ -36,29 +48,57 @@ export class LicenceHold {
   readonly #store: Store;
   readonly #name: string;
   readonly #ttlMs: number;
+  readonly #inboxWaitMs: number;
   #held: Promise<HeldLease> | null = null;
   #fenced: Store | null = null;
 
-  constructor(store: Store, licence: string, ttlMs: number) {
+  /**
+   * `inboxWaitMs`: how long to wait for the inbox worker's slice to end when it holds the licence
+   * (0: skip at once, like any other holder).
+   */
+  constructor(store: Store, licence: string, ttlMs: number, inboxWaitMs = 0) {
     this.#store = store;
     this.#name = licenceLeaseName(licence);
     this.#ttlMs = ttlMs;
+    this.#inboxWaitMs = inboxWaitMs;
   }
 
   /** The held lease, or LockHeldError naming who holds it. */
   hold(): Promise<HeldLease> {
-    this.#held ??= takeLease(this.#store, { name: this.#name, purpose: "sync", ttlMs: this.#ttlMs }).then(
-      (lease) => {
-        this.#fenced = this.#store.fenced(lease.current());
-        return lease;
-      },
-    );
+    this.#held ??= this.#take().then((lease) => {
+      this.#fenced = this.#store.fenced(lease.current());
+      return lease;
+    });
     return this.#held;
   }
 
   /** The store fenced by the held lease (its writes commit only while it is current); null before it is held. */
   get store(): Store | null {
     return this.#fenced;
+  }
+
+  /**
+   * Takes the licence; when the inbox worker holds it, says so with the `licence-wanted:` lease
+   * (so it starts no new slice) and waits for its slice to end.
+   */
+  async #take(): Promise<HeldLease> {
+    const options = { name: this.#name, purpose: "sync", ttlMs: this.#ttlMs };
+    try {
+      return await takeLease(this.#store, options);
+    } catch (error) {
+      const slice = error instanceof LockHeldError && error.holder.purpose === INBOX_SLICE_PURPOSE;
+      if (!slice || this.#inboxWaitMs <= 0) throw error;
+      const wanted = await takeLease(this.#store, {
+        name: licenceWantedLeaseName(this.#name),
+        purpose: "sync waiting for the licence",
+        ttlMs: this.#ttlMs,
+      }).catch(() => null); // another sync is waiting already: its lease says the same
+      try {
+        return await takeLease(this.#store, { ...options, waitMs: this.#inboxWaitMs, pollMs: 250 });
+      } finally {
+        await wanted?.release();
+      }
+    }
   }
 
   /** Gives the lease back, if it was taken. */

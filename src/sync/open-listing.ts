@@ -1,4 +1,5 @@
 import { assignReaids } from "./assign-reaids.ts";
+import { completeListing, type ExpectedCount } from "./complete-listing.ts";
 import { existingValueGuard } from "./guard-existing-values.ts";
 import { diffPage, type PageFilter } from "./diff-page.ts";
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
@@ -33,24 +34,40 @@ export interface Listing {
  * since the run's `updatedSince` for an incremental run. Pages are fetched ahead of the caller so the
  * listing's round trips overlap the store's REAID lookups, and the REAIDs of several pages are
  * created in one store call (see assignReaids); the caller still gets, diffs and commits one page at
- * a time. Reaching the end marks `run.listingDone` and reports what the read found.
+ * a time. Reaching the end marks `run.listingDone` and reports what the read found. A full read
+ * with an `expected` count must reach it (completeListing): one that ends short throws
+ * ShortListingError.
  */
 export function openListing(
   ctx: IntegrationSyncContext,
   run: RunState,
   cursor: string | null,
   filter: PageFilter,
+  expected: ExpectedCount | null = null,
 ): Listing {
   const { api, store, target, account } = ctx;
   const readStarted = Date.now();
   let readThisRun = 0;
-  const listed = readAhead(
+  const list = (from: string | null) =>
     api.listProfiles(target.entity, target.tableId, {
       pageSize: ctx.limits.pageSize,
       ...(run.updatedSince ? { updatedSince: run.updatedSince } : {}),
       attributes: [target.emailAttribute, target.reaidAttribute],
-      cursor,
-    }),
+      cursor: from,
+    });
+  const listed = readAhead(
+    expected !== null && run.updatedSince === null
+      ? completeListing({
+          list,
+          cursor,
+          seenBefore: run.counts.seen,
+          expected,
+          recount: async () =>
+            (await api.getProfileTable(target.entity, target.tableId)).profileCount ?? null,
+          sleep: (ms) => ctx.sleep(ms, ctx.signal),
+          table: `${target.entity}/${target.tableName}`,
+        })
+      : list(cursor),
   );
   const pages = assignReaids(listed, {
     emailOf: (profile) => profileEmail(profile.attributes[target.emailAttribute]),

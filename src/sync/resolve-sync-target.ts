@@ -20,6 +20,8 @@ export interface SyncTarget {
   keyColumn: string;
   /** Key of the daily import quota: one per table (`<endpoint>/<entity>/<tableId>`). */
   quotaKey: string;
+  /** The table's profile count as Actito gave it when the run began, if it did ([model]). */
+  profileCount?: number;
 }
 
 /** Finds the table (registry first, then by name), its e-mail attribute and the REAID attribute. */
@@ -63,5 +65,6 @@ export async function resolveSyncTarget(
     reaidAttribute,
     keyColumn: email.unique ? email.name : "profileId",
     quotaKey: `${integration.actito.endpoint}/${entity}/${table.id}`,
+    ...(table.profileCount !== undefined ? { profileCount: table.profileCount } : {}),
   };
 }

@@ -11,11 +11,11 @@ import {
 import { type SecretResolver, type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
 import { LeaseLostError, LockHeldError } from "../store/errors.ts";
 import { type HeldLease, leaseTtlMs } from "../store/lease-keeper.ts";
-import type { Store } from "../store/store.ts";
+import type { RegistryEntry, Store } from "../store/store.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import { errorMessage } from "./error-message.ts";
 import { fencedActito, StaleReadError } from "./fenced-actito.ts";
-import { groupByLicence, LicenceHold } from "./licence-lease.ts";
+import { groupByLicence, LicenceHold, licenceOf } from "./licence-lease.ts";
 import { recordScheduled } from "./record-scheduled.ts";
 import type { IntegrationRunOutcome } from "./report-run.ts";
 import { resolveSyncTarget } from "./resolve-sync-target.ts";
@@ -24,6 +24,8 @@ import { linkedSignal } from "./linked-signal.ts";
 import { syncIntegrationOnce } from "./sync-integration-once.ts";
 import type { SyncOutcome } from "./sync-outcome.ts";
 import { type SyncResult, syncResult } from "./sync-result.ts";
+import type { InboxBacklog } from "./sync-store.ts";
+import { lastRunFactsOf } from "./last-run-facts.ts";
 import {
   actitoSyncLimits,
   choosePatchThreshold,
@@ -54,6 +56,11 @@ export interface RunSyncOptions {
   newAttribute?: boolean;
   onEvent?: (event: SyncEvent) => void;
   signal?: AbortSignal;
+  /**
+   * The webhook inbox: a run that ends in sync removes the events its read covered, and every
+   * result reports what still waits. Default: the store's own inbox; null: none.
+   */
+  inbox?: InboxBacklog | null;
   /** Actito's limits as the sync plans for them (default: Actito's documented values). */
   limits?: Partial<SyncLimits>;
   /** Rows written one profile at a time before switching to a mass import (default: choosePatchThreshold). */
@@ -78,6 +85,11 @@ export interface RunSyncOptions {
    * worker's licences are free within a minute).
    */
   leaseTtlMs?: number;
+  /**
+   * How long to wait for the inbox worker's slice when it holds a licence (default 45 s; its
+   * slices last at most `sliceMs`, 15 s by default); past that, or for any other holder, skipped.
+   */
+  inboxSliceWaitMs?: number;
   /** Licences synced at once (default 8); the integrations of one licence always run one after another. */
   concurrency?: number;
   now?: () => Date;
@@ -101,14 +113,20 @@ export async function runSync(options: RunSyncOptions): Promise<SyncResult[]> {
   const secret = secretResolver(options.secrets);
   const limit = pLimit(Math.max(1, options.concurrency ?? 8));
   const ttlMs = options.leaseTtlMs ?? leaseTtlMs(secret.source.env);
+  const inbox = options.inbox === undefined ? options.store : options.inbox;
   await Promise.all(
     [...groupByLicence(options.integrations)].map(([licence, group]) =>
       limit(async () => {
-        const hold = new LicenceHold(options.store, licence, ttlMs);
+        const hold = new LicenceHold(options.store, licence, ttlMs, options.inboxSliceWaitMs ?? 45_000);
         try {
           for (const integration of group) {
             if (options.signal?.aborted) break;
             const result = await syncOne(options, integration, hold, secret);
+            if (inbox && integration.emailSync) {
+              // The store's own inbox is drained under the licence lease (fenced) like every write.
+              const drain = options.inbox === undefined ? (hold.store ?? options.store) : inbox;
+              result.inbox ??= await inboxAfter(drain, options.store, result);
+            }
             results.set(integration, result);
             // A run stopped by the signal checkpointed: it is neither a success nor a failure.
             if (!options.signal?.aborted) {
@@ -184,7 +202,7 @@ async function syncOne(
     table = `${integration.actito.entity}/${entry.profileTable}`;
   }
   if (!entry || entry.account !== account || entry.status !== "active") {
-    return skipped({ kind: "skipped-inactive" }, "not active in the registry yet: run emi apply first");
+    return skipped({ kind: "skipped-inactive" }, notActiveReason(entry, account));
   }
   const reading = await secret(integration.actito.apiKey.secretRef);
   if (!reading.ok) return fail(`the API key is not available here (${reading.message})`);
@@ -204,7 +222,10 @@ async function syncOne(
     // LicenceHold takes only the licence's lease: held means another process syncs this licence.
     if (error instanceof LockHeldError) {
       const { owner, expiresAt } = error.holder;
-      return skipped({ kind: "skipped-busy", holder: owner, until: expiresAt }, `licence busy (${owner})`);
+      const since = await busySince(store, licenceOf(integration));
+      const outcome: SyncOutcome = { kind: "skipped-busy", holder: owner, until: expiresAt };
+      if (since) outcome.since = since;
+      return skipped(outcome, `licence busy (${owner})`);
     }
     throw error;
   }
@@ -298,6 +319,44 @@ async function syncOne(
     fenced.release();
     await api.close().catch(() => undefined);
   }
+}
+
+/** Since when another process has held a licence (`<endpoint>/<entity>`), when the store says. */
+async function busySince(store: Store, licence: string): Promise<string | null> {
+  const leases = await store.licenceLeases().catch(() => []);
+  return leases.find((l) => l.licence === licence)?.since ?? null;
+}
+
+/**
+ * The inbox after one integration's run: a run that ended in sync read every change made before its
+ * listing began, so the events received before then are settled; the rest wait (for the inbox
+ * worker, or the next run). Best effort: an inbox that cannot be read is left as it is.
+ */
+async function inboxAfter(
+  inbox: InboxBacklog,
+  store: Store,
+  result: SyncResult,
+): Promise<SyncResult["inbox"]> {
+  try {
+    let drained = 0;
+    if (result.health === "in sync" && !result.failed) {
+      const startedAt = lastRunFactsOf(await store.getCheckpoint(result.account))?.startedAt;
+      if (startedAt) drained = await inbox.removeInboxEventsBefore(result.account, startedAt);
+    }
+    return { drained, waiting: await inbox.countInboxOf(result.account) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why an integration cannot sync from the registry's side: what `emi sync --account` says. */
+function notActiveReason(entry: RegistryEntry | null, account: number): string {
+  if (entry === null) {
+    return "not active in the registry: no apply has activated it (an apply that refused it said why: run emi plan)";
+  }
+  if (entry.account !== account) return `account ${account} is a sister of ${entry.account} in the registry`;
+  const why = entry.sync.reason ? ` (${entry.sync.reason})` : "";
+  return `${entry.status} in the registry${why}: run emi plan to see what apply would do`;
 }
 
 function isFull(options: RunSyncOptions, account: number): boolean {

@@ -1,4 +1,6 @@
+import { type ExpectedCount, ShortListingError } from "./complete-listing.ts";
 import { runStateOf } from "./decode-run-state.ts";
+import { type FullReadFacts, fullReadOf } from "./full-read-facts.ts";
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import { openListing } from "./open-listing.ts";
 import { ReaidClaims } from "./reaid-claims.ts";
@@ -60,11 +62,13 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
   // watermark, so a --full run starts over rather than resume it.
   const resumed = state !== null && !(ctx.full && !state.full);
   if (!state || !resumed) {
+    // This machine's clock, as the inbox's received times are: events received before it are covered.
+    const startedAt = ctx.now();
     // Actito's clock (the Date of its latest answer: resolving the table just called it), never this
     // machine's: a host whose clock runs ahead would otherwise skip the sign-ups of the difference.
     // The margin never takes it back past the previous watermark: this run reads everything since
     // that one, so a back-fill's rows are not listed again by the run after the next.
-    const actitoNow = ctx.api.actitoTime?.() ?? ctx.now().getTime();
+    const actitoNow = ctx.api.actitoTime?.() ?? startedAt.getTime();
     const previousMs = previousWatermark === null ? Number.NEGATIVE_INFINITY : Date.parse(previousWatermark);
     const nextWatermark = new Date(Math.max(actitoNow - ctx.watermarkMarginMs, previousMs)).toISOString();
     state = startRunState({
@@ -72,7 +76,10 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
       watermark: previousWatermark,
       nextWatermark,
       reaidsBefore: await store.countReaids(ctx.namespace),
+      startedAt: startedAt.toISOString(),
     });
+    const lastFullRead = fullReadOf(checkpoint);
+    if (lastFullRead) state.lastFullRead = lastFullRead;
     cursor = null;
     await save(state, cursor);
   }
@@ -96,10 +103,16 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
   );
   const retryRefs = new Set(retry.map((r) => r.ref));
 
-  const listing = openListing(ctx, run, cursor, { givenUp, retryRefs, settled, claims });
+  const expected = expectedCount(ctx, run);
+  const listing = openListing(ctx, run, cursor, { givenUp, retryRefs, settled, claims }, expected);
   try {
     const written = await writeListing(ctx, run, listing, { cursor, retry, retryRefs }, save);
     if (written.kind === "stopped") return await stop(run, written.at, written.health, written.reason);
+  } catch (error) {
+    if (error instanceof ShortListingError && error.source === "last full read") {
+      await rememberShortRead(ctx, error.profiles);
+    }
+    throw error;
   } finally {
     await listing.close();
     claims.close();
@@ -115,7 +128,39 @@ export async function syncIntegrationOnce(ctx: IntegrationSyncContext): Promise<
     cursor: null,
     watermark,
     importsInFlight: [],
-    data: lastRunFacts(run),
+    data: lastRunFacts(run, fullReadFacts(ctx, run, expected)),
   });
   return reportCompletedRun(ctx, run);
+}
+
+/** What a full read must reach: Actito's count of the table, else the last full read's; null for neither. */
+function expectedCount(ctx: IntegrationSyncContext, run: RunState): ExpectedCount | null {
+  if (run.updatedSince !== null) return null;
+  if (ctx.target.profileCount !== undefined) return { profiles: ctx.target.profileCount, source: "actito" };
+  const last = run.lastFullRead;
+  if (!last) return null;
+  // Profiles deleted in Actito (emi sees no deletions): a read that ended short of the last count,
+  // then a read that reaches the same point, are taken as the table's size. The first one failed.
+  const profiles = run.shortRead !== undefined ? Math.min(run.shortRead, last.profiles) : last.profiles;
+  return { profiles, source: "last full read" };
+}
+
+/** Notes in the running checkpoint where a full read ended short of the last full read's count. */
+async function rememberShortRead(ctx: IntegrationSyncContext, profiles: number): Promise<void> {
+  const checkpoint = await ctx.store.getCheckpoint(ctx.account);
+  if (checkpoint?.phase !== "running") return;
+  await ctx.store.putCheckpoint(ctx.account, {
+    ...checkpoint,
+    data: { ...checkpoint.data, shortRead: profiles },
+  });
+}
+
+/** This run's full read, checked against `expected`; an incremental run keeps the last one. */
+function fullReadFacts(
+  ctx: IntegrationSyncContext,
+  run: RunState,
+  expected: ExpectedCount | null,
+): FullReadFacts | undefined {
+  if (run.updatedSince !== null) return run.lastFullRead;
+  return { at: ctx.now().toISOString(), profiles: run.counts.seen, checkedAgainst: expected?.source ?? null };
 }

@@ -15,8 +15,11 @@ export type SyncOutcome =
   | { kind: "synced"; health: RanHealth }
   /** An operational error stopped it (`reason` says which): `emi sync` exits 1, the schedule backs off. */
   | { kind: "failed" }
-  /** Another process holds the licence's lease (`holder`, until `until`): marked due, tried again later. */
-  | { kind: "skipped-busy"; holder: string; until: string }
+  /**
+   * Another process holds the licence's lease (`holder`, until `until`, held since `since` when the
+   * store says): marked due, tried again later.
+   */
+  | { kind: "skipped-busy"; holder: string; until: string; since?: string }
   /** `emailSync: false`: nothing to sync. */
   | { kind: "skipped-email-sync-off" }
   /** Not active in the registry yet: `emi apply` first. */

@@ -13,6 +13,12 @@ export interface SyncResult {
   counts: SyncRunCounts;
   /** `outcome.kind === "failed"`: the run stopped on an operational error (`emi sync` exits 1). */
   failed: boolean;
+  /**
+   * The integration's webhook inbox after the run: events its read covered and removed, and events
+   * still waiting (received while it ran, or left because it did not end in sync). Absent when the
+   * store keeps no inbox or the run did not start.
+   */
+  inbox?: { drained: number; waiting: number };
 }
 
 /** A SyncResult whose `health` and `failed` agree with its outcome. */

@@ -1,6 +1,7 @@
 import type { SyncCounts } from "../store/store-records.ts";
 import type { SyncCheckpoints } from "./sync-store.ts";
 import type { PageTally } from "./diff-page.ts";
+import type { FullReadFacts } from "./full-read-facts.ts";
 import { copyOwnership, type OwnershipTally } from "./ownership-tally.ts";
 
 /** A mass import between "about to submit" and "result recorded". */
@@ -52,6 +53,18 @@ export interface RunState {
   ownership?: OwnershipTally;
   /** Actito's reason for the last row it rejected this run, for the health message. */
   lastRejection?: string;
+  /** The last complete full read before this run (absent when none, and in older checkpoints). */
+  lastFullRead?: FullReadFacts;
+  /**
+   * When the run's listing began (this machine's clock; absent in older checkpoints): every
+   * inbox event received before it is covered by the run's read.
+   */
+  startedAt?: string;
+  /**
+   * A full read of this run ended short of the last full read's count at this many profiles
+   * (no count from Actito): the next try accepts reaching it, two reads in a row having agreed.
+   */
+  shortRead?: number;
   /**
    * When the run's latest mass import was seen finished, on Actito's clock (ISO): the rows emi
    * imported were all updated before it, so the next incremental run reads from here (absent in
@@ -100,9 +113,11 @@ export function startRunState(options: {
   watermark: string | null;
   nextWatermark: string;
   reaidsBefore: number;
+  startedAt?: string;
 }): RunState {
   return {
     kind: "emi-sync-run/1",
+    ...(options.startedAt ? { startedAt: options.startedAt } : {}),
     full: options.full,
     updatedSince: options.full ? null : options.watermark,
     nextWatermark: options.nextWatermark,

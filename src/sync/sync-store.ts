@@ -54,3 +54,14 @@ export type SyncStore = RegistryLookup &
   SyncCheckpoints &
   RejectionStore &
   ImportQuota;
+
+/**
+ * The webhook inbox as a sync drains it: a run that read the table's changes covers every event
+ * received before its listing began, and what still waits is reported.
+ */
+export interface InboxBacklog {
+  /** Removes an account's events received before `at`; returns how many. */
+  removeInboxEventsBefore(account: number, at: string): Promise<number>;
+  /** Events of an account still waiting. */
+  countInboxOf(account: number): Promise<number>;
+}

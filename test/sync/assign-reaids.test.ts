@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { normaliseEmail } from "../../src/store/normalise-email.ts";
-import type { Store } from "../../src/store/store.ts";
+import type { Lease, Store } from "../../src/store/store.ts";
 import { assignReaids, type ListedPage } from "../../src/sync/assign-reaids.ts";
 import { profileEmail } from "../../src/sync/profile-fields.ts";
 import { runSync } from "../../src/sync/run-sync.ts";
@@ -22,6 +22,8 @@ function countingStore(store: Store, calls: number[]): Store {
           return target.getOrCreateReaids(namespace, emails);
         };
       }
+      // A run writes through the store fenced by its licence lease: count there too.
+      if (property === "fenced") return (lease: Lease) => countingStore(target.fenced(lease), calls);
       const value = Reflect.get(target, property, target) as unknown;
       return typeof value === "function" ? value.bind(target) : value;
     },
