@@ -44,7 +44,7 @@ await store.putIntegration({
   status: "active",
   managedBy: "bench",
 });
-const { key } = await createApiKey(store, store, {
+const { key } = await createApiKey(store, {
   account: 1,
   name: "bench",
   scope: "reaid",

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ConnectActito } from "../actito/connect-actito.ts";
 import { type Secrets, secretResolver } from "../config/resolve-secrets-once.ts";
+import { accountsLeaving } from "../plan/plan-key-revocations.ts";
 import type { Change, Plan } from "../plan/plan-types.ts";
 import type { RegistryReader } from "../plan/registry-reader.ts";
 import { LeaseLostError } from "../store/errors.ts";
@@ -87,9 +88,26 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
   }
   const pending = plan.changes.filter((c) => !outcomes.has(c.account) && c.action !== "no-op");
 
-  // Phase 1: releases, so that claims in phase 2 find the accounts free.
+  // Phase 1: releases, so that claims in phase 2 find the accounts free. The service keys of the
+  // accounts leaving an integration are revoked first, in a step of their own: no key outlives its
+  // account's move (the registry write revokes them too, in its own transaction, as a backstop).
   for (const change of pending) {
     try {
+      const leaving = accountsLeaving(change);
+      if (leaving.length > 0) {
+        const revoked = await journalStep(
+          ctx,
+          change.account,
+          "revoke-service-keys",
+          { accounts: leaving },
+          () => options.store.revokeServiceKeys(change.account, leaving, new Date().toISOString()),
+        );
+        if (revoked.length > 0) {
+          notes.set(change.account, [
+            `${revoked.length} service key${revoked.length === 1 ? "" : "s"} revoked`,
+          ]);
+        }
+      }
       if (change.action === "deactivate") {
         const entry = await journalStep(
           ctx,
@@ -109,10 +127,11 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
         const webhooks = await deactivateRealtimeStep({ ctx, ...options, change, entry }).catch(
           (error: unknown) => `webhooks not deactivated: ${safeMessage(error)}`,
         );
+        const revoked = notes.get(change.account) ?? [];
         finish(
           change,
           "applied",
-          `deactivated (REAIDs and Actito data kept${webhooks ? `; ${webhooks}` : ""})`,
+          `deactivated (REAIDs and Actito data kept${[...revoked, ...(webhooks ? [webhooks] : [])].map((n) => `; ${n}`).join("")})`,
         );
       } else if (change.sisters.released.length > 0 && change.before && change.action !== "create") {
         const kept = change.before.sisterAccounts.filter((a) => !change.sisters.released.includes(a));
@@ -120,10 +139,10 @@ export async function applyPlan(plan: Plan, options: ApplyPlanOptions): Promise<
           const entry = await ownerEntry(options.store, change.account);
           await options.store.putIntegration({ ...toWrite(entry), sisterAccounts: kept });
         });
-        notes.set(
-          change.account,
-          change.sisters.released.map((a) => `sister ${a} released`),
-        );
+        notes.set(change.account, [
+          ...change.sisters.released.map((a) => `sister ${a} released`),
+          ...(notes.get(change.account) ?? []),
+        ]);
       }
     } catch (error) {
       // A lost lock stops the whole apply: nothing more is written.

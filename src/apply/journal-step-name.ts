@@ -12,6 +12,8 @@ export const JOURNAL_STEPS = [
   "add-attribute",
   /** Writes the store: the integration's registry entry. */
   "write-registry",
+  /** Writes the store: the service keys of accounts leaving an integration revoked. */
+  "revoke-service-keys",
   /** Writes the store: sister accounts released. */
   "release-sisters",
   /** Writes the store: the integration deactivated. */

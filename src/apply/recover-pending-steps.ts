@@ -91,6 +91,15 @@ async function check(
         ? ["succeeded", "the registry records the sync"]
         : ["failed", "no sync recorded: the next plan schedules it"];
     }
+    case "revoke-service-keys": {
+      const accounts = Array.isArray(d.accounts) ? d.accounts.map(Number) : [];
+      const left = (await options.store.workingServiceKeys(accounts)).filter(
+        (k) => k.owner === entry.account,
+      );
+      return left.length === 0
+        ? ["succeeded", "no service key of the leaving accounts works: the step had happened"]
+        : ["failed", `${left.length} service key(s) still work: the next apply revokes them`];
+    }
     case "take-over-reaids": {
       // One transaction: the REAIDs moved, or none did (and the next apply moves them).
       const left = await options.store.countReaids(String(d.from));

@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
-import type { ApiKeyRecord, ApiKeyScope, ApiKeyStore } from "../serve/api-key-store.ts";
+import type { ApiKeyScope, ApiKeyStore, ListedApiKey } from "../serve/api-key-store.ts";
 import { createApiKey } from "../serve/manage-api-keys.ts";
 import { openStore } from "../store/open-store.ts";
 import type { Store } from "../store/store.ts";
@@ -35,18 +35,19 @@ async function withStore<T>(url: string, cwd: string, fn: (store: Store, keys: A
   }
 }
 
-function renderText(keys: ApiKeyRecord[]): string {
+function renderText(keys: ListedApiKey[]): string {
   if (keys.length === 0) return "no service keys (make one with: emi api-key create --account <account>)\n";
   const rows = [
-    ["ID", "ACCOUNT", "NAME", "SCOPE", "CREATED", "LAST USED", "STATE"],
+    ["ID", "ACCOUNT", "INTEGRATION", "NAME", "SCOPE", "CREATED", "LAST USED", "STATE"],
     ...keys.map((k) => [
       k.id,
       String(k.account),
+      integrationOf(k),
       k.name ?? "-",
       k.scope,
       k.createdAt,
       k.lastUsedAt ?? "never",
-      k.revokedAt ? `revoked ${k.revokedAt}` : "active",
+      k.state === "revoked" ? `revoked ${k.revokedAt ?? ""}`.trimEnd() : "active",
     ]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -60,6 +61,12 @@ function renderText(keys: ApiKeyRecord[]): string {
       )
       .join("\n") + "\n"
   );
+}
+
+// The integration a key is bound to: its stable id and the account that owns it now.
+function integrationOf(key: ListedApiKey): string {
+  if (key.integrationId === null) return "-";
+  return key.integrationOwner === null ? key.integrationId : `${key.integrationOwner} (${key.integrationId})`;
 }
 
 /** `emi api-key create|list|revoke`: keys for `emi serve`, stored as hashes only. */
@@ -77,8 +84,8 @@ export function registerApiKeyCommand(program: Command, ctx: CommandContext): vo
     )
     .addOption(storeOption())
     .action(async (flags: CreateFlags) => {
-      await withStore(flags.store, ctx.io.cwd, async (store, keys) => {
-        const { key, record } = await createApiKey(store, keys, {
+      await withStore(flags.store, ctx.io.cwd, async (_, keys) => {
+        const { key, record } = await createApiKey(keys, {
           account: flags.account,
           name: flags.name ?? null,
           scope: flags.scope,
@@ -86,8 +93,9 @@ export function registerApiKeyCommand(program: Command, ctx: CommandContext): vo
         });
         ctx.io.stdout.write(`${key}\n`);
         ctx.io.stderr.write(
-          `created service key ${record.id} for account ${record.account} (scope ${record.scope}); ` +
-            "it is shown only this once: keep it in a secret store\n",
+          `created service key ${record.id} for account ${record.account} (scope ${record.scope}, ` +
+            `integration ${record.integrationId}); it stops working if the account leaves that integration; ` +
+            "the key is shown only this once: keep it in a secret store\n",
         );
       });
     });

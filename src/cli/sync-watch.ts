@@ -1,6 +1,7 @@
 import { terminalSafe } from "../plan/terminal-safe.ts";
 import { leaseOwner } from "../store/lease-keeper.ts";
 import { openStore } from "../store/open-store.ts";
+import { storeReadiness } from "../store/store-readiness.ts";
 import { formatWatchLine } from "../watch/format-watch-line.ts";
 import { type MetricsServer, serveMetrics } from "../serve/metrics-server.ts";
 import { runWatch, WatchDeclarationsError } from "../watch/watch-loop.ts";
@@ -53,6 +54,7 @@ export async function runWatchCommand(
   const metrics = createWatchMetrics();
   // Webhook events acknowledged by emi serve make their integrations due at once.
   const inbox = watchInbox(store);
+  const readiness = storeReadiness(store);
   let alive = false;
   let server: MetricsServer | null = null;
   const stop = new AbortController();
@@ -75,14 +77,8 @@ export async function runWatchCommand(
         registry: metrics.registry,
         healthy: async () => {
           if (!alive) return { ok: false, why: stop.signal.aborted ? "stopping" : "the loop is not running" };
-          const answered = await Promise.race([
-            store.registryRevision().then(
-              () => true,
-              () => false,
-            ),
-            new Promise<boolean>((r) => setTimeout(() => r(false), 2_000).unref()),
-          ]);
-          return answered ? { ok: true } : { ok: false, why: "the store does not answer" };
+          // Readiness: the store accepts a write (cached a few seconds), so a full disk shows.
+          return readiness();
         },
       });
     }

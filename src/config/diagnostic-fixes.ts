@@ -75,6 +75,8 @@ export const diagnosticFixes: Readonly<Record<DiagnosticCode, string>> = {
   "age-file-missing": "Create it with `emi secret encrypt --account N` and commit it with the declaration.",
   "age-file-not-armored":
     "Re-create it with `emi secret encrypt` (it writes ASCII armour: `-----BEGIN AGE ENCRYPTED FILE-----`).",
+  "age-file-too-large":
+    "Check that the reference names the key's file; write the key again with `emi secret encrypt --account <account> --force` (an encrypted key is under 1 KiB).",
   "sister-claimed-twice": "Keep the account in one integration's `sisterAccounts` only.",
   "sister-has-own-declaration": "Remove the account from `sisterAccounts`, or remove its own declaration.",
   "actito-unavailable":

@@ -2,7 +2,7 @@ import { open, realpath } from "node:fs/promises";
 import { ageIdentityConfigured, readAgeIdentities } from "./age-identities.ts";
 import { rememberSecret } from "./known-secrets.ts";
 import { envNameAllowed, loadRepoConfig, repoRootOf } from "./load-repo-config.ts";
-import { confinedPath, realPathInside, secretPathOf } from "./secret-path.ts";
+import { confinedPath, MAX_SECRET_FILE_BYTES, realPathInside, secretPathOf } from "./secret-path.ts";
 
 /**
  * Where a secret reference is resolved: the environment, and the repository whose root `file:`
@@ -31,7 +31,6 @@ export type SecretReading =
 
 const DEFAULT_ALLOW_LIST = ["ACTITO_*"];
 /** An API key file is a line; anything larger is not one. */
-const MAX_SECRET_FILE_BYTES = 64 * 1024;
 
 /**
  * Reads `env:NAME`, `file:PATH` or `age:PATH`. Confinement is enforced again here (validate did it

@@ -46,8 +46,17 @@ export async function realPathInside(full: string, root: string): Promise<boolea
   }
 }
 
-/** What `emi validate` may learn about an `age:` file: it exists, and starts as an age file should. */
-export async function inspectAgeFile(full: string): Promise<"missing" | "not-age" | "age"> {
+/**
+ * The most a `file:` or `age:` secret file may weigh: a key is a few hundred bytes, its age armor a
+ * few hundred more. A larger file is not read at all.
+ */
+export const MAX_SECRET_FILE_BYTES = 64 * 1024;
+
+/**
+ * What `emi validate` may learn about an `age:` file: it exists, is not larger than a secret file
+ * may be, and starts as an age file should.
+ */
+export async function inspectAgeFile(full: string): Promise<"missing" | "not-age" | "too-large" | "age"> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(full, "r");
@@ -55,6 +64,8 @@ export async function inspectAgeFile(full: string): Promise<"missing" | "not-age
     return "missing";
   }
   try {
+    const stat = await handle.stat();
+    if (stat.isFile() && stat.size > MAX_SECRET_FILE_BYTES) return "too-large";
     const buffer = Buffer.alloc(AGE_ARMOR_HEADER.length + 8);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     const head = buffer.subarray(0, bytesRead).toString("latin1").trimStart();

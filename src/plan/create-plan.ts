@@ -6,6 +6,7 @@ import type { Declared } from "../types/declared.ts";
 import { buildPlan } from "./build-plan.ts";
 import { checkPlanLinks } from "./plan-links.ts";
 import { signPlan } from "./plan-digest.ts";
+import { planKeyRevocations } from "./plan-key-revocations.ts";
 import type { Plan } from "./plan-types.ts";
 import { publicUrlFrom } from "./realtime-plan.ts";
 import { refreshLiveState } from "./refresh-live-state.ts";
@@ -80,7 +81,7 @@ export async function createPlan(options: CreatePlanOptions): Promise<CreatedPla
     ...(options.now ? { now: options.now } : {}),
   });
   return {
-    plan: await signPlan(plan, options.store),
+    plan: await signPlan(await planKeyRevocations(plan, options.store), options.store),
     declared: validation.declared,
     files: validation.files,
     refreshMs,

@@ -4,6 +4,7 @@ import type { LeftReason } from "../sync/classify-existing-values.ts";
 import type { IntegrationStatus } from "../store/store.ts";
 import type { Endpoint } from "../types/declared.ts";
 import type { Diagnostic } from "../types/diagnostic.ts";
+import type { KeyRevocation } from "./service-keys.ts";
 import type { DiagnosticCode } from "../types/diagnostic-code.ts";
 import type { RealtimeChange, WebhookFacts } from "./realtime-types.ts";
 
@@ -181,6 +182,11 @@ export interface Change {
    */
   takeover?: { from: number };
   problems: ChangeProblem[];
+  /**
+   * Service keys this change makes stop working, for good (accounts leaving the integration, or all
+   * of its accounts when it is deactivated); absent when none work now. Apply revokes them first.
+   */
+  serviceKeys?: KeyRevocation[];
   /** The webhook subscriptions of `realtime: true` (absent when realtime is neither wanted nor set up). */
   realtime?: RealtimeChange;
   /**

@@ -9,6 +9,7 @@ import {
   targetOf,
 } from "./describe-change.ts";
 import { abbreviateList, codeFence, inlineCode, markdownCell, markdownText } from "./markdown-safe.ts";
+import { describeKeyRevocation } from "./plan-key-revocations.ts";
 import { describeAdoption, describeTakeover } from "./plan-table-ownership.ts";
 import type { Change, IntegrationView, Plan } from "./plan-types.ts";
 import { realtimeLine } from "./realtime-plan.ts";
@@ -194,6 +195,7 @@ function details(change: Change): string {
   }
   const takeover = describeTakeover(change);
   if (takeover) body.push(`REAIDs: ${escapeMd(takeover)}`);
+  for (const r of change.serviceKeys ?? []) body.push(`Service keys: ${escapeMd(describeKeyRevocation(r))}`);
   if (change.realtime) body.push(escapeMd(realtimeLine(change.realtime).replace(/^webhooks:/, "Webhooks:")));
   for (const p of change.problems) {
     body.push(`${p.severity === "error" ? "❌" : "⚠️"} **${p.code}**: ${escapeMd(p.message)}`);

@@ -10,6 +10,7 @@ import {
   hasChanges,
   targetOf,
 } from "./describe-change.ts";
+import { describeKeyRevocation } from "./plan-key-revocations.ts";
 import { describeAdoption, describeTakeover, VALUES_NOT_EMIS } from "./plan-table-ownership.ts";
 import type { Change, FieldDifference, Plan } from "./plan-types.ts";
 import { realtimeLine } from "./realtime-plan.ts";
@@ -79,6 +80,7 @@ function renderChange(change: Change, c: Colors): string[] {
       `                   actito ${targetOf(change)} · REAIDs and Actito data are kept`,
     );
     if (change.realtime) lines.push(`      ${realtimeLine(change.realtime)}`);
+    for (const r of change.serviceKeys ?? []) lines.push(`      service keys: ${describeKeyRevocation(r)}`);
     return lines;
   }
   const notes: string[] = [];
@@ -115,6 +117,7 @@ function renderChange(change: Change, c: Colors): string[] {
   }
   const takeover = describeTakeover(change);
   if (takeover) lines.push(`      REAIDs: ${takeover}`);
+  for (const r of change.serviceKeys ?? []) lines.push(`      service keys: ${describeKeyRevocation(r)}`);
   if (change.realtime) lines.push(`      ${realtimeLine(change.realtime)}`);
   for (const p of change.problems) {
     if (p === notEmis) continue;

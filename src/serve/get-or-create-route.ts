@@ -7,11 +7,12 @@ import type { ServeMetrics } from "./serve-metrics.ts";
 /** Raptor's cap on valid addresses per request. */
 const MAX_ADDRESSES = 1000;
 
-const bodySchema = {
-  type: "object",
-  required: ["emailAddresses"],
-  properties: { emailAddresses: { type: "array" } },
-} as const;
+/** The addresses of a body, or null when it is not `{"emailAddresses": [...]}`. */
+function addressesOf(body: unknown): unknown[] | null {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return null;
+  const list = (body as { emailAddresses?: unknown }).emailAddresses;
+  return Array.isArray(list) ? list : null;
+}
 
 /**
  * `POST /GetOrCreate` (Raptor's contract): the REAIDs of the valid addresses, created when missing,
@@ -27,16 +28,22 @@ export function registerGetOrCreateRoute(
     metrics: ServeMetrics;
   },
 ): void {
-  app.post<{ Body: { emailAddresses: unknown[] } }>(
+  // No JSON schema: Fastify's validator coerces a lone string into a one-element array, and a
+  // string is not a list of addresses.
+  app.post(
     "/GetOrCreate",
-    { onRequest: options.onRequest, config: { rateLimit: options.rateLimit }, schema: { body: bodySchema } },
+    { onRequest: options.onRequest, config: { rateLimit: options.rateLimit } },
     async (request, reply) => {
       const caller = request.caller!;
-      const valid = request.body.emailAddresses.filter(isValidEmail);
-      options.metrics.addresses.inc(
-        { outcome: "ignored" },
-        request.body.emailAddresses.length - valid.length,
-      );
+      const addresses = addressesOf(request.body);
+      if (addresses === null) {
+        return reply
+          .code(400)
+          .send({ error: 'the body must be {"emailAddresses": [...]}: a JSON array of addresses' });
+      }
+      // The one validation of addresses, before any store: what it leaves out, no store ever sees.
+      const valid = addresses.filter(isValidEmail);
+      options.metrics.addresses.inc({ outcome: "ignored" }, addresses.length - valid.length);
       if (valid.length === 0) {
         return reply.code(400).send({ error: "no valid e-mail address in emailAddresses" });
       }

@@ -12,8 +12,9 @@ export interface MetricsServer {
 }
 
 /**
- * `GET /metrics` (Prometheus text format from `registry`) and `GET /healthz` (200 `ok` while
- * `healthy()` says so, else 503 with why) on `port`, all interfaces. Anything else is 404.
+ * `GET /metrics` (Prometheus text format from `registry`), `GET /livez` (200 while the process
+ * answers) and `GET /healthz` (readiness: 200 `ok` while `healthy()` says so, else 503 with why) on
+ * `port`, all interfaces. Anything else is 404.
  * @throws MetricsPortError naming the port when it is taken.
  */
 export async function serveMetrics(options: {
@@ -35,6 +36,11 @@ export async function serveMetrics(options: {
       );
       return;
     }
+    if (path === "/livez") {
+      // The process and its event loop answer: nothing else is asked.
+      res.writeHead(200, { "content-type": "text/plain" }).end("alive\n");
+      return;
+    }
     if (path === "/healthz") {
       options.healthy().then(
         (h) =>
@@ -45,7 +51,7 @@ export async function serveMetrics(options: {
       );
       return;
     }
-    res.writeHead(404, { "content-type": "text/plain" }).end("not found: try /metrics or /healthz\n");
+    res.writeHead(404, { "content-type": "text/plain" }).end("not found: try /metrics, /livez or /healthz\n");
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {

@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { namespaceOf } from "../store/namespace-of.ts";
-import type { Store } from "../store/store.ts";
 import { hashSecret, sameHash } from "../store/secret-hash.ts";
 import type { ApiKeyScope, ApiKeyStore } from "./api-key-store.ts";
 
@@ -16,11 +15,12 @@ const TOUCH_EVERY_MS = 60_000;
 
 /**
  * The onRequest check of a service key: runs before the body is read, so an unauthenticated client
- * cannot make emi read (or parse) a megabyte. Missing, unknown or revoked key → 401; the key's
- * integration gone or not active → 403. Answers carry no hint of which keys exist.
+ * cannot make emi read (or parse) a megabyte. A missing, unknown or revoked key, and a key whose
+ * account has left the integration it was made in (moved to another one, or that integration
+ * deactivated), are the same 401; a key whose integration is there but not active (a failed
+ * activation) → 403. Answers carry no hint of which keys exist.
  */
 export function serviceKeyAuth(
-  store: Pick<Store, "findByAccount">,
   keys: ApiKeyStore,
   now: () => Date,
 ): (request: FastifyRequest, reply: FastifyReply) => Promise<ServiceCaller | null> {
@@ -29,32 +29,37 @@ export function serviceKeyAuth(
     const header = request.headers.authorization;
     const match = typeof header === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) {
-      await reply
-        .code(401)
-        .header("www-authenticate", 'Bearer realm="emi"')
-        .send({ error: "a service key is required: Authorization: Bearer <key>" });
+      await refuse(
+        reply,
+        401,
+        'Bearer realm="emi"',
+        "a service key is required: Authorization: Bearer <key>",
+      );
       return null;
     }
     const hash = hashSecret(match[1]!);
-    const record = await keys.findApiKey(hash);
+    const bound = await keys.findServiceKey(hash);
     // The lookup is by hash (nothing an attacker can steer); the comparison is still constant-time.
-    if (!record || !sameHash(record.keyHash, hash) || record.revokedAt !== null) {
-      await reply
-        .code(401)
-        .header("www-authenticate", 'Bearer realm="emi", error="invalid_token"')
-        .send({ error: "unknown or revoked service key" });
+    if (!bound || !sameHash(bound.keyHash, hash)) {
+      await refuse(reply, 401, 'Bearer realm="emi", error="invalid_token"', "unknown or revoked service key");
       return null;
     }
-    const entry = await store.findByAccount(record.account);
-    if (entry?.status !== "active") {
-      await reply.code(403).send({ error: "the integration of this key is not active" });
+    if (bound.status !== "active") {
+      await refuse(reply, 403, null, "the integration of this key is not active");
       return null;
     }
     const at = now();
-    if (at.getTime() - (touched.get(record.id) ?? 0) >= TOUCH_EVERY_MS) {
-      touched.set(record.id, at.getTime());
-      await keys.touchApiKey(record.id, at.toISOString());
+    if (at.getTime() - (touched.get(bound.id) ?? 0) >= TOUCH_EVERY_MS) {
+      touched.set(bound.id, at.getTime());
+      await keys.touchApiKey(bound.id, at.toISOString());
     }
-    return { keyId: record.id, scope: record.scope, namespace: namespaceOf(entry) };
+    return { keyId: bound.id, scope: bound.scope, namespace: namespaceOf({ account: bound.owner }) };
   };
+}
+
+// A refused request's body is never read: the connection is closed after the answer, so a client
+// that keeps sending (slowly, or a large body) holds nothing once it is answered.
+async function refuse(reply: FastifyReply, status: number, challenge: string | null, error: string) {
+  if (challenge) reply.header("www-authenticate", challenge);
+  await reply.code(status).header("connection", "close").send({ error });
 }

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import { openStore } from "../store/open-store.ts";
 import type { StoreKeyOptions } from "../store/store-key.ts";
+import { storeReadiness } from "../store/store-readiness.ts";
 import type { Store } from "../store/store.ts";
 import { EmiError } from "../types/errors.ts";
-import { buildServer, type ServeStores } from "./build-server.ts";
+import { buildServer, type ServeLimits, type ServeStores } from "./build-server.ts";
 import { type MetricsServer, serveMetrics } from "./metrics-server.ts";
 import { createServeMetrics, type ServeMetrics } from "./serve-metrics.ts";
 
@@ -15,6 +16,8 @@ export interface StartServeOptions {
   rateLimitPerMinute?: number;
   /** Where the store key is (GetOrCreate hashes addresses): EMI_STORE_KEY_FILE and the default places otherwise. */
   storeKeys?: StoreKeyOptions;
+  /** Timeouts and connection limits (tests shorten them). */
+  limits?: Partial<ServeLimits>;
   /**
    * Serve GET /metrics (and /healthz) on this port of its own, on `host`, and not on the public
    * port: the REAID service's callers need not see the service's metrics.
@@ -46,12 +49,20 @@ export async function startServe(options: StartServeOptions): Promise<RunningSer
     // Before listening: the first GetOrCreate requests would otherwise wait for SQLite's REAID
     // thread to start (hundreds of milliseconds when it runs from the sources).
     await store.prepareForService();
-    const stores: ServeStores = { store, keys: store, lookup: store, inbox: store };
+    const stores: ServeStores = {
+      store,
+      keys: store,
+      lookup: store,
+      inbox: store,
+      dialect: store.dialect,
+      readiness: storeReadiness(store),
+    };
     const metrics = createServeMetrics();
     const app = await buildServer(stores, {
       metrics,
       rateLimitPerMinute: options.rateLimitPerMinute,
       log: options.log,
+      ...(options.limits ? { limits: options.limits } : {}),
       metricsRoute: options.metricsPort === undefined,
     });
     try {

@@ -29,6 +29,9 @@ export class FencedDriver implements SqlDriver {
   get dialect() {
     return this.#inner.dialect;
   }
+  get file() {
+    return this.#inner.file;
+  }
   get migrationLockSql() {
     return this.#inner.migrationLockSql;
   }

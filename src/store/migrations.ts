@@ -290,6 +290,36 @@ ALTER TABLE reaids ADD PRIMARY KEY (namespace, email_hash);
 
 /** The migration after which the store holds no address (see hashStoredAddresses). */
 export const NO_ADDRESSES_VERSION = 8;
+// Issue 25: service keys belong to integrations. Every integration gets a stable id (assigned when
+// it is activated; a new one when a deactivated account is activated again), and every key is bound
+// to the id of the integration that held its account when the key was made. Keys made before this
+// migration are bound to the integration holding their account now; a key whose account has no
+// integration, or only a deactivated one, is revoked here (it could never work again).
+const keyBinding = (dialect: Dialect) => {
+  const randomId =
+    dialect === "postgres"
+      ? "'int_' || substr(md5(random()::text || clock_timestamp()::text || account::text), 1, 16)"
+      : "'int_' || lower(hex(randomblob(8)))";
+  const now =
+    dialect === "postgres"
+      ? `to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+      : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+  return `
+ALTER TABLE integrations ADD COLUMN integration_id TEXT;
+UPDATE integrations SET integration_id = ${randomId};
+CREATE UNIQUE INDEX integrations_integration_id ON integrations (integration_id);
+ALTER TABLE api_keys ADD COLUMN integration_id TEXT;
+UPDATE api_keys SET integration_id = (
+  SELECT i.integration_id FROM integration_accounts a JOIN integrations i ON i.account = a.owner
+  WHERE a.account = api_keys.account
+);
+UPDATE api_keys SET revoked_at = ${now} WHERE revoked_at IS NULL AND (
+  integration_id IS NULL
+  OR integration_id IN (SELECT integration_id FROM integrations WHERE status = 'deactivated')
+);
+CREATE INDEX api_keys_binding ON api_keys (integration_id, account);
+`;
+};
 
 /** Every migration, in order. */
 export const migrations: readonly Migration[] = [
@@ -324,6 +354,12 @@ export const migrations: readonly Migration[] = [
     name: "no e-mail address in the store",
     sqlite: noAddressesSqlite,
     postgres: noAddressesPostgres,
+  },
+  {
+    version: 9,
+    name: "service keys bound to a stable integration id",
+    sqlite: keyBinding("sqlite"),
+    postgres: keyBinding("postgres"),
   },
 ];
 

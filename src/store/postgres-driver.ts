@@ -35,6 +35,7 @@ const INSERT_REAIDS = `INSERT INTO reaids (namespace, email_hash, reaid, created
 /** pg behind the SqlDriver interface: a small pool; a transaction holds one client. */
 export class PostgresDriver implements SqlDriver {
   readonly dialect = "postgres" as const;
+  readonly file = null;
   readonly migrationLockSql = `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`;
   readonly nowMsSql = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
   readonly reaidBatchSize = 10_000;

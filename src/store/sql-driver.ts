@@ -23,6 +23,8 @@ export interface SqlSession {
  */
 export interface SqlDriver extends SqlSession {
   readonly dialect: Dialect;
+  /** The database file of an embedded store (for free-space checks); null for a server or in memory. */
+  readonly file: string | null;
   /** Runs `fn` in a write transaction; nothing else on this store interleaves with it. */
   transaction<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T>;
   /** Serialises concurrent migrations from several processes inside a transaction, or null if BEGIN already does. */

@@ -1,6 +1,8 @@
+import { randomBytes } from "node:crypto";
 import type { RegistryWriter } from "../apply/registry-writer.ts";
 import type { RegistryReader } from "../plan/registry-reader.ts";
 import type { SyncHealthRecorder } from "../sync/sync-store.ts";
+import { revokeKeysOfAccounts, revokeKeysOfIntegration } from "./api-key-sql.ts";
 import { StoreError } from "./errors.ts";
 import { type RegistryRow, toRegistryEntry } from "./registry-row.ts";
 import type { SqlDriver, SqlSession } from "./sql-driver.ts";
@@ -77,21 +79,45 @@ export class SqlRegistry implements RegistryReader, RegistryWriter, SyncHealthRe
         );
         const taken = holders.find((h) => Number(h.owner) !== write.account);
         if (taken) throw await this.#accountTaken(tx, Number(taken.account), Number(taken.owner));
-        const [current] = await tx.all<{ revision: number | string }>(
-          "SELECT revision FROM integrations WHERE account = ?",
-          [write.account],
-        );
+        const [current] = await tx.all<{
+          revision: number | string;
+          status: IntegrationStatus;
+          integration_id: string | null;
+        }>("SELECT revision, status, integration_id FROM integrations WHERE account = ?", [write.account]);
         const revision = Number(current?.revision ?? 0) + 1;
+        const integrationId = integrationIdFor(current ?? null, write.status);
+        const held = (
+          await tx.all<{ account: number | string }>(
+            "SELECT account FROM integration_accounts WHERE owner = ?",
+            [write.account],
+          )
+        ).map((h) => Number(h.account));
+        if (current?.integration_id) {
+          // The keys of accounts this write takes out of the integration (all of them when it is
+          // deactivated or becomes a new integration) stop working in this very transaction.
+          const leaving = held.filter((a) => !accounts.includes(a));
+          const wholly = write.status === "deactivated" || integrationId !== current.integration_id;
+          await revokeKeysOfIntegration(tx, current.integration_id, wholly ? null : leaving, nowIso());
+        }
+        // A key works only during the membership it was made in: an account that joins (or rejoins)
+        // an integration brings no working key along, whatever a concurrent write left behind.
+        await revokeKeysOfAccounts(
+          tx,
+          accounts.filter((a) => !held.includes(a)),
+          nowIso(),
+        );
         await tx.run(
           `INSERT INTO integrations (account, provider, endpoint, entity, profile_table, profile_table_id,
-             reaid_attribute, email, key_fingerprint, email_sync, status, managed_by, revision, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             reaid_attribute, email, key_fingerprint, email_sync, status, managed_by, revision, updated_at,
+             integration_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (account) DO UPDATE SET provider = excluded.provider, endpoint = excluded.endpoint,
              entity = excluded.entity, profile_table = excluded.profile_table,
              profile_table_id = excluded.profile_table_id, reaid_attribute = excluded.reaid_attribute,
              email = excluded.email, key_fingerprint = excluded.key_fingerprint,
              email_sync = excluded.email_sync, status = excluded.status, managed_by = excluded.managed_by,
-             revision = excluded.revision, updated_at = excluded.updated_at`,
+             revision = excluded.revision, updated_at = excluded.updated_at,
+             integration_id = excluded.integration_id`,
           [
             write.account,
             write.provider,
@@ -107,6 +133,7 @@ export class SqlRegistry implements RegistryReader, RegistryWriter, SyncHealthRe
             write.managedBy,
             revision,
             nowIso(),
+            integrationId,
           ],
         );
         await tx.run("DELETE FROM integration_accounts WHERE owner = ?", [write.account]);
@@ -150,6 +177,13 @@ export class SqlRegistry implements RegistryReader, RegistryWriter, SyncHealthRe
   async setStatus(account: number, status: IntegrationStatus): Promise<void> {
     await this.#driver.transaction(async (tx) => {
       const owner = await this.#requireOwner(tx, account);
+      if (status === "deactivated") {
+        const [row] = await tx.all<{ integration_id: string | null }>(
+          "SELECT integration_id FROM integrations WHERE account = ?",
+          [owner],
+        );
+        if (row?.integration_id) await revokeKeysOfIntegration(tx, row.integration_id, null, nowIso());
+      }
       await tx.run(
         "UPDATE integrations SET status = ?, revision = revision + 1, updated_at = ? WHERE account = ?",
         [status, nowIso(), owner],
@@ -190,4 +224,18 @@ export class SqlRegistry implements RegistryReader, RegistryWriter, SyncHealthRe
     }
     return owner;
   }
+}
+
+/**
+ * The stable id of an integration: kept across every write, new when the account is first
+ * activated and when a deactivated one is activated again (the owner's account number is reused
+ * then; the integration, and the service keys bound to it, are not).
+ */
+function integrationIdFor(
+  current: { status: IntegrationStatus; integration_id: string | null } | null,
+  status: IntegrationStatus,
+): string {
+  const reborn = current?.status === "deactivated" && status !== "deactivated";
+  if (current?.integration_id && !reborn) return current.integration_id;
+  return `int_${randomBytes(8).toString("hex")}`;
 }

@@ -1,11 +1,13 @@
 import { createHmac } from "node:crypto";
 import { recordLinkFindingsSql, reportedLinkFindingsSql } from "./link-findings-sql.ts";
 import type { ApplyJournal } from "../apply/apply-journal.ts";
-import type { ApiKeyRecord } from "../serve/api-key-store.ts";
+import type { WorkingServiceKey } from "../plan/service-keys.ts";
+import type { ApiKeyRecord, BoundServiceKey, ListedApiKey } from "../serve/api-key-store.ts";
 import { ApiKeySql } from "./api-key-sql.ts";
 import type { AddressHasher } from "./address-hasher.ts";
 import { prepareStore } from "./prepare-store.ts";
 import type { StoreKeyring } from "./store-key.ts";
+import type { Dialect } from "./migrations.ts";
 import type { SqlDriver } from "./sql-driver.ts";
 import type { ErasureReason } from "../sync/erasure-store.ts";
 import { SqlErasures } from "./sql-erasures.ts";
@@ -99,6 +101,21 @@ export class SqlStore implements Store {
 
   close(): Promise<void> {
     return this.#driver.close();
+  }
+
+  // Readiness (WriteProbe)
+
+  get dialect(): Dialect {
+    return this.#driver.dialect;
+  }
+  get storeFile(): string | null {
+    return this.#driver.file;
+  }
+  async probeWrite(at: string): Promise<void> {
+    await this.#driver.run(
+      "INSERT INTO store_meta (key, value) VALUES ('readiness-probe', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      [at],
+    );
   }
 
   /** This store for a lease holder: its writes commit only while `lease` is current (see FencedDriver). */
@@ -226,6 +243,15 @@ export class SqlStore implements Store {
     return this.#syncState.recordImport(table, day, importId);
   }
 
+  // Service keys (ServiceKeys; SQL in api-key-sql.ts)
+
+  workingServiceKeys(accounts: readonly number[]): Promise<WorkingServiceKey[]> {
+    return this.#keys.workingServiceKeys(accounts);
+  }
+  revokeServiceKeys(owner: number, accounts: readonly number[] | null, at: string): Promise<string[]> {
+    return this.#keys.revokeServiceKeys(owner, accounts, at);
+  }
+
   acquireLock(name: string, owner: string, purpose: string, ttlMs: number): Promise<Lease> {
     return this.#leases.acquireLock(name, owner, purpose, ttlMs);
   }
@@ -314,17 +340,17 @@ export class SqlStore implements Store {
   findReaid(reaid: string): Promise<{ namespace: string } | null> {
     return this.#lookup.findReaid(reaid);
   }
-  insertApiKey(record: ApiKeyRecord & { keyHash: string }): Promise<void> {
-    return this.#keys.insertApiKey(record);
+  insertApiKey(record: Omit<ApiKeyRecord, "integrationId">, keyHash: string): Promise<string | null> {
+    return this.#keys.insertApiKey(record, keyHash);
   }
-  listApiKeys(): Promise<ApiKeyRecord[]> {
+  listApiKeys(): Promise<ListedApiKey[]> {
     return this.#keys.listApiKeys();
   }
   revokeApiKey(id: string, at: string): Promise<boolean> {
     return this.#keys.revokeApiKey(id, at);
   }
-  findApiKey(keyHash: string): Promise<(ApiKeyRecord & { keyHash: string }) | null> {
-    return this.#keys.findApiKey(keyHash);
+  findServiceKey(keyHash: string): Promise<BoundServiceKey | null> {
+    return this.#keys.findServiceKey(keyHash);
   }
   touchApiKey(id: string, at: string): Promise<void> {
     return this.#keys.touchApiKey(id, at);

@@ -32,6 +32,7 @@ const BUSY_TIMEOUT_MS = 30_000;
  */
 export class SqliteDriver implements SqlDriver {
   readonly dialect = "sqlite" as const;
+  readonly file: string | null;
   readonly migrationLockSql = null;
   readonly nowMsSql = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
   // New e-mails land at random places in two indexes, and WAL rewrites every page a transaction
@@ -54,6 +55,7 @@ export class SqliteDriver implements SqlDriver {
 
   constructor(path: string) {
     this.#path = path;
+    this.file = path === ":memory:" ? null : path;
     this.#db = new Database(path);
     if (path !== ":memory:") {
       const worker = new SqliteWriteWorker(path, BUSY_TIMEOUT_MS);

@@ -2,8 +2,10 @@ import type { ApplyJournal } from "../apply/apply-journal.ts";
 import type { RegistryWriter } from "../apply/registry-writer.ts";
 import type { KeyFingerprints, RegistryReader } from "../plan/registry-reader.ts";
 import type { ErasureStore } from "../sync/erasure-store.ts";
+import type { ServiceKeys } from "../plan/service-keys.ts";
 import type { ApiKeyStore } from "../serve/api-key-store.ts";
 import type { ReaidLookupStore } from "../serve/reaid-lookup-store.ts";
+import type { WriteProbe } from "./store-readiness.ts";
 import type {
   ImportQuota,
   ReaidStore,
@@ -56,7 +58,9 @@ export interface Store
     RealtimeAccounts,
     ReaidLookupStore,
     ApiKeyStore,
-    LinkFindingsStore {
+    LinkFindingsStore,
+    ServiceKeys,
+    WriteProbe {
   /**
    * Readies the store for a long-running service (`emi serve`, before it listens): on SQLite, starts
    * the REAID write thread and the checkpoint thread; nothing on PostgreSQL.

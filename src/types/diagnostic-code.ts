@@ -34,6 +34,7 @@ export const VALIDATION_CODES = [
   "secret-outside-repository",
   "age-file-missing",
   "age-file-not-armored",
+  "age-file-too-large",
   "sister-claimed-twice",
   "sister-has-own-declaration",
 ] as const;

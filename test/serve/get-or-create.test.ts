@@ -85,10 +85,17 @@ describe("POST /GetOrCreate (Raptor's contract) over real HTTP", () => {
     expect((await w.post("/GetOrCreate", big, bearer(key))).status).toBe(413);
   });
 
-  it("answers 403 when the key's integration is not active", async () => {
+  it("answers 403 when the key's integration failed its activation, 401 for good once it is deactivated", async () => {
     const key = await w.createKey(1042);
+    const body = { emailAddresses: ["a@b.example"] };
+    await w.world.withStore((s) => s.setStatus(1042, "failed"));
+    expect((await w.post("/GetOrCreate", body, bearer(key))).status).toBe(403);
     await w.world.withStore((s) => s.setStatus(1042, "deactivated"));
-    expect((await w.post("/GetOrCreate", { emailAddresses: ["a@b.example"] }, bearer(key))).status).toBe(403);
+    const refused = await w.post("/GetOrCreate", body, bearer(key));
+    expect(refused.status).toBe(401);
+    expect(refused.json).toEqual((await w.post("/GetOrCreate", body, bearer("emik_unknown"))).json);
+    await w.world.withStore((s) => s.setStatus(1042, "active"));
+    expect((await w.post("/GetOrCreate", body, bearer(key))).status).toBe(401);
   });
 
   it("gives a sister account's key the owner's namespace and another integration's key another one", async () => {

@@ -54,6 +54,7 @@ describe("serveMetrics", () => {
       expect(text).toContain('emi_profiles_without_reaid{account="1042"} 0');
       expect(text).toContain('emi_actito_requests_total{licence="api3/nordlys",status="429"} 1');
       expect(text).toContain('emi_actito_requests_total{licence="api3/nordlys",status="ECONNRESET"} 1');
+      expect((await fetch(`${base}/livez`)).status).toBe(200);
       expect((await fetch(`${base}/other`)).status).toBe(404);
     } finally {
       await server.close();

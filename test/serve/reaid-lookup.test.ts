@@ -46,9 +46,28 @@ describe("emi api-key", () => {
     const json = await w.world.run(["api-key", "list", "--format", "json"]);
     expect(json.code).toBe(0);
     const [listed] = JSON.parse(json.out).keys;
-    expect(listed).toMatchObject({ account: 1042, name: "shop-backend", scope: "reaid", revokedAt: null });
+    expect(listed).toMatchObject({
+      account: 1042,
+      integrationOwner: 1042,
+      name: "shop-backend",
+      scope: "reaid",
+      revokedAt: null,
+      state: "active",
+    });
+    expect(listed.integrationId).toMatch(/^int_[0-9a-f]{16}$/);
     expect(Object.keys(listed).sort()).toEqual(
-      ["account", "createdAt", "id", "lastUsedAt", "name", "revokedAt", "scope"].sort(),
+      [
+        "account",
+        "createdAt",
+        "id",
+        "integrationId",
+        "integrationOwner",
+        "lastUsedAt",
+        "name",
+        "revokedAt",
+        "scope",
+        "state",
+      ].sort(),
     );
     await w.post("/GetOrCreate", { emailAddresses: ["a@example.com"] }, bearer(key));
     const text = await w.world.run(["api-key", "list"]);

@@ -97,8 +97,14 @@ export function describeStoreRolesContract(harness: StoreHarness): void {
         lastUsedAt: null,
         revokedAt: null,
       };
-      await store.insertApiKey({ ...record, keyHash: "ab".repeat(32) });
-      expect(await store.findApiKey("ab".repeat(32))).toEqual({ ...record, keyHash: "ab".repeat(32) });
+      expect(await store.insertApiKey(record, "ab".repeat(32))).toMatch(/^int_[0-9a-f]{16}$/);
+      expect(await store.findServiceKey("ab".repeat(32))).toEqual({
+        id: "key_0001",
+        scope: "reaid",
+        keyHash: "ab".repeat(32),
+        owner: 1042,
+        status: "active",
+      });
       expect(await store.revokeApiKey("key_0001", "2026-12-01T11:00:00.000Z")).toBe(true);
       expect(await store.revokeApiKey("key_nope", "2026-12-01T11:00:00.000Z")).toBe(false);
       expect(await store.listApiKeys()).toMatchObject([

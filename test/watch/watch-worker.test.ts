@@ -49,6 +49,7 @@ describe("emi sync --watch (a real worker on a SQLite store)", { timeout: 120_00
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/livez`)).status).toBe(200);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toMatch(/^emi_sync_runs_total\{account="3002",result="in_sync"\} \d+$/m);
     expect(metrics).toMatch(/^emi_sync_last_success_timestamp_seconds\{account="3001"\} \d+(\.\d+)?$/m);

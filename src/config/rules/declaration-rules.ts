@@ -7,6 +7,7 @@ import type { Rule } from "./rule.ts";
 import {
   ageFileMissing,
   ageFileNotArmored,
+  ageFileTooLarge,
   secretEnvNotAllowed,
   secretOutsideRepository,
 } from "./secret-ref-confined.ts";
@@ -20,6 +21,7 @@ export const declarationRules: readonly Rule[] = [
   secretOutsideRepository,
   ageFileMissing,
   ageFileNotArmored,
+  ageFileTooLarge,
   accountMismatchFilename,
   accountDeclaredTwice,
   ownSister,

@@ -36,7 +36,7 @@ export interface SecretRefFacts {
 export interface SecretPathFacts {
   /** False when the path leads outside the repository through a symbolic link. */
   realPathInside: boolean;
-  age?: "missing" | "not-age" | "age";
+  age?: "missing" | "not-age" | "too-large" | "age";
 }
 
 /** A cross-file or whole-file check with a stable code. Adding a rule is adding one of these to the list. */

@@ -1,6 +1,6 @@
 import { envNameAllowed } from "../load-repo-config.ts";
 import type { ParsedDeclaration } from "../parse-declaration.ts";
-import { confinedPath, secretPathOf } from "../secret-path.ts";
+import { confinedPath, MAX_SECRET_FILE_BYTES, secretPathOf } from "../secret-path.ts";
 import type { Rule, RuleContext } from "./rule.ts";
 import type { ValidationCode } from "../../types/diagnostic-code.ts";
 
@@ -72,7 +72,7 @@ export const secretOutsideRepository: Rule = {
 
 function ageRule(
   code: ValidationCode,
-  finding: "missing" | "not-age",
+  finding: "missing" | "not-age" | "too-large",
   summary: string,
   message: (path: string, account: string) => string,
 ): Rule {
@@ -105,4 +105,13 @@ export const ageFileNotArmored = ageRule(
   "secretRef age:PATH must name an ASCII-armored age file (-----BEGIN AGE ENCRYPTED FILE-----).",
   (path, account) =>
     `${path} is not an ASCII-armored age file (it must start with -----BEGIN AGE ENCRYPTED FILE-----): write it with npx emi secret encrypt --account ${account}, or age -a`,
+);
+
+/** An `age:` file is small enough to be read as a secret (plan would otherwise call it "not readable"). */
+export const ageFileTooLarge = ageRule(
+  "age-file-too-large",
+  "too-large",
+  `secretRef age:PATH must name a file of at most ${MAX_SECRET_FILE_BYTES / 1024} KiB (an encrypted key is under 1 KiB).`,
+  (path, account) =>
+    `${path} is larger than ${MAX_SECRET_FILE_BYTES / 1024} KiB, so emi will not read it as a secret (an encrypted API key is under 1 KiB): is it the right file? Write the key again with npx emi secret encrypt --account ${account} --force`,
 );

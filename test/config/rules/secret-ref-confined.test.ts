@@ -103,6 +103,18 @@ describe("secret references", () => {
     expect(JSON.stringify(result)).not.toContain("the key in clear");
   });
 
+  it("refuses an age: file over 64 KiB with what to do, without reading it as a secret", async () => {
+    writeFileSync(join(repo, "secrets/1042.age"), `${ARMORED}${"x".repeat(64 * 1024)}`);
+    writeFileSync(join(repo, "secrets/1043.age"), ARMORED.padEnd(64 * 1024, "\n"));
+    declare(1042, "age:secrets/1042.age");
+    declare(1043, "age:secrets/1043.age");
+    const result = await validateDirectory("integrations", { cwd: repo });
+    expect(where(result)).toEqual([["integrations/1042.yaml", 7, 24, "age-file-too-large"]]);
+    expect(result.diagnostics[0]!.message).toBe(
+      "secrets/1042.age is larger than 64 KiB, so emi will not read it as a secret (an encrypted API key is under 1 KiB): is it the right file? Write the key again with npx emi secret encrypt --account 1042 --force",
+    );
+  });
+
   it("checks what the text says without a disk (in-memory validation)", () => {
     const text = (ref: string) => declarationText(1042).replace("env:ACTITO_KEY_1042", ref);
     expect(where(validateTexts({ "integrations/1042.yaml": text("file:../x") }))).toEqual([
