@@ -45,7 +45,7 @@ export interface ServeLimits {
   maxRequestsPerSocket: number;
 }
 
-export const DEFAULT_SERVE_LIMITS: ServeLimits = {
+const DEFAULT_SERVE_LIMITS: ServeLimits = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
@@ -55,7 +55,7 @@ export const DEFAULT_SERVE_LIMITS: ServeLimits = {
 };
 
 /** Seconds a client is asked to wait (`Retry-After`) after a 503 for a store failure. */
-export const STORE_RETRY_AFTER_SECONDS = 5;
+const STORE_RETRY_AFTER_SECONDS = 5;
 
 export interface BuildServerOptions {
   metrics: ServeMetrics;

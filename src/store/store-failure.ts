@@ -2,7 +2,7 @@ import type { Dialect } from "./migrations.ts";
 import { StoreError } from "./errors.ts";
 
 /** Why the store failed a call, in words an operator acts on; never the failing values. */
-export type StoreFailureCause =
+type StoreFailureCause =
   | "disk full"
   | "disk read-only"
   | "disk I/O error"

@@ -20,7 +20,7 @@ export interface WriteProbe {
 }
 
 /** Below this much free space on an embedded store's disk, the store is reported full. */
-export const MIN_FREE_BYTES = 1024 * 1024;
+const MIN_FREE_BYTES = 1024 * 1024;
 
 /**
  * The readiness of a store for `/healthz`: a small write (one row of `store_meta`) and, for an
