@@ -117,7 +117,12 @@ function describeKeyMove(label: string, harness: () => StoreHarness | null) {
       // Nothing was created in either namespace.
       expect(await counts()).toEqual(before);
       // Keys of the accounts that stayed keep working.
-      expect((await lookup(lumenKey, lumenReaid)).json.emailAddress).toBe("lumen-person@example.com");
+      // The lookup answers the REAID's integration, never an address (the store keeps none).
+      expect((await lookup(lumenKey, lumenReaid)).json).toEqual({
+        reaId: lumenReaid,
+        exists: true,
+        integration: 1071,
+      });
       expect((await getOrCreate(ownerKey, "nordlys-person@example.com")).json.results[0].reaId).toBe(
         nordlysReaid,
       );

@@ -67,7 +67,9 @@ describe("SQLite group commit", () => {
     const store = await open("one-fails.db");
     await store.getOrCreateReaids("ns", ["warm@example.com"]);
     const db = new Database(join(dir, "one-fails.db"));
-    db.exec(`CREATE TRIGGER refuse_bad BEFORE INSERT ON reaids WHEN NEW.email = 'bad@example.com'
+    // The store keeps keyed hashes, not addresses: the trigger refuses the bad address's hash.
+    const badHash = store.addressHash("bad@example.com");
+    db.exec(`CREATE TRIGGER refuse_bad BEFORE INSERT ON reaids WHEN NEW.email_hash = '${badHash}'
              BEGIN SELECT RAISE(ABORT, 'bad e-mail refused'); END`);
     db.close();
     // The first call goes alone; the next ones wait for it and form one group.
