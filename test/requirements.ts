@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "vitest";
@@ -122,4 +123,12 @@ export function describePostgres(name: string, body: (url: string) => void): voi
  * The store key of this test process's PostgreSQL stores: a PostgreSQL store has no folder to keep
  * one beside, so it is named by EMI_STORE_KEY_FILE (made on first use). Pass it to emi processes.
  */
-export const postgresKeyFile = join(tmpdir(), `emi-test-store-key-${process.pid}`);
+export const postgresKeyFile = join(tmpdir(), "emi-test-store-key");
+
+// One key for every test process: the test files share one PostgreSQL database, and a store made
+// with one key refuses another. Written whole (a rename) so that a process never reads half of it.
+if (process.env.EMI_TEST_POSTGRES_URL) {
+  const staged = `${postgresKeyFile}.${process.pid}`;
+  writeFileSync(staged, `${Buffer.alloc(32, 0x5a).toString("base64url")}\n`, { mode: 0o600 });
+  renameSync(staged, postgresKeyFile);
+}

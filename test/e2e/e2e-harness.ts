@@ -57,6 +57,8 @@ export async function createWorld(options: { seed?: SandboxSeed } = {}): Promise
     EMI_STORE: storeUrl,
     GITHUB_REPOSITORY: "acme/integrations",
     ...KEYS,
+    // The commands use the store key this test process uses (test/requirements.ts, PostgreSQL).
+    ...(process.env.EMI_STORE_KEY_FILE ? { EMI_STORE_KEY_FILE: process.env.EMI_STORE_KEY_FILE } : {}),
   };
   const outputs: string[] = [];
   const world: World = {

@@ -98,6 +98,8 @@ export async function createLeaseWorld(
     EMI_STORE: storeUrl,
     ACTITO_KEY_ACME: apiKey,
     GITHUB_REPOSITORY: "acme/integrations",
+    // The processes use the store key this test process uses (test/requirements.ts, PostgreSQL).
+    ...(process.env.EMI_STORE_KEY_FILE ? { EMI_STORE_KEY_FILE: process.env.EMI_STORE_KEY_FILE } : {}),
   };
   const withStore = async <T>(fn: (store: Store) => Promise<T>): Promise<T> => {
     const store = await openStore(storeUrl, { cwd: dir });

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, expect, it } from "vitest";
 import { openStore } from "../../src/store/open-store.ts";
-import { describePostgres } from "../requirements.ts";
+import { describePostgres, postgresKeyFile } from "../requirements.ts";
 import { type EmiProcess, spawnEmi } from "./emi-process.ts";
 import { createFleetWorld, type FleetWorld } from "./fleet-world.ts";
 
@@ -37,7 +37,10 @@ describePostgres("three emi sync --watch workers on one PostgreSQL store", (post
     const licences = 6;
     world = await createFleetWorld({ licences, profiles: 1500, storeUrl });
     const emi = (args: string[]) => {
-      const p = spawnEmi(args, { cwd: world!.dir, env: world!.env });
+      const p = spawnEmi(args, {
+        cwd: world!.dir,
+        env: { ...world!.env, EMI_STORE_KEY_FILE: postgresKeyFile },
+      });
       procs.push(p);
       return p;
     };
