@@ -8,7 +8,7 @@
 // dist/build-info.json records the commit the bundle was built from (`emi --version`): EMI_COMMIT
 // when set (the container build has no .git), else git's HEAD, "-dirty" when the tree has changes.
 import { execFileSync } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
+import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
 function commit() {
@@ -23,14 +23,17 @@ function commit() {
   }
 }
 
-rmSync("dist", { recursive: true, force: true });
+// Built beside dist/ and swapped in whole: a test that packs emi (its prepare script builds) never
+// leaves another process that is running emi without its worker threads' files.
+const out = `dist.build-${process.pid}`;
+rmSync(out, { recursive: true, force: true });
 await build({
   entryPoints: {
     "cli/main": "src/cli/main.ts",
     "store/sqlite-write-worker-thread": "src/store/sqlite-write-worker-thread.ts",
     "store/sqlite-checkpoint-thread": "src/store/sqlite-checkpoint-thread.ts",
   },
-  outdir: "dist",
+  outdir: out,
   chunkNames: "cli/[name]-[hash]",
   bundle: true,
   splitting: true,
@@ -42,4 +45,12 @@ await build({
   outExtension: { ".js": ".mjs" },
   logLevel: "warning",
 });
-writeFileSync("dist/build-info.json", `${JSON.stringify({ commit: commit() }, null, 2)}\n`);
+writeFileSync(`${out}/build-info.json`, `${JSON.stringify({ commit: commit() }, null, 2)}\n`);
+const old = `dist.old-${process.pid}`;
+try {
+  renameSync("dist", old);
+} catch {
+  // No dist/ yet.
+}
+renameSync(out, "dist");
+rmSync(old, { recursive: true, force: true });
