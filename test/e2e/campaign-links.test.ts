@@ -6,7 +6,7 @@ import { request } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { defaultSeed } from "../../src/sandbox/default-seed.ts";
 import type { SandboxSeed } from "../../src/sandbox/sandbox-seed.ts";
-import { createWorld, KEYS, REPO_ROOT, type World } from "./e2e-harness.ts";
+import { createWorld, KEYS, nordlysYaml, REPO_ROOT, type World } from "./e2e-harness.ts";
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats.default(ajv);
@@ -32,19 +32,11 @@ function seedWithCampaigns(): SandboxSeed {
   return seed;
 }
 
-const nordlys = `account: 1042
-provider: actito
-actito:
-  endpoint: api3
-  entity: nordlys
-  email: crm-team@nordlys.example
-  apiKey: { secretRef: env:ACTITO_KEY_NORDLYS }
-  profileTable: customers
-  linkDomains: [nordlys-shop.example]
-  campaigns: [winter-news, 302]
-sisterAccounts: [1043]
-emailSync: true
-`;
+// The example declaration of 1042, with its campaigns to check.
+const nordlys = nordlysYaml([1043]).replace(
+  "  profileTable: customers\n",
+  "  profileTable: customers\n  linkDomains: [nordlys-shop.example]\n  campaigns: [winter-news, 302]\n",
+);
 
 let world: World;
 beforeEach(async () => {
