@@ -10,13 +10,15 @@ import type { Lease } from "./store-records.ts";
  * PostgreSQL the check locks the lease row (FOR SHARE), so a takeover waits for the write to commit;
  * SQLite lets one writer in at a time. Reads go straight through.
  *
- * REAID creation (`getOrCreateReaidBatch`) is not fenced: it only inserts, never changes a stored
- * REAID, so a stale holder gives an e-mail the REAID it would have had anyway (docs/leases.md).
+ * REAID creation (`getOrCreateReaidBatch`) runs in the driver's own transaction, so its token is
+ * confirmed just before each batch rather than inside it: a pause between the two can still create
+ * REAIDs, which only inserts and never changes a stored REAID (docs/leases.md).
  */
 export class FencedDriver implements SqlDriver {
   readonly #inner: SqlDriver;
   readonly #lease: Lease;
   readonly #guardSql: string;
+  readonly #checkSql = "SELECT token FROM locks WHERE name = ? AND id = ? AND token = ? AND expires_at > 0";
 
   constructor(inner: SqlDriver, lease: Lease) {
     this.#inner = inner;
@@ -68,13 +70,18 @@ export class FencedDriver implements SqlDriver {
     });
   }
 
-  getOrCreateReaidBatch(
+  async getOrCreateReaidBatch(
     namespace: string,
     emails: readonly string[],
     now: string,
     out: Map<string, string>,
     hasher: AddressHasher,
   ): Promise<void> {
+    // The batch runs in the driver's own transaction (SQLite's write thread): its token is confirmed
+    // just before, as before an Actito write, so a holder resumed after losing its lease creates none.
+    const { name, id, token } = this.#lease;
+    const rows = await this.#inner.all(this.#checkSql, [name, id, token]);
+    if (rows.length === 0) throw new LeaseLostError(this.#lease);
     return this.#inner.getOrCreateReaidBatch(namespace, emails, now, out, hasher);
   }
 
