@@ -9,6 +9,7 @@
 //   npx tsx bench/sync.ts 20000        any size, e.g. to check the benchmark itself
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -164,6 +165,24 @@ interface CliRun {
   loadAverage: number;
 }
 
+/** The sync estimate of the plan's one change (`emi plan --format json`). */
+function planEstimate(json: string): {
+  listCalls: number;
+  writeCalls: number;
+  imports: number;
+  basis: string;
+} {
+  const plan = JSON.parse(json) as {
+    changes: { sync?: { estimate?: unknown } }[];
+  };
+  const estimate = plan.changes.find((change) => change.sync?.estimate)?.sync?.estimate;
+  if (!estimate) {
+    console.error("FAILED: the plan has no sync estimate");
+    process.exit(1);
+  }
+  return estimate as ReturnType<typeof planEstimate>;
+}
+
 /** One emi command through the CLI in its own process (bench/cli-run-child.ts). */
 async function emi(dir: string, url: string, log: string, args: string[]): Promise<CliRun> {
   // BENCH_CPU_PROF=<folder>: a V8 CPU profile of each emi command there (open it in Chrome's DevTools).
@@ -263,6 +282,12 @@ try {
     `the floor's imports updated ${n(floorRun.updated)} of ${n(profiles)} profiles`,
   );
 
+  // What the plan says the back-fill will cost (issue 29: within 20% of the actual calls where the
+  // table's count is known), then the back-fill itself.
+  const planned = await emi(dir, url, "plan.json", ["plan", "--format", "json", ...common]);
+  check(planned.code === 0, `emi plan exited ${planned.code} (its output: ${join(dir, "plan.json")})`);
+  const estimate = planEstimate(readFileSync(join(dir, "plan.json"), "utf8"));
+
   // The back-fill: `emi apply` adds the REAID attribute, activates, and syncs.
   const before = await tableStats(url);
   const backfillLoad = load();
@@ -294,6 +319,16 @@ try {
     `REAIDs on the profiles: ${n(onProfiles.profiles)} profiles, ${n(onProfiles.missing)} without, ${n(onProfiles.repeated)} repeated`,
   );
   target(ratio <= 1.5, `back-fill within 1.5× the floor (${ratio.toFixed(2)}×)`);
+  const actualCalls = after.pagesListed - before.pagesListed + imports;
+  const plannedCalls = estimate.listCalls + estimate.writeCalls;
+  console.log(
+    `plan's estimate: ${n(estimate.listCalls)} list calls, ${n(estimate.writeCalls)} write calls, ${estimate.imports} import(s) ` +
+      `(basis ${estimate.basis}); actual: ${n(after.pagesListed - before.pagesListed)} list calls, ${imports} import(s)`,
+  );
+  target(
+    Math.abs(plannedCalls - actualCalls) <= 0.2 * actualCalls,
+    `the plan's estimate within 20% of the actual calls (${n(plannedCalls)} planned, ${n(actualCalls)} made)`,
+  );
   const rssTarget = profiles > 1_000_000 ? 512 : 300;
   target(
     backfill.maxRssMb < rssTarget,

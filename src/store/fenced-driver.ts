@@ -1,6 +1,12 @@
 import type { AddressHasher } from "./address-hasher.ts";
 import { LeaseLostError } from "./errors.ts";
-import type { SqlDriver, SqlSession, SqlStatement } from "./sql-driver.ts";
+import {
+  FENCE_CHECK_SQL,
+  LEASE_LOST_CODE,
+  type SqlDriver,
+  type SqlSession,
+  type SqlStatement,
+} from "./sql-driver.ts";
 import type { Lease } from "./store-records.ts";
 
 /**
@@ -10,22 +16,18 @@ import type { Lease } from "./store-records.ts";
  * PostgreSQL the check locks the lease row (FOR SHARE), so a takeover waits for the write to commit;
  * SQLite lets one writer in at a time. Reads go straight through.
  *
- * REAID creation (`getOrCreateReaidBatch`) runs in the driver's own transaction, so its token is
- * confirmed just before each batch rather than inside it: a pause between the two can still create
- * REAIDs, which only inserts and never changes a stored REAID (docs/leases.md).
+ * REAID creation (`getOrCreateReaidBatch`) runs in the driver's own transaction (SQLite's write
+ * thread; PostgreSQL's insert statements): the driver checks the lease inside that transaction.
  */
 export class FencedDriver implements SqlDriver {
   readonly #inner: SqlDriver;
   readonly #lease: Lease;
   readonly #guardSql: string;
-  readonly #checkSql = "SELECT token FROM locks WHERE name = ? AND id = ? AND token = ? AND expires_at > 0";
 
   constructor(inner: SqlDriver, lease: Lease) {
     this.#inner = inner;
     this.#lease = lease;
-    this.#guardSql = `SELECT token FROM locks WHERE name = ? AND id = ? AND token = ? AND expires_at > 0${
-      inner.dialect === "postgres" ? " FOR SHARE" : ""
-    }`;
+    this.#guardSql = `${FENCE_CHECK_SQL}${inner.dialect === "postgres" ? " FOR SHARE" : ""}`;
   }
 
   get dialect() {
@@ -77,12 +79,17 @@ export class FencedDriver implements SqlDriver {
     out: Map<string, string>,
     hasher: AddressHasher,
   ): Promise<void> {
-    // The batch runs in the driver's own transaction (SQLite's write thread): its token is confirmed
-    // just before, as before an Actito write, so a holder resumed after losing its lease creates none.
+    // The batch runs in the driver's own transaction (SQLite's write thread, PostgreSQL's insert
+    // statements), which checks the lease first: a holder that lost it creates no REAID.
     const { name, id, token } = this.#lease;
-    const rows = await this.#inner.all(this.#checkSql, [name, id, token]);
-    if (rows.length === 0) throw new LeaseLostError(this.#lease);
-    return this.#inner.getOrCreateReaidBatch(namespace, emails, now, out, hasher);
+    try {
+      await this.#inner.getOrCreateReaidBatch(namespace, emails, now, out, hasher, { name, id, token });
+    } catch (error) {
+      if ((error as { code?: unknown } | null)?.code === LEASE_LOST_CODE) {
+        throw new LeaseLostError(this.#lease, { cause: error });
+      }
+      throw error;
+    }
   }
 
   async runGrouped(statements: readonly SqlStatement[]): Promise<void> {

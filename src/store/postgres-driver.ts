@@ -3,7 +3,14 @@ import type { AddressHasher } from "./address-hasher.ts";
 import { StoreError } from "./errors.ts";
 import { noStore } from "./no-store.ts";
 import { newReaids } from "./new-reaids.ts";
-import type { SqlDriver, SqlSession, SqlStatement } from "./sql-driver.ts";
+import {
+  FENCE_CHECK_SQL,
+  LEASE_LOST_CODE,
+  type LeaseFence,
+  type SqlDriver,
+  type SqlSession,
+  type SqlStatement,
+} from "./sql-driver.ts";
 
 /** How to reach the PostgreSQL store. */
 export interface PostgresTarget {
@@ -31,6 +38,15 @@ export const LOOKUP_REAIDS = `SELECT t.email_hash, r.reaid FROM unnest($2::text[
 // their row locks in one order, so they wait for each other instead of deadlocking.
 const INSERT_REAIDS = `INSERT INTO reaids (namespace, email_hash, reaid, created_at)
   SELECT $1, t.email_hash, t.reaid, $4 FROM unnest($2::text[], $3::text[]) AS t (email_hash, reaid)`;
+// The same under a lease (FencedDriver): the statement is its own transaction, and it inserts only
+// while the lease row still carries the holder's id and token, which it locks (FOR SHARE) until it
+// commits, so a takeover waits for it rather than slipping in between the check and the insert.
+const FENCED_INSERT_REAIDS = `WITH fence AS (
+    SELECT 1 FROM locks WHERE name = $5 AND id = $6 AND token = $7 AND expires_at > 0 FOR SHARE
+  )
+  INSERT INTO reaids (namespace, email_hash, reaid, created_at)
+  SELECT $1, t.email_hash, t.reaid, $4 FROM unnest($2::text[], $3::text[]) AS t (email_hash, reaid)
+  WHERE EXISTS (SELECT 1 FROM fence)`;
 
 /** pg behind the SqlDriver interface: a small pool; a transaction holds one client. */
 export class PostgresDriver implements SqlDriver {
@@ -122,6 +138,7 @@ export class PostgresDriver implements SqlDriver {
     now: string,
     out: Map<string, string>,
     hasher: AddressHasher,
+    fence?: LeaseFence,
   ): Promise<void> {
     // Rows are keyed by hash, sorted so that two processes lock rows in one order.
     const emailOf = new Map<string, string>();
@@ -129,7 +146,7 @@ export class PostgresDriver implements SqlDriver {
     const hashes = [...emailOf.keys()].sort();
     const byHash = new Map<string, string>();
     try {
-      await this.#getOrCreateHashed(namespace, hashes, now, byHash);
+      await this.#getOrCreateHashed(namespace, hashes, now, byHash, fence);
     } finally {
       for (const [hash, reaid] of byHash) out.set(emailOf.get(hash)!, reaid);
     }
@@ -140,11 +157,12 @@ export class PostgresDriver implements SqlDriver {
     emails: readonly string[],
     now: string,
     out: Map<string, string>,
+    fence: LeaseFence | undefined,
   ): Promise<void> {
     // A back-fill sends batch after batch of new e-mails: after a batch in which none was stored,
     // the next goes straight to the insert (a fifth of a back-fill's time was lookups finding
     // nothing). One stored e-mail fails that insert as a whole, and the lookup below takes over.
-    if (this.#lastBatchAllNew && (await this.#insertAll(namespace, emails, now, out))) return;
+    if (this.#lastBatchAllNew && (await this.#insertAll(namespace, emails, now, out, fence))) return;
     let missing: readonly string[] = emails;
     // Each round: read what exists, insert the rest without overwriting, repeat for whatever lost a
     // race (another process inserted it first, or, at 2^-128, a REAID collided). Every statement
@@ -153,21 +171,26 @@ export class PostgresDriver implements SqlDriver {
       if (round === 5) {
         throw new StoreError("unavailable", "could not store REAIDs after 5 attempts (concurrent writers?)");
       }
-      const found = await this.#pool.query<{ email_hash: string; reaid: string }>(LOOKUP_REAIDS, [
-        namespace,
-        missing,
-      ]);
+      const found = await this.#pool.query<{
+        email_hash: string;
+        reaid: string;
+      }>(LOOKUP_REAIDS, [namespace, missing]);
       for (const row of found.rows) out.set(row.email_hash, row.reaid);
       const toInsert = found.rows.length === 0 ? missing : missing.filter((email) => !out.has(email));
       if (round === 0) this.#lastBatchAllNew = found.rows.length === 0;
       if (toInsert.length === 0) return;
-      if (round === 0 && (await this.#insertAll(namespace, toInsert, now, out))) return;
+      if (round === 0 && (await this.#insertAll(namespace, toInsert, now, out, fence))) return;
       try {
-        const inserted = await this.#pool.query<{ email_hash: string; reaid: string }>(
-          `${INSERT_REAIDS} ON CONFLICT DO NOTHING RETURNING email_hash, reaid`,
-          [namespace, toInsert, newReaids(toInsert.length), now],
+        const inserted = await this.#pool.query<{
+          email_hash: string;
+          reaid: string;
+        }>(
+          `${fence ? FENCED_INSERT_REAIDS : INSERT_REAIDS} ON CONFLICT DO NOTHING RETURNING email_hash, reaid`,
+          [namespace, toInsert, newReaids(toInsert.length), now, ...fenceParams(fence)],
         );
         for (const row of inserted.rows) out.set(row.email_hash, row.reaid);
+        // Nothing inserted: every row lost a race, or the fence held nothing.
+        if (inserted.rows.length === 0) await this.#confirmFence(fence);
       } catch (error) {
         if ((error as { code?: unknown }).code !== DEADLOCK) throw error;
       }
@@ -186,10 +209,19 @@ export class PostgresDriver implements SqlDriver {
     emails: readonly string[],
     now: string,
     out: Map<string, string>,
+    fence: LeaseFence | undefined,
   ): Promise<boolean> {
     const reaids = newReaids(emails.length);
     try {
-      await this.#pool.query(INSERT_REAIDS, [namespace, emails, reaids, now]);
+      const result = await this.#pool.query(fence ? FENCED_INSERT_REAIDS : INSERT_REAIDS, [
+        namespace,
+        emails,
+        reaids,
+        now,
+        ...fenceParams(fence),
+      ]);
+      // All or nothing: none inserted without an error means the fence held nothing.
+      if (result.rowCount !== emails.length) throw leaseLost(fence);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (code === UNIQUE_VIOLATION || code === DEADLOCK) return false;
@@ -197,6 +229,13 @@ export class PostgresDriver implements SqlDriver {
     }
     for (let i = 0; i < emails.length; i++) out.set(emails[i]!, reaids[i]!);
     return true;
+  }
+
+  /** Throws the lease-lost error if `fence` no longer holds its lease. */
+  async #confirmFence(fence: LeaseFence | undefined): Promise<void> {
+    if (!fence) return;
+    const held = await this.#pool.query(numbered(FENCE_CHECK_SQL), fenceParams(fence));
+    if (held.rows.length === 0) throw leaseLost(fence);
   }
 
   async runGrouped(statements: readonly SqlStatement[]): Promise<void> {
@@ -262,4 +301,13 @@ function describeTarget(connectionString: string): string {
   } catch {
     return "(unparsable URL)";
   }
+}
+
+function fenceParams(fence: LeaseFence | undefined): unknown[] {
+  return fence ? [fence.name, fence.id, fence.token] : [];
+}
+
+function leaseLost(fence: LeaseFence | undefined): Error {
+  const name = fence?.name ?? "?";
+  return Object.assign(new Error(`lease lost: "${name}" (token ${fence?.token})`), { code: LEASE_LOST_CODE });
 }

@@ -102,6 +102,13 @@ export async function prepareStore(
     );
   }
   const before = await applyMigrations(driver, NO_ADDRESSES_VERSION - 1);
+  if (key === null && check !== null) {
+    // The store has a key: another process opening this new store may have made it since we looked.
+    key = await keyring.reread();
+    if (key !== null && !new AddressHasher(key).matches(check)) {
+      throw new StoreError("wrong-store-key", "another process gave this store another key at the same time");
+    }
+  }
   if (key === null && check === null && keyring.need === "required" && keyring.create) {
     key = await keyring.create();
   }

@@ -38,6 +38,8 @@ export interface SqlDriver extends SqlSession {
    * ones in one transaction; rows are keyed by each address's hash under `hasher`, which the driver
    * computes where it costs the main thread least. Safe against another process doing the same at once: inserts never overwrite, and
    * whatever is stored wins. If it throws, `out` may hold part of the batch: the caller discards it.
+   * With `fence`, the lease is checked inside the same transaction as the inserts (FencedDriver),
+   * and a lost lease fails the batch with an error whose code is LEASE_LOST_CODE, inserting nothing.
    */
   getOrCreateReaidBatch(
     namespace: string,
@@ -45,6 +47,7 @@ export interface SqlDriver extends SqlSession {
     now: string,
     out: Map<string, string>,
     hasher: AddressHasher,
+    fence?: LeaseFence,
   ): Promise<void>;
   /**
    * Readies the store for a long-running service: starts now what the first REAID call would
@@ -61,3 +64,17 @@ export interface SqlDriver extends SqlSession {
   isUniqueViolation(error: unknown): boolean;
   close(): Promise<void>;
 }
+
+/** The lease a fenced write runs under: its name, its holder's id and fencing token. */
+export interface LeaseFence {
+  name: string;
+  id: string;
+  token: number;
+}
+
+/** The code of the error a fenced REAID batch fails with when its lease is no longer held. */
+export const LEASE_LOST_CODE = "EMI_LEASE_LOST";
+
+/** Finds the lease row only while `fence` still holds it (parameters: name, id, token). */
+export const FENCE_CHECK_SQL =
+  "SELECT token FROM locks WHERE name = ? AND id = ? AND token = ? AND expires_at > 0";

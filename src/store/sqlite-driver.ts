@@ -1,7 +1,8 @@
 import Database from "better-sqlite3";
 import type { AddressHasher } from "./address-hasher.ts";
-import type { SqlDriver, SqlSession, SqlStatement } from "./sql-driver.ts";
+import type { LeaseFence, SqlDriver, SqlSession, SqlStatement } from "./sql-driver.ts";
 import { SqliteCheckpointer } from "./sqlite-checkpointer.ts";
+import type { ReaidBatch } from "./sqlite-get-or-create.ts";
 import { bindable } from "./sqlite-bindable.ts";
 import { SqliteWriteQueue } from "./sqlite-write-queue.ts";
 import { prepareWriteTransaction, type WriteJob, type WriteTransaction } from "./sqlite-write-transaction.ts";
@@ -152,13 +153,18 @@ export class SqliteDriver implements SqlDriver {
     now: string,
     out: Map<string, string>,
     hasher: AddressHasher,
+    fence?: LeaseFence,
   ): Promise<void> {
-    const key = hasher.key;
+    const batch: ReaidBatch = {
+      namespace,
+      now,
+      emails,
+      key: hasher.key,
+      ...(fence ? { fence } : {}),
+    };
     const reaids = this.#writes
-      ? await this.#writes
-          .getOrCreate({ namespace, emails, now, key })
-          .finally(() => this.#checkpointer?.committed())
-      : ((await this.#runHere({ reaids: { namespace, emails, now, key } })) as string[]);
+      ? await this.#writes.getOrCreate(batch).finally(() => this.#checkpointer?.committed())
+      : ((await this.#runHere({ reaids: batch })) as string[]);
     for (let i = 0; i < emails.length; i++) out.set(emails[i]!, reaids[i]!);
   }
 

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { hashAddress } from "./address-hasher.ts";
 import { newReaids } from "./new-reaids.ts";
+import type { LeaseFence } from "./sql-driver.ts";
 
 /**
  * One caller's e-mails (normalised, unique) in one namespace, its creation time and the store key
@@ -12,6 +13,8 @@ export interface ReaidBatch {
   emails: readonly string[];
   now: string;
   key: Uint8Array;
+  /** The lease this batch is written under: checked inside the batch's own transaction. */
+  fence?: LeaseFence;
 }
 
 /**
@@ -38,7 +41,7 @@ export function prepareGetOrCreate(
     const hashes = emails.map((email) => hashAddress(key, email));
     // In hash order: neighbouring rows share index pages.
     const order = hashes.map((_, i) => i).sort((a, b) => (hashes[a]! < hashes[b]! ? -1 : 1));
-    const out = new Array<string>(emails.length);
+    const out = new Array<string>(hashes.length);
     let fresh: string[] = [];
     let next = 0;
     // Calls are nearly all-new (a back-fill) or nearly all-known (a re-run), so guess from the
@@ -51,7 +54,7 @@ export function prepareGetOrCreate(
       lastWasNew = reaid === undefined;
       while (reaid === undefined) {
         if (next === fresh.length) {
-          fresh = newReaids(Math.min(4096, emails.length));
+          fresh = newReaids(Math.min(4096, hashes.length));
           next = 0;
         }
         const candidate = fresh[next++]!;

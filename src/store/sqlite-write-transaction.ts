@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { SqlStatement } from "./sql-driver.ts";
+import { FENCE_CHECK_SQL, LEASE_LOST_CODE, type LeaseFence } from "./sql-driver.ts";
 import { bindable } from "./sqlite-bindable.ts";
 import { prepareGetOrCreate, type ReaidBatch } from "./sqlite-get-or-create.ts";
 
@@ -26,6 +27,18 @@ const STATEMENT_CACHE = 500;
  */
 export function prepareWriteTransaction(db: Database.Database): WriteTransaction {
   let getOrCreate: ReturnType<typeof prepareGetOrCreate> | undefined;
+  let fenceCheck: Database.Statement<[string, string, number], unknown> | undefined;
+  // A batch written under a lease checks it first, in this transaction: a holder that lost its
+  // lease (a newer token, or released) creates nothing. The group then fails and each job is run
+  // alone (runWriteGroup), so only the fenced-out caller fails.
+  const checkFence = ({ name, id, token }: LeaseFence) => {
+    fenceCheck ??= db.prepare(FENCE_CHECK_SQL);
+    if (fenceCheck.get(name, id, token) === undefined) {
+      throw Object.assign(new Error(`lease lost: "${name}" (token ${token})`), {
+        code: LEASE_LOST_CODE,
+      });
+    }
+  };
   const statements = new Map<string, Database.Statement>();
   const run = ({ sql, params }: SqlStatement) => {
     let statement = statements.get(sql);
@@ -38,6 +51,7 @@ export function prepareWriteTransaction(db: Database.Database): WriteTransaction
   const transaction = db.transaction((jobs: readonly WriteJob[]) =>
     jobs.map((job): WriteJobOutput => {
       if ("reaids" in job) {
+        if (job.reaids.fence) checkFence(job.reaids.fence);
         getOrCreate ??= prepareGetOrCreate(db);
         return getOrCreate(job.reaids.namespace, job.reaids.emails, job.reaids.now, job.reaids.key);
       }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { link, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { STORE_KEY_BYTES } from "./address-hasher.ts";
 import { StoreError } from "./errors.ts";
@@ -29,6 +29,11 @@ export interface StoreKeyring {
   key: Uint8Array | null;
   /** Makes and saves a new key (mode 0600); null where emi may not make one. */
   create: (() => Promise<Uint8Array>) | null;
+  /**
+   * Reads the key where `create` would make it, if it is there now: another process opening the
+   * same new store may have made it since emi looked.
+   */
+  reread: () => Promise<Uint8Array | null>;
   /** Where emi looked, for a missing key's message. */
   lookedAt: string[];
   need: "required" | "optional";
@@ -51,37 +56,73 @@ export async function findStoreKey(
 ): Promise<StoreKeyring> {
   const need = options.need ?? "required";
   if (options.key !== undefined) {
-    return { key: parseKey(options.key, "the given store key"), create: null, lookedAt: [], need };
+    const key = parseKey(options.key, "the given store key");
+    return { key, create: null, reread: async () => key, lookedAt: [], need };
   }
   const lookedAt: string[] = [];
   const env = options.env ?? process.env;
   let create: (() => Promise<Uint8Array>) | null = null;
+  let reread = async (): Promise<Uint8Array | null> => null;
+  const rereadOf = (path: string) => async () => {
+    const text = await readKeyFile(path);
+    return text === null ? null : parseKey(text, path);
+  };
   const named = env[STORE_KEY_FILE_VARIABLE]?.trim();
   if (named) {
     const path = resolve(cwd, named);
     lookedAt.push(`${STORE_KEY_FILE_VARIABLE} (${path})`);
     const text = await readKeyFile(path);
-    if (text !== null) return { key: parseKey(text, path), create: null, lookedAt, need };
+    if (text !== null)
+      return {
+        key: parseKey(text, path),
+        create: null,
+        reread,
+        lookedAt,
+        need,
+      };
     create = () => makeKeyFile(path);
+    reread = rereadOf(path);
   }
   if (options.repositoryKey) {
     lookedAt.push(options.repositoryKey.place);
     const text = await options.repositoryKey.read();
     if (text !== null) {
-      return { key: parseKey(text, options.repositoryKey.place), create: null, lookedAt, need };
+      return {
+        key: parseKey(text, options.repositoryKey.place),
+        create: null,
+        reread,
+        lookedAt,
+        need,
+      };
     }
   }
   if (place === ":memory:") {
-    return { key: null, create: create ?? (async () => randomBytes(STORE_KEY_BYTES)), lookedAt, need };
+    return {
+      key: null,
+      create: create ?? (async () => randomBytes(STORE_KEY_BYTES)),
+      reread,
+      lookedAt,
+      need,
+    };
   }
   if (place !== null) {
     const beside = storeKeyFileOf(place);
     lookedAt.push(beside);
     const text = await readKeyFile(beside);
-    if (text !== null) return { key: parseKey(text, beside), create: null, lookedAt, need };
-    create ??= () => makeKeyFile(beside);
+    if (text !== null)
+      return {
+        key: parseKey(text, beside),
+        create: null,
+        reread,
+        lookedAt,
+        need,
+      };
+    if (!create) {
+      create = () => makeKeyFile(beside);
+      reread = rereadOf(beside);
+    }
   }
-  return { key: null, create, lookedAt, need };
+  return { key: null, create, reread, lookedAt, need };
 }
 
 /** The key file beside an embedded store: `state.db` → `state.db.key`. */
@@ -130,16 +171,24 @@ function parseKey(text: string, from: string): Uint8Array {
   return bytes;
 }
 
-/** Writes a new key where none is (never over one: `wx`), readable by its owner only. */
+/**
+ * Writes a new key where none is, readable by its owner only, never over one: the key is written
+ * whole to a file of its own, then linked into place (which fails if the place is taken), so a
+ * process reading it never sees a half-written key.
+ */
 async function makeKeyFile(path: string): Promise<Uint8Array> {
   const text = newStoreKeyText();
   await mkdir(dirname(path), { recursive: true });
+  const draft = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.new`;
+  await writeFile(draft, `${text}\n`, { flag: "wx", mode: 0o600 });
   try {
-    await writeFile(path, `${text}\n`, { flag: "wx", mode: 0o600 });
+    await link(draft, path);
   } catch (error) {
     // Another process made it first: use theirs.
     if ((error as { code?: string }).code === "EEXIST") return parseKey(await readFile(path, "utf8"), path);
     throw error;
+  } finally {
+    await rm(draft, { force: true });
   }
   return Buffer.from(text, "base64url");
 }

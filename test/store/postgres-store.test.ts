@@ -42,6 +42,37 @@ describePostgres("PostgresStore", (url) => {
       }
     });
 
+    it("makes a fenced REAID batch wait for a takeover in progress, then insert nothing", async () => {
+      const storeUrl = await harness.freshUrl();
+      const store = await openStore(storeUrl);
+      const other = new pg.Client({ connectionString: url });
+      await other.connect();
+      try {
+        const old = await store.acquireLock("licence:api3/acme", "paused", "sync", 60_000);
+        // Another process takes the lease over and has not committed yet: the batch's statement
+        // checks the lease row in its own transaction, so it waits for the takeover, then finds
+        // the newer token and inserts nothing (a check before the batch would have passed).
+        await other.query(`SET search_path TO ${new URL(storeUrl).searchParams.get("schema")}`);
+        await other.query("BEGIN");
+        await other.query("UPDATE locks SET id = 'taker', token = token + 1 WHERE name = $1", [old.name]);
+        const emails = Array.from({ length: 3_000 }, (_, i) => `t${i}@example.com`);
+        const batch = store.fenced(old).getOrCreateReaids("1042", emails);
+        let settled = false;
+        void batch.then(
+          () => (settled = true),
+          () => (settled = true),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(settled).toBe(false);
+        await other.query("COMMIT");
+        await expect(batch).rejects.toMatchObject({ code: "lease-lost" });
+        expect(await store.countReaids("1042")).toBe(0);
+      } finally {
+        await other.end();
+        await store.close();
+      }
+    });
+
     it("keeps the other writer's REAID when another transaction commits the same e-mail mid-batch", async () => {
       const storeUrl = await harness.freshUrl();
       const store = await openStore(storeUrl);
@@ -81,7 +112,10 @@ describePostgres("PostgresStore", (url) => {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
-        const columns = await client.query<{ column_name: string; collation_name: string | null }>(
+        const columns = await client.query<{
+          column_name: string;
+          collation_name: string | null;
+        }>(
           `SELECT column_name, collation_name FROM information_schema.columns
            WHERE table_schema = $1 AND table_name = 'reaids' AND column_name IN ('namespace', 'email_hash', 'reaid')
            ORDER BY column_name`,

@@ -583,6 +583,35 @@ export function describeStoreContract(harness: StoreHarness): void {
         expect(await store.getCheckpoint(1042)).toMatchObject({ watermark: "w2" });
       });
 
+      it("creates REAIDs under a lease only while it is current, checked inside the batch's transaction", async () => {
+        const store = await open();
+        const old = await store.acquireLock("licence:api3/acme", "paused", "sync", 100);
+        const few = ["a@example.com", "b@example.com"];
+        // Past 5,000 addresses the SQLite store hashes on the calling thread; below, in its write
+        // thread: both ways carry the fence into the transaction.
+        const many = Array.from({ length: 6_000 }, (_, i) => `p${i}@example.com`);
+        const created = await store.fenced(old).getOrCreateReaids("7", few);
+        expect(created.size).toBe(2);
+        await sleep(250);
+        const newer = await store.acquireLock("licence:api3/acme", "newer", "sync", 60_000);
+        for (const emails of [few.concat("c@example.com"), many]) {
+          await expect(store.fenced(old).getOrCreateReaids("7", emails)).rejects.toBeInstanceOf(
+            LeaseLostError,
+          );
+        }
+        expect(await store.countReaids("7")).toBe(2);
+        // The current holder creates them, and the known ones keep their REAIDs.
+        const now = await store.fenced(newer).getOrCreateReaids("7", [...few, ...many]);
+        expect(now.size).toBe(6_002);
+        expect(now.get("a@example.com")).toBe(created.get("a@example.com"));
+        expect(await store.countReaids("7")).toBe(6_002);
+        await store.releaseLock(newer);
+        await expect(store.fenced(newer).getOrCreateReaids("7", ["d@example.com"])).rejects.toBeInstanceOf(
+          LeaseLostError,
+        );
+        expect(await store.countReaids("7")).toBe(6_002);
+      });
+
       it("confirms a held lease before an unfenced write, and says lease lost once it was taken over", async () => {
         const store = await open();
         const held = await takeLease(store, { name: "apply", owner: "a", purpose: "x", ttlMs: 60_000 });
