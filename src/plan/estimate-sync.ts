@@ -57,8 +57,15 @@ export function estimateSync(input: {
 export function withSyncEstimate(change: Change, now: Date): Change {
   const cost = change.live?.syncCost;
   if (!change.syncAfter || !cost) return change;
-  const toWrite = change.live?.profilesWithoutReaid?.count ?? 0;
+  const without = change.live?.profilesWithoutReaid;
   const firstSync = change.syncAfter === "full" || change.before === null;
+  // A first sync writes every profile (those without an e-mail aside): when the plan read only the
+  // first pages, the table's count says more than the pages it read (10M profiles need 5 import
+  // files, not the 1 that the first 5,000 rows would).
+  const toWrite =
+    firstSync && without && !without.complete
+      ? Math.max(without.count, cost.profiles)
+      : (without?.count ?? 0);
   change.sync = { estimate: estimateSync({ mode: change.syncAfter, cost, toWrite, firstSync, now }) };
   return change;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { describeSyncCost, estimateSync } from "../../src/plan/estimate-sync.ts";
+import { describeSyncCost, estimateSync, withSyncEstimate } from "../../src/plan/estimate-sync.ts";
+import type { Change } from "../../src/plan/plan-types.ts";
 
 const noon = new Date("2026-12-01T12:00:00Z");
 
@@ -47,5 +48,24 @@ describe("estimateSync", () => {
       now: noon,
     });
     expect(estimate).toMatchObject({ listCalls: 1, writeCalls: 40, imports: 0, importsLeftToday: 12 });
+  });
+
+  it("counts a first sync's writes from the table's count when the plan read only its first pages", () => {
+    // Seen at 10M: the plan read 5,000 rows, all without a REAID, and said 1 import; the sync made 5.
+    const change = {
+      syncAfter: "full",
+      before: null,
+      live: {
+        syncCost: { profiles: 10_000_000, basis: "profile-count", importsUsedToday: 0, callsPerMinute: 90 },
+        profilesWithoutReaid: { count: 5_000, complete: false },
+      },
+    } as unknown as Change;
+    expect(withSyncEstimate(change, noon).sync?.estimate).toMatchObject({ listCalls: 10_000, imports: 9 });
+    // Once the whole table was read, its count of rows to write stands as it is.
+    const read = {
+      ...change,
+      live: { ...change.live, profilesWithoutReaid: { count: 5_000, complete: true } },
+    };
+    expect(withSyncEstimate(read as Change, noon).sync?.estimate).toMatchObject({ imports: 1 });
   });
 });
