@@ -5,8 +5,8 @@ import { noStore } from "./no-store.ts";
 import { newReaids } from "./new-reaids.ts";
 import {
   FENCE_CHECK_SQL,
-  LEASE_LOST_CODE,
   type LeaseFence,
+  leaseLostError,
   type SqlDriver,
   type SqlSession,
   type SqlStatement,
@@ -171,20 +171,17 @@ export class PostgresDriver implements SqlDriver {
       if (round === 5) {
         throw new StoreError("unavailable", "could not store REAIDs after 5 attempts (concurrent writers?)");
       }
-      const found = await this.#pool.query<{
-        email_hash: string;
-        reaid: string;
-      }>(LOOKUP_REAIDS, [namespace, missing]);
+      const found = await this.#pool.query<{ email_hash: string; reaid: string }>(LOOKUP_REAIDS, [
+        namespace,
+        missing,
+      ]);
       for (const row of found.rows) out.set(row.email_hash, row.reaid);
       const toInsert = found.rows.length === 0 ? missing : missing.filter((email) => !out.has(email));
       if (round === 0) this.#lastBatchAllNew = found.rows.length === 0;
       if (toInsert.length === 0) return;
       if (round === 0 && (await this.#insertAll(namespace, toInsert, now, out, fence))) return;
       try {
-        const inserted = await this.#pool.query<{
-          email_hash: string;
-          reaid: string;
-        }>(
+        const inserted = await this.#pool.query<{ email_hash: string; reaid: string }>(
           `${fence ? FENCED_INSERT_REAIDS : INSERT_REAIDS} ON CONFLICT DO NOTHING RETURNING email_hash, reaid`,
           [namespace, toInsert, newReaids(toInsert.length), now, ...fenceParams(fence)],
         );
@@ -221,7 +218,7 @@ export class PostgresDriver implements SqlDriver {
         ...fenceParams(fence),
       ]);
       // All or nothing: none inserted without an error means the fence held nothing.
-      if (result.rowCount !== emails.length) throw leaseLost(fence);
+      if (fence && result.rowCount !== emails.length) throw leaseLostError(fence);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (code === UNIQUE_VIOLATION || code === DEADLOCK) return false;
@@ -235,7 +232,7 @@ export class PostgresDriver implements SqlDriver {
   async #confirmFence(fence: LeaseFence | undefined): Promise<void> {
     if (!fence) return;
     const held = await this.#pool.query(numbered(FENCE_CHECK_SQL), fenceParams(fence));
-    if (held.rows.length === 0) throw leaseLost(fence);
+    if (held.rows.length === 0) throw leaseLostError(fence);
   }
 
   async runGrouped(statements: readonly SqlStatement[]): Promise<void> {
@@ -305,9 +302,4 @@ function describeTarget(connectionString: string): string {
 
 function fenceParams(fence: LeaseFence | undefined): unknown[] {
   return fence ? [fence.name, fence.id, fence.token] : [];
-}
-
-function leaseLost(fence: LeaseFence | undefined): Error {
-  const name = fence?.name ?? "?";
-  return Object.assign(new Error(`lease lost: "${name}" (token ${fence?.token})`), { code: LEASE_LOST_CODE });
 }

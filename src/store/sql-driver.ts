@@ -75,6 +75,11 @@ export interface LeaseFence {
 /** The code of the error a fenced REAID batch fails with when its lease is no longer held. */
 export const LEASE_LOST_CODE = "EMI_LEASE_LOST";
 
+/** The error a fenced REAID batch fails with when `fence` no longer holds its lease. */
+export function leaseLostError({ name, token }: LeaseFence): Error {
+  return Object.assign(new Error(`lease lost: "${name}" (token ${token})`), { code: LEASE_LOST_CODE });
+}
+
 /** Finds the lease row only while `fence` still holds it (parameters: name, id, token). */
 export const FENCE_CHECK_SQL =
   "SELECT token FROM locks WHERE name = ? AND id = ? AND token = ? AND expires_at > 0";

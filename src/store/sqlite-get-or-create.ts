@@ -41,7 +41,7 @@ export function prepareGetOrCreate(
     const hashes = emails.map((email) => hashAddress(key, email));
     // In hash order: neighbouring rows share index pages.
     const order = hashes.map((_, i) => i).sort((a, b) => (hashes[a]! < hashes[b]! ? -1 : 1));
-    const out = new Array<string>(hashes.length);
+    const out = new Array<string>(emails.length);
     let fresh: string[] = [];
     let next = 0;
     // Calls are nearly all-new (a back-fill) or nearly all-known (a re-run), so guess from the
@@ -54,7 +54,7 @@ export function prepareGetOrCreate(
       lastWasNew = reaid === undefined;
       while (reaid === undefined) {
         if (next === fresh.length) {
-          fresh = newReaids(Math.min(4096, hashes.length));
+          fresh = newReaids(Math.min(4096, emails.length));
           next = 0;
         }
         const candidate = fresh[next++]!;

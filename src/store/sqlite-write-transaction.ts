@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { SqlStatement } from "./sql-driver.ts";
-import { FENCE_CHECK_SQL, LEASE_LOST_CODE, type LeaseFence } from "./sql-driver.ts";
+import { FENCE_CHECK_SQL, type LeaseFence, leaseLostError } from "./sql-driver.ts";
 import { bindable } from "./sqlite-bindable.ts";
 import { prepareGetOrCreate, type ReaidBatch } from "./sqlite-get-or-create.ts";
 
@@ -31,13 +31,9 @@ export function prepareWriteTransaction(db: Database.Database): WriteTransaction
   // A batch written under a lease checks it first, in this transaction: a holder that lost its
   // lease (a newer token, or released) creates nothing. The group then fails and each job is run
   // alone (runWriteGroup), so only the fenced-out caller fails.
-  const checkFence = ({ name, id, token }: LeaseFence) => {
+  const checkFence = (fence: LeaseFence) => {
     fenceCheck ??= db.prepare(FENCE_CHECK_SQL);
-    if (fenceCheck.get(name, id, token) === undefined) {
-      throw Object.assign(new Error(`lease lost: "${name}" (token ${token})`), {
-        code: LEASE_LOST_CODE,
-      });
-    }
+    if (fenceCheck.get(fence.name, fence.id, fence.token) === undefined) throw leaseLostError(fence);
   };
   const statements = new Map<string, Database.Statement>();
   const run = ({ sql, params }: SqlStatement) => {
