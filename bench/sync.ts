@@ -7,6 +7,9 @@
 //   npx tsx bench/sync.ts              1,000,000 profiles
 //   npx tsx bench/sync.ts 10m          10,000,000 profiles (the sandbox needs a few GB)
 //   npx tsx bench/sync.ts 20000        any size, e.g. to check the benchmark itself
+//   npx tsx bench/sync.ts 10m --kill   the back-fill killed (SIGKILL) once two fifths of the table is
+//                                      imported, then resumed by `emi sync`: checks that the resume
+//                                      re-reads at most the files that were not settled
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -20,7 +23,9 @@ import { FormData, request } from "undici";
 import type { SandboxStats, TableStats } from "../src/sandbox/sandbox-stats.ts";
 import { openStore } from "../src/store/open-store.ts";
 
-const profiles = parseSize(process.argv[2] ?? process.env.BENCH_PROFILES ?? "1m");
+const args = process.argv.slice(2);
+const killMidway = args.includes("--kill");
+const profiles = parseSize(args.find((a) => !a.startsWith("--")) ?? process.env.BENCH_PROFILES ?? "1m");
 const here = import.meta.dirname;
 const headers = { "x-emi-endpoint": "api3" };
 const key = "bench-key";
@@ -183,6 +188,16 @@ function planEstimate(json: string): {
   return estimate as ReturnType<typeof planEstimate>;
 }
 
+function emiEnv(url: string): Record<string, string> {
+  return {
+    EMI_ACTITO_URL: url,
+    ACTITO_BENCH_KEY: key,
+    // The call budget is lifted: the benchmark measures emi, not Actito's throttling. The day's
+    // imports stay Actito's 12: a back-fill that needed more would show here.
+    EMI_ACTITO_CALLS_PER_MINUTE: "1000000000",
+  };
+}
+
 /** One emi command through the CLI in its own process (bench/cli-run-child.ts). */
 async function emi(dir: string, url: string, log: string, args: string[]): Promise<CliRun> {
   // BENCH_CPU_PROF=<folder>: a V8 CPU profile of each emi command there (open it in Chrome's DevTools).
@@ -191,17 +206,40 @@ async function emi(dir: string, url: string, log: string, args: string[]): Promi
     : [];
   const child = startChild(
     [...profile, join(here, "cli-run-child.mjs"), join(dir, log), ...args],
-    {
-      EMI_ACTITO_URL: url,
-      ACTITO_BENCH_KEY: key,
-      // The call budget is lifted: the benchmark measures emi, not Actito's throttling. The day's
-      // imports stay Actito's 12: a back-fill that needed more would show here.
-      EMI_ACTITO_CALLS_PER_MINUTE: "1000000000",
-    },
+    emiEnv(url),
     false,
   );
   const line = await firstLine(child);
   return JSON.parse(line) as CliRun;
+}
+
+/**
+ * Starts an emi command and kills it with SIGKILL once the sandbox has applied `rows` more import
+ * rows than it had: a crash in the middle of a back-fill, with no chance to save anything.
+ */
+async function emiKilledAt(dir: string, url: string, log: string, args: string[], rows: number) {
+  const from = (await tableStats(url)).rowsApplied;
+  const child = startChild([join(here, "cli-run-child.mjs"), join(dir, log), ...args], emiEnv(url), false);
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  let ended: number | null | undefined;
+  void exited.then((code) => {
+    ended = code;
+  });
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 200));
+    if (ended !== undefined) {
+      console.error(
+        `FAILED: emi ${args[0]} ended (${ended}) before it could be killed; see ${join(dir, log)}`,
+      );
+      process.exit(1);
+    }
+    const stats = await tableStats(url);
+    if (stats.rowsApplied - from >= rows) {
+      child.kill("SIGKILL");
+      await exited;
+      return { applied: (await tableStats(url)).rowsApplied - from, listed: stats.pagesListed };
+    }
+  }
 }
 
 /** Every profile carries a REAID and no two carry the same one (64-bit fingerprints, sorted). */
@@ -291,12 +329,47 @@ try {
   // The back-fill: `emi apply` adds the REAID attribute, activates, and syncs.
   const before = await tableStats(url);
   const backfillLoad = load();
-  const backfill = await emi(dir, url, "apply.log", ["apply", "--yes", ...common]);
+  let killed: { applied: number; listed: number; seconds: number } | null = null;
+  if (killMidway) {
+    // A crash once two fifths of the table is imported; `emi sync` resumes from the last settled file.
+    const started = performance.now();
+    const at = await emiKilledAt(
+      dir,
+      url,
+      "apply.log",
+      ["apply", "--yes", ...common],
+      Math.ceil(profiles * 0.4),
+    );
+    killed = { ...at, seconds: (performance.now() - started) / 1000 };
+    console.log(
+      `back-fill killed (SIGKILL) after ${killed.seconds.toFixed(1)} s: ${n(killed.applied)} rows imported, ` +
+        `${n(killed.listed - before.pagesListed)} pages listed`,
+    );
+  }
+  const resumeFrom = await tableStats(url);
+  const backfill = killMidway
+    ? await emi(dir, url, "resume.log", ["sync", ...common])
+    : await emi(dir, url, "apply.log", ["apply", "--yes", ...common]);
   const after = await tableStats(url);
+  if (killed) {
+    const resumePages = after.pagesListed - resumeFrom.pagesListed;
+    const importsMade = after.importsSubmitted - before.importsSubmitted;
+    const pagesPerFile = Math.ceil(pagesOfTable / Math.max(1, importsMade - 1));
+    const bound = pagesOfTable - Math.floor(killed.applied / 1000) + 2 * pagesPerFile;
+    console.log(
+      `resume (emi sync): ${backfill.seconds.toFixed(1)} s, ${n(resumePages)} pages listed of the table's ${n(pagesOfTable)}, ` +
+        `peak RSS ${backfill.maxRssMb.toFixed(0)} MB`,
+    );
+    check(
+      resumePages <= Math.min(bound, pagesOfTable),
+      `the resume listed ${n(resumePages)} pages: at most what was not imported plus two files' pages (${n(Math.min(bound, pagesOfTable))})`,
+    );
+    backfill.seconds += killed.seconds;
+  }
   const backfillState = await registry(storeUrl, dir);
   const ratio = backfill.seconds / floorRun.seconds;
   console.log(
-    `back-fill (emi apply): ${backfill.seconds.toFixed(1)} s, peak RSS ${backfill.maxRssMb.toFixed(0)} MB, ` +
+    `back-fill (${killMidway ? "emi apply, killed, then emi sync" : "emi apply"}): ${backfill.seconds.toFixed(1)} s, peak RSS ${backfill.maxRssMb.toFixed(0)} MB, ` +
       `${n(backfillState.sync?.counts.written ?? 0)} written, ${n(after.pagesListed - before.pagesListed)} pages listed, ` +
       `${after.importsSubmitted - before.importsSubmitted} import(s), CLI from its ${backfill.loaded}; ratio to the floor ${ratio.toFixed(2)}× ` +
       `(load ${backfillLoad} → ${backfill.loadAverage.toFixed(2)})`,

@@ -203,7 +203,11 @@ export class ProfileTableStore {
       const previous = this.#value(name, slot);
       if (previous !== value) changed.push(name);
       const index = this.uniqueIndexes.get(name);
-      if (index) {
+      // An unchanged value leaves its index entry alone: deleting and setting it again would leave a
+      // hole in V8's Map each time, and a Map holds at most 2^24 entries, holes included until it
+      // grows (a 10M-profile import keyed by e-mail overflowed it that way).
+      // A generated value (nothing stored yet) is found by parsing, so its first write indexes it.
+      if (index && (previous !== value || column[slot] === undefined)) {
         if (previous !== null && index.get(previous) === slot) index.delete(previous);
         if (value !== null) index.set(value, slot);
       }

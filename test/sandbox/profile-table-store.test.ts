@@ -37,6 +37,21 @@ describe("ProfileTableStore generated profiles", () => {
     ).toEqual([{ profileId: 3, attributes: { emailAddress: "moved@acme.example" } }]);
   });
 
+  it("keeps a profile findable when an import writes its unique key again, generated or stored", () => {
+    // Imports keyed by e-mail write the e-mail back with every row: a 10M-profile table met V8's
+    // 2^24-entry Map limit when each such write deleted and re-added the index entry.
+    const store = table();
+    store.generate(1, 10, 0);
+    store.write(4, { emailAddress: "user-5@acme.example", reaid: "R5" }, 1);
+    store.write(4, { emailAddress: "user-5@acme.example", reaid: "R5" }, 2);
+    expect(store.findSlot("emailAddress", "user-5@acme.example")).toBe(4);
+    expect(store.findSlot("reaid", "R5")).toBe(4);
+    store.write(4, { reaid: "R5b" }, 3);
+    expect(store.findSlot("reaid", "R5")).toBeUndefined();
+    expect(store.findSlot("reaid", "R5b")).toBe(4);
+    expect(store.checkWrite({ reaid: "R5" }, 6)).toBeUndefined();
+  });
+
   it("keeps unique values unique across generated and created profiles", () => {
     const store = table();
     store.generate(1, 5, 0);
