@@ -321,6 +321,12 @@ CREATE INDEX api_keys_binding ON api_keys (integration_id, account);
 `;
 };
 
+// Issue 28, continued: an address's hash is its HMAC's first 22 base64url characters (see
+// HASH_CHARACTERS), which halves the address index. The first 22 characters of the 43 stored before
+// are exactly that, so SQL cuts them in place; a release before this one refuses the store (its
+// schema version), rather than looking addresses up by 43 characters and finding none.
+const shortHashesSql = "UPDATE reaids SET email_hash = substr(email_hash, 1, 22) WHERE length(email_hash) > 22;";
+
 /** Every migration, in order. */
 export const migrations: readonly Migration[] = [
   { version: 1, name: "initial schema", sqlite: initialSqlite, postgres: initialPostgres },
@@ -361,6 +367,7 @@ export const migrations: readonly Migration[] = [
     sqlite: keyBinding("sqlite"),
     postgres: keyBinding("postgres"),
   },
+  { version: 10, name: "address hashes of 22 characters", sqlite: shortHashesSql, postgres: shortHashesSql },
 ];
 
 /** Bookkeeping table, created before any numbered migration runs. Same SQL in both dialects. */

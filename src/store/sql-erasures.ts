@@ -48,14 +48,20 @@ export class SqlErasures implements ErasureStore {
     return rows.map((r) => ({ reason: r.reason, erased: Number(r.erased), erasedAt: r.erased_at }));
   }
 
+  /**
+   * Only rows whose moment (last seen, else created) is older than `at` are written: a REAID created
+   * by this very run already counts from after `at`, so a back-fill by `emi sync --full` rewrites no
+   * row it just made. Writing each of them again, in one transaction a page, slowed a 10M back-fill
+   * from 17,400 to 10,400 profiles a second.
+   */
   async markSeen(namespace: string, hashes: readonly string[], at: string): Promise<void> {
     if (hashes.length === 0) return;
     await this.#driver.transaction(async (tx) => {
       for (let i = 0; i < hashes.length; i += IN_LIST) {
         const batch = hashes.slice(i, i + IN_LIST);
         await tx.run(
-          `UPDATE reaids SET seen_at = ? WHERE namespace = ? AND email_hash IN (${batch.map(() => "?").join(", ")})`,
-          [at, namespace, ...batch],
+          `UPDATE reaids SET seen_at = ? WHERE namespace = ? AND email_hash IN (${batch.map(() => "?").join(", ")}) AND COALESCE(seen_at, created_at) < ?`,
+          [at, namespace, ...batch, at],
         );
       }
     });

@@ -1,0 +1,58 @@
+import { createHmac } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { HASH_CHARACTERS } from "../../src/store/address-hasher.ts";
+import { migrations } from "../../src/store/migrations.ts";
+import { normaliseEmail } from "../../src/store/normalise-email.ts";
+import { openStore } from "../../src/store/open-store.ts";
+
+let dir: string;
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const noEnv = { keys: { env: {} } };
+
+describe("address hashes of 22 characters (schema 10)", () => {
+  it("cuts a schema-9 store's 43-character hashes in place and finds every REAID as before", async () => {
+    dir = mkdtempSync(join(tmpdir(), "emi-short-hash-"));
+    const path = join(dir, "state.db");
+    const emails = Array.from({ length: 3_000 }, (_, i) => `Person.${i}@Short-Hash.example`);
+    const store = await openStore(`sqlite:${path}`, noEnv);
+    const given = await store.getOrCreateReaids("1042", emails);
+    await store.close();
+
+    // The store as schema 9 left it: the whole HMAC, base64url, 43 characters.
+    const key = Buffer.from(readFileSync(`${path}.key`, "utf8").trim(), "base64url");
+    const full = (email: string) => createHmac("sha256", key).update(normaliseEmail(email)).digest("base64url");
+    const db = new Database(path);
+    const update = db.prepare("UPDATE reaids SET email_hash = ? WHERE namespace = '1042' AND email_hash = ?");
+    db.transaction(() => {
+      for (const email of emails) {
+        expect(update.run(full(email), full(email).slice(0, HASH_CHARACTERS)).changes).toBe(1);
+      }
+    })();
+    db.prepare("DELETE FROM schema_migrations WHERE version = 10").run();
+    db.close();
+
+    const reopened = await openStore(`sqlite:${path}`, noEnv);
+    try {
+      expect(await (reopened as unknown as { schemaVersion(): Promise<number> }).schemaVersion()).toBe(
+        migrations.at(-1)!.version,
+      );
+      const found = await reopened.findReaids("1042", emails);
+      expect(emails.filter((email) => found.get(email) !== given.get(email))).toEqual([]);
+      // And the same addresses get the same REAIDs, none new.
+      const again = await reopened.getOrCreateReaids("1042", emails);
+      expect(emails.filter((email) => again.get(email) !== given.get(email))).toEqual([]);
+      expect(await reopened.countReaids("1042")).toBe(emails.length);
+    } finally {
+      await reopened.close();
+    }
+    const check = new Database(path, { readonly: true });
+    const lengths = check.prepare("SELECT DISTINCT length(email_hash) AS n FROM reaids").all();
+    check.close();
+    expect(lengths).toEqual([{ n: HASH_CHARACTERS }]);
+  });
+});
