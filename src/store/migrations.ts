@@ -325,7 +325,8 @@ CREATE INDEX api_keys_binding ON api_keys (integration_id, account);
 // HASH_CHARACTERS), which halves the address index. The first 22 characters of the 43 stored before
 // are exactly that, so SQL cuts them in place; a release before this one refuses the store (its
 // schema version), rather than looking addresses up by 43 characters and finding none.
-const shortHashesSql = "UPDATE reaids SET email_hash = substr(email_hash, 1, 22) WHERE length(email_hash) > 22;";
+const shortHashesSql =
+  "UPDATE reaids SET email_hash = substr(email_hash, 1, 22) WHERE length(email_hash) > 22;";
 
 /** Every migration, in order. */
 export const migrations: readonly Migration[] = [

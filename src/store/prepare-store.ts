@@ -134,6 +134,9 @@ export async function prepareStore(
       // Another process opening the store at the same time finished the migration first.
       if ((await schemaVersionOf(driver)) < NO_ADDRESSES_VERSION) throw error;
     }
+  } else {
+    // A store past the addresses' removal takes the migrations after it (9 and on) here.
+    await applyMigrations(driver, Number.POSITIVE_INFINITY);
   }
   // Insert-if-absent then read: two processes opening a fresh store agree on one secret.
   await driver.run("INSERT INTO store_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", [

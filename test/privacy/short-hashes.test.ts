@@ -25,7 +25,8 @@ describe("address hashes of 22 characters (schema 10)", () => {
 
     // The store as schema 9 left it: the whole HMAC, base64url, 43 characters.
     const key = Buffer.from(readFileSync(`${path}.key`, "utf8").trim(), "base64url");
-    const full = (email: string) => createHmac("sha256", key).update(normaliseEmail(email)).digest("base64url");
+    const full = (email: string) =>
+      createHmac("sha256", key).update(normaliseEmail(email)).digest("base64url");
     const db = new Database(path);
     const update = db.prepare("UPDATE reaids SET email_hash = ? WHERE namespace = '1042' AND email_hash = ?");
     db.transaction(() => {
