@@ -44,8 +44,7 @@ const INSERT_REAIDS = `INSERT INTO reaids (namespace, email_hash, reaid, created
 const FENCED_INSERT_REAIDS = `WITH fence AS (
     SELECT 1 FROM locks WHERE name = $5 AND id = $6 AND token = $7 AND expires_at > 0 FOR SHARE
   )
-  INSERT INTO reaids (namespace, email_hash, reaid, created_at)
-  SELECT $1, t.email_hash, t.reaid, $4 FROM unnest($2::text[], $3::text[]) AS t (email_hash, reaid)
+  ${INSERT_REAIDS}
   WHERE EXISTS (SELECT 1 FROM fence)`;
 
 /** pg behind the SqlDriver interface: a small pool; a transaction holds one client. */

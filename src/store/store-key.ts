@@ -67,62 +67,42 @@ export async function findStoreKey(
     const text = await readKeyFile(path);
     return text === null ? null : parseKey(text, path);
   };
+  // What every outcome below returns: the key found (or null) and how to make one.
+  const keyring = (key: Uint8Array | null, make: typeof create): StoreKeyring => ({
+    key,
+    create: make,
+    reread,
+    lookedAt,
+    need,
+  });
   const named = env[STORE_KEY_FILE_VARIABLE]?.trim();
   if (named) {
     const path = resolve(cwd, named);
     lookedAt.push(`${STORE_KEY_FILE_VARIABLE} (${path})`);
     const text = await readKeyFile(path);
-    if (text !== null)
-      return {
-        key: parseKey(text, path),
-        create: null,
-        reread,
-        lookedAt,
-        need,
-      };
+    if (text !== null) return keyring(parseKey(text, path), null);
     create = () => makeKeyFile(path);
     reread = rereadOf(path);
   }
   if (options.repositoryKey) {
     lookedAt.push(options.repositoryKey.place);
     const text = await options.repositoryKey.read();
-    if (text !== null) {
-      return {
-        key: parseKey(text, options.repositoryKey.place),
-        create: null,
-        reread,
-        lookedAt,
-        need,
-      };
-    }
+    if (text !== null) return keyring(parseKey(text, options.repositoryKey.place), null);
   }
   if (place === ":memory:") {
-    return {
-      key: null,
-      create: create ?? (async () => randomBytes(STORE_KEY_BYTES)),
-      reread,
-      lookedAt,
-      need,
-    };
+    return keyring(null, create ?? (async () => randomBytes(STORE_KEY_BYTES)));
   }
   if (place !== null) {
     const beside = storeKeyFileOf(place);
     lookedAt.push(beside);
     const text = await readKeyFile(beside);
-    if (text !== null)
-      return {
-        key: parseKey(text, beside),
-        create: null,
-        reread,
-        lookedAt,
-        need,
-      };
+    if (text !== null) return keyring(parseKey(text, beside), null);
     if (!create) {
       create = () => makeKeyFile(beside);
       reread = rereadOf(beside);
     }
   }
-  return { key: null, create, reread, lookedAt, need };
+  return keyring(null, create);
 }
 
 /** The key file beside an embedded store: `state.db` → `state.db.key`. */

@@ -8,6 +8,7 @@ import { HASH_CHARACTERS } from "../../src/store/address-hasher.ts";
 import { migrations } from "../../src/store/migrations.ts";
 import { normaliseEmail } from "../../src/store/normalise-email.ts";
 import { openStore } from "../../src/store/open-store.ts";
+import type { Store } from "../../src/store/store.ts";
 import { describePostgres } from "../requirements.ts";
 import { postgresHarness } from "../store/store-harness.ts";
 
@@ -18,6 +19,15 @@ afterEach(() => {
 });
 
 const noEnv = { keys: { env: {} } };
+
+/** Every address finds the REAID it was given, and asking again creates none. */
+async function expectSameReaids(store: Store, emails: string[], given: Map<string, string>): Promise<void> {
+  const found = await store.findReaids("1042", emails);
+  expect(emails.filter((email) => found.get(email) !== given.get(email))).toEqual([]);
+  const again = await store.getOrCreateReaids("1042", emails);
+  expect(emails.filter((email) => again.get(email) !== given.get(email))).toEqual([]);
+  expect(await store.countReaids("1042")).toBe(emails.length);
+}
 
 /** The hash as schema 9 kept it: the whole HMAC, base64url, 43 characters. */
 function fullHash(keyFile: string): (email: string) => string {
@@ -53,12 +63,7 @@ describe("address hashes of 22 characters (schema 10)", () => {
       expect(await (reopened as unknown as { schemaVersion(): Promise<number> }).schemaVersion()).toBe(
         migrations.at(-1)!.version,
       );
-      const found = await reopened.findReaids("1042", emails);
-      expect(emails.filter((email) => found.get(email) !== given.get(email))).toEqual([]);
-      // And the same addresses get the same REAIDs, none new.
-      const again = await reopened.getOrCreateReaids("1042", emails);
-      expect(emails.filter((email) => again.get(email) !== given.get(email))).toEqual([]);
-      expect(await reopened.countReaids("1042")).toBe(emails.length);
+      await expectSameReaids(reopened, emails, given);
     } finally {
       await reopened.close();
     }
@@ -89,11 +94,7 @@ describePostgres("address hashes of 22 characters on PostgreSQL (schema 10)", (b
     );
     const reopened = await openStore(url);
     try {
-      const found = await reopened.findReaids("1042", emails);
-      expect(emails.filter((email) => found.get(email) !== given.get(email))).toEqual([]);
-      const again = await reopened.getOrCreateReaids("1042", emails);
-      expect(emails.filter((email) => again.get(email) !== given.get(email))).toEqual([]);
-      expect(await reopened.countReaids("1042")).toBe(emails.length);
+      await expectSameReaids(reopened, emails, given);
     } finally {
       await reopened.close();
     }

@@ -14,17 +14,22 @@ describePostgres("PostgresStore", (url) => {
   describe("PostgresStore under READ COMMITTED", () => {
     const harness = postgresHarness(url);
     afterEach(() => harness.cleanup());
+    /** A connection of its own to the store's schema: another process's, or the test's. */
+    const clientIn = async (storeUrl: string): Promise<pg.Client> => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(`SET search_path TO ${new URL(storeUrl).searchParams.get("schema")}`);
+      return client;
+    };
 
     it("reports account-taken when another transaction commits the same account between check and insert", async () => {
       const storeUrl = await harness.freshUrl();
       const store = await openStore(storeUrl);
-      const other = new pg.Client({ connectionString: url });
-      await other.connect();
+      const other = await clientIn(storeUrl);
       try {
         await store.putIntegration(registryWrite(2000));
         // Another writer claims account 5000 and holds its transaction open: our check sees nothing,
         // our insert waits on its row, and fails on the constraint once it commits.
-        await other.query(`SET search_path TO ${new URL(storeUrl).searchParams.get("schema")}`);
         await other.query("BEGIN");
         await other.query("INSERT INTO integration_accounts (account, owner) VALUES (5000, 2000)");
         const put = store.putIntegration(registryWrite(1042, { sisterAccounts: [5000] }));
@@ -45,14 +50,12 @@ describePostgres("PostgresStore", (url) => {
     it("makes a fenced REAID batch wait for a takeover in progress, then insert nothing", async () => {
       const storeUrl = await harness.freshUrl();
       const store = await openStore(storeUrl);
-      const other = new pg.Client({ connectionString: url });
-      await other.connect();
+      const other = await clientIn(storeUrl);
       try {
         const old = await store.acquireLock("licence:api3/acme", "paused", "sync", 60_000);
         // Another process takes the lease over and has not committed yet: the batch's statement
         // checks the lease row in its own transaction, so it waits for the takeover, then finds
         // the newer token and inserts nothing (a check before the batch would have passed).
-        await other.query(`SET search_path TO ${new URL(storeUrl).searchParams.get("schema")}`);
         await other.query("BEGIN");
         await other.query("UPDATE locks SET id = 'taker', token = token + 1 WHERE name = $1", [old.name]);
         const emails = Array.from({ length: 3_000 }, (_, i) => `t${i}@example.com`);
@@ -76,13 +79,11 @@ describePostgres("PostgresStore", (url) => {
     it("keeps the other writer's REAID when another transaction commits the same e-mail mid-batch", async () => {
       const storeUrl = await harness.freshUrl();
       const store = await openStore(storeUrl);
-      const other = new pg.Client({ connectionString: url });
-      await other.connect();
+      const other = await clientIn(storeUrl);
       try {
         // Another process inserts one e-mail of our batch and holds its transaction open: our lookup
         // does not see it, our insert waits on it and fails once it commits, and the careful insert
         // must then keep its REAID and still create all the others.
-        await other.query(`SET search_path TO ${new URL(storeUrl).searchParams.get("schema")}`);
         await other.query("BEGIN");
         await other.query(
           "INSERT INTO reaids (namespace, email_hash, reaid, created_at) VALUES ('1042', $1, 'theirs-theirs-theirs-1', 'x')",
@@ -135,10 +136,8 @@ describePostgres("PostgresStore", (url) => {
     it("looks existing e-mails up by index even before the table's statistics caught up", async () => {
       const storeUrl = await harness.freshUrl();
       const store = await openStore(storeUrl);
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
+      const client = await clientIn(storeUrl);
       try {
-        await client.query(`SET search_path TO ${new URL(storeUrl).searchParams.get("schema")}`);
         // Statistics taken while the table was empty, then 200,000 rows: a planner trusting them
         // scanned the whole namespace for every lookup.
         await client.query("ANALYZE reaids");
