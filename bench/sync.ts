@@ -10,6 +10,7 @@
 //   npx tsx bench/sync.ts 10m --kill   the back-fill killed (SIGKILL) once two fifths of the table is
 //                                      imported, then resumed by `emi sync`: checks that the resume
 //                                      re-reads at most what was not imported, and one file
+//   BENCH_KEEP=1                       keeps the temporary folder (the commands' logs) when all went well
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -455,7 +456,7 @@ if (failures.length > 0) {
   for (const f of failures) console.log(`  - ${f}`);
   process.exitCode = 1;
 } else {
-  await rm(dir, { recursive: true, force: true });
+  if (!process.env.BENCH_KEEP) await rm(dir, { recursive: true, force: true });
   if (missed.length > 0) {
     console.log(`\nEvery outcome right; ${missed.length} target(s) missed.`);
     process.exitCode = 3;

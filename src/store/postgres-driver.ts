@@ -182,7 +182,7 @@ export class PostgresDriver implements SqlDriver {
       try {
         const inserted = await this.#pool.query<{ email_hash: string; reaid: string }>(
           `${fence ? FENCED_INSERT_REAIDS : INSERT_REAIDS} ON CONFLICT DO NOTHING RETURNING email_hash, reaid`,
-          [namespace, toInsert, newReaids(toInsert.length), now, ...fenceParams(fence)],
+          [namespace, toInsert, newReaids(toInsert.length).sort(), now, ...fenceParams(fence)],
         );
         for (const row of inserted.rows) out.set(row.email_hash, row.reaid);
         // Nothing inserted: every row lost a race, or the fence held nothing.
@@ -207,7 +207,8 @@ export class PostgresDriver implements SqlDriver {
     out: Map<string, string>,
     fence: LeaseFence | undefined,
   ): Promise<boolean> {
-    const reaids = newReaids(emails.length);
+    // Sorted like the hashes they pair with: the REAID index is then filled in its own order too.
+    const reaids = newReaids(emails.length).sort();
     try {
       const result = await this.#pool.query(fence ? FENCED_INSERT_REAIDS : INSERT_REAIDS, [
         namespace,

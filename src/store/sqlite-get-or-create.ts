@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { hashAddress } from "./address-hasher.ts";
 import { newReaids } from "./new-reaids.ts";
+import { prefixOrder } from "./prefix-order.ts";
 import type { LeaseFence } from "./sql-driver.ts";
 
 /**
@@ -25,7 +26,9 @@ export interface ReaidBatch {
  *
  * The transaction is IMMEDIATE: it holds the write lock, so a racing process waits instead of
  * failing later; inserts never overwrite, and whatever is stored wins. Fresh REAIDs are drawn by
- * `newReaids`.
+ * `newReaids` and handed out in sorted order to the e-mails in hash order: which random REAID an
+ * address gets then follows its keyed hash, which tells nothing to anyone without the store key
+ * (and the store holds the pairs anyway), while both unique indexes are filled in their own order.
  */
 export function prepareGetOrCreate(
   db: Database.Database,
@@ -40,21 +43,32 @@ export function prepareGetOrCreate(
   return (namespace, emails, now, key) => {
     const hashes = emails.map((email) => hashAddress(key, email));
     // In hash order: neighbouring rows share index pages.
-    const order = hashes.map((_, i) => i).sort((a, b) => (hashes[a]! < hashes[b]! ? -1 : 1));
+    const order = prefixOrder(hashes);
     const out = new Array<string>(emails.length);
     let fresh: string[] = [];
     let next = 0;
+    let drawn = 0;
+    let known = 0;
     // Calls are nearly all-new (a back-fill) or nearly all-known (a re-run), so guess from the
     // previous e-mail: a new one is inserted straight away (its unique index is probed once, by
     // the insert), a known one is looked up first (no REAID drawn and thrown away).
     let lastWasNew = true;
-    for (const i of order) {
+    for (let position = 0; position < order.length; position++) {
+      const i = order[position]!;
       const email = hashes[i]!;
       let reaid: string | undefined = lastWasNew ? undefined : select.get(namespace, email);
       lastWasNew = reaid === undefined;
+      if (!lastWasNew) known++;
       while (reaid === undefined) {
         if (next === fresh.length) {
-          fresh = newReaids(Math.min(4096, emails.length));
+          // Sorted, and handed out in hash order: the batch's rows then reach the REAID index in
+          // its order too, one sweep instead of a random page per row. While every e-mail so far
+          // was new (a back-fill), one draw for all that is left; once one was known, draws that
+          // double from 256, so a batch of known e-mails with a few new ones draws few.
+          const left = emails.length - position;
+          drawn = known === 0 ? left : Math.min(Math.max(256, drawn * 2), left);
+          const reaids = newReaids(drawn);
+          fresh = prefixOrder(reaids).map((at) => reaids[at]!);
           next = 0;
         }
         const candidate = fresh[next++]!;
@@ -64,7 +78,10 @@ export function prepareGetOrCreate(
         if (insert.run(namespace, email, candidate, now).changes === 1) reaid = candidate;
         else {
           reaid = select.get(namespace, email);
-          if (reaid !== undefined) lastWasNew = false;
+          if (reaid !== undefined) {
+            lastWasNew = false;
+            known++;
+          }
         }
       }
       out[i] = reaid;

@@ -29,6 +29,7 @@ import { lastRunFactsOf } from "./last-run-facts.ts";
 import {
   actitoSyncLimits,
   choosePatchThreshold,
+  importPollMs,
   reaidBatchProfiles,
   type SyncLimits,
   utcDay,
@@ -74,7 +75,7 @@ export interface RunSyncOptions {
   reaidBatchProfiles?: number;
   /** Wait before re-reading rows whose import submission had no answer (default 60 s). */
   uncertainGraceMs?: number;
-  /** First poll interval of a mass import's status (default 1 s). */
+  /** First poll interval of a mass import's status (default `importPollMs`: 1 s at Actito's limits). */
   pollMs?: number;
   /** Longest wait for one mass import before the run stops and resumes it next time (default 1 h). */
   importTimeoutMs?: number;
@@ -283,7 +284,7 @@ async function syncOne(
             }),
           reaidBatchProfiles: options.reaidBatchProfiles ?? reaidBatchProfiles,
           uncertainGraceMs: options.uncertainGraceMs ?? 60_000,
-          pollMs: options.pollMs ?? 1000,
+          pollMs: options.pollMs ?? importPollMs(limits),
           importTimeoutMs: options.importTimeoutMs ?? 3_600_000,
           watermarkMarginMs: options.watermarkMarginMs ?? 120_000,
           emit,

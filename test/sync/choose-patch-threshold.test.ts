@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { actitoSyncLimits, choosePatchThreshold, patchEtaSeconds } from "../../src/sync/write-strategy.ts";
+import {
+  actitoSyncLimits,
+  choosePatchThreshold,
+  importPollMs,
+  patchEtaSeconds,
+} from "../../src/sync/write-strategy.ts";
 
 const at = (time: string, used: number, firstSync = false) =>
   choosePatchThreshold({
@@ -36,5 +41,17 @@ describe("choosePatchThreshold", () => {
   it("gives the PATCH time left at the licence's pace", () => {
     expect(patchEtaSeconds(250, 90)).toBe(167);
     expect(patchEtaSeconds(0, 90)).toBe(0);
+  });
+});
+
+describe("importPollMs", () => {
+  it("waits a second before the first poll at Actito's limits, as before", () => {
+    expect(importPollMs(actitoSyncLimits)).toBe(1000);
+  });
+
+  it("polls sooner only when a tenth of the call budget allows it, and never sooner than 50 ms", () => {
+    expect(importPollMs({ ...actitoSyncLimits, callsPerMinute: 6_000 })).toBe(100);
+    expect(importPollMs({ ...actitoSyncLimits, callsPerMinute: 1_000_000_000 })).toBe(50);
+    expect(importPollMs({ ...actitoSyncLimits, callsPerMinute: 0 })).toBe(1000);
   });
 });
