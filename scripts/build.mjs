@@ -32,6 +32,7 @@ await build({
     "cli/main": "src/cli/main.ts",
     "store/sqlite-write-worker-thread": "src/store/sqlite-write-worker-thread.ts",
     "store/sqlite-checkpoint-thread": "src/store/sqlite-checkpoint-thread.ts",
+    "store/address-hash-thread": "src/store/address-hash-thread.ts",
   },
   outdir: out,
   chunkNames: "cli/[name]-[hash]",

@@ -28,7 +28,7 @@ export class SqlReaids implements ReaidStore {
     const result = new Map<string, string>();
     const now = nowIso();
     const size = this.#driver.reaidBatchSize;
-    // The driver hashes (the SQLite store in its write thread) and orders each batch by hash.
+    // The driver hashes (the SQLite store in its address-hash thread) and orders each batch by hash.
     for (let start = 0; start < all.length; start += size) {
       const batch = all.length <= size ? all : all.slice(start, start + size);
       await this.#driver.getOrCreateReaidBatch(namespace, batch, now, result, hasher);

@@ -7,6 +7,8 @@ import { bindable } from "./sqlite-bindable.ts";
 import { SqliteWriteQueue } from "./sqlite-write-queue.ts";
 import { prepareWriteTransaction, type WriteJob, type WriteTransaction } from "./sqlite-write-transaction.ts";
 import { SqliteWriteWorker } from "./sqlite-write-worker.ts";
+import { AddressHashThread } from "./address-hash-thread-client.ts";
+import { type HashedBatch, hashBatch } from "./hash-batch.ts";
 import {
   setAutocheckpoint,
   tuneSqliteConnection,
@@ -47,6 +49,10 @@ export class SqliteDriver implements SqlDriver {
   #writeTransaction: WriteTransaction | undefined;
   /** Where REAIDs are created; undefined for an in-memory database, which a second connection cannot see. */
   readonly #worker: SqliteWriteWorker | undefined;
+  /** Where a file's REAID batches are hashed; undefined for an in-memory database. */
+  readonly #hashes: AddressHashThread | undefined;
+  /** Batches being hashed: close lets them reach the write queue first. */
+  readonly #hashing = new Set<Promise<unknown>>();
   /** Turns at writing between the two connections; undefined when there is only one. */
   readonly #writes: SqliteWriteQueue | undefined;
   /** Checkpoints off the writers' path, for a service (prepareForService); else commits do it. */
@@ -62,6 +68,8 @@ export class SqliteDriver implements SqlDriver {
       const worker = new SqliteWriteWorker(path, BUSY_TIMEOUT_MS);
       worker.stopWhenIdle(WRITE_WORKER_IDLE_STOP_MS);
       this.#worker = worker;
+      this.#hashes = new AddressHashThread();
+      this.#hashes.stopWhenIdle(WRITE_WORKER_IDLE_STOP_MS);
       this.#writes = new SqliteWriteQueue(
         (jobs) => worker.run(jobs, this.#walAutocheckpoint),
         this.reaidBatchSize,
@@ -155,17 +163,24 @@ export class SqliteDriver implements SqlDriver {
     hasher: AddressHasher,
     fence?: LeaseFence,
   ): Promise<void> {
-    const batch: ReaidBatch = {
-      namespace,
-      now,
-      emails,
-      key: hasher.key,
-      ...(fence ? { fence } : {}),
-    };
+    // Hashed in a thread of its own while the write thread works on the batch before (a file), or
+    // here (an in-memory store, which has no threads).
+    let hashed: HashedBatch;
+    if (this.#hashes) {
+      const hashing = this.#hashes.hash(hasher.key, emails);
+      this.#hashing.add(hashing);
+      try {
+        hashed = await hashing;
+      } finally {
+        this.#hashing.delete(hashing);
+      }
+    } else hashed = hashBatch(hasher.key, emails);
+    const { hashes, positions } = hashed;
+    const batch: ReaidBatch = { namespace, now, hashes, ...(fence ? { fence } : {}) };
     const reaids = this.#writes
       ? await this.#writes.getOrCreate(batch).finally(() => this.#checkpointer?.committed())
       : ((await this.#runHere({ reaids: batch })) as string[]);
-    for (let i = 0; i < emails.length; i++) out.set(emails[i]!, reaids[i]!);
+    for (let k = 0; k < positions.length; k++) out.set(emails[positions[k]!]!, reaids[k]!);
   }
 
   async runGrouped(statements: readonly SqlStatement[]): Promise<void> {
@@ -186,6 +201,7 @@ export class SqliteDriver implements SqlDriver {
     const worker = this.#worker;
     if (!worker || !this.#writes || this.#checkpointer) return;
     worker.stopWhenIdle(null);
+    this.#hashes?.stopWhenIdle(null);
     this.#checkpointer = new SqliteCheckpointer(this.#path, BUSY_TIMEOUT_MS, this.#writes, () => {
       // The thread failed: each connection checkpoints in its own commits again, as by default.
       this.#checkpointer = undefined;
@@ -210,9 +226,11 @@ export class SqliteDriver implements SqlDriver {
     // First, outside the write queue: a checkpoint may be waiting there for its turn.
     await this.#checkpointer?.close();
     this.#checkpointer = undefined;
+    // Batches asked for before close and still being hashed join the write queue first.
+    while (this.#hashing.size > 0) await Promise.allSettled([...this.#hashing]);
     // A write turn: REAID groups and writes asked for before close still commit.
     return this.#exclusiveWrite(async () => {
-      await this.#worker?.close();
+      await Promise.all([this.#worker?.close(), this.#hashes?.close()]);
       this.#db.close();
     });
   }

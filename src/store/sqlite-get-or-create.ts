@@ -1,38 +1,36 @@
 import type Database from "better-sqlite3";
-import { hashAddress } from "./address-hasher.ts";
 import { newReaids } from "./new-reaids.ts";
 import { prefixOrder } from "./prefix-order.ts";
 import type { LeaseFence } from "./sql-driver.ts";
 
 /**
- * One caller's e-mails (normalised, unique) in one namespace, its creation time and the store key
- * that hashes them (here, in the write thread, off the main thread: an HMAC costs microseconds,
- * which a service's main thread would pay per address).
+ * One caller's addresses in one namespace, as hashes in index order (hashBatch: hashed off the
+ * main thread and off the write thread, an HMAC costs microseconds), and its creation time.
  */
 export interface ReaidBatch {
   namespace: string;
-  emails: readonly string[];
+  hashes: readonly string[];
   now: string;
-  key: Uint8Array;
   /** The lease this batch is written under: checked inside the batch's own transaction. */
   fence?: LeaseFence;
 }
 
 /**
- * The REAIDs of `emails` (normalised, unique) in `namespace`, in the same order, created if
- * missing, each row keyed by the address's hash under `key`: the SQLite store's REAID hot path, run inside a write transaction (see
- * prepareWriteTransaction), by the write worker for a file and on the main connection for an
- * in-memory store. Prepared on first use: the table does not exist before the migrations ran.
+ * The REAIDs of the addresses whose hashes are `hashes` (unique, in index order: see hashBatch) in
+ * `namespace`, in the same order, created if missing: the SQLite store's REAID hot path, run inside
+ * a write transaction (see prepareWriteTransaction), by the write worker for a file and on the main
+ * connection for an in-memory store. Prepared on first use: the table does not exist before the
+ * migrations ran.
  *
  * The transaction is IMMEDIATE: it holds the write lock, so a racing process waits instead of
  * failing later; inserts never overwrite, and whatever is stored wins. Fresh REAIDs are drawn by
- * `newReaids` and handed out in sorted order to the e-mails in hash order: which random REAID an
+ * `newReaids` and handed out in sorted order to the hashes in their order: which random REAID an
  * address gets then follows its keyed hash, which tells nothing to anyone without the store key
  * (and the store holds the pairs anyway), while both unique indexes are filled in their own order.
  */
 export function prepareGetOrCreate(
   db: Database.Database,
-): (namespace: string, emails: readonly string[], now: string, key: Uint8Array) => string[] {
+): (namespace: string, hashes: readonly string[], now: string) => string[] {
   const select = db.prepare<[string, string], string>(
     "SELECT reaid FROM reaids WHERE namespace = ? AND email_hash = ?",
   );
@@ -40,11 +38,8 @@ export function prepareGetOrCreate(
   const insert = db.prepare<[string, string, string, string]>(
     "INSERT INTO reaids (namespace, email_hash, reaid, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
   );
-  return (namespace, emails, now, key) => {
-    const hashes = emails.map((email) => hashAddress(key, email));
-    // In hash order: neighbouring rows share index pages.
-    const order = prefixOrder(hashes);
-    const out = new Array<string>(emails.length);
+  return (namespace, hashes, now) => {
+    const out = new Array<string>(hashes.length);
     let fresh: string[] = [];
     let next = 0;
     let drawn = 0;
@@ -53,9 +48,8 @@ export function prepareGetOrCreate(
     // previous e-mail: a new one is inserted straight away (its unique index is probed once, by
     // the insert), a known one is looked up first (no REAID drawn and thrown away).
     let lastWasNew = true;
-    for (let position = 0; position < order.length; position++) {
-      const i = order[position]!;
-      const email = hashes[i]!;
+    for (let position = 0; position < hashes.length; position++) {
+      const email = hashes[position]!;
       let reaid: string | undefined = lastWasNew ? undefined : select.get(namespace, email);
       lastWasNew = reaid === undefined;
       if (!lastWasNew) known++;
@@ -65,7 +59,7 @@ export function prepareGetOrCreate(
           // its order too, one sweep instead of a random page per row. While every e-mail so far
           // was new (a back-fill), one draw for all that is left; once one was known, draws that
           // double from 256, so a batch of known e-mails with a few new ones draws few.
-          const left = emails.length - position;
+          const left = hashes.length - position;
           drawn = known === 0 ? left : Math.min(Math.max(256, drawn * 2), left);
           const reaids = newReaids(drawn);
           fresh = prefixOrder(reaids).map((at) => reaids[at]!);
@@ -84,7 +78,7 @@ export function prepareGetOrCreate(
           }
         }
       }
-      out[i] = reaid;
+      out[position] = reaid;
     }
     return out;
   };

@@ -3,12 +3,23 @@ import { Worker } from "node:worker_threads";
 import type { ThreadMessage, ThreadReply } from "./serve-thread-requests.ts";
 
 /** The store's worker-thread modules: each is an esbuild entry of its own (scripts/build.mjs). */
-export type SqliteThreadName = "sqlite-write-worker-thread" | "sqlite-checkpoint-thread";
+export type SqliteThreadName =
+  | "sqlite-write-worker-thread"
+  | "sqlite-checkpoint-thread"
+  | "address-hash-thread";
 
 interface Pending<Reply> {
   resolve: (reply: Reply) => void;
   reject: (error: Error) => void;
 }
+
+/**
+ * The address-hash thread holds one batch at a time (at most SqlDriver.reaidBatchSize addresses,
+ * a few MB) and makes only short-lived garbage (an Hmac per address): a young generation of 1 MB
+ * and an old one of 64 MB keep its share of the process small (a 1M back-fill peaked ~30 MB higher
+ * with the write worker's limits).
+ */
+const HASH_THREAD_LIMITS = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 64 };
 
 /** Where a compiled thread is, relative to this module's own folder (src/store/ or dist/cli/). */
 const compiled = (name: SqliteThreadName) => `../../dist/store/${name}.mjs`;
@@ -138,7 +149,8 @@ export class SqliteThread<Request, Reply> {
     const worker = new Worker(entry.url, {
       // A thread holds little (one request's e-mails and REAIDs): a small young generation keeps
       // its heap from adding tens of MB to the process (a 1M back-fill peaked at 313 MB without it).
-      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+      resourceLimits:
+        this.#name === "address-hash-thread" ? HASH_THREAD_LIMITS : { maxYoungGenerationSizeMb: 4 },
       workerData: entry.workerData,
     });
     worker.unref();

@@ -66,7 +66,7 @@ export class SqliteWriteQueue {
 
   /** The REAIDs of one batch, created with whatever other jobs share its group's transaction. */
   async getOrCreate(batch: ReaidBatch): Promise<string[]> {
-    return (await this.#join({ reaids: batch }, batch.emails.length)) as string[];
+    return (await this.#join({ reaids: batch }, batch.hashes.length)) as string[];
   }
 
   /** Runs statements in one transaction with whatever other jobs share it; resolves once committed. */

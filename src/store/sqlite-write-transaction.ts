@@ -49,7 +49,7 @@ export function prepareWriteTransaction(db: Database.Database): WriteTransaction
       if ("reaids" in job) {
         if (job.reaids.fence) checkFence(job.reaids.fence);
         getOrCreate ??= prepareGetOrCreate(db);
-        return getOrCreate(job.reaids.namespace, job.reaids.emails, job.reaids.now, job.reaids.key);
+        return getOrCreate(job.reaids.namespace, job.reaids.hashes, job.reaids.now);
       }
       for (const statement of job.statements) run(statement);
       return null;

@@ -31,10 +31,11 @@ function serveWriteRequests(): void {
   const { path, busyTimeoutMs } = workerData as WriteWorkerData;
   const db = new Database(path);
   db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-  // 16 MB of page cache: the process also carries the main connection's cache and the sync's pages,
-  // and pages missed here are still in the OS's file cache. A 1M back-fill took 12.7-15.9 s with
-  // 64 MB and 13.8-17.1 s with 16 MB (within this machine's noise), but 64 MB peaked over 300 MB.
-  let walAutocheckpoint = tuneSqliteConnection(db, 16_384);
+  // 4 MB of page cache: a batch reaches this thread in index order (hashBatch) with its new REAIDs
+  // sorted, so each index is swept once per batch and needs only the pages along the sweep; pages
+  // missed here are still in the OS's file cache. A 1M back-fill took the same time with 16 MB
+  // (15.7 s both) and peaked ~30 MB lower with 4 MB (bench/sync.md).
+  let walAutocheckpoint = tuneSqliteConnection(db, 4_096);
   let transaction: WriteTransaction | undefined;
   serveThreadRequests(
     (request: WriteWorkerRequest): WriteJobResult[] => {

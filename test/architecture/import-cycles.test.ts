@@ -91,6 +91,7 @@ describe("module edges", () => {
     };
     visit(join(root, "src/store/sqlite-write-worker-thread.ts"));
     visit(join(root, "src/store/sqlite-checkpoint-thread.ts"));
+    visit(join(root, "src/store/address-hash-thread.ts"));
     expect(reached.size).toBeGreaterThan(2);
     expect(
       [...reached].map((file) => relative(root, file)).filter((file) => !file.startsWith("src/store/")),

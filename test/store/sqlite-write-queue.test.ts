@@ -22,7 +22,7 @@ function manualCommit() {
               });
             }
             return "reaids" in job
-              ? job.reaids.emails.map((email) => `${job.reaids.namespace}/${email}`)
+              ? job.reaids.hashes.map((hash) => `${job.reaids.namespace}/${hash}`)
               : null;
           }),
         ),
@@ -34,9 +34,8 @@ function manualCommit() {
 
 const batch = (namespace: string, size = 1): ReaidBatch => ({
   namespace,
-  emails: Array.from({ length: size }, (_, i) => `e${i}`),
+  hashes: Array.from({ length: size }, (_, i) => `e${i}`),
   now: "2026-01-01T00:00:00.000Z",
-  key: new Uint8Array(32),
 });
 
 const settled = () => new Promise((resolve) => setImmediate(resolve));
