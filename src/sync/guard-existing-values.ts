@@ -36,6 +36,11 @@ export function existingValueGuard(
   let previous: Promise<unknown> = Promise.resolve();
   const check = async (batch: readonly ListedPage[]): Promise<BatchGuard> => {
     const tally = options.tally();
+    const refusedBefore = !options.adopt && tally.foreign > 0;
+    // A back-fill's batches hold no value at all: nothing to look up, and nothing built per profile.
+    if (!batch.some((page) => page.currentReaids.some((value) => valueText(value) !== null))) {
+      return { refused: refusedBefore, skip: new Map(), blockedEmails: new Set(), heldValues: new Set() };
+    }
     const rows = batch.flatMap((page) =>
       page.profileIds.map((profileId, i) => ({
         profileId,
@@ -47,9 +52,6 @@ export function existingValueGuard(
     const rowValue = (profileId: number) => byProfile.get(profileId);
     const values = rows.map((r) => r.value).filter((v): v is string => typeof v === "string" && v !== "");
     const heldValues = new Set(values);
-    const anyValue = rows.some((r) => valueText(r.value) !== null);
-    const refusedBefore = !options.adopt && tally.foreign > 0;
-    if (!anyValue) return { refused: refusedBefore, skip: new Map(), blockedEmails: new Set(), heldValues };
     const holders: Map<string, ReaidHolder> =
       values.length > 0 ? await options.store.holdersOfReaids(values) : new Map();
     const unknownEmails = options.adopt
