@@ -3,7 +3,7 @@ import type { HashedBatch } from "./hash-batch.ts";
 import { SqliteThread } from "./sqlite-thread.ts";
 
 /**
- * Where a SQLite file store hashes its REAID batches: a thread of its own, so that the HMACs of one
+ * Where a SQLite file store hashes its large REAID batches (SqliteDriver says which): a thread of its own, so that the HMACs of one
  * batch (about 1.5 µs an address) run while the write thread inserts the previous one, instead of
  * before it in the same thread (a 1M back-fill's write thread spent 1.6 s of its 13 s hashing:
  * bench/sync.md). Stopped when idle like the write worker.

@@ -12,8 +12,9 @@ export interface HashedBatch {
 /**
  * Hashes a batch of normalised addresses under the store key and puts the hashes in index order,
  * so that the write that follows touches each index page once (see prepareGetOrCreate). Run by the
- * address-hash thread for a SQLite file, so that neither the main thread nor the write thread pays
- * the HMACs (about 1.5 µs each); in place for an in-memory store.
+ * address-hash thread for a large batch of a SQLite file, so that the write thread inserts the
+ * batch before meanwhile (an HMAC costs about 1.5 µs); by the write thread for a small batch and
+ * for an in-memory store. Never on a file store's main thread.
  */
 export function hashBatch(key: Uint8Array, emails: readonly string[]): HashedBatch {
   const all = emails.map((email) => hashAddress(key, email));

@@ -8,7 +8,7 @@ import { SqliteWriteQueue } from "./sqlite-write-queue.ts";
 import { prepareWriteTransaction, type WriteJob, type WriteTransaction } from "./sqlite-write-transaction.ts";
 import { SqliteWriteWorker } from "./sqlite-write-worker.ts";
 import { AddressHashThread } from "./address-hash-thread-client.ts";
-import { type HashedBatch, hashBatch } from "./hash-batch.ts";
+import type { HashedBatch } from "./hash-batch.ts";
 import {
   setAutocheckpoint,
   tuneSqliteConnection,
@@ -16,6 +16,13 @@ import {
 } from "./tune-sqlite-connection.ts";
 
 type Statement = Database.Statement<unknown[], unknown>;
+
+/**
+ * The smallest batch hashed in the address-hash thread outside a service: below it the HMACs take
+ * a few milliseconds, and a second thread would cost a `--watch` worker tens of MB for nothing
+ * (bench/fleet.md: 212 MB at most over 100 idle cycles with every batch there, against 187 MB).
+ */
+const HASH_THREAD_FROM = 5_000;
 
 /** A write worker with nothing to do this long gives its memory back (a service keeps it). */
 const WRITE_WORKER_IDLE_STOP_MS = 30_000;
@@ -53,6 +60,8 @@ export class SqliteDriver implements SqlDriver {
   readonly #hashes: AddressHashThread | undefined;
   /** Batches being hashed: close lets them reach the write queue first. */
   readonly #hashing = new Set<Promise<unknown>>();
+  /** Batches this large or larger go to the address-hash thread (1 for a service: all of them). */
+  #hashThreadFrom = HASH_THREAD_FROM;
   /** Turns at writing between the two connections; undefined when there is only one. */
   readonly #writes: SqliteWriteQueue | undefined;
   /** Checkpoints off the writers' path, for a service (prepareForService); else commits do it. */
@@ -163,24 +172,34 @@ export class SqliteDriver implements SqlDriver {
     hasher: AddressHasher,
     fence?: LeaseFence,
   ): Promise<void> {
-    // Hashed in a thread of its own while the write thread works on the batch before (a file), or
-    // here (an in-memory store, which has no threads).
+    const fenced = fence ? { fence } : {};
+    // A large batch (a sync's) is hashed in a thread of its own while the write thread works on the
+    // batch before; a small one (a scheduled run's, a `--watch` worker's) in the write thread, as is
+    // any batch of an in-memory store, which has no threads.
+    if (!this.#hashes || !this.#writes || emails.length < this.#hashThreadFrom) {
+      const batch: ReaidBatch = { namespace, now, emails, key: hasher.key, ...fenced };
+      const reaids = await this.#writeBatch(batch);
+      for (let i = 0; i < emails.length; i++) out.set(emails[i]!, reaids[i]!);
+      return;
+    }
+    const hashing = this.#hashes.hash(hasher.key, emails);
+    this.#hashing.add(hashing);
     let hashed: HashedBatch;
-    if (this.#hashes) {
-      const hashing = this.#hashes.hash(hasher.key, emails);
-      this.#hashing.add(hashing);
-      try {
-        hashed = await hashing;
-      } finally {
-        this.#hashing.delete(hashing);
-      }
-    } else hashed = hashBatch(hasher.key, emails);
+    try {
+      hashed = await hashing;
+    } finally {
+      this.#hashing.delete(hashing);
+    }
     const { hashes, positions } = hashed;
-    const batch: ReaidBatch = { namespace, now, hashes, ...(fence ? { fence } : {}) };
-    const reaids = this.#writes
+    const reaids = await this.#writeBatch({ namespace, now, hashes, ...fenced });
+    for (let k = 0; k < positions.length; k++) out.set(emails[positions[k]!]!, reaids[k]!);
+  }
+
+  /** A REAID batch's transaction: in the write worker for a file, here for an in-memory store. */
+  async #writeBatch(batch: ReaidBatch): Promise<string[]> {
+    return this.#writes
       ? await this.#writes.getOrCreate(batch).finally(() => this.#checkpointer?.committed())
       : ((await this.#runHere({ reaids: batch })) as string[]);
-    for (let k = 0; k < positions.length; k++) out.set(emails[positions[k]!]!, reaids[k]!);
   }
 
   async runGrouped(statements: readonly SqlStatement[]): Promise<void> {
@@ -202,6 +221,9 @@ export class SqliteDriver implements SqlDriver {
     if (!worker || !this.#writes || this.#checkpointer) return;
     worker.stopWhenIdle(null);
     this.#hashes?.stopWhenIdle(null);
+    // A service's many small requests: their HMACs off the write thread too (existing addresses
+    // went from 215,000 to 272,000 a second, bench/serve.md).
+    this.#hashThreadFrom = 1;
     this.#checkpointer = new SqliteCheckpointer(this.#path, BUSY_TIMEOUT_MS, this.#writes, () => {
       // The thread failed: each connection checkpoints in its own commits again, as by default.
       this.#checkpointer = undefined;

@@ -4,15 +4,21 @@ import { prefixOrder } from "./prefix-order.ts";
 import type { LeaseFence } from "./sql-driver.ts";
 
 /**
- * One caller's addresses in one namespace, as hashes in index order (hashBatch: hashed off the
- * main thread and off the write thread, an HMAC costs microseconds), and its creation time.
+ * One caller's addresses in one namespace and its creation time: either already hashed, in index
+ * order (hashBatch, in the address-hash thread), or the normalised addresses and the store key, for
+ * the write thread to hash (a small batch, which a second thread would cost more memory than time).
+ * An HMAC costs microseconds: never on the main thread of a file store.
  */
-export interface ReaidBatch {
+export type ReaidBatch = {
   namespace: string;
-  hashes: readonly string[];
   now: string;
   /** The lease this batch is written under: checked inside the batch's own transaction. */
   fence?: LeaseFence;
+} & ({ hashes: readonly string[] } | { emails: readonly string[]; key: Uint8Array });
+
+/** How many addresses a batch holds, hashed or not. */
+export function batchSize(batch: ReaidBatch): number {
+  return "hashes" in batch ? batch.hashes.length : batch.emails.length;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { SqlStatement } from "./sql-driver.ts";
-import type { ReaidBatch } from "./sqlite-get-or-create.ts";
+import { batchSize, type ReaidBatch } from "./sqlite-get-or-create.ts";
 import type { WriteJob, WriteJobOutput } from "./sqlite-write-transaction.ts";
 
 /** A job waiting for its group's turn, and its caller. */
@@ -66,7 +66,7 @@ export class SqliteWriteQueue {
 
   /** The REAIDs of one batch, created with whatever other jobs share its group's transaction. */
   async getOrCreate(batch: ReaidBatch): Promise<string[]> {
-    return (await this.#join({ reaids: batch }, batch.hashes.length)) as string[];
+    return (await this.#join({ reaids: batch }, batchSize(batch))) as string[];
   }
 
   /** Runs statements in one transaction with whatever other jobs share it; resolves once committed. */

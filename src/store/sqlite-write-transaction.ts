@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import type { SqlStatement } from "./sql-driver.ts";
 import { FENCE_CHECK_SQL, type LeaseFence, leaseLostError } from "./sql-driver.ts";
 import { bindable } from "./sqlite-bindable.ts";
+import { hashBatch } from "./hash-batch.ts";
 import { prepareGetOrCreate, type ReaidBatch } from "./sqlite-get-or-create.ts";
 
 /**
@@ -49,7 +50,14 @@ export function prepareWriteTransaction(db: Database.Database): WriteTransaction
       if ("reaids" in job) {
         if (job.reaids.fence) checkFence(job.reaids.fence);
         getOrCreate ??= prepareGetOrCreate(db);
-        return getOrCreate(job.reaids.namespace, job.reaids.hashes, job.reaids.now);
+        const batch = job.reaids;
+        if ("hashes" in batch) return getOrCreate(batch.namespace, batch.hashes, batch.now);
+        // A small batch is hashed here; its REAIDs go back in the order of its e-mails.
+        const { hashes, positions } = hashBatch(batch.key, batch.emails);
+        const inIndexOrder = getOrCreate(batch.namespace, hashes, batch.now);
+        const reaids = new Array<string>(positions.length);
+        for (let k = 0; k < positions.length; k++) reaids[positions[k]!] = inIndexOrder[k]!;
+        return reaids;
       }
       for (const statement of job.statements) run(statement);
       return null;

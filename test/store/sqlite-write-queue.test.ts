@@ -21,9 +21,11 @@ function manualCommit() {
                 code: "SQLITE_CONSTRAINT_TRIGGER",
               });
             }
-            return "reaids" in job
-              ? job.reaids.hashes.map((hash) => `${job.reaids.namespace}/${hash}`)
-              : null;
+            if (!("reaids" in job)) return null;
+            const batch = job.reaids;
+            return ("hashes" in batch ? batch.hashes : batch.emails).map(
+              (value) => `${batch.namespace}/${value}`,
+            );
           }),
         ),
       );
