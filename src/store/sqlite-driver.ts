@@ -176,7 +176,7 @@ export class SqliteDriver implements SqlDriver {
     // A large batch (a sync's) is hashed in a thread of its own while the write thread works on the
     // batch before; a small one (a scheduled run's, a `--watch` worker's) in the write thread, as is
     // any batch of an in-memory store, which has no threads.
-    if (!this.#hashes || !this.#writes || emails.length < this.#hashThreadFrom) {
+    if (!this.#hashes || emails.length < this.#hashThreadFrom) {
       const batch: ReaidBatch = { namespace, now, emails, key: hasher.key, ...fenced };
       const reaids = await this.#writeBatch(batch);
       for (let i = 0; i < emails.length; i++) out.set(emails[i]!, reaids[i]!);

@@ -55,8 +55,8 @@ export function prepareGetOrCreate(
     // the insert), a known one is looked up first (no REAID drawn and thrown away).
     let lastWasNew = true;
     for (let position = 0; position < hashes.length; position++) {
-      const email = hashes[position]!;
-      let reaid: string | undefined = lastWasNew ? undefined : select.get(namespace, email);
+      const hash = hashes[position]!;
+      let reaid: string | undefined = lastWasNew ? undefined : select.get(namespace, hash);
       lastWasNew = reaid === undefined;
       if (!lastWasNew) known++;
       while (reaid === undefined) {
@@ -75,9 +75,9 @@ export function prepareGetOrCreate(
         // We hold the write lock, so no other process inserts this address meanwhile: nothing
         // inserted means the e-mail is already there, or, at 2^-128, the REAID collided and the
         // loop draws again.
-        if (insert.run(namespace, email, candidate, now).changes === 1) reaid = candidate;
+        if (insert.run(namespace, hash, candidate, now).changes === 1) reaid = candidate;
         else {
-          reaid = select.get(namespace, email);
+          reaid = select.get(namespace, hash);
           if (reaid !== undefined) {
             lastWasNew = false;
             known++;

@@ -1,5 +1,5 @@
 import { readdirSync, statSync } from "node:fs";
-import { Worker } from "node:worker_threads";
+import { type ResourceLimits, Worker } from "node:worker_threads";
 import type { ThreadMessage, ThreadReply } from "./serve-thread-requests.ts";
 
 /** The store's worker-thread modules: each is an esbuild entry of its own (scripts/build.mjs). */
@@ -14,12 +14,11 @@ interface Pending<Reply> {
 }
 
 /**
- * The address-hash thread holds one batch at a time (at most SqlDriver.reaidBatchSize addresses,
- * a few MB) and makes only short-lived garbage (an Hmac per address): a young generation of 1 MB
- * and an old one of 64 MB keep its share of the process small (a 1M back-fill peaked ~30 MB higher
- * with the write worker's limits).
+ * A thread's heap limits unless its owner says otherwise: it holds little (one request's e-mails
+ * and REAIDs), and a small young generation keeps its heap from adding tens of MB to the process (a
+ * 1M back-fill peaked at 313 MB without it).
  */
-const HASH_THREAD_LIMITS = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 64 };
+const THREAD_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 4 };
 
 /** Where a compiled thread is, relative to this module's own folder (src/store/ or dist/cli/). */
 const compiled = (name: SqliteThreadName) => `../../dist/store/${name}.mjs`;
@@ -66,6 +65,7 @@ function threadEntry(name: SqliteThreadName, data: object): { url: URL; workerDa
 export class SqliteThread<Request, Reply> {
   readonly #name: SqliteThreadName;
   readonly #data: object;
+  readonly #limits: ResourceLimits;
   readonly #pending = new Map<number, Pending<Reply>>();
   #worker: Worker | undefined;
   #nextId = 0;
@@ -75,9 +75,10 @@ export class SqliteThread<Request, Reply> {
   #idleStopMs: number | null = null;
   #idleTimer: NodeJS.Timeout | undefined;
 
-  constructor(name: SqliteThreadName, data: object) {
+  constructor(name: SqliteThreadName, data: object, limits: ResourceLimits = THREAD_LIMITS) {
     this.#name = name;
     this.#data = data;
+    this.#limits = limits;
   }
 
   /**
@@ -147,10 +148,7 @@ export class SqliteThread<Request, Reply> {
     if (this.#worker) return this.#worker;
     const entry = threadEntry(this.#name, this.#data);
     const worker = new Worker(entry.url, {
-      // A thread holds little (one request's e-mails and REAIDs): a small young generation keeps
-      // its heap from adding tens of MB to the process (a 1M back-fill peaked at 313 MB without it).
-      resourceLimits:
-        this.#name === "address-hash-thread" ? HASH_THREAD_LIMITS : { maxYoungGenerationSizeMb: 4 },
+      resourceLimits: this.#limits,
       workerData: entry.workerData,
     });
     worker.unref();

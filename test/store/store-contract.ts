@@ -587,8 +587,8 @@ export function describeStoreContract(harness: StoreHarness): void {
         const store = await open();
         const old = await store.acquireLock("licence:api3/acme", "paused", "sync", 100);
         const few = ["a@example.com", "b@example.com"];
-        // Past 5,000 addresses the SQLite store hashes on the calling thread; below, in its write
-        // thread: both ways carry the fence into the transaction.
+        // From 5,000 addresses the SQLite store hashes in its address-hash thread; below, in its
+        // write thread: both ways carry the fence into the transaction.
         const many = Array.from({ length: 6_000 }, (_, i) => `p${i}@example.com`);
         const created = await store.fenced(old).getOrCreateReaids("7", few);
         expect(created.size).toBe(2);
