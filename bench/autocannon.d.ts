@@ -19,6 +19,8 @@ declare module "autocannon" {
       requests: { average: number; total: number };
       latency: { p50: number; p99: number };
       non2xx: number;
+      /** Answers with a 2xx status. */
+      "2xx": number;
       errors: number;
     }
   }

@@ -29,12 +29,23 @@ function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 }
 
-async function pass(url: string, label: string): Promise<void> {
+/**
+ * One pass over every e-mail. It checks its work: every call answers every e-mail, and a pass over
+ * e-mails already stored (`expect`: the first call's REAIDs of the pass before) gives them back
+ * unchanged and creates none. Returns the first call's REAIDs.
+ */
+async function pass(
+  url: string,
+  label: string,
+  expect?: ReadonlyMap<string, string>,
+): Promise<Map<string, string>> {
   const store = await openStore(url);
   let sampledPeak = 0;
   let rssAfterFirstCall = 0;
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
+  let first = new Map<string, string>();
+  let stored = 0;
   try {
     for (let from = 0; from < count; from += CALL_SIZE) {
       const emails: string[] = [];
@@ -42,17 +53,24 @@ async function pass(url: string, label: string): Promise<void> {
         emails.push(`bench-user-${i}@example.com`);
       const reaids = await store.getOrCreateReaids("1042", emails);
       if (reaids.size !== emails.length) throw new Error("missing REAIDs");
+      if (from === 0) first = reaids;
       sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss());
       if (from === 0) rssAfterFirstCall = process.memoryUsage.rss();
     }
+    stored = await store.countReaids("1042");
   } finally {
     await store.close();
   }
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
+  if (stored !== count) throw new Error(`the store holds ${stored} REAIDs, not ${count}`);
+  for (const [email, reaid] of expect ?? []) {
+    if (first.get(email) !== reaid) throw new Error(`the REAID of ${email} changed between passes`);
+  }
   console.log(
     `  ${label}: ${seconds.toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU in this process (${Math.round(count / seconds).toLocaleString("en")} e-mails/s), RSS after the first call ${mb(rssAfterFirstCall)}, sampled peak ${mb(sampledPeak)}, at the end ${mb(process.memoryUsage.rss())}`,
   );
+  return first;
 }
 
 async function runBackend(backend: string): Promise<void> {
@@ -63,8 +81,8 @@ async function runBackend(backend: string): Promise<void> {
       console.log(
         `SQLite, ${count.toLocaleString("en")} e-mails in calls of ${CALL_SIZE.toLocaleString("en")}`,
       );
-      await pass(url, "first pass (all new)    ");
-      await pass(url, "second pass (all exist) ");
+      const created = await pass(url, "first pass (all new)    ");
+      await pass(url, "second pass (all exist) ", created);
       console.log(`  file size: ${mb(statSync(join(dir, "state.db")).size)}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -78,8 +96,8 @@ async function runBackend(backend: string): Promise<void> {
       console.log(
         `PostgreSQL, ${count.toLocaleString("en")} e-mails in calls of ${CALL_SIZE.toLocaleString("en")}`,
       );
-      await pass(url.toString(), "first pass (all new)    ");
-      await pass(url.toString(), "second pass (all exist) ");
+      const created = await pass(url.toString(), "first pass (all new)    ");
+      await pass(url.toString(), "second pass (all exist) ", created);
     } finally {
       const client = new pg.Client({ connectionString: pgUrl });
       await client.connect();
