@@ -49,6 +49,12 @@ if (mode === "backfill") {
     }),
   );
   if (exit.code !== 0) console.error(apply.err());
+  if (exit.code !== 0 || wrong > 0) {
+    console.error(
+      `the back-fill did not do its work: exit ${exit.code}, ${wrong} profiles without their REAID`,
+    );
+    process.exitCode = 1;
+  }
   await world.close();
 } else if (mode === "idle") {
   const integrations = arg(0, 500);
@@ -90,7 +96,23 @@ if (mode === "backfill") {
   }
   worker.child.kill("SIGTERM");
   await worker.exited();
+  // The figures mean something only if every run did its work: each ended in sync, none failed.
+  const wrong = worker
+    .out()
+    .split("\n")
+    .filter((l) => l.includes('"type":"run"'))
+    .map((l) => JSON.parse(l) as { account: number; failed: boolean; health: string; reason: string | null })
+    .filter((run) => run.failed || run.health !== "in sync");
+  if (wrong.length > 0) {
+    console.error(`${wrong.length} runs failed or ended out of sync, e.g. ${JSON.stringify(wrong[0])}`);
+    process.exitCode = 1;
+  }
   const rss = samples.map((s) => s.rssMb);
+  // A cycle far longer than the others is the licences' call budget, not idle work: each run makes
+  // about 2 calls, so at --interval 1 a licence reaches the client's 90 calls a minute (Actito's
+  // 100 less a margin) after about 45 cycles and waits for its oldest call to leave the window.
+  const median = [...samples].sort((a, b) => a.seconds - b.seconds)[Math.floor(samples.length / 2)]!.seconds;
+  const budgetWaits = samples.filter((s) => s.seconds > 5 * median).map((s) => s.cycle);
   console.log(
     JSON.stringify({
       mode,
@@ -102,6 +124,8 @@ if (mode === "backfill") {
       callsPerIntegration: samples.map((s) => s.callsPerIntegration),
       rssMbFirstLast: [rss[0], rss.at(-1)],
       rssMbMax: Math.max(...rss),
+      cyclesWaitingForCallBudget: budgetWaits,
+      runsFailedOrOutOfSync: wrong.length,
       loadavg: load(),
     }),
   );
@@ -123,7 +147,11 @@ if (mode === "backfill") {
     await sleep(Math.random() * 2000);
     const at = Date.now();
     await world.signUp(licence, [`fresh-${n}@fleet.example`]);
-    while ((await world.wrongReaids(licence)) > 0) await sleep(100);
+    while ((await world.wrongReaids(licence)) > 0) {
+      if (Date.now() - at > 120_000)
+        throw new Error(`sign-up ${n} had no REAID after 120 s: the worker is not syncing`);
+      await sleep(100);
+    }
     delays.push((Date.now() - at) / 1000);
   }
   worker.child.kill("SIGTERM");

@@ -11,7 +11,18 @@
  * - `hashed`: the HMAC-SHA-256 of each address (base64url, 43 characters), as the store keeps them
  *   since issue 28, hashed in the timed loop as emi's write thread does.
  *
- * Usage: `npx tsx bench/reaid-index.ts [count]`. Checks that every row is there; exits 1 if not.
+ * Then `layout`: emi's rows as they are written today (22-character hashes in index order, fresh
+ * REAIDs sorted and paired with them: prepareGetOrCreate), hashes drawn outside the timed loop, in
+ * four settings that bound what any change to batching could win:
+ *
+ * - `25k-4MB`: transactions of 25,000 and a 4 MB page cache, as the write thread runs a back-fill;
+ * - `100k-4MB`: transactions of 100,000 (four batches per commit);
+ * - `one-256MB`: the whole million in one transaction with a 256 MB cache: SQLite's floor for this
+ *   layout, no commit to speak of and every page in memory;
+ * - `no-reaid-index`: 25,000 and 4 MB without the REAID's unique index (what that index costs).
+ *
+ * Usage: `npx tsx bench/reaid-index.ts [count] [keys|layout|all]`. Checks that every row is there;
+ * exits 1 if not.
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
@@ -20,6 +31,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 
 const count = Number(process.argv[2] ?? 1_000_000);
+const which = process.argv[3] ?? "all";
 const batch = 25_000;
 const key = randomBytes(32);
 const dir = mkdtempSync(join(tmpdir(), "emi-bench-reaid-index-"));
@@ -74,8 +86,67 @@ function run(mode: "sequential" | "shuffled" | "hashed"): void {
   );
 }
 
+/** `count` values of 22 URL-safe base64 characters, as emi's hashes and REAIDs are. */
+function random22(count: number): string[] {
+  const bytes = randomBytes(16 * count);
+  return Array.from({ length: count }, (_, i) =>
+    bytes.toString("base64url", i * 16, i * 16 + 16).slice(0, 22),
+  );
+}
+
+function layout(name: string, perCommit: number, cacheKib: number, reaidIndex: boolean): void {
+  const path = join(dir, `${name}.db`);
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma(`cache_size = ${-cacheKib}`);
+  db.pragma("wal_autocheckpoint = 100000");
+  db.exec(`CREATE TABLE reaids (id INTEGER PRIMARY KEY, namespace TEXT NOT NULL, reaid TEXT NOT NULL,
+    created_at TEXT NOT NULL, email_hash TEXT, seen_at TEXT);
+    CREATE UNIQUE INDEX reaids_email_hash ON reaids (namespace, email_hash);
+    ${reaidIndex ? "CREATE UNIQUE INDEX reaids_reaid ON reaids (reaid);" : ""}`);
+  const insert = db.prepare(
+    "INSERT INTO reaids (namespace, email_hash, reaid, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+  );
+  const now = new Date().toISOString();
+  // Drawn and sorted before the clock starts: only SQLite's work is timed.
+  const batches: { hashes: string[]; reaids: string[] }[] = [];
+  for (let start = 0; start < count; start += batch) {
+    const size = Math.min(batch, count - start);
+    batches.push({ hashes: random22(size).sort(), reaids: random22(size).sort() });
+  }
+  const write = db.transaction((group: typeof batches) => {
+    let inserted = 0;
+    for (const { hashes, reaids } of group) {
+      for (let i = 0; i < hashes.length; i++)
+        inserted += insert.run("1042", hashes[i]!, reaids[i]!, now).changes;
+    }
+    return inserted;
+  });
+  const started = performance.now();
+  let inserted = 0;
+  const step = Math.max(1, Math.round(perCommit / batch));
+  for (let at = 0; at < batches.length; at += step) inserted += write.immediate(batches.slice(at, at + step));
+  const seconds = (performance.now() - started) / 1000;
+  const rows = db.prepare("SELECT count(*) FROM reaids").pluck().get() as number;
+  db.close();
+  if (rows !== count || inserted !== count) {
+    console.error(`${name}: ${rows} rows (${inserted} inserted) of ${count}: the run did not do its work`);
+    process.exit(1);
+  }
+  console.log(`${name.padEnd(15)} ${seconds.toFixed(1)} s for ${count.toLocaleString("en")} rows`);
+}
+
 try {
-  for (const mode of ["sequential", "shuffled", "hashed"] as const) run(mode);
+  if (which === "keys" || which === "all") {
+    for (const mode of ["sequential", "shuffled", "hashed"] as const) run(mode);
+  }
+  if (which === "layout" || which === "all") {
+    layout("25k-4MB", 25_000, 4_096, true);
+    layout("100k-4MB", 100_000, 4_096, true);
+    layout("one-256MB", count, 262_144, true);
+    layout("no-reaid-index", 25_000, 4_096, false);
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
