@@ -17,7 +17,7 @@ function chunks<T>(items: readonly T[]): T[][] {
   return out;
 }
 
-/** See ReaidOwnershipStore.holdersOfReaids: one statement per 10,000 values (the sync asks for 25,000 at once). */
+/** See ReaidOwnershipStore.holdersOfReaids: one statement per 10,000 values (the sync asks for 50,000 at once). */
 export async function holdersOfReaidsSql(
   driver: SqlDriver,
   values: readonly string[],

@@ -6,7 +6,7 @@ import type { WriteJob, WriteJobOutput } from "./sqlite-write-transaction.ts";
 /**
  * A worker thread with its own better-sqlite3 connection to the store's file, where SqliteDriver
  * creates REAIDs and runs grouped writes (the webhook inbox). better-sqlite3 is synchronous: on the
- * main thread a 25,000-e-mail transaction stops everything else for the whole call, so a sync could
+ * main thread a 50,000-e-mail transaction stops everything else for the whole call, so a sync could
  * not list its next pages meanwhile, nor a service answer. In the worker, the main thread goes on
  * while the worker commits (bench/sync.md, bench/serve.md).
  *

@@ -34,11 +34,20 @@ export interface AssignReaidsOptions {
    * REAID, and a refused batch creates none at all.
    */
   guard?: (batch: readonly ListedPage[]) => Promise<BatchGuard>;
+  /**
+   * Called once the REAIDs of a full batch (`batchProfiles` profiles) are back, before its pages are
+   * served: the listing passes a full garbage collection here (see open-listing), so a large
+   * listing's heap does not fill with the garbage of the batches before. Not called for a listing's
+   * last, partial batch, nor for a small listing.
+   */
+  afterFullBatch?: () => void;
 }
 
 /** Listed pages waiting for the store call that creates their REAIDs. */
 interface BatchInStore {
   batch: ListedPage[];
+  /** Whether the batch holds `batchProfiles` profiles (a listing's last one may hold fewer). */
+  full: boolean;
   reaids: Promise<{ reaids: ReadonlyMap<string, string>; guard: BatchGuard | null }>;
 }
 
@@ -96,13 +105,14 @@ export async function* assignReaids(
         const reaids = reaidsOf(batch, emails, getOrCreate, options.guard);
         // Awaited below (or abandoned with the listing): a failure must not go unhandled meanwhile.
         reaids.catch(() => undefined);
-        listed = { batch, reaids };
+        listed = { batch, full: profiles >= batchProfiles, reaids };
       }
     }
     if (inStore) {
-      const { batch } = inStore;
+      const { batch, full } = inStore;
       const { reaids, guard } = await inStore.reaids;
       inStore = null;
+      if (full) options.afterFullBatch?.();
       // Served one by one; each page is let go once the caller moves on.
       for (let page = batch.shift(); page !== undefined; page = batch.shift()) yield { page, reaids, guard };
     }

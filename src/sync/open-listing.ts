@@ -2,6 +2,7 @@ import { assignReaids } from "./assign-reaids.ts";
 import { completeListing, type ExpectedCount } from "./complete-listing.ts";
 import { existingValueGuard } from "./guard-existing-values.ts";
 import { diffPage, type PageFilter } from "./diff-page.ts";
+import { collectGarbage } from "./heap-tidier.ts";
 import type { IntegrationSyncContext } from "./integration-sync-context.ts";
 import { profileEmail } from "./profile-fields.ts";
 import { readAhead } from "./read-ahead.ts";
@@ -74,6 +75,7 @@ export function openListing(
     reaidOf: (profile) => profile.attributes[target.reaidAttribute],
     getOrCreate: (emails) => store.getOrCreateReaids(ctx.namespace, emails),
     batchProfiles: ctx.reaidBatchProfiles,
+    afterFullBatch: collectGarbage,
     // Always on: every store says which values emi wrote (ReaidOwnershipStore).
     guard: existingValueGuard({
       store,

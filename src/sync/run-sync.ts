@@ -71,7 +71,7 @@ export interface RunSyncOptions {
   limits?: Partial<SyncLimits>;
   /** Rows written one profile at a time before switching to a mass import (default: choosePatchThreshold). */
   patchThreshold?: number;
-  /** Profiles read per store call that creates REAIDs (default `reaidBatchProfiles`, 25,000). */
+  /** Profiles read per store call that creates REAIDs (default `reaidBatchProfiles`, 50,000). */
   reaidBatchProfiles?: number;
   /** Wait before re-reading rows whose import submission had no answer (default 60 s). */
   uncertainGraceMs?: number;

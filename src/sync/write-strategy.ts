@@ -26,13 +26,15 @@ export function importFileCap(limits: SyncLimits): number {
 }
 
 /**
- * Profiles listed before one store call creates their REAIDs: 25 pages of 1,000. Bigger calls commit
- * less often, and SQLite rewrites every random index page a commit touched, so calls of one page's
- * 1,000 e-mails cost about twice the time per million of calls of 20,000 or more (bench/store.md).
- * Past ~25,000 the time hardly moves while the memory a call holds does: a 1M back-fill peaked at
- * 282–296 MB with 25,000 and 306–320 MB with 50,000 (bench/sync.md; the target is under 300 MB).
+ * Profiles listed before one store call creates their REAIDs: 50 pages of 1,000. Bigger calls commit
+ * less often, and SQLite rewrites every random index page a commit touched, which costs more as the
+ * table grows: a 3M back-fill took 64.3 s with 25,000 and 56.0 s with 50,000 (bench/sync.md). What a
+ * bigger call costs is memory, and most of it is garbage: with a full collection after each batch
+ * (open-listing) a 1M back-fill peaked at 240–252 MB with 50,000, against 288–296 MB with 25,000 and
+ * no collection (the target is under 300 MB). The SQLite store takes up to 50,000 in one
+ * transaction (SqliteDriver.reaidBatchSize).
  */
-export const reaidBatchProfiles = 25_000;
+export const reaidBatchProfiles = 50_000;
 
 /**
  * The first wait before asking how a mass import went (it then grows ×1.5 up to 15 s, see

@@ -11,7 +11,7 @@ import type { SyncEvent } from "../sync/sync-events.ts";
 import { settlesInbox } from "../sync/sync-outcome.ts";
 import type { DesiredIntegration } from "../types/declared.ts";
 import { dueIntegrations } from "./due-integrations.ts";
-import { heapTidier } from "./heap-tidier.ts";
+import { heapTidier } from "../sync/heap-tidier.ts";
 import { RunTally } from "./run-tally.ts";
 import type { WatchMetrics } from "./watch-metrics.ts";
 import type { WatchRecord } from "./watch-record.ts";

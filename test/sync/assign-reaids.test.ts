@@ -61,6 +61,39 @@ describe("assignReaids", () => {
     expect(await w.store.countReaids("1042")).toBe(1000);
   });
 
+  it("calls afterFullBatch once per full batch, after its REAIDs are back and before its pages are served", async () => {
+    world = await syncWorld(syncSeed({ generate: 1000 }));
+    const w = world;
+    const api = w.connect({ endpoint: "api3", apiKey });
+    const listed = api.listProfiles("acme", "16", { pageSize: 100, attributes: ["emailAddress", "reaid"] });
+    const events: string[] = [];
+    let calls = 0;
+    for await (const { page } of assignReaids(listed[Symbol.asyncIterator](), {
+      emailOf: (profile) => profileEmail(profile.attributes.emailAddress),
+      reaidOf: (profile) => profile.attributes.reaid,
+      getOrCreate: async (emails) => {
+        const reaids = await w.store.getOrCreateReaids("1042", emails);
+        events.push(`reaids ${++calls}`);
+        return reaids;
+      },
+      batchProfiles: 300,
+      afterFullBatch: () => events.push("collect"),
+    })) {
+      events.push(`page ${page.profileIds.length}`);
+    }
+    // 1,000 profiles in pages of 100, 300 a call: three full calls and a last one of 100, which is
+    // not collected after. The next call is already under way while a batch's pages are served.
+    const collections = events.flatMap((e, at) => (e === "collect" ? [at] : []));
+    expect(collections).toHaveLength(3);
+    collections.forEach((at, k) => {
+      // The k-th collection follows the k-th call's REAIDs and comes before that batch's pages.
+      expect(at).toBeGreaterThan(events.indexOf(`reaids ${k + 1}`));
+      expect(events.slice(0, at).filter((e) => e.startsWith("page"))).toHaveLength(3 * k);
+    });
+    expect(events.filter((e) => e.startsWith("page"))).toHaveLength(10);
+    expect(events.indexOf("reaids 4")).toBeGreaterThan(-1);
+  });
+
   it("creates REAIDs in calls of many pages and writes every profile exactly when a run syncs", async () => {
     world = await syncWorld(syncSeed({ generate: 5000 }));
     const calls: number[] = [];

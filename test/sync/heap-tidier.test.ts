@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { heapTidier } from "../../src/watch/heap-tidier.ts";
+import { heapTidier } from "../../src/sync/heap-tidier.ts";
 
 describe("heapTidier", () => {
   it("collects at most once per gap, whatever the number of cycles", () => {
