@@ -29,6 +29,7 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { newReaids } from "../src/store/new-reaids.ts";
 
 const count = Number(process.argv[2] ?? 1_000_000);
 const which = process.argv[3] ?? "all";
@@ -86,14 +87,6 @@ function run(mode: "sequential" | "shuffled" | "hashed"): void {
   );
 }
 
-/** `count` values of 22 URL-safe base64 characters, as emi's hashes and REAIDs are. */
-function random22(count: number): string[] {
-  const bytes = randomBytes(16 * count);
-  return Array.from({ length: count }, (_, i) =>
-    bytes.toString("base64url", i * 16, i * 16 + 16).slice(0, 22),
-  );
-}
-
 function layout(name: string, perCommit: number, cacheKib: number, reaidIndex: boolean): void {
   const path = join(dir, `${name}.db`);
   const db = new Database(path);
@@ -113,7 +106,7 @@ function layout(name: string, perCommit: number, cacheKib: number, reaidIndex: b
   const batches: { hashes: string[]; reaids: string[] }[] = [];
   for (let start = 0; start < count; start += batch) {
     const size = Math.min(batch, count - start);
-    batches.push({ hashes: random22(size).sort(), reaids: random22(size).sort() });
+    batches.push({ hashes: newReaids(size).sort(), reaids: newReaids(size).sort() });
   }
   const write = db.transaction((group: typeof batches) => {
     let inserted = 0;
