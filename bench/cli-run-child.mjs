@@ -2,7 +2,10 @@
 // emi's alone. It loads the CLI as bin/emi.js does: the bundle built by `npm run build` while it is
 // newer than every source file, else the TypeScript sources through tsx (slower to start).
 // Usage: node bench/cli-run-child.mjs LOG ARGS…  The command's output goes to LOG; stdout gets one
-// JSON line: code, seconds, maxRssMb, loadAverage, loaded ("bundle" or "sources").
+// JSON line: code, seconds, maxRssMb, cpuSeconds (every thread's, user and system), loadAverage,
+// loaded ("bundle" or "sources"). BENCH_STAMP=1 prefixes each chunk of the command's output in LOG
+// with the seconds since this process started (for a log whose name ends in .log; a JSON output
+// stays parseable).
 import { createWriteStream, readdirSync, statSync } from "node:fs";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -42,15 +45,24 @@ if (bundleIsFresh()) {
 }
 const [log, ...args] = process.argv.slice(2);
 const out = createWriteStream(log ?? "/dev/null");
+const stamp = (chunk) =>
+  process.env.BENCH_STAMP === "1" && log?.endsWith(".log")
+    ? `[${((performance.now() - started) / 1000).toFixed(2)}] ${chunk}`
+    : chunk;
 const code = await main(["node", "emi", ...args], {
-  stdout: { write: (chunk) => out.write(chunk) },
-  stderr: { write: (chunk) => out.write(chunk) },
+  stdout: { write: (chunk) => out.write(stamp(chunk)) },
+  stderr: { write: (chunk) => out.write(stamp(chunk)) },
   env: process.env,
   cwd: process.cwd(),
 });
 const seconds = (performance.now() - started) / 1000;
 await new Promise((resolve) => out.end(resolve));
-const maxRssMb = process.resourceUsage().maxRSS / 1024;
-process.stdout.write(`${JSON.stringify({ code, seconds, maxRssMb, loadAverage: loadavg()[0], loaded })}\n`);
+const usage = process.resourceUsage();
+const maxRssMb = usage.maxRSS / 1024;
+// CPU seconds of every thread of this process (the write and hash threads included).
+const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
+process.stdout.write(
+  `${JSON.stringify({ code, seconds, maxRssMb, cpuSeconds, loadAverage: loadavg()[0], loaded })}\n`,
+);
 // Handles left by the command (a pool's idle sockets) must not hold the figure back.
 process.exit(0);

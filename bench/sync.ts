@@ -11,6 +11,8 @@
 //                                      imported, then resumed by `emi sync`: checks that the resume
 //                                      re-reads at most what was not imported, and one file
 //   BENCH_KEEP=1                       keeps the temporary folder (the commands' logs) when all went well
+//   BENCH_STAMP=1                      prefixes each chunk of a command's log with its second (a timeline)
+//   BENCH_CPU_PROF=<folder>            a V8 CPU profile of each thread of each emi command there
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -168,7 +170,20 @@ interface CliRun {
   code: number;
   seconds: number;
   maxRssMb: number;
+  /** CPU seconds of every thread of the command's process. */
+  cpuSeconds: number;
   loadAverage: number;
+}
+
+/** CPU seconds a process has used so far (Linux: /proc/PID/stat's utime and stime), or NaN. */
+function cpuSecondsOf(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** The sync estimate of the plan's one change (`emi plan --format json`). */
@@ -311,10 +326,13 @@ try {
 
   // The floor.
   const floorLoad = load();
+  const floorCpu = { bench: process.cpuUsage(), sandbox: cpuSecondsOf(sandbox.pid) };
   const floorRun = await floor(url);
+  const benchCpu = process.cpuUsage(floorCpu.bench);
   console.log(
     `floor (bare undici: list + import one value per profile): ${floorRun.seconds.toFixed(1)} s ` +
-      `(load ${floorLoad} → ${load()})`,
+      `(CPU: the lister ${((benchCpu.user + benchCpu.system) / 1e6).toFixed(1)} s, the sandbox ` +
+      `${(cpuSecondsOf(sandbox.pid) - floorCpu.sandbox).toFixed(1)} s; load ${floorLoad} → ${load()})`,
   );
   check(
     floorRun.updated === profiles,
@@ -348,6 +366,7 @@ try {
     );
   }
   const resumeFrom = await tableStats(url);
+  const sandboxCpuBefore = cpuSecondsOf(sandbox.pid);
   const backfill = killMidway
     ? await emi(dir, url, "resume.log", ["sync", ...common])
     : await emi(dir, url, "apply.log", ["apply", "--yes", ...common]);
@@ -373,7 +392,8 @@ try {
     `back-fill (${killMidway ? "emi apply, killed, then emi sync" : "emi apply"}): ${backfill.seconds.toFixed(1)} s, peak RSS ${backfill.maxRssMb.toFixed(0)} MB, ` +
       `${n(backfillState.sync?.counts.written ?? 0)} written, ${n(after.pagesListed - before.pagesListed)} pages listed, ` +
       `${after.importsSubmitted - before.importsSubmitted} import(s), CLI from its ${backfill.loaded}; ratio to the floor ${ratio.toFixed(2)}× ` +
-      `(load ${backfillLoad} → ${backfill.loadAverage.toFixed(2)})`,
+      `(CPU${killMidway ? " of the resume" : ""}: emi ${backfill.cpuSeconds.toFixed(1)} s, the sandbox ${(cpuSecondsOf(sandbox.pid) - sandboxCpuBefore).toFixed(1)} s; ` +
+      `load ${backfillLoad} → ${backfill.loadAverage.toFixed(2)})`,
   );
   check(backfill.code === 0, `emi apply exited ${backfill.code} (its output: ${join(dir, "apply.log")})`);
   check(

@@ -189,6 +189,10 @@ export class ActitoClient implements ActitoApi {
     return this.#http.actitoTime();
   }
 
+  actitoTimeNow(): number | null {
+    return this.#http.actitoTimeNow();
+  }
+
   async getEmailCampaign(entity: string, campaign: string): Promise<EmailCampaign | null> {
     const spec: CallSpec = {
       method: "GET",

@@ -1,4 +1,4 @@
-import { laterDate } from "./answer-facts.ts";
+import { laterDate, largerOffset } from "./answer-facts.ts";
 import type { Dispatcher, FormData } from "undici";
 import type { Endpoint } from "../types/declared.ts";
 import { type Answer, apiError, callFailure, type Method } from "./call-failure.ts";
@@ -60,6 +60,8 @@ export class ActitoTransport {
   readonly #tokens: TokenCache;
   /** The latest `Date` header Actito sent, in ms (see actitoTime). */
   #latestDate: number | null = null;
+  /** Actito's clock less this machine's, at least (see actitoTimeNow). */
+  #offsetAtLeast: number | null = null;
 
   constructor(parts: ActitoClientParts) {
     this.endpoint = parts.endpoint;
@@ -77,6 +79,11 @@ export class ActitoTransport {
   /** Actito's clock as of its latest answer (ActitoCoreApi.actitoTime). */
   actitoTime(): number | null {
     return this.#latestDate;
+  }
+
+  /** A moment Actito's clock has reached by now (ActitoCoreApi.actitoTimeNow). */
+  actitoTimeNow(): number | null {
+    return this.#offsetAtLeast === null ? null : this.#parts.clock.now() + this.#offsetAtLeast;
   }
 
   /** A valid token: fetched if none is cached (AuthError when the key is refused). */
@@ -195,6 +202,7 @@ export class ActitoTransport {
       });
       const text = await response.body.text();
       this.#latestDate = laterDate(this.#latestDate, response.headers.date);
+      this.#offsetAtLeast = largerOffset(this.#offsetAtLeast, response.headers.date, clock.now());
       logger({
         type: "request",
         method: spec.method,

@@ -10,6 +10,24 @@ export function laterDate(latest: number | null, header: string | string[] | und
   return Number.isFinite(at) && (latest === null || at > latest) ? at : latest;
 }
 
+/**
+ * The larger of `offset` and what one answer proves of Actito's clock against this machine's: its
+ * `Date` header (to the second, stamped before the answer left) less `receivedAt`, this machine's
+ * time when it arrived. Actito's clock was at least the header's moment then, so this machine's
+ * time plus the largest such offset is a moment Actito's clock has reached (see
+ * ActitoCoreApi.actitoTimeNow). A missing or unreadable header changes nothing.
+ */
+export function largerOffset(
+  offset: number | null,
+  header: string | string[] | undefined,
+  receivedAt: number,
+): number | null {
+  const at = typeof header === "string" ? Date.parse(header) : Number.NaN;
+  if (!Number.isFinite(at)) return offset;
+  const proven = at - receivedAt;
+  return offset === null || proven > offset ? proven : offset;
+}
+
 /** Whether an existing attribute has the definition emi would add (its length only when asked). */
 export function sameAttribute(a: ActitoAttribute, b: ActitoAttribute): boolean {
   return (

@@ -133,6 +133,13 @@ export interface ActitoApi {
    * any answer. Sync watermarks come from here, never from this machine's clock.
    */
   actitoTime?(): number | null;
+  /**
+   * A moment Actito's clock has surely reached by now, or null before any answer: this machine's
+   * clock plus the largest (`Date` header less arrival time) of Actito's answers. Each header is
+   * truncated to the second and stamped before its answer arrived, so this is never ahead of Actito;
+   * it lets a wait for Actito's clock end when that clock gets there, not a whole second later.
+   */
+  actitoTimeNow?(): number | null;
   /** One e-mail campaign by id or unique name; null when the entity has no such campaign. */
   getEmailCampaign(entity: string, campaign: string): Promise<EmailCampaign | null>;
   /** The HTML body of an e-mail campaign, by id or unique name. */

@@ -202,6 +202,39 @@ describe("ActitoClient against the sandbox", () => {
     expect(sandbox.stats().licences.acme).toMatchObject({ tokensIssued: 2, expiredTokens: 1 });
   });
 
+  it("tells a moment Actito's clock has reached, from its answers' Date headers and this machine's clock", async () => {
+    const second = Date.parse("2025-01-01T00:00:00Z");
+    let actito = second + 700;
+    let local = 1_000;
+    sandbox = await startSandbox({ seed: seed(10), port: 0, now: () => actito });
+    const client = createActitoClient({
+      endpoint: "api3",
+      apiKey: KEY,
+      baseUrl: sandbox.url,
+      clock: { now: () => local },
+    });
+    clients.push(client);
+    expect(client.actitoTimeNow?.()).toBeNull();
+    // The answer says 00:00:00 (Actito is 700 ms into that second): all it proves is that second.
+    await client.listEntities();
+    expect(client.actitoTime?.()).toBe(second);
+    expect(client.actitoTimeNow?.()).toBe(second);
+    // 250 ms later on both clocks: moved on by this machine's time, still behind Actito's.
+    actito += 250;
+    local += 250;
+    expect(client.actitoTimeNow?.()).toBe(second + 250);
+    // Just past Actito's next second, an answer dated 00:00:01 proves more: within 50 ms now.
+    actito += 100;
+    local += 100;
+    await client.getProfile("acme", "16", "emailAddress=user-3@acme.example");
+    expect(client.actitoTime?.()).toBe(second + 1000);
+    expect(client.actitoTimeNow?.()).toBe(second + 1000);
+    local += 30;
+    actito += 30;
+    expect(client.actitoTimeNow?.()).toBe(second + 1030);
+    expect(client.actitoTimeNow?.() ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(actito);
+  });
+
   it("does not re-send a mass import whose connection the sandbox dropped", async () => {
     sandbox = await startSandbox({ seed: seed(10), port: 0 });
     const client = createActitoClient({ endpoint: "api3", apiKey: KEY, baseUrl: sandbox.url });
