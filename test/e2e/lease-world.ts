@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -201,6 +202,28 @@ emailSync: true
 }
 
 /** Resolves with the first stderr line of `p` matching `pattern` (polled: stderr is not line-split). */
+/**
+ * Waits until `p` says it paused at `stage` (EMI_TEST_PAUSE_AT) and has really stopped: it writes
+ * the line just before it stops itself, and a SIGCONT sent in between would be lost, leaving it
+ * stopped for good (seen under load).
+ */
+export async function pausedAt(p: EmiProcess, stage: string, timeoutMs = 60_000): Promise<void> {
+  await errLine(p, new RegExp(`paused at ${stage} `), timeoutMs);
+  const started = Date.now();
+  while (!isStopped(p.child.pid)) {
+    if (p.child.exitCode !== null) throw new Error(`exited ${p.child.exitCode} at ${stage}:\n${p.err()}`);
+    if (Date.now() - started > 10_000) throw new Error(`said it paused at ${stage} but did not stop`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Whether process `pid` is stopped by a signal (Linux: the state in /proc/PID/stat). */
+function isStopped(pid: number | undefined): boolean {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+  return state === "T" || state === "t";
+}
+
 export async function errLine(p: EmiProcess, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
   const started = Date.now();
   for (;;) {

@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { describePostgres } from "../requirements.ts";
-import { createLeaseWorld, errLine, type LeaseWorld } from "./lease-world.ts";
+import { createLeaseWorld, errLine, type LeaseWorld, pausedAt } from "./lease-world.ts";
 
 // Each test pauses a real emi process (SIGSTOP, through EMI_TEST_PAUSE_AT) between a read and the
 // write it decides, past its lease (EMI_LEASE_TTL_SECONDS=2), lets a newer process take over and
@@ -37,7 +37,7 @@ describe("a holder paused past its lease writes nothing when it resumes", { time
   it("sync --watch: paused during its listing, it keeps the newer checkpoint and schedule", async () => {
     world = await createLeaseWorld([{ id: "16", name: "customers", account: 1042, profiles: 30 }]);
     const old = world.emi(["sync", "--watch", "--interval", "3600"], paused("listing-page"));
-    await errLine(old, /paused at listing-page/);
+    await pausedAt(old, "listing-page");
     await world.setEmail("16", 3, "moved-3@acme.example");
     await world.leaseExpired(LICENCE);
     expect((await world.emi(["sync"]).exited()).code).toBe(0);
@@ -58,7 +58,7 @@ describe("a holder paused past its lease writes nothing when it resumes", { time
       { id: "16", name: "customers", account: 1042, profiles: 60, emailUnique: false },
     ]);
     const old = world.emi(["sync", "--watch", "--interval", "3600"], paused("import-built"));
-    await errLine(old, /paused at import-built/);
+    await pausedAt(old, "import-built");
     // The file it built carries the REAIDs of these e-mails: sent now, it would undo the newer sync.
     for (let id = 1; id <= 50; id++) await world.setEmail("16", id, `moved-${id}@acme.example`);
     await world.leaseExpired(LICENCE);
@@ -83,7 +83,7 @@ describe("a holder paused past its lease writes nothing when it resumes", { time
       store.addInboxEvents(1042, [{ profileId: "5", eventType: "UPDATE" }], new Date().toISOString()),
     );
     const old = world.emi(["serve", "--worker", "--port", "0"], paused("profile-read"));
-    await errLine(old, /paused at profile-read/);
+    await pausedAt(old, "profile-read");
     await world.setEmail("16", 5, "final-5@acme.example");
     await world.leaseExpired(LICENCE);
     expect((await world.emi(["sync"]).exited()).code).toBe(0);
@@ -122,7 +122,7 @@ emailSync: false
     expect((await world.emi(["apply", "--yes"]).exited()).code).toBe(0);
     await declare([1044]);
     const old = world.emi(["apply", "--yes"], paused("apply-write"));
-    await errLine(old, /paused at apply-write/);
+    await pausedAt(old, "apply-write");
     await declare([1045]);
     await world.leaseExpired("apply");
     const newer = world.emi(["apply", "--yes"]);
@@ -148,7 +148,7 @@ describe("one licence, two integrations", { timeout: 120_000 }, () => {
     ]);
     // Paused at the second table's first page (the first table is done).
     const first = world.emi(["sync"], { EMI_TEST_PAUSE_AT: "listing-page#2" });
-    await errLine(first, /paused at listing-page/);
+    await pausedAt(first, "listing-page");
     const during = await world.withStore(async (store) => ({
       health: [
         (await store.findByAccount(1042))?.sync.health,
@@ -182,7 +182,7 @@ async function pausedSyncWritesNothing(storeUrl?: string): Promise<void> {
   await w.setEmail("16", 5, "moved-5@acme.example");
 
   const old = w.emi(["sync"], paused("listing-page"));
-  await errLine(old, /paused at listing-page/);
+  await pausedAt(old, "listing-page");
   // Meanwhile the e-mail changes again and a newer sync takes the licence over once the lease expired.
   await w.setEmail("16", 5, "final-5@acme.example");
   await w.leaseExpired(LICENCE);

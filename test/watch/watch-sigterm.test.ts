@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createLeaseWorld, errLine, type LeaseWorld } from "../e2e/lease-world.ts";
+import { createLeaseWorld, type LeaseWorld, pausedAt } from "../e2e/lease-world.ts";
 
 // A `--watch` worker given SIGTERM at any stage of a run stops within 15 s and releases its lease.
 // The stage is reached deterministically: EMI_TEST_PAUSE_AT stops the worker there (SIGSTOP), the
@@ -28,7 +28,7 @@ describe("emi sync --watch stops on SIGTERM at every stage", { timeout: 90_000 }
     const worker = world.emi(["sync", "--watch", "--interval", "3600"], {
       EMI_TEST_PAUSE_AT: "listing-page",
     });
-    await errLine(worker, /paused at listing-page/);
+    await pausedAt(worker, "listing-page");
     await stopsWithin15s(world, worker, true);
   });
 
@@ -37,7 +37,7 @@ describe("emi sync --watch stops on SIGTERM at every stage", { timeout: 90_000 }
     // The import stays RUNNING for ten minutes: the worker must not wait for it.
     world.sandbox.setFaults({ importStartDelayMs: 600_000 });
     const worker = world.emi(["sync", "--watch", "--interval", "3600"], { EMI_TEST_PAUSE_AT: "import-wait" });
-    await errLine(worker, /paused at import-wait/);
+    await pausedAt(worker, "import-wait");
     await stopsWithin15s(world, worker, true);
     // Its id is in the checkpoint: the next run waits for that import instead of sending the rows again.
     const checkpoint = await world.withStore((s) => s.getCheckpoint(1042));
