@@ -1,4 +1,4 @@
-import { laterDate, largerOffset } from "./answer-facts.ts";
+import { largerOffset, laterDate } from "./answer-facts.ts";
 import type { Dispatcher, FormData } from "undici";
 import type { Endpoint } from "../types/declared.ts";
 import { type Answer, apiError, callFailure, type Method } from "./call-failure.ts";
