@@ -6,8 +6,8 @@ import type { ActitoAttribute } from "./types.ts";
  * changes nothing.
  */
 export function laterDate(latest: number | null, header: string | string[] | undefined): number | null {
-  const at = typeof header === "string" ? Date.parse(header) : Number.NaN;
-  return Number.isFinite(at) && (latest === null || at > latest) ? at : latest;
+  const at = dateHeader(header);
+  return at !== null && (latest === null || at > latest) ? at : latest;
 }
 
 /**
@@ -22,10 +22,16 @@ export function largerOffset(
   header: string | string[] | undefined,
   receivedAt: number,
 ): number | null {
-  const at = typeof header === "string" ? Date.parse(header) : Number.NaN;
-  if (!Number.isFinite(at)) return offset;
+  const at = dateHeader(header);
+  if (at === null) return offset;
   const proven = at - receivedAt;
   return offset === null || proven > offset ? proven : offset;
+}
+
+/** A `Date` header's moment in ms, or null when it is missing, repeated or unreadable. */
+function dateHeader(header: string | string[] | undefined): number | null {
+  const at = typeof header === "string" ? Date.parse(header) : Number.NaN;
+  return Number.isFinite(at) ? at : null;
 }
 
 /** Whether an existing attribute has the definition emi would add (its length only when asked). */
